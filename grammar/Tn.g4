@@ -1,0 +1,95 @@
+/*
+ * The tn language: tensor network diagrams as programs.
+ *
+ * Statements end at a line break (or ';'); inside ( ) and [ ] line breaks are ignored, so long
+ * expressions can be wrapped. A name written directly before '(' is a call (`relu(x)`); with a
+ * space it is a juxtaposition (`A (B + C)` is the product of A and B + C).
+ *
+ * The parse tree is turned into tn's own AST by tn.syntax.AstBuilder; nothing else sees it.
+ */
+grammar Tn;
+
+@header { package tn.syntax.gen; }
+
+@lexer::members {
+    /** Depth of open ( and [: line breaks inside them do not end a statement. */
+    private int nesting = 0;
+}
+
+program   : sep* (statement (sep+ statement)*)? sep* EOF ;
+sep       : NL | ';' ;
+block     : '{' sep* (statement (sep+ statement)*)? sep* '}' ;
+
+statement
+    : 'leg' legDecl (',' legDecl)*                               # legStmt
+    | 'set' NAME '=' expr                                        # setStmt
+    | 'import' (STRING | NAME)                                   # importStmt
+    | 'def' CALL (param (',' param)*)? ')' ('=' expr | block)    # defStmt
+    | 'return' expr (',' expr)*                                  # returnStmt
+    | 'assert' expr (',' STRING)?                                # assertStmt
+    | NAME '[' legSpecs? ']' '=' expr                            # indexedAssignStmt
+    | NAME (',' NAME)* '=' expr                                  # assignStmt
+    | expr                                                       # exprStmt
+    ;
+
+legDecl   : NAME '=' expr ;
+param     : NAME ('=' expr)? ;
+
+expr      : orExpr ;
+orExpr    : andExpr ('or' andExpr)* ;
+andExpr   : notExpr ('and' notExpr)* ;
+notExpr   : 'not' notExpr | comparison ;
+comparison: sum (op=('<' | '<=' | '>' | '>=' | '==' | '!=') sum)? ;
+sum       : arrow (op+=('+' | '-') arrow)* ;
+arrow     : product ('->' '[' legSpecs? ']')? ;
+// Juxtaposed factors cannot start with '-', so `A - B` is a difference, not A times -B.
+product   : unary (mulOp unary | postfix)* ;
+mulOp     : '*' | '/' ;
+unary     : '-' unary                                            # negate
+          | postfix ('^' unary)?                                 # power
+          ;
+postfix   : primary ('[' legSpecs? ']')* ;
+
+primary
+    : NUMBER                                                     # number
+    | STRING                                                     # string
+    | ('true' | 'false')                                         # bool
+    | NAME                                                       # name
+    | CALL (arg (',' arg)*)? ')'                                 # call
+    | '(' expr ')'                                               # paren
+    | array                                                      # arrayLiteral
+    ;
+
+arg       : (NAME '=')? expr ;
+array     : '[' (element (',' element)*)? ']' ;
+element   : array | '-'? NUMBER ;
+
+legSpecs  : legSpec (',' legSpec)* ;
+legSpec
+    : NAME '->' NAME                                             # legRename
+    | (NAME '=')? '(' NAME+ ')'                                  # legGroup
+    | NAME                                                       # legName
+    ;
+
+// ---- lexer ------------------------------------------------------------------------------
+
+CALL      : NAME_START NAME_PART* '(' { nesting++; } ;
+NAME      : NAME_START NAME_PART* ;
+NUMBER    : DIGITS ('.' DIGITS?)? EXPONENT? | '.' DIGITS EXPONENT? ;
+STRING    : '"' (~["\\\r\n] | '\\' .)* '"' ;
+
+LPAREN    : '(' { nesting++; } ;
+RPAREN    : ')' { if (nesting > 0) nesting--; } ;
+LBRACK    : '[' { nesting++; } ;
+RBRACK    : ']' { if (nesting > 0) nesting--; } ;
+
+NL        : '\r'? '\n' { if (nesting > 0) skip(); } ;
+CONTINUE  : '\\' [ \t]* '\r'? '\n' -> skip ;
+WS        : [ \t\f]+ -> skip ;
+COMMENT   : '#' ~[\r\n]* -> skip ;
+ERRCHAR   : . ;
+
+fragment NAME_START : [a-zA-Z_] | [\p{L}] ;
+fragment NAME_PART  : [a-zA-Z_0-9'] | [\p{L}] | [\p{N}] ;
+fragment DIGITS     : [0-9]+ ;
+fragment EXPONENT   : [eE] [+-]? DIGITS ;

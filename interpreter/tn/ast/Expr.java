@@ -1,0 +1,50 @@
+package tn.ast;
+
+import java.util.List;
+import tn.diag.Span;
+
+/** An expression of a tn script. Immutable; every node knows the span of source it came from. */
+public sealed interface Expr {
+    Span span();
+
+    record Num(Span span, double value) implements Expr {}
+
+    record Str(Span span, String value) implements Expr {}
+
+    record Bool(Span span, boolean value) implements Expr {}
+
+    /** A name: a variable, a function, or (where a builtin expects one) a leg. */
+    record Var(Span span, String name) implements Expr {}
+
+    /** `f(a, b, key=c)`. */
+    record Call(Span span, String callee, Span calleeSpan, List<Arg> args) implements Expr {
+        public record Arg(Span span, String keyword, Expr value) {}
+    }
+
+    /** A literal array `[[1, 2], [3, 4]]`, already checked to be rectangular; data row-major. */
+    record ArrayLit(Span span, long[] shape, double[] data) implements Expr {}
+
+    /** `x[i, j]`: the legs of x renamed at the point of use (positionally, by name, split). */
+    record Relabel(Span span, Expr target, List<LegSpec> legs) implements Expr {}
+
+    /** `e -> [i, k]`: fixes the legs kept (and their order); legs not listed are summed. */
+    record Output(Span span, Expr target, List<LegSpec> legs) implements Expr {}
+
+    /** Juxtaposition or `*`: a tensor product in which shared leg names are contracted. */
+    record Product(Span span, List<Expr> factors) implements Expr {}
+
+    record Binary(Span span, Op op, Span opSpan, Expr left, Expr right) implements Expr {}
+
+    record Unary(Span span, UnaryOp op, Expr operand) implements Expr {}
+
+    enum Op {
+        ADD("+"), SUB("-"), DIV("/"), POW("^"),
+        LT("<"), LE("<="), GT(">"), GE(">="), EQ("=="), NE("!="), AND("and"), OR("or");
+
+        public final String symbol;
+
+        Op(String symbol) { this.symbol = symbol; }
+    }
+
+    enum UnaryOp { NEG, NOT }
+}

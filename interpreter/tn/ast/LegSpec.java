@@ -1,0 +1,26 @@
+package tn.ast;
+
+import java.util.List;
+import tn.diag.Span;
+
+/** One entry of a leg list in `x[...]`, `e -> [...]` or `C[...] = e`. */
+public sealed interface LegSpec {
+    Span span();
+
+    /** A leg name. */
+    record Name(Span span, String name) implements LegSpec {}
+
+    /** `i -> x`: rename leg i to x (in `x[...]`, all entries are renames or none are). */
+    record Rename(Span span, String from, String to) implements LegSpec {}
+
+    /**
+     * `(i l)` or `m=(i l)`: in `x[...]` a leg of x split into i and l; in `-> [...]` legs i and l
+     * grouped into one leg, named {@code name} (or `i_l` when no name is given). Row-major:
+     * the last part varies fastest, as in einops.
+     */
+    record Group(Span span, String name, List<Name> parts) implements LegSpec {
+        public String groupName() {
+            return name != null ? name : String.join("_", parts.stream().map(Name::name).toList());
+        }
+    }
+}

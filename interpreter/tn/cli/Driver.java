@@ -1,0 +1,146 @@
+package tn.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import tn.ast.Stmt;
+import tn.diag.Diagnostic;
+import tn.diag.Diagnostics;
+import tn.diag.Source;
+import tn.diag.TnError;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.interp.Interpreter;
+import tn.interp.Settings;
+import tn.net.Evaluator;
+import tn.plan.Planner;
+import tn.syntax.TnParserFacade;
+
+/**
+ * Runs a script through tn's phases in order and stops after the first phase that reported
+ * errors: parse, check (the whole script, with shapes only), run. Errors go to {@code err} as
+ * diagnostics; the result is the process exit code (0 ok, 1 script error).
+ */
+public final class Driver {
+    /** Options shared by the commands. */
+    public record Options(DType dtype, String method, double memoryLimitBytes) {
+        public static Options defaults() {
+            return new Options(DType.FLOAT32, "auto", defaultMemoryLimit());
+        }
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Planner planner = new Planner();
+
+    public Planner planner() { return planner; }
+
+    public Driver(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * The default budget for the largest intermediate: half of what ND4J may allocate off-heap
+     * (javacpp's limit, which defaults to the JVM's maximum heap), so one tensor never takes it all.
+     */
+    public static double defaultMemoryLimit() {
+        String maxBytes = System.getProperty("org.bytedeco.javacpp.maxbytes");
+        double limit = Runtime.getRuntime().maxMemory();
+        if (maxBytes != null) {
+            try {
+                limit = MemorySize.parse(maxBytes);
+            } catch (IllegalArgumentException ignored) {
+                // javacpp will complain about its own property; keep the heap-based default
+            }
+        }
+        return limit / 2;
+    }
+
+    /** Reads a script; null (and a message) when it cannot be read. */
+    public Source read(Path file) {
+        try {
+            return new Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            err.println("error: " + file + ": no such file");
+        } catch (IOException e) {
+            err.println("error: cannot read " + file + ": " + e.getMessage());
+        }
+        return null;
+    }
+
+    /** A contraction of a script and the plan made for it. */
+    public record Planned(tn.net.Net net, tn.plan.Plan plan) {}
+
+    /** Parses and checks; prints diagnostics; returns the program or null. */
+    public List<Stmt> check(Source source, Path directory, Options options) {
+        return check(source, directory, options, null);
+    }
+
+    /**
+     * Checks a script and returns the plan of every contraction it makes, in order (null, after
+     * printing the errors, when the script has errors). Nothing is computed.
+     */
+    public List<Planned> plans(Source source, Path directory, Options options) {
+        List<Planned> plans = new java.util.ArrayList<>();
+        return check(source, directory, options, (net, plan) -> plans.add(new Planned(net, plan))) == null ? null : plans;
+    }
+
+    private List<Stmt> check(Source source, Path directory, Options options, Evaluator.PlanListener listener) {
+        Diagnostics diagnostics = new Diagnostics();
+        List<Stmt> program = TnParserFacade.parse(source, diagnostics);
+        if (program == null) {
+            report(diagnostics);
+            return null;
+        }
+        Interpreter checker = interpreter(null, options, new PrintStream(PrintStream.nullOutputStream()));
+        if (listener != null) checker.evaluator().setListener(listener);
+        try {
+            checker.run(checker.newModule(source, directory), program, diagnostics);
+        } catch (TnError e) {
+            diagnostics.add(e);
+        }
+        if (diagnostics.any()) {
+            report(diagnostics);
+            return null;
+        }
+        return program;
+    }
+
+    /** Checks, then runs with numbers on {@code backend}. Returns the exit code. */
+    public int run(Source source, Path directory, Options options, Supplier<Backend> backend) {
+        List<Stmt> program = check(source, directory, options);
+        if (program == null) return 1;
+        Interpreter runner = interpreter(backend.get(), options, out);
+        try {
+            runner.run(runner.newModule(source, directory), program, null);
+        } catch (TnError e) {
+            Diagnostics d = new Diagnostics();
+            d.add(e);
+            report(d);
+            return 1;
+        } finally {
+            out.flush();
+        }
+        return 0;
+    }
+
+    private Interpreter interpreter(Backend backend, Options options, PrintStream stream) {
+        Evaluator evaluator = new Evaluator(backend, planner, options.memoryLimitBytes());
+        evaluator.setMethod(options.method());
+        Settings settings = new Settings();
+        settings.setDtype(options.dtype());
+        return new Interpreter(evaluator, stream, settings);
+    }
+
+    private void report(Diagnostics diagnostics) {
+        out.flush();
+        err.print(diagnostics.format());
+        err.flush();
+    }
+}

@@ -1,0 +1,212 @@
+package tn.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tn.diag.Source;
+import tn.exec.DType;
+
+/**
+ * The `tn` command line: `tn run FILE`, `tn check FILE`, `tn --help`, `tn --version`.
+ * Exit codes: 0 success, 1 an error in the script or its data, 2 a usage error, 3 a bug in tn.
+ */
+@Command(name = "tn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+            "tn: tensor network diagrams as programs.",
+            "",
+            "A .tn script declares legs and tensors and contracts them by naming shared legs:",
+            "  leg i = 2, j = 3, k = 4",
+            "  A = random(i, j, seed=1)",
+            "  B = random(j, k, seed=2)",
+            "  C = A B            # j is shared, so it is contracted: C has legs i, k",
+            "  show(C)",
+            "",
+            "See README.md and docs/language.md for the whole language."},
+        subcommands = {Main.Run.class, Main.Check.class, PlanCommand.class, Main.ReplCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 error in the script or its data, 2 bad command line, 3 internal error."})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code (for tests too). */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionStrategy(new CommandLine.RunLast());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("(see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            return CommandLine.ExitCode.USAGE;
+        });
+        Streams.set(out, err);
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> internalError(ex, err));
+        return cl.execute(args);
+    }
+
+    /**
+     * Anything that escapes as an exception is a bug in tn, not a mistake in the script: say so
+     * briefly, and show the stack trace only when TN_DEBUG is set.
+     */
+    private static int internalError(Exception ex, PrintStream err) {
+        err.println("tn: internal error: " + ex);
+        err.println("This is a bug in tn, not in your script; please report it with the script that caused it.");
+        if (System.getenv("TN_DEBUG") != null) ex.printStackTrace(err);
+        else err.println("(set TN_DEBUG=1 to see where it happened)");
+        return 3;
+    }
+
+    /** `tn` with no command starts the REPL. */
+    @Override
+    public Integer call() {
+        return new ReplCommand().call();
+    }
+
+    /** Holds the streams of the current invocation (tests run several in one JVM). */
+    static final class Streams {
+        static PrintStream out = System.out;
+        static PrintStream err = System.err;
+        static java.io.InputStream in = System.in;
+
+        static void set(PrintStream o, PrintStream e) {
+            out = o;
+            err = e;
+        }
+    }
+
+    /** Options of the commands that evaluate scripts. */
+    static class ScriptOptions {
+        @Parameters(index = "0", paramLabel = "FILE", description = "the .tn script")
+        Path file;
+
+        @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
+                description = "element type of new tensors: float32 (default) or float64")
+        String dtype;
+
+        @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
+                description = "contraction planning method: auto (default), greedy or optimal")
+        String method;
+
+        @Option(names = "--memory-limit", paramLabel = "BYTES",
+                description = "largest intermediate tensor allowed, e.g. 2e9, 512m, 4g "
+                        + "(default: half of the memory ND4J may use)")
+        String memoryLimit;
+
+        Driver.Options toOptions() {
+            DType d = DType.parse(dtype);
+            if (d == null) throw new CommandLine.ParameterException(new CommandLine(this), "--dtype must be float32 or float64, not '" + dtype + "'");
+            double limit = Driver.defaultMemoryLimit();
+            if (memoryLimit != null) {
+                try {
+                    limit = MemorySize.parse(memoryLimit);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--memory-limit: " + e.getMessage());
+                }
+            }
+            return new Driver.Options(d, method, limit);
+        }
+
+        Path directory() {
+            Path parent = file.toAbsolutePath().getParent();
+            return parent != null ? parent : Path.of(".");
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Checks a script, then runs it: contractions are planned and computed on ND4J (native BLAS).",
+                "Output of print/show goes to standard output, errors to standard error as file:line:col: message."})
+    static final class Run extends ScriptOptions implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Driver.Options options;
+            try {
+                options = toOptions();
+            } catch (CommandLine.ParameterException e) {
+                Streams.err.println("error: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            Driver driver = new Driver(Streams.out, Streams.err);
+            Source source = driver.read(file);
+            if (source == null) return 1;
+            return driver.run(source, directory(), options, Backends::nd4j);
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Checks a script without computing anything: syntax, names, legs and sizes,",
+                "and the memory each contraction would need. Does not start the numeric backend."})
+    static final class Check extends ScriptOptions implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Driver.Options options;
+            try {
+                options = toOptions();
+            } catch (CommandLine.ParameterException e) {
+                Streams.err.println("error: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            Driver driver = new Driver(Streams.out, Streams.err);
+            Source source = driver.read(file);
+            if (source == null) return 1;
+            if (driver.check(source, directory(), options) == null) return 1;
+            Streams.out.println(file + ": ok");
+            return 0;
+        }
+    }
+
+    @Command(name = "repl", mixinStandardHelpOptions = true,
+            description = {"Starts an interactive session (also what `tn` with no command does).",
+                "Every statement of the language works as in a script; an expression shows its value.",
+                "Commands: :help, :legs, :plan, :time, :load, :save, :reset, :quit.",
+                "With piped input (tn repl < session.tn) it reads lines without prompts."})
+    static final class ReplCommand implements Callable<Integer> {
+        @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
+                description = "element type of new tensors: float32 (default) or float64")
+        String dtype = "float32";
+
+        @Option(names = "--memory-limit", paramLabel = "BYTES", description = "largest intermediate tensor allowed")
+        String memoryLimit;
+
+        @Override
+        public Integer call() {
+            DType d = DType.parse(dtype);
+            if (d == null) {
+                Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+                return CommandLine.ExitCode.USAGE;
+            }
+            double limit = Driver.defaultMemoryLimit();
+            if (memoryLimit != null) {
+                try {
+                    limit = MemorySize.parse(memoryLimit);
+                } catch (IllegalArgumentException e) {
+                    Streams.err.println("error: --memory-limit: " + e.getMessage());
+                    return CommandLine.ExitCode.USAGE;
+                }
+            }
+            tn.interp.Settings settings = new tn.interp.Settings();
+            settings.setDtype(d);
+            tn.repl.Repl repl = new tn.repl.Repl(Backends.nd4j(), new tn.plan.Planner(), Streams.out, Streams.err, limit, settings);
+            return System.console() != null && Streams.out == System.out ? repl.runTerminal() : repl.runPlain(Streams.in);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tn " + (v != null ? v : "0.1.0-dev")};
+        }
+    }
+}

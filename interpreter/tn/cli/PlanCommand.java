@@ -1,0 +1,119 @@
+package tn.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tn.diag.Source;
+import tn.plan.Network;
+import tn.plan.NetworkFile;
+import tn.plan.Plan;
+import tn.plan.PlanReport;
+
+/**
+ * `tn plan FILE`: the contraction plan of every contraction in a script (or of a network given
+ * as JSON with --network), as a report or as JSON lines. Computes nothing.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Shows how each contraction of a script would be done, without computing it:",
+            "the network as an einsum equation, the planning method and time, the cost (multiply-adds:",
+            "for each pairwise step, the product of the sizes of all legs on its two operands),",
+            "the naive cost (one loop over all legs), the speed-up, the largest intermediate and the steps.",
+            "With --network, plans a network given in the JSON format of opt_einsum/cotengra benchmarks:",
+            "  {\"inputs\": [[legs...], ...], \"output\": [legs...], \"size_dict\": {leg: size}}"})
+final class PlanCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the .tn script")
+    Path file;
+
+    @Option(names = "--network", paramLabel = "JSON", description = "plan this network (JSON) instead of a script")
+    Path network;
+
+    @Option(names = "--json", description = "one JSON object per contraction (line, equation, method, path, cost, ...)")
+    boolean json;
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
+            description = "planning method: auto (default), greedy or optimal")
+    String method;
+
+    @Option(names = "--memory-limit", paramLabel = "BYTES", description = "largest intermediate allowed (e.g. 2e9, 4g)")
+    String memoryLimit;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default) or float64")
+    String dtype;
+
+    @Override
+    public Integer call() {
+        if ((file == null) == (network == null)) {
+            Main.Streams.err.println("error: give a script FILE or --network JSON (one of them)");
+            return CommandLine.ExitCode.USAGE;
+        }
+        double limit = Driver.defaultMemoryLimit();
+        if (memoryLimit != null) {
+            try {
+                limit = MemorySize.parse(memoryLimit);
+            } catch (IllegalArgumentException e) {
+                Main.Streams.err.println("error: --memory-limit: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+        }
+        tn.exec.DType d = tn.exec.DType.parse(dtype);
+        if (d == null) {
+            Main.Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+            return CommandLine.ExitCode.USAGE;
+        }
+        Driver driver = new Driver(Main.Streams.out, Main.Streams.err);
+        return network != null ? planNetwork(driver, limit / d.bytes()) : planScript(driver, new Driver.Options(d, method, limit));
+    }
+
+    private int planNetwork(Driver driver, double limitElements) {
+        String text;
+        try {
+            text = Files.readString(network, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            Main.Streams.err.println("error: " + network + ": no such file");
+            return 1;
+        } catch (IOException e) {
+            Main.Streams.err.println("error: cannot read " + network + ": " + e.getMessage());
+            return 1;
+        }
+        Plan plan;
+        try {
+            Network n = NetworkFile.parse(text);
+            plan = driver.planner().plan(n, method, limitElements);
+        } catch (IllegalArgumentException e) {
+            Main.Streams.err.println("error: " + network + ": " + e.getMessage());
+            return 1;
+        }
+        Main.Streams.out.println(json ? PlanReport.json(plan) : PlanReport.format(plan));
+        return 0;
+    }
+
+    private int planScript(Driver driver, Driver.Options options) {
+        Source source = driver.read(file);
+        if (source == null) return 1;
+        Path dir = file.toAbsolutePath().getParent();
+        List<Driver.Planned> plans = driver.plans(source, dir != null ? dir : Path.of("."), options);
+        if (plans == null) return 1;
+        for (Driver.Planned p : plans) {
+            int line = p.net().span().line();
+            if (json) {
+                String obj = PlanReport.json(p.plan());
+                Main.Streams.out.println("{\"line\": " + line + ", " + obj.substring(1).stripLeading());
+            } else {
+                String where = p.net().span().source().name() + ":" + line;
+                String name = p.net().label() != null ? p.net().label() + " = " : "";
+                Main.Streams.out.println("== " + where + ": " + name + p.net().span().text());
+                Main.Streams.out.println(PlanReport.format(p.plan()));
+            }
+        }
+        if (plans.isEmpty() && !json) Main.Streams.out.println(file + ": no contractions");
+        return 0;
+    }
+}

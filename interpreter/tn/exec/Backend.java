@@ -1,0 +1,81 @@
+package tn.exec;
+
+import java.util.List;
+import tn.plan.Plan;
+
+/**
+ * The numeric engine behind tn. The interpreter never touches ND4J directly; it goes through
+ * this interface, so commands that need no numbers never load the native library, and tests can
+ * compare the real backend against a plain-Java reference.
+ *
+ * <p>Conventions: arrays are row-major; axes are numbered from 0; no operation mutates its
+ * arguments; results of mixed dtypes are promoted ({@link DType#promote}).
+ */
+public interface Backend {
+
+    // ---- creation and transfer -------------------------------------------------------------
+
+    /** A new array with the given row-major data. {@code data.length} equals the product of shape. */
+    Dense fromDoubles(double[] data, long[] shape, DType dtype);
+
+    /** The row-major contents as doubles (a copy). */
+    double[] toDoubles(Dense x);
+
+    /** A copy converted to {@code dtype} (or x itself when it already has that type). */
+    Dense cast(Dense x, DType dtype);
+
+    /** An array of the shape filled with {@code value}. */
+    Dense full(long[] shape, double value, DType dtype);
+
+    // ---- contraction -----------------------------------------------------------------------
+
+    /**
+     * Contracts a whole network following {@code plan}. {@code operands.get(k)} is input k of
+     * {@code plan.network()}; its axes carry the leg ids {@code network.inputs().get(k)} in order
+     * (an input may repeat a leg: that is a diagonal/trace taken before anything else). The result
+     * has the axes {@code network.output()} in that order.
+     */
+    Dense contract(Plan plan, List<Dense> operands);
+
+    // ---- shape -----------------------------------------------------------------------------
+
+    /** Axis k of the result is axis {@code perm[k]} of x. */
+    Dense permute(Dense x, int[] perm);
+
+    /** Row-major reshape (the number of elements is unchanged). */
+    Dense reshape(Dense x, long[] shape);
+
+    /**
+     * Inserts {@code copies} new axes right after {@code axis}, each of the same size as
+     * {@code axis}, holding x on the generalised diagonal and zero elsewhere
+     * (for a vector and copies = 1: the diagonal matrix of the vector).
+     */
+    Dense expandDiagonal(Dense x, int axis, int copies);
+
+    // ---- arithmetic ------------------------------------------------------------------------
+
+    /** sum_k coefficients[k] * terms[k]; all terms have the same shape. */
+    Dense linearCombination(List<Dense> terms, double[] coefficients);
+
+    /** Elementwise function; {@code parameter} is the exponent for POW, unused otherwise. */
+    Dense map(Dense x, Elementwise fn, double parameter);
+
+    /** Reduces the given axes away (the result keeps the other axes in order). */
+    Dense reduce(Dense x, int[] axes, Reduction op);
+
+    /** Softmax jointly over the given axes (they are normalised to sum to 1). */
+    Dense softmax(Dense x, int[] axes);
+
+    /** (x - mean) / sqrt(var + eps) with mean and (biased) variance over the given axes. */
+    Dense layerNorm(Dense x, int[] axes, double eps);
+
+    /** Elementwise functions a bubble can apply. */
+    enum Elementwise {
+        RELU, GELU, TANH, SIGMOID, EXP, LOG, SQRT, ABS, POW, NEG;
+    }
+
+    /** Reductions over named legs. NORM is the 2-norm (sqrt of the sum of squares). */
+    enum Reduction {
+        SUM, MEAN, MAX, MIN, NORM;
+    }
+}

@@ -1,0 +1,223 @@
+package tn.exec.nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
+import tn.plan.Plan;
+
+/**
+ * The {@link Backend} on ND4J's native CPU backend (OpenBLAS). Every result is a fresh C-ordered
+ * array; arguments are never mutated; mixed dtypes are promoted before ND4J sees them (ND4J
+ * throws on float x double).
+ */
+public final class Nd4jBackend implements Backend {
+    private final Nd4jContractor contractor = new Nd4jContractor();
+
+    public Nd4jBackend() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+    }
+
+    static DataType type(DType d) {
+        return d == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    private static INDArray arr(Dense d) { return ((NdDense) d).array(); }
+
+    private static Dense wrap(INDArray a, DType d) {
+        if (a.isView() || a.ordering() != 'c') a = a.dup('c');
+        return new NdDense(a, d);
+    }
+
+    @Override
+    public Dense fromDoubles(double[] data, long[] shape, DType dtype) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        if (n != data.length) throw new IllegalArgumentException("data of length " + data.length + " for shape " + Arrays.toString(shape));
+        INDArray a;
+        if (shape.length == 0) {
+            a = Nd4j.scalar(type(dtype), data[0]);
+        } else if (dtype == DType.FLOAT64) {
+            a = Nd4j.create(data.clone(), shape, 'c');
+        } else {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
+            a = Nd4j.create(f, shape, 'c');
+        }
+        return new NdDense(a, dtype);
+    }
+
+    @Override
+    public double[] toDoubles(Dense x) {
+        INDArray a = arr(x);
+        if (a.rank() == 0) return new double[] {a.getDouble(0)};
+        return a.dup('c').data().asDouble();
+    }
+
+    @Override
+    public Dense cast(Dense x, DType dtype) {
+        if (x.dtype() == dtype) return x;
+        return new NdDense(arr(x).castTo(type(dtype)), dtype);
+    }
+
+    @Override
+    public Dense full(long[] shape, double value, DType dtype) {
+        if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), value), dtype);
+        return new NdDense(Nd4j.valueArrayOf(shape, value, type(dtype)), dtype);
+    }
+
+    @Override
+    public Dense contract(Plan plan, List<Dense> operands) {
+        return contractor.contract(plan, operands);
+    }
+
+    @Override
+    public Dense permute(Dense x, int[] perm) {
+        return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
+    }
+
+    @Override
+    public Dense reshape(Dense x, long[] shape) {
+        INDArray a = arr(x).dup('c');
+        if (shape.length == 0) return new NdDense(Nd4j.scalar(a.dataType(), a.getDouble(0)), x.dtype());
+        return new NdDense(a.reshape('c', shape), x.dtype());
+    }
+
+    @Override
+    public Dense expandDiagonal(Dense x, int axis, int copies) {
+        INDArray a = arr(x);
+        long[] in = a.shape();
+        long[] shape = new long[in.length + copies];
+        for (int k = 0, j = 0; k < in.length; k++) {
+            shape[j++] = in[k];
+            if (k == axis) for (int c = 0; c < copies; c++) shape[j++] = in[k];
+        }
+        INDArray out = Nd4j.zeros(a.dataType(), shape);
+        // Write x through a strided view of out's diagonal: the copies' strides add to axis's.
+        long[] strides = out.stride();
+        long[] viewStrides = new long[in.length];
+        for (int k = 0, j = 0; k < in.length; k++) {
+            long s = strides[j];
+            if (k == axis) for (int c = 1; c <= copies; c++) s += strides[j + c];
+            viewStrides[k] = s;
+            j += k == axis ? copies + 1 : 1;
+        }
+        INDArray view = Nd4j.create(out.data(), in, viewStrides, 0, 'c');
+        view.assign(a);
+        return new NdDense(out, x.dtype());
+    }
+
+    @Override
+    public Dense linearCombination(List<Dense> terms, double[] coefficients) {
+        DType d = terms.get(0).dtype();
+        for (Dense t : terms) d = DType.promote(d, t.dtype());
+        INDArray acc = null;
+        for (int k = 0; k < terms.size(); k++) {
+            INDArray t = arr(terms.get(k));
+            if (t.dataType() != type(d)) t = t.castTo(type(d));
+            INDArray scaled = t.mul(coefficients[k]);
+            acc = acc == null ? scaled : acc.addi(scaled);
+        }
+        return wrap(acc, d);
+    }
+
+    @Override
+    public Dense map(Dense x, Elementwise fn, double p) {
+        INDArray a = arr(x);
+        INDArray out = switch (fn) {
+            case RELU -> Transforms.relu(a, true);
+            case GELU -> gelu(a);
+            case TANH -> Transforms.tanh(a, true);
+            case SIGMOID -> Transforms.sigmoid(a, true);
+            case EXP -> Transforms.exp(a, true);
+            case LOG -> Transforms.log(a, true);
+            case SQRT -> Transforms.sqrt(a, true);
+            case ABS -> Transforms.abs(a, true);
+            case POW -> Transforms.pow(a, p, true);
+            case NEG -> a.neg();
+        };
+        return wrap(out, x.dtype());
+    }
+
+    /** GPT-2's GELU: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    private static INDArray gelu(INDArray x) {
+        INDArray inner = x.mul(x).muli(x).muli(0.044715).addi(x).muli(Math.sqrt(2 / Math.PI));
+        return Transforms.tanh(inner, false).addi(1).muli(x).muli(0.5);
+    }
+
+    @Override
+    public Dense reduce(Dense x, int[] axes, Reduction op) {
+        INDArray a = arr(x);
+        if (axes.length == 0) return wrap(a.dup('c'), x.dtype());
+        INDArray out;
+        if (axes.length == a.rank()) {
+            double v = switch (op) {
+                case SUM -> a.sumNumber().doubleValue();
+                case MEAN -> a.meanNumber().doubleValue();
+                case MAX -> a.maxNumber().doubleValue();
+                case MIN -> a.minNumber().doubleValue();
+                case NORM -> a.norm2Number().doubleValue();
+            };
+            out = Nd4j.scalar(a.dataType(), v);
+        } else {
+            out = switch (op) {
+                case SUM -> a.sum(axes);
+                case MEAN -> a.mean(axes);
+                case MAX -> a.max(axes);
+                case MIN -> a.min(axes);
+                case NORM -> a.norm2(axes);
+            };
+        }
+        return wrap(out, x.dtype());
+    }
+
+    /**
+     * Moves the given axes last and flattens to [rest, group]: softmax and layer norm then work
+     * row by row; the result is put back in the original layout.
+     */
+    private interface RowOp { INDArray apply(INDArray rows); }
+
+    private Dense byRows(Dense x, int[] axes, RowOp op) {
+        INDArray a = arr(x);
+        int rank = a.rank();
+        List<Integer> rest = new ArrayList<>();
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) rest.add(k);
+        int[] perm = new int[rank];
+        int j = 0;
+        for (int k : rest) perm[j++] = k;
+        for (int k : axes) perm[j++] = k;
+        INDArray moved = Nd4jContractor.permute(a, perm);
+        long group = 1;
+        for (int k : axes) group *= a.size(k);
+        long rows = a.length() / Math.max(1, group);
+        INDArray result = op.apply(moved.reshape('c', new long[] {rows, group}).dup('c'));
+        INDArray back = result.reshape('c', moved.shape());
+        int[] inverse = new int[rank];
+        for (int k = 0; k < rank; k++) inverse[perm[k]] = k;
+        return wrap(Nd4jContractor.permute(back, inverse), x.dtype());
+    }
+
+    @Override
+    public Dense softmax(Dense x, int[] axes) {
+        return byRows(x, axes, m -> {
+            INDArray shifted = m.subColumnVector(m.max(1).reshape('c', new long[] {m.rows(), 1}));
+            INDArray e = Transforms.exp(shifted, false);
+            return e.diviColumnVector(e.sum(1).reshape('c', new long[] {m.rows(), 1}));
+        });
+    }
+
+    @Override
+    public Dense layerNorm(Dense x, int[] axes, double eps) {
+        return byRows(x, axes, m -> {
+            INDArray centred = m.subColumnVector(m.mean(1).reshape('c', new long[] {m.rows(), 1}));
+            INDArray var = centred.mul(centred).mean(1).reshape('c', new long[] {m.rows(), 1});
+            return centred.diviColumnVector(Transforms.sqrt(var.addi(eps), false));
+        });
+    }
+}

@@ -1,0 +1,170 @@
+package tn.exec.nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import tn.exec.DType;
+import tn.exec.Dense;
+import tn.plan.Network;
+import tn.plan.Plan;
+
+/**
+ * Executes a contraction {@link Plan} on ND4J. Each input is first prepared (a repeated leg
+ * becomes its diagonal, read through a strided view; a private leg is summed out), then every
+ * pairwise step is one GEMM: both operands are permuted to (batch, free, contracted) and
+ * reshaped to rank 3 (rank 2 without batch legs), multiplied, and the result is reshaped and
+ * permuted to the step's leg order. Inputs are never mutated.
+ */
+public final class Nd4jContractor {
+
+    /** An intermediate: its array (C order) and the leg ids of its axes. */
+    private record Operand(INDArray array, int[] legs) {}
+
+    public Dense contract(Plan plan, List<Dense> operands) {
+        Network n = plan.network();
+        DType dtype = operands.get(0).dtype();
+        for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
+        DataType type = Nd4jBackend.type(dtype);
+        List<Operand> ops = new ArrayList<>();
+        for (int k = 0; k < operands.size(); k++) {
+            INDArray a = ((NdDense) operands.get(k)).array();
+            if (a.dataType() != type) a = a.castTo(type);
+            ops.add(prepare(a, n.inputs().get(k), plan.prepared().get(k)));
+        }
+        for (Plan.Step step : plan.steps()) {
+            checkInterrupted();
+            Operand left = ops.get(step.left()), right = ops.get(step.right());
+            Operand result = pair(left, right, step, n.sizes());
+            ops.remove(step.right());
+            ops.remove(step.left());
+            ops.add(result);
+        }
+        Operand last = ops.get(0);
+        int[] output = n.output();
+        // Legs not in the output (only possible with a single input) are summed out.
+        List<Integer> extra = new ArrayList<>();
+        for (int k = 0; k < last.legs().length; k++) if (indexOf(output, last.legs()[k]) < 0) extra.add(k);
+        INDArray a = last.array();
+        int[] legs = last.legs();
+        if (!extra.isEmpty()) {
+            a = sum(a, extra.stream().mapToInt(Integer::intValue).toArray());
+            legs = Arrays.stream(legs).filter(l -> indexOf(output, l) >= 0).toArray();
+        }
+        int[] perm = new int[output.length];
+        for (int k = 0; k < perm.length; k++) perm[k] = indexOf(legs, output[k]);
+        a = permute(a, perm);
+        if (a == ((NdDense) operands.get(0)).array() || isInput(a, operands)) a = a.dup('c');
+        return new NdDense(a, dtype);
+    }
+
+    private static boolean isInput(INDArray a, List<Dense> operands) {
+        for (Dense d : operands) if (((NdDense) d).array() == a) return true;
+        return false;
+    }
+
+    private static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) throw new java.util.concurrent.CancellationException("interrupted");
+    }
+
+    /** Takes diagonals of repeated legs and sums out the legs that {@code prepared} drops. */
+    private static Operand prepare(INDArray a, int[] legs, int[] prepared) {
+        int[] unique = Arrays.stream(legs).distinct().toArray();
+        if (unique.length < legs.length) {
+            a = diagonal(a, legs, unique);
+            legs = unique;
+        }
+        if (prepared.length < legs.length) {
+            List<Integer> axes = new ArrayList<>();
+            for (int k = 0; k < legs.length; k++) if (indexOf(prepared, legs[k]) < 0) axes.add(k);
+            a = sum(a, axes.stream().mapToInt(Integer::intValue).toArray());
+            int[] kept = new int[prepared.length];
+            for (int k = 0, j = 0; k < legs.length; k++) if (indexOf(prepared, legs[k]) >= 0) kept[j++] = legs[k];
+            legs = kept;
+        }
+        // prepared order is first-occurrence order of the kept legs, which is what we have.
+        return new Operand(a, legs);
+    }
+
+    /**
+     * The generalised diagonal: one axis per distinct leg, its stride the sum of the strides of
+     * the axes carrying that leg, over the same buffer; then copied out.
+     */
+    private static INDArray diagonal(INDArray a, int[] legs, int[] unique) {
+        INDArray c = a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+        long[] strides = c.stride();
+        long[] shape = new long[unique.length];
+        long[] newStrides = new long[unique.length];
+        for (int u = 0; u < unique.length; u++) {
+            for (int k = 0; k < legs.length; k++) {
+                if (legs[k] == unique[u]) {
+                    shape[u] = c.size(k);
+                    newStrides[u] += strides[k];
+                }
+            }
+        }
+        INDArray view = Nd4j.create(c.data(), shape, newStrides, c.offset(), 'c');
+        return view.dup('c');
+    }
+
+    private static INDArray sum(INDArray a, int[] axes) {
+        if (axes.length == 0) return a;
+        if (axes.length == a.rank()) return Nd4j.scalar(a.dataType(), a.sumNumber().doubleValue());
+        return a.sum(axes);
+    }
+
+    private static Operand pair(Operand l, Operand r, Plan.Step step, long[] sizes) {
+        int[] batch = step.batch();
+        int[] contracted = step.contracted();
+        int[] freeL = Arrays.stream(l.legs()).filter(x -> indexOf(batch, x) < 0 && indexOf(contracted, x) < 0).toArray();
+        int[] freeR = Arrays.stream(r.legs()).filter(x -> indexOf(batch, x) < 0 && indexOf(contracted, x) < 0).toArray();
+        long nb = product(batch, sizes), nc = product(contracted, sizes), nl = product(freeL, sizes), nr = product(freeR, sizes);
+        INDArray a = permute(l.array(), order(l.legs(), batch, freeL, contracted));
+        INDArray b = permute(r.array(), order(r.legs(), batch, contracted, freeR));
+        INDArray out;
+        if (batch.length == 0) {
+            out = a.reshape('c', new long[] {nl, nc}).mmul(b.reshape('c', new long[] {nc, nr}));
+        } else {
+            out = Nd4j.matmul(a.reshape('c', new long[] {nb, nl, nc}), b.reshape('c', new long[] {nb, nc, nr}));
+        }
+        // out is [batch, freeL, freeR]; give it its legs and the step's order.
+        int[] have = concat(batch, freeL, freeR);
+        long[] shape = Arrays.stream(have).mapToLong(x -> sizes[x]).toArray();
+        out = out.reshape('c', shape);
+        int[] perm = new int[step.result().length];
+        for (int k = 0; k < perm.length; k++) perm[k] = indexOf(have, step.result()[k]);
+        return new Operand(permute(out, perm), step.result());
+    }
+
+    /** A C-ordered array with axes permuted (no copy when the order is unchanged). */
+    static INDArray permute(INDArray a, int[] perm) {
+        boolean identity = true;
+        for (int k = 0; k < perm.length; k++) identity &= perm[k] == k;
+        if (identity) return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+        return a.permute(perm).dup('c');
+    }
+
+    private static int[] order(int[] legs, int[]... groups) {
+        int[] perm = new int[legs.length];
+        int k = 0;
+        for (int[] g : groups) for (int leg : g) perm[k++] = indexOf(legs, leg);
+        return perm;
+    }
+
+    private static int[] concat(int[]... parts) {
+        return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
+    }
+
+    private static long product(int[] legs, long[] sizes) {
+        long p = 1;
+        for (int l : legs) p *= sizes[l];
+        return p;
+    }
+
+    static int indexOf(int[] a, int x) {
+        for (int k = 0; k < a.length; k++) if (a[k] == x) return k;
+        return -1;
+    }
+}

@@ -1,0 +1,37 @@
+package tn.interp;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tn.interp.builtins.Bubbles;
+import tn.interp.builtins.Creation;
+import tn.interp.builtins.Einsum;
+import tn.interp.builtins.FileIo;
+import tn.interp.builtins.Inspect;
+
+/** The registry of builtin functions: every builtin is registered here, once, by name. */
+public final class Builtins {
+    private static final Map<String, Builtin> ALL = new TreeMap<>();
+
+    static {
+        List<Builtin> all = new ArrayList<>();
+        all.addAll(Creation.all());
+        all.addAll(Bubbles.all());
+        all.addAll(Inspect.all());
+        all.addAll(FileIo.all());
+        all.addAll(Einsum.all());
+        for (Builtin b : all) {
+            if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
+        }
+    }
+
+    private Builtins() {}
+
+    public static Builtin get(String name) { return ALL.get(name); }
+
+    public static Collection<String> names() { return ALL.keySet(); }
+
+    public static Collection<Builtin> all() { return ALL.values(); }
+}

@@ -1,0 +1,735 @@
+package tn.interp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tn.ast.Expr;
+import tn.ast.LegSpec;
+import tn.ast.Stmt;
+import tn.diag.Diagnostics;
+import tn.diag.Source;
+import tn.diag.Span;
+import tn.diag.TnError;
+import tn.exec.DType;
+import tn.net.BubbleFunction;
+import tn.net.Evaluator;
+import tn.net.Net;
+import tn.net.Tensor;
+import tn.syntax.TnParserFacade;
+
+/**
+ * Runs a tn program, statement by statement. The same interpreter serves two passes: checking
+ * (the evaluator has no backend, tensors are signatures, errors are collected and the checker
+ * moves on to the next statement) and running (numbers are computed; the first error stops).
+ * Every statement that yields a tensor network is planned and contracted as one network.
+ */
+public final class Interpreter {
+    private static final int MAX_CALL_DEPTH = 200;
+
+    /** A script or imported module: its source, globals and legs. */
+    public static final class Module {
+        final Source source;
+        final Path directory;
+        final Map<String, Value> globals = new LinkedHashMap<>();
+        final Legs legs = new Legs(null);
+
+        Module(Source source, Path directory) {
+            this.source = source;
+            this.directory = directory;
+        }
+
+        public Source source() { return source; }
+
+        public Map<String, Value> globals() { return globals; }
+    }
+
+    /** A module's state at one moment, to undo a failed REPL statement. */
+    public static final class Snapshot {
+        private final Module module;
+        private final Map<String, Value> globals;
+        private final Legs.Saved legs;
+        private final Settings.Saved settings;
+        private final String method;
+        private final double memoryLimit;
+
+        private Snapshot(Interpreter in, Module m) {
+            module = m;
+            globals = new LinkedHashMap<>(m.globals);
+            legs = m.legs.save();
+            settings = in.settings.save();
+            method = in.evaluator.method();
+            memoryLimit = in.evaluator.memoryLimitBytes();
+        }
+    }
+
+    public Snapshot snapshot(Module m) {
+        return new Snapshot(this, m);
+    }
+
+    public void restore(Snapshot s) {
+        s.module.globals.clear();
+        s.module.globals.putAll(s.globals);
+        s.module.legs.restore(s.legs);
+        settings.restore(s.settings);
+        evaluator.setMethod(s.method);
+        evaluator.setMemoryLimitBytes(s.memoryLimit);
+    }
+
+    /** The legs bound in a module, with their sizes, sorted by name. */
+    public Map<String, Long> legsOf(Module m) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        m.legs.own().forEach((k, v) -> out.put(k, v.size()));
+        return out;
+    }
+
+    /** A function call's locals and legs. */
+    private record Frame(Module module, Map<String, Value> locals, Legs legs) {}
+
+    private static final class ReturnSignal extends RuntimeException {
+        final Value value;
+
+        ReturnSignal(Value value) {
+            super(null, null, false, false);
+            this.value = value;
+        }
+    }
+
+    /** Thrown on use of a value whose error has been reported already. */
+    static final class Poisoned extends RuntimeException {
+        Poisoned() { super(null, null, false, false); }
+    }
+
+    private final Evaluator evaluator;
+    private final PrintStream out;
+    private final Settings settings;
+    private final Map<Path, Module> imported = new HashMap<>();
+    private final Deque<String> importing = new ArrayDeque<>();
+    private final Deque<Frame> frames = new ArrayDeque<>();
+    /** While checking: files the script will have written by then (path -> array name -> signature). */
+    private final Map<Path, Map<String, Tensor>> plannedWrites = new HashMap<>();
+
+    public Interpreter(Evaluator evaluator, PrintStream out, Settings settings) {
+        this.evaluator = evaluator;
+        this.out = out;
+        this.settings = settings;
+    }
+
+    public boolean concrete() { return evaluator.concrete(); }
+
+    public Evaluator evaluator() { return evaluator; }
+
+    public Settings settings() { return settings; }
+
+    public PrintStream out() { return out; }
+
+    /** Binds a leg name to a size here (or checks it against its binding). */
+    public void bindLeg(String name, long size, Span where) {
+        legs().bind(name, size, where, "here");
+    }
+
+    /** The size a leg name is bound to, or -1. */
+    public long legSize(String name) {
+        return legs().size(name);
+    }
+
+    /** The directory relative paths in the running script are resolved against. */
+    public Path directory() {
+        Path d = module().directory;
+        return d != null ? d : Path.of(".");
+    }
+
+    /**
+     * While checking, records that the script writes these arrays to a file, so that a later
+     * load of it is checked against them instead of a file that does not exist yet.
+     */
+    public void planWrite(Path file, Map<String, Tensor> arrays) {
+        plannedWrites.put(file.toAbsolutePath().normalize(), arrays);
+    }
+
+    /** The arrays a checked script will have written to this file, or null. */
+    public Map<String, Tensor> plannedWrite(Path file) {
+        return plannedWrites.get(file.toAbsolutePath().normalize());
+    }
+
+    /** Builds products with the notation's rules (for builtins such as einsum). */
+    public Net productOf(List<Net> factors, List<LegSpec> output, Span span) {
+        return networks().product(factors, 1.0, output, span);
+    }
+
+    public Module newModule(Source source, Path directory) {
+        return new Module(source, directory);
+    }
+
+    // ---- programs ---------------------------------------------------------------------------
+
+    /**
+     * Runs (or checks) a whole program in a module. While checking, every statement's error is
+     * collected and the statement's targets are poisoned; while running, the first error is thrown.
+     */
+    public void run(Module module, List<Stmt> program, Diagnostics diagnostics) {
+        frames.push(new Frame(module, module.globals, module.legs));
+        try {
+            for (Stmt s : program) {
+                try {
+                    execute(s);
+                } catch (OutOfMemoryError e) {
+                    // The memory guard refuses large intermediates before they run; this is the
+                    // last line of defence (e.g. many large tensors kept alive at once).
+                    throw new TnError(s.span(), "out of memory while running this statement (" + e.getMessage()
+                            + "); lower --memory-limit, or give the JVM more with TN_JAVA_OPTS=-Xmx...");
+                } catch (TnError e) {
+                    if (concrete() || diagnostics == null) throw e;
+                    diagnostics.add(e);
+                    poisonTargets(s);
+                } catch (Poisoned | NeedsValue p) {
+                    // An error reported already, or (checking) a number known only when running.
+                    if (concrete()) throw new IllegalStateException("no value while running", p);
+                    poisonTargets(s);
+                }
+            }
+        } finally {
+            frames.pop();
+        }
+    }
+
+    /** Runs one top-level statement in a module (the REPL); returns an expression's value or null. */
+    public Value runStatement(Module module, Stmt s) {
+        frames.push(new Frame(module, module.globals, module.legs));
+        try {
+            if (s instanceof Stmt.ExprStmt e) return eval(e.expr());
+            execute(s);
+            return null;
+        } finally {
+            frames.pop();
+        }
+    }
+
+    private void poisonTargets(Stmt s) {
+        if (s instanceof Stmt.Assign a) {
+            for (Stmt.Assign.Target t : a.targets()) frame().locals().put(t.name(), new Value.Poison());
+        } else if (s instanceof Stmt.Def d) {
+            frame().locals().put(d.name(), new Value.Poison());
+        }
+    }
+
+    private Frame frame() { return frames.peek(); }
+
+    private Module module() { return frame().module(); }
+
+    Legs legs() { return frame().legs(); }
+
+    Networks networks() { return new Networks(legs()); }
+
+    // ---- statements -------------------------------------------------------------------------
+
+    private void execute(Stmt stmt) {
+        if (stmt instanceof Stmt.LegDecl d) {
+            for (Stmt.LegDecl.Binding b : d.legs()) {
+                double size = asNumber(eval(b.size()), b.size().span(), "a leg size");
+                if (size != Math.rint(size) || size < 1) {
+                    throw new TnError(b.size().span(), "a leg size must be a positive whole number, not " + Printer.number(size));
+                }
+                legs().declare(b.name(), (long) size, b.span());
+            }
+        } else if (stmt instanceof Stmt.Set s) {
+            settings.apply(s, eval(s.value()), this);
+        } else if (stmt instanceof Stmt.Import i) {
+            importModule(i);
+        } else if (stmt instanceof Stmt.Def d) {
+            if (Builtins.get(d.name()) != null) {
+                throw new TnError(d.span(), d.name() + " is a builtin function; choose another name");
+            }
+            frame().locals().put(d.name(), new Value.Function(d, module()));
+        } else if (stmt instanceof Stmt.Return r) {
+            if (frame().locals() == module().globals) throw new TnError(r.span(), "return outside a function");
+            Value v = r.values().size() == 1 ? eval(r.values().get(0))
+                    : new Value.Tuple(r.values().stream().map(this::eval).toList());
+            throw new ReturnSignal(v);
+        } else if (stmt instanceof Stmt.Assert a) {
+            assertion(a);
+        } else if (stmt instanceof Stmt.Assign a) {
+            assign(a);
+        } else if (stmt instanceof Stmt.ExprStmt e) {
+            Value v = eval(e.expr());
+            if (v instanceof Value.TensorValue t) evaluator.evaluate(t.net());
+        }
+    }
+
+    private void assertion(Stmt.Assert a) {
+        Value v = eval(a.condition());
+        checkPoison(v);
+        if (v instanceof Value.Unknown) return;
+        if (!(v instanceof Value.Bool b)) {
+            throw new TnError(a.condition().span(), "assert needs a true/false condition, not " + v.kind());
+        }
+        if (!concrete()) return;
+        if (!b.value()) {
+            String why = a.message() != null ? a.message() : "assertion failed: " + a.condition().span().text();
+            throw new TnError(a.condition().span(), why + (b.detail() != null ? " (" + b.detail() + ")" : ""));
+        }
+    }
+
+    private void assign(Stmt.Assign a) {
+        Value v;
+        if (a.legs() != null) {
+            v = new Value.TensorValue(output(a.value(), a.legs(), a.span()));
+        } else {
+            v = eval(a.value());
+        }
+        if (a.targets().size() == 1) {
+            bind(a.targets().get(0), v);
+            return;
+        }
+        checkPoison(v);
+        if (!(v instanceof Value.Tuple t) || t.items().size() != a.targets().size()) {
+            throw new TnError(a.value().span(), a.targets().size() + " names on the left but the right side gives "
+                    + (v instanceof Value.Tuple t2 ? t2.items().size() + " values" : v.kind()));
+        }
+        for (int k = 0; k < t.items().size(); k++) bind(a.targets().get(k), t.items().get(k));
+    }
+
+    private void bind(Stmt.Assign.Target target, Value v) {
+        if (Builtins.get(target.name()) != null || isConstant(target.name())) {
+            throw new TnError(target.span(), target.name() + " is a builtin name; choose another name");
+        }
+        if (v instanceof Value.TensorValue t) {
+            t.net().nameIfAnonymous(target.name());
+            evaluator.evaluate(t.net());
+        }
+        frame().locals().put(target.name(), v);
+    }
+
+    // ---- imports ----------------------------------------------------------------------------
+
+    private void importModule(Stmt.Import imp) {
+        Source source;
+        Path dir;
+        Path key;
+        if (imp.isPath()) {
+            Path base = module().directory != null ? module().directory : Path.of(".");
+            Path file = base.resolve(imp.target()).normalize();
+            if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
+            try {
+                source = new Source(displayName(imp.target()), Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new TnError(imp.span(), "cannot read " + file + ": " + e.getMessage());
+            }
+            dir = file.toAbsolutePath().getParent();
+            key = file.toAbsolutePath();
+        } else {
+            String text = Stdlib.read(imp.target());
+            if (text == null) {
+                throw new TnError(imp.span(), "no module " + imp.target() + " in the standard library (it has: "
+                        + String.join(", ", Stdlib.modules()) + ")");
+            }
+            source = new Source("stdlib/" + imp.target() + ".tn", text);
+            dir = null;
+            key = Path.of("stdlib", imp.target() + ".tn");
+        }
+        Module m = imported.get(key);
+        if (m == null) {
+            if (importing.contains(key.toString())) {
+                throw new TnError(imp.span(), "circular import of " + imp.target());
+            }
+            importing.push(key.toString());
+            try {
+                Diagnostics diagnostics = new Diagnostics();
+                List<tn.ast.Stmt> program = TnParserFacade.parse(source, diagnostics);
+                if (program == null) throw new ImportError(imp.span(), diagnostics);
+                m = new Module(source, dir);
+                run(m, program, diagnostics);
+                if (diagnostics.any()) throw new ImportError(imp.span(), diagnostics);
+            } finally {
+                importing.pop();
+            }
+            imported.put(key, m);
+        }
+        for (Map.Entry<String, Value> e : m.globals.entrySet()) frame().locals().put(e.getKey(), e.getValue());
+        legs().importAll(m.legs, imp.span());
+    }
+
+    /** How an imported file is named in messages: relative to the importing script's own name. */
+    private String displayName(String target) {
+        Path importer = Path.of(module().source.name()).getParent();
+        return (importer == null ? Path.of(target) : importer.resolve(target)).normalize().toString();
+    }
+
+    /** Errors inside an imported module: reported with their own locations. */
+    public static final class ImportError extends TnError {
+        private final transient Diagnostics inner;
+
+        ImportError(Span span, Diagnostics inner) {
+            super(span, "errors in the imported module");
+            this.inner = inner;
+        }
+
+        @Override public List<tn.diag.Diagnostic> related() { return inner.all(); }
+    }
+
+    // ---- expressions ------------------------------------------------------------------------
+
+    public Value eval(Expr e) {
+        if (e instanceof Expr.Num n) return new Value.Num(n.value());
+        if (e instanceof Expr.Str s) return new Value.Str(s.value());
+        if (e instanceof Expr.Bool b) return new Value.Bool(b.value());
+        if (e instanceof Expr.Var v) return variable(v);
+        if (e instanceof Expr.Call c) return call(c);
+        if (e instanceof Expr.ArrayLit a) return literal(a);
+        if (e instanceof Expr.Relabel r) {
+            Net target = asTensor(eval(r.target()), r.target().span(), "x in x[...]");
+            return new Value.TensorValue(networks().relabel(target, r.legs(), r.span()));
+        }
+        if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), o.legs(), o.span()));
+        if (e instanceof Expr.Product p) return product(p.factors(), null, p.span());
+        if (e instanceof Expr.Binary b) return binary(b);
+        return unary((Expr.Unary) e);
+    }
+
+    private Value variable(Expr.Var v) {
+        Value value = lookupVariable(v.name());
+        if (value != null) return value;
+        Builtin b = Builtins.get(v.name());
+        if (b != null) return new Value.BuiltinFunction(b);
+        Value constant = constant(v.name());
+        if (constant != null) return constant;
+        if (legs().lookup(v.name()) != null) {
+            throw new TnError(v.span(), v.name() + " is a leg, not a tensor (a leg becomes a tensor through a creation function, e.g. ones("
+                    + v.name() + "))");
+        }
+        List<String> known = new ArrayList<>(visibleNames());
+        String hint = Suggest.closest(v.name(), known);
+        throw new TnError(v.span(), "unknown name " + v.name() + (hint != null ? " (did you mean " + hint + "?)" : ""));
+    }
+
+    private Value lookupVariable(String name) {
+        Frame f = frame();
+        Value v = f.locals().get(name);
+        if (v == null && f.locals() != f.module().globals) v = f.module().globals.get(name);
+        return v;
+    }
+
+    private List<String> visibleNames() {
+        List<String> names = new ArrayList<>(frame().locals().keySet());
+        names.addAll(frame().module().globals.keySet());
+        names.addAll(Builtins.names());
+        return names;
+    }
+
+    private static boolean isConstant(String name) {
+        return constant(name) != null;
+    }
+
+    private static Value constant(String name) {
+        DType d = DType.parse(name);
+        if (d != null) return new Value.DTypeValue(d);
+        return switch (name) {
+            case "pi" -> new Value.Num(Math.PI);
+            case "e" -> new Value.Num(Math.E);
+            default -> null;
+        };
+    }
+
+    private Value literal(Expr.ArrayLit a) {
+        List<String> legs = new ArrayList<>();
+        for (int k = 0; k < a.shape().length; k++) legs.add("#" + k);
+        Tensor t = concrete()
+                ? Tensor.of(legs, evaluator.backend().fromDoubles(a.data(), a.shape(), settings.dtype()))
+                : Tensor.signature(legs, a.shape(), settings.dtype());
+        return new Value.TensorValue(new Net.Leaf(t, "literal", a.span()));
+    }
+
+    /** `e -> [legs]` (or `C[legs] = e`): a product with an explicit output list. */
+    private Net output(Expr target, List<LegSpec> legs, Span span) {
+        if (target instanceof Expr.Product p) {
+            return asTensor(product(p.factors(), legs, span), span, "the left of ->");
+        }
+        Value v = factor(target);
+        Net n = asTensor(v, target.span(), "the left of ->");
+        return networks().product(List.of(n), 1.0, legs, span);
+    }
+
+    /** A factor of a product: like eval, but a relabel keeps repeated legs for the product. */
+    private Value factor(Expr f) {
+        if (f instanceof Expr.Relabel r) {
+            Net target = asTensor(eval(r.target()), r.target().span(), "x in x[...]");
+            return new Value.TensorValue(networks().relabelFactor(target, r.legs(), r.span()));
+        }
+        return eval(f);
+    }
+
+    private Value product(List<Expr> factorExprs, List<LegSpec> output, Span span) {
+        double coefficient = 1;
+        List<Net> factors = new ArrayList<>();
+        boolean unknownScalar = false;
+        for (Expr f : factorExprs) {
+            Value v = factor(f);
+            checkPoison(v);
+            if (v instanceof Value.Num n) {
+                coefficient *= n.value();
+            } else if (v instanceof Value.Unknown) {
+                unknownScalar = true;
+            } else if (v instanceof Value.TensorValue t) {
+                factors.add(t.net());
+            } else {
+                throw new TnError(f.span(), "cannot multiply " + v.kind());
+            }
+        }
+        if (factors.isEmpty()) {
+            if (output != null && !output.isEmpty()) throw new TnError(span, "numbers have no legs to list");
+            return unknownScalar ? new Value.Unknown() : new Value.Num(coefficient);
+        }
+        return new Value.TensorValue(networks().product(factors, coefficient, output, span));
+    }
+
+    private Value binary(Expr.Binary b) {
+        switch (b.op()) {
+            case AND, OR -> {
+                boolean l = asBool(eval(b.left()), b.left().span());
+                if (b.op() == Expr.Op.AND && !l) return new Value.Bool(false);
+                if (b.op() == Expr.Op.OR && l) return new Value.Bool(true);
+                return new Value.Bool(asBool(eval(b.right()), b.right().span()));
+            }
+            default -> { }
+        }
+        Value l = eval(b.left());
+        Value r = eval(b.right());
+        checkPoison(l);
+        checkPoison(r);
+        return switch (b.op()) {
+            case ADD, SUB -> addSub(b, l, r);
+            case DIV -> divide(b, l, r);
+            case POW -> power(b, l, r);
+            default -> compare(b, l, r);
+        };
+    }
+
+    private Value addSub(Expr.Binary b, Value l, Value r) {
+        double sign = b.op() == Expr.Op.ADD ? 1 : -1;
+        if (l instanceof Value.Num x && r instanceof Value.Num y) return new Value.Num(x.value() + sign * y.value());
+        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
+        Net left = asTensorOrScalar(l, b.left().span());
+        Net right = asTensorOrScalar(r, b.right().span());
+        return new Value.TensorValue(networks().sum(left, right, sign, b.span(), b.opSpan()));
+    }
+
+    private Value divide(Expr.Binary b, Value l, Value r) {
+        if (r instanceof Value.Num y) {
+            if (l instanceof Value.Num x) return new Value.Num(x.value() / y.value());
+            if (l instanceof Value.Unknown) return l;
+            Net left = asTensor(l, b.left().span(), "the left of /");
+            return new Value.TensorValue(networks().product(List.of(left), 1.0 / y.value(), null, b.span()));
+        }
+        if (r instanceof Value.Unknown) return r;
+        Net denominator = asTensor(r, b.right().span(), "the right of /");
+        if (denominator.rank() != 0) {
+            throw new TnError(b.right().span(), "can only divide by a scalar, not a tensor with legs " + Networks.legList(denominator));
+        }
+        Net reciprocal = new Net.Bubble(BubbleFunction.POW, denominator, List.of(), -1, b.right().span());
+        if (l instanceof Value.Num x) {
+            return new Value.TensorValue(networks().product(List.of(reciprocal), x.value(), null, b.span()));
+        }
+        Net left = asTensor(l, b.left().span(), "the left of /");
+        return new Value.TensorValue(networks().product(List.of(left, reciprocal), 1.0, null, b.span()));
+    }
+
+    private Value power(Expr.Binary b, Value l, Value r) {
+        double p = asNumber(r, b.right().span(), "an exponent");
+        if (l instanceof Value.Num x) return new Value.Num(Math.pow(x.value(), p));
+        if (l instanceof Value.Unknown) return l;
+        Net base = asTensor(l, b.left().span(), "the base of ^");
+        return new Value.TensorValue(new Net.Bubble(BubbleFunction.POW, base, List.of(), p, b.span()));
+    }
+
+    private Value compare(Expr.Binary b, Value l, Value r) {
+        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
+        if (!concrete() && (l instanceof Value.TensorValue || r instanceof Value.TensorValue)) {
+            asNumber(l, b.left().span(), "a comparison");
+            asNumber(r, b.right().span(), "a comparison");
+            return new Value.Unknown();
+        }
+        if ((b.op() == Expr.Op.EQ || b.op() == Expr.Op.NE) && l instanceof Value.Str x && r instanceof Value.Str y) {
+            return new Value.Bool(x.value().equals(y.value()) == (b.op() == Expr.Op.EQ));
+        }
+        double x = asNumber(l, b.left().span(), "a comparison");
+        double y = asNumber(r, b.right().span(), "a comparison");
+        boolean result = switch (b.op()) {
+            case LT -> x < y;
+            case LE -> x <= y;
+            case GT -> x > y;
+            case GE -> x >= y;
+            case EQ -> x == y;
+            default -> x != y;
+        };
+        return new Value.Bool(result, Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is " + result);
+    }
+
+    private Value unary(Expr.Unary u) {
+        Value v = eval(u.operand());
+        checkPoison(v);
+        if (u.op() == Expr.UnaryOp.NOT) return new Value.Bool(!asBool(v, u.operand().span()));
+        if (v instanceof Value.Num n) return new Value.Num(-n.value());
+        if (v instanceof Value.Unknown) return v;
+        Net n = asTensor(v, u.operand().span(), "the operand of -");
+        return new Value.TensorValue(networks().product(List.of(n), -1.0, null, u.span()));
+    }
+
+    // ---- calls ------------------------------------------------------------------------------
+
+    private Value call(Expr.Call c) {
+        Value callee = lookupVariable(c.callee());
+        if (callee instanceof Value.Poison) throw new Poisoned();
+        if (callee instanceof Value.Function f) return callUser(f, c);
+        if (callee != null) throw new TnError(c.calleeSpan(), c.callee() + " is " + callee.kind() + ", not a function");
+        Builtin b = Builtins.get(c.callee());
+        if (b == null) {
+            List<String> names = new ArrayList<>(Builtins.names());
+            names.addAll(frame().module().globals.keySet());
+            String hint = Suggest.closest(c.callee(), names);
+            throw new TnError(c.calleeSpan(), "unknown function " + c.callee() + (hint != null ? " (did you mean " + hint + "?)" : ""));
+        }
+        Args args = new Args(this, c);
+        Value v = b.call(args);
+        args.finish();
+        return v;
+    }
+
+    private Value callUser(Value.Function f, Expr.Call c) {
+        List<Stmt.Def.Param> params = f.def().params();
+        Map<String, Value> locals = new LinkedHashMap<>();
+        int positional = 0;
+        for (Expr.Call.Arg a : c.args()) {
+            if (a.keyword() == null) {
+                if (positional >= params.size()) {
+                    throw new TnError(a.span(), f.def().name() + "() takes " + params.size() + " argument"
+                            + (params.size() == 1 ? "" : "s") + ", not " + c.args().size());
+                }
+                locals.put(params.get(positional++).name(), eval(a.value()));
+            } else {
+                if (params.stream().noneMatch(p -> p.name().equals(a.keyword()))) {
+                    throw new TnError(a.span(), f.def().name() + "() has no parameter " + a.keyword());
+                }
+                if (locals.containsKey(a.keyword())) throw new TnError(a.span(), "argument " + a.keyword() + " is given twice");
+                locals.put(a.keyword(), eval(a.value()));
+            }
+        }
+        if (frames.size() > MAX_CALL_DEPTH) throw new TnError(c.span(), "calls nested too deeply (more than " + MAX_CALL_DEPTH + "): is " + f.def().name() + " recursive?");
+        Frame frame = new Frame(f.module(), locals, new Legs(f.module().legs));
+        frames.push(frame);
+        try {
+            for (Stmt.Def.Param p : params) {
+                if (!locals.containsKey(p.name())) {
+                    if (p.defaultValue() == null) {
+                        throw new TnError(c.span(), f.def().name() + "() is missing argument " + p.name());
+                    }
+                    locals.put(p.name(), eval(p.defaultValue()));
+                }
+            }
+            for (Stmt s : f.def().body()) execute(s);
+            return new Value.None();
+        } catch (ReturnSignal r) {
+            return r.value;
+        } catch (TnError e) {
+            if (e.span() != null && e.span().source() != c.span().source()) {
+                throw new TnError(c.span(), "in " + f.def().name() + "(): " + e.getMessage() + " (at " + e.span().where() + ")");
+            }
+            throw e;
+        } finally {
+            frames.pop();
+        }
+    }
+
+    // ---- conversions ------------------------------------------------------------------------
+
+    public void checkPoison(Value v) {
+        if (v instanceof Value.Poison) throw new Poisoned();
+    }
+
+    public Net asTensor(Value v, Span where, String what) {
+        checkPoison(v);
+        if (v instanceof Value.TensorValue t) return t.net();
+        throw new TnError(where, what + " must be a tensor, not " + v.kind());
+    }
+
+    private Net asTensorOrScalar(Value v, Span where) {
+        if (v instanceof Value.Num n) return scalar(n.value(), where);
+        return asTensor(v, where, "an operand of + or -");
+    }
+
+    /** A rank-0 tensor holding a number. */
+    public Net scalar(double value, Span where) {
+        Tensor t = concrete()
+                ? Tensor.of(List.of(), evaluator.backend().fromDoubles(new double[] {value}, new long[0], settings.dtype()))
+                : Tensor.signature(List.of(), new long[0], settings.dtype());
+        return new Net.Leaf(t, "scalar", where);
+    }
+
+    /** A number: a number value, or a scalar tensor's value (known only when running). */
+    public double asNumber(Value v, Span where, String what) {
+        checkPoison(v);
+        if (v instanceof Value.Num n) return n.value();
+        if (v instanceof Value.TensorValue t && t.net().rank() == 0) {
+            if (!concrete()) throw new NeedsValue();
+            Tensor x = evaluator.evaluate(t.net());
+            return evaluator.backend().toDoubles(x.data())[0];
+        }
+        if (v instanceof Value.Unknown) throw new NeedsValue();
+        if (v instanceof Value.TensorValue t) {
+            throw new TnError(where, what + " must be a number, not a tensor with legs " + Networks.legList(t.net()));
+        }
+        throw new TnError(where, what + " must be a number, not " + v.kind());
+    }
+
+    private boolean asBool(Value v, Span where) {
+        checkPoison(v);
+        if (v instanceof Value.Bool b) return b.value();
+        if (v instanceof Value.Unknown) return true;
+        throw new TnError(where, "expected true or false, not " + v.kind());
+    }
+
+    /**
+     * While checking, a number that depends on tensor values is unknown; statements that need it
+     * are checked as far as possible and then skipped, without an error.
+     */
+    public static final class NeedsValue extends RuntimeException {
+        public NeedsValue() { super(null, null, false, false); }
+    }
+
+    /** The names of the standard library's modules. */
+    public static List<String> stdlibModules() {
+        return Stdlib.modules();
+    }
+
+    /** The stdlib loader used by imports. */
+    static final class Stdlib {
+        private Stdlib() {}
+
+        static String read(String name) {
+            if (!name.matches("[A-Za-z_][A-Za-z_0-9]*")) return null;
+            try (InputStream in = Interpreter.class.getResourceAsStream("/stdlib/" + name + ".tn")) {
+                return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        static List<String> modules() {
+            try (InputStream in = Interpreter.class.getResourceAsStream("/stdlib/MODULES")) {
+                if (in == null) return List.of();
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                        .filter(l -> !l.isEmpty()).toList();
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+    }
+}

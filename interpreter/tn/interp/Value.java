@@ -1,0 +1,66 @@
+package tn.interp;
+
+import java.util.List;
+import tn.ast.Stmt;
+import tn.exec.DType;
+import tn.net.Net;
+
+/** A runtime value of a tn script. Tensors are networks ({@link Net}); the rest are plain data. */
+public sealed interface Value {
+
+    /** What users call this kind of value in messages. */
+    String kind();
+
+    record Num(double value) implements Value {
+        public String kind() { return "a number"; }
+    }
+
+    record Str(String value) implements Value {
+        public String kind() { return "a string"; }
+    }
+
+    /** A truth value; {@code detail} says why, for assertion messages (e.g. the largest difference). */
+    record Bool(boolean value, String detail) implements Value {
+        public Bool(boolean value) { this(value, null); }
+
+        public String kind() { return "a boolean"; }
+    }
+
+    record TensorValue(Net net) implements Value {
+        public String kind() { return net.rank() == 0 ? "a scalar tensor" : "a tensor"; }
+    }
+
+    record Tuple(List<Value> items) implements Value {
+        public String kind() { return "a tuple of " + items.size(); }
+    }
+
+    record Function(Stmt.Def def, Interpreter.Module module) implements Value {
+        public String kind() { return "a function"; }
+    }
+
+    record BuiltinFunction(Builtin builtin) implements Value {
+        public String kind() { return "a builtin function"; }
+    }
+
+    record DTypeValue(DType dtype) implements Value {
+        public String kind() { return "a dtype"; }
+    }
+
+    /** What a call with no result (print, save) returns. */
+    record None() implements Value {
+        public String kind() { return "nothing"; }
+    }
+
+    /**
+     * Stands for a value that could not be computed because of an error already reported while
+     * checking; using it reports nothing more, so one mistake gives one message.
+     */
+    record Poison() implements Value {
+        public String kind() { return "an erroneous value"; }
+    }
+
+    /** A number known only when the script runs (while checking, e.g. the value of norm(x)). */
+    record Unknown() implements Value {
+        public String kind() { return "a value known only when running"; }
+    }
+}

@@ -1,0 +1,146 @@
+package tn.interp.builtins;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
+import tn.ast.LegSpec;
+import tn.exec.DType;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Rng;
+import tn.interp.Value;
+import tn.net.Net;
+import tn.net.Tensor;
+
+/** Functions that make tensors: random and constant data, ranges, copy tensors and identities. */
+public final class Creation {
+    private Creation() {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("random", "random(legs..., seed=, std=1, dtype=)",
+                "normally distributed entries (mean 0), reproducible from the seed on every machine",
+                a -> {
+                    long seed = a.has("seed") ? a.integer("seed", 0) : a.interpreter().settings().nextImplicitSeed();
+                    double std = a.number("std", 1.0);
+                    return make(a, "random", n -> scale(new Rng(seed).normal(n), std));
+                }),
+            Builtin.of("uniform", "uniform(legs..., low=0, high=1, seed=, dtype=)",
+                "uniformly distributed entries in [low, high)",
+                a -> {
+                    long seed = a.has("seed") ? a.integer("seed", 0) : a.interpreter().settings().nextImplicitSeed();
+                    double low = a.number("low", 0), high = a.number("high", 1);
+                    return make(a, "uniform", n -> new Rng(seed).uniform(n, low, high));
+                }),
+            Builtin.of("zeros", "zeros(legs..., dtype=)", "all entries 0",
+                a -> make(a, "zeros", double[]::new)),
+            Builtin.of("ones", "ones(legs..., dtype=)", "all entries 1",
+                a -> make(a, "ones", n -> fill(n, 1))),
+            Builtin.of("full", "full(legs..., value=, dtype=)", "all entries equal to value",
+                a -> {
+                    if (!a.has("value")) throw a.error("full() needs value=...");
+                    double v = a.number("value", 0);
+                    return make(a, "full", n -> fill(n, v));
+                }),
+            Builtin.of("arange", "arange(legs..., start=0, step=1, dtype=)",
+                "start, start + step, ... in row-major order over the legs",
+                a -> {
+                    double start = a.number("start", 0), step = a.number("step", 1);
+                    return make(a, "arange", n -> {
+                        double[] d = new double[n];
+                        for (int i = 0; i < n; i++) d[i] = start + step * i;
+                        return d;
+                    });
+                }),
+            Builtin.of("delta", "delta(legs...)",
+                "the copy tensor: 1 where all its legs agree (never stored; it joins legs)",
+                a -> delta(a, "delta", -1)),
+            Builtin.of("eye", "eye(a, b)", "the identity matrix between two legs (a plain line in a diagram)",
+                a -> delta(a, "eye", 2)),
+            Builtin.of("diag", "diag(v, j)", "the diagonal matrix of a vector v[i], with legs i and j",
+                Creation::diag));
+    }
+
+    private static Value make(Args a, String kind, IntFunction<double[]> data) {
+        List<String> legs = legs(a, 0);
+        DType dtype = a.dtype("dtype", a.interpreter().settings().dtype());
+        long[] shape = shape(a, legs);
+        long n = 1;
+        for (long s : shape) n *= s;
+        if (n > Integer.MAX_VALUE - 8) throw a.error(a.name() + "() of " + n + " elements is larger than one array can hold (2^31)");
+        double bytes = (double) n * dtype.bytes();
+        if (bytes > a.interpreter().evaluator().memoryLimitBytes()) {
+            throw a.error(a.name() + "() of " + tn.net.Units.count(n) + " elements (" + tn.net.Units.bytes(bytes)
+                    + ") is over the memory limit of " + tn.net.Units.bytes(a.interpreter().evaluator().memoryLimitBytes()));
+        }
+        Interpreter in = a.interpreter();
+        Tensor t = in.concrete()
+                ? Tensor.of(legs, in.evaluator().backend().fromDoubles(data.apply((int) n), shape, dtype))
+                : Tensor.signature(legs, shape, dtype);
+        return new Value.TensorValue(new Net.Leaf(t, kind, a.span()));
+    }
+
+    /** The leg-name arguments from {@code from} on, each bound to a size and not repeated. */
+    static List<String> legs(Args a, int from) {
+        List<String> legs = a.legs(from);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < legs.size(); i++) {
+            if (!seen.add(legs.get(i))) throw a.error(from + i, "leg " + legs.get(i) + " is repeated");
+        }
+        return legs;
+    }
+
+    private static long[] shape(Args a, List<String> legs) {
+        long[] shape = new long[legs.size()];
+        for (int i = 0; i < shape.length; i++) {
+            long s = a.interpreter().legSize(legs.get(i));
+            if (s < 0) {
+                throw a.error(i, "leg " + legs.get(i) + " has no size yet; declare it first, e.g. leg " + legs.get(i) + " = 4");
+            }
+            shape[i] = s;
+        }
+        return shape;
+    }
+
+    private static Value delta(Args a, String kind, int arity) {
+        if (arity > 0) a.expect(arity, arity, arity + " leg names");
+        else a.expect(1, -1, "one or more leg names");
+        List<String> legs = legs(a, 0);
+        long[] shape = shape(a, legs);
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] != shape[0]) {
+                throw a.error(i, kind + "() joins legs of one size, but " + legs.get(0) + " is " + shape[0]
+                        + " and " + legs.get(i) + " is " + shape[i]);
+            }
+        }
+        DType dtype = a.dtype("dtype", a.interpreter().settings().dtype());
+        Net.Delta d = new Net.Delta(legs, shape[0], dtype, a.span());
+        return new Value.TensorValue(d);
+    }
+
+    private static Value diag(Args a) {
+        a.expect(2, 2, "a vector and a leg name");
+        Net v = a.tensor(0);
+        if (v.rank() != 1) throw a.error(0, "diag() needs a vector (one leg), not legs " + v.legs());
+        String i = v.legs().get(0);
+        String j = a.leg(1);
+        if (j.equals(i)) throw a.error(1, "the new leg must differ from the vector's leg " + i);
+        a.interpreter().bindLeg(j, v.size(0), a.span(1));
+        Net delta = new Net.Delta(List.of(i, j), v.size(0), v.dtype(), a.span());
+        List<LegSpec> out = List.of(new LegSpec.Name(a.span(), i), new LegSpec.Name(a.span(1), j));
+        return new Value.TensorValue(a.interpreter().productOf(List.of(v, delta), out, a.span()));
+    }
+
+    private static double[] fill(int n, double v) {
+        double[] d = new double[n];
+        java.util.Arrays.fill(d, v);
+        return d;
+    }
+
+    private static double[] scale(double[] d, double s) {
+        if (s != 1.0) for (int i = 0; i < d.length; i++) d[i] *= s;
+        return d;
+    }
+}

@@ -1,0 +1,128 @@
+package tn.interp.builtins;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Printer;
+import tn.interp.Value;
+import tn.net.Net;
+import tn.net.Tensor;
+
+/** Looking at values: print, show, and close (the comparison behind `assert close(a, b)`). */
+public final class Inspect {
+    private Inspect() {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("print", "print(values...)", "prints values separated by spaces (tensors as a preview)",
+                Inspect::print),
+            Builtin.of("show", "show(x, ...)", "prints each tensor's legs, sizes, dtype and a compact preview",
+                Inspect::show),
+            Builtin.of("close", "close(a, b, rtol=, atol=)",
+                "true when |a - b| <= atol + rtol |b| everywhere (legs matched by name); "
+                    + "defaults rtol=1e-4, atol=1e-6 in float32 and rtol=1e-9, atol=1e-12 in float64",
+                Inspect::close));
+    }
+
+    private static Value print(Args a) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < a.count(); i++) {
+            Value v = a.value(i);
+            a.interpreter().checkPoison(v);
+            if (v instanceof Value.TensorValue t) {
+                Tensor x = a.interpreter().evaluator().evaluate(t.net());
+                if (!a.interpreter().concrete()) continue;
+                String p = Printer.preview(data(a.interpreter(), x), x.shape());
+                parts.add(x.rank() >= 2 && i > 0 ? "\n" + p : p);
+            } else {
+                parts.add(text(v));
+            }
+        }
+        if (a.interpreter().concrete()) {
+            StringBuilder line = new StringBuilder();
+            for (String p : parts) {
+                if (line.length() > 0 && !p.startsWith("\n")) line.append(' ');
+                line.append(p);
+            }
+            a.interpreter().out().println(line);
+        }
+        return new Value.None();
+    }
+
+    private static String text(Value v) {
+        if (v instanceof Value.Str s) return s.value();
+        if (v instanceof Value.Num n) return Printer.number(n.value());
+        if (v instanceof Value.Bool b) return String.valueOf(b.value());
+        if (v instanceof Value.DTypeValue d) return d.dtype().label();
+        if (v instanceof Value.Tuple t) return "(" + String.join(", ", t.items().stream().map(Inspect::text).toList()) + ")";
+        if (v instanceof Value.Function f) return "<function " + f.def().name() + ">";
+        if (v instanceof Value.BuiltinFunction b) return "<builtin " + b.builtin().name() + ">";
+        return v.kind();
+    }
+
+    private static Value show(Args a) {
+        a.expect(1, -1, "one or more tensors");
+        for (int i = 0; i < a.count(); i++) {
+            Net n = a.tensor(i);
+            Tensor x = a.interpreter().evaluator().evaluate(n);
+            if (!a.interpreter().concrete()) continue;
+            a.interpreter().out().println(describe(a.expr(i).span().text(), x, data(a.interpreter(), x)));
+        }
+        return new Value.None();
+    }
+
+    /** `name: [i=2, j=3] float32` and the preview below it (a scalar on one line). */
+    public static String describe(String name, Tensor x, double[] data) {
+        String header = name + ": " + Printer.signature(x.legs(), x.shape(), x.dtype().label());
+        if (x.rank() == 0) return header + " = " + Printer.number(data[0]);
+        return header + "\n" + Printer.preview(data, x.shape());
+    }
+
+    static double[] data(Interpreter in, Tensor x) {
+        return in.evaluator().backend().toDoubles(x.data());
+    }
+
+    private static Value close(Args a) {
+        a.expect(2, 2, "two tensors");
+        Net left = a.tensor(0), right = a.tensor(1);
+        if (!new HashSet<>(left.legs()).equals(new HashSet<>(right.legs()))) {
+            throw a.error("close() compares tensors with the same legs, not " + left.legs() + " and " + right.legs());
+        }
+        for (int k = 0; k < left.rank(); k++) {
+            if (right.sizeOf(left.legs().get(k)) != left.size(k)) {
+                throw a.error("close(): leg " + left.legs().get(k) + " has size " + left.size(k) + " on the left but "
+                        + right.sizeOf(left.legs().get(k)) + " on the right");
+            }
+        }
+        Interpreter in = a.interpreter();
+        boolean f64 = DType.promote(left.dtype(), right.dtype()) == DType.FLOAT64;
+        double rtol = a.number("rtol", f64 ? 1e-9 : 1e-4);
+        double atol = a.number("atol", f64 ? 1e-12 : 1e-6);
+        Tensor x = in.evaluator().evaluate(left), y = in.evaluator().evaluate(right);
+        if (!in.concrete()) return new Value.Unknown();
+        Backend backend = in.evaluator().backend();
+        int[] perm = new int[y.rank()];
+        for (int k = 0; k < perm.length; k++) perm[k] = y.legs().indexOf(x.legs().get(k));
+        double[] xs = backend.toDoubles(x.data());
+        double[] ys = backend.toDoubles(perm.length == 0 ? y.data() : backend.permute(y.data(), perm));
+        double worst = 0;
+        int worstAt = -1;
+        for (int i = 0; i < xs.length; i++) {
+            double excess = Math.abs(xs[i] - ys[i]) - (atol + rtol * Math.abs(ys[i]));
+            if (Double.isNaN(excess)) excess = Double.POSITIVE_INFINITY;
+            if (excess > worst || (worstAt < 0 && excess > 0)) {
+                worst = excess;
+                worstAt = i;
+            }
+        }
+        if (worstAt < 0) return new Value.Bool(true);
+        return new Value.Bool(false, "largest difference " + Printer.number(Math.abs(xs[worstAt] - ys[worstAt]))
+                + " at entry " + worstAt + ": " + Printer.number(xs[worstAt]) + " vs " + Printer.number(ys[worstAt])
+                + ", rtol=" + Printer.number(rtol) + ", atol=" + Printer.number(atol));
+    }
+}

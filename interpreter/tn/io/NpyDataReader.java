@@ -1,0 +1,89 @@
+package tn.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads the data part of a .npy file into doubles in row-major (C) order. Data is read in chunks
+ * straight from the stream, so no byte copy of the whole file is ever held, and Fortran-ordered
+ * data is placed at its C position as it is read rather than transposed afterwards.
+ */
+final class NpyDataReader {
+    /** Largest array Java can allocate, a little under Integer.MAX_VALUE on common JVMs. */
+    static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    private static final int CHUNK_BYTES = 1 << 16;
+
+    private NpyDataReader() {}
+
+    /** Reads the data {@code header} describes from {@code in}, positioned just after the header. */
+    static double[] read(InputStream in, NpyHeader header, String name) throws NpyException, IOException {
+        long count = header.elementCount();
+        if (count > MAX_ELEMENTS) {
+            throw new NpyException(name + ": the array has shape " + Shapes.format(header.shape()) + ", that is "
+                    + count + " elements, more than the " + MAX_ELEMENTS + " tn can hold in one array");
+        }
+        ElementType type = header.elementType();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(type.size, count * type.size)))
+                .order(header.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        int perChunk = buffer.capacity() / type.size;
+
+        double[] out = new double[(int) count];
+        FortranCursor fortran = header.fortranOrder() && header.rank() > 1 ? new FortranCursor(header.shape()) : null;
+        int done = 0;
+        while (done < count) {
+            int n = (int) Math.min(perChunk, count - done);
+            int want = n * type.size;
+            int got = in.readNBytes(buffer.array(), 0, want);
+            if (got < want) {
+                throw NpyHeaderReader.truncatedData(header, (long) done * type.size + got, name);
+            }
+            buffer.clear();
+            if (fortran == null) {
+                for (int i = 0; i < n; i++) out[done + i] = type.decode(buffer);
+            } else {
+                for (int i = 0; i < n; i++) out[fortran.next()] = type.decode(buffer);
+            }
+            done += n;
+        }
+        return out;
+    }
+
+    /**
+     * Walks the elements in the order a Fortran-ordered file stores them (first index fastest) and
+     * yields each one's row-major position, keeping that position up to date incrementally.
+     */
+    static final class FortranCursor {
+        private final int[] extent;
+        private final int[] cStride;
+        private final int[] index;
+        private int position;
+
+        FortranCursor(long[] shape) {
+            int rank = shape.length;
+            extent = new int[rank];
+            cStride = new int[rank];
+            index = new int[rank];
+            int stride = 1;
+            for (int k = rank - 1; k >= 0; k--) {
+                extent[k] = (int) shape[k];  // the caller has checked the whole array fits in an int
+                cStride[k] = stride;
+                stride *= extent[k];
+            }
+        }
+
+        /** The C-order position of the current element; then moves on to the next one. */
+        int next() {
+            int current = position;
+            for (int k = 0; k < index.length; k++) {
+                index[k]++;
+                position += cStride[k];
+                if (index[k] < extent[k]) break;
+                position -= extent[k] * cStride[k];
+                index[k] = 0;
+            }
+            return current;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package tn.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import tn.exec.DType;
+
+/**
+ * Writes C-ordered little-endian float32/float64 .npy content byte for byte as {@code numpy.save}
+ * does: keys sorted, the same spare spaces after the dict (numpy leaves room to grow the first
+ * extent in place), padding so the data starts on a 64-byte boundary, and version 1.0 unless the
+ * header is too long for its 2-byte length field.
+ */
+final class NpyWriter {
+    private static final int ALIGN = 64;
+    /** numpy's GROWTH_AXIS_MAX_DIGITS: room for the longest extent it could ever rewrite. */
+    private static final int GROWTH_DIGITS = 21;
+    private static final int CHUNK_BYTES = 1 << 16;
+
+    private NpyWriter() {}
+
+    /** Checks that {@code data} fills {@code shape} exactly; a mismatch is a bug in the caller. */
+    static void validate(long[] shape, double[] data) {
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("shape " + Shapes.format(shape) + " has a negative extent");
+        }
+        long count = Shapes.elementCount(shape);
+        if (count != data.length) {
+            throw new IllegalArgumentException("shape " + Shapes.format(shape) + " holds " + count
+                    + " elements but " + data.length + " values were given");
+        }
+    }
+
+    /** Total size of the .npy content: header plus data. */
+    static long size(long[] shape, DType dtype) {
+        return header(shape, dtype).length + Shapes.elementCount(shape) * dtype.bytes();
+    }
+
+    static void write(OutputStream out, long[] shape, double[] data, DType dtype) throws IOException {
+        validate(shape, data);
+        out.write(header(shape, dtype));
+        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : data) {
+            if (buffer.remaining() < dtype.bytes()) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            if (dtype == DType.FLOAT32) buffer.putFloat((float) v);
+            else buffer.putDouble(v);
+        }
+        out.write(buffer.array(), 0, buffer.position());
+    }
+
+    /** Magic, version, header length and the padded header dict, ready to be followed by data. */
+    static byte[] header(long[] shape, DType dtype) {
+        StringBuilder dict = new StringBuilder()
+                .append("{'descr': '").append(dtype == DType.FLOAT32 ? "<f4" : "<f8")
+                .append("', 'fortran_order': False, 'shape': ").append(Shapes.format(shape)).append(", }");
+        if (shape.length > 0) dict.append(" ".repeat(Math.max(0, GROWTH_DIGITS - Long.toString(shape[0]).length())));
+        byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
+
+        // Like numpy: try 1.0 (2-byte length), fall back to 2.0 (4-byte length) for huge ranks.
+        int major = 1;
+        int total = paddedLength(text.length, 2);
+        if (total - 10 > 0xffff) {
+            major = 2;
+            total = paddedLength(text.length, 4);
+        }
+        int lengthBytes = major == 1 ? 2 : 4;
+        int preamble = NpyHeaderReader.MAGIC.length + 2 + lengthBytes;
+        int headerLength = total - preamble;
+
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(NpyHeaderReader.MAGIC).put((byte) major).put((byte) 0);
+        if (major == 1) b.putShort((short) headerLength);
+        else b.putInt(headerLength);
+        b.put(text);
+        while (b.remaining() > 1) b.put((byte) ' ');
+        b.put((byte) '\n');
+        return b.array();
+    }
+
+    /**
+     * Length of preamble + dict + padding + newline, rounded up to the alignment. numpy always adds
+     * at least the newline, so an exact fit still gets a full block of padding (as numpy computes it).
+     */
+    private static int paddedLength(int dictLength, int lengthBytes) {
+        int unpadded = NpyHeaderReader.MAGIC.length + 2 + lengthBytes + dictLength + 1;
+        int pad = ALIGN - (unpadded % ALIGN);
+        return unpadded + pad;
+    }
+}

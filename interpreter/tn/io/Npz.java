@@ -1,0 +1,213 @@
+package tn.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import tn.exec.DType;
+
+/**
+ * Reading and writing numpy {@code .npz} archives: zip files whose entries {@code name.npy} each
+ * hold one array, as made by {@code np.savez} (entries stored) and {@code np.savez_compressed}
+ * (entries deflated). Arrays are keyed by entry name without {@code .npy}, in archive order;
+ * entries that are not {@code .npy} files are not arrays and are skipped, as numpy does not load
+ * them as arrays either.
+ */
+public final class Npz {
+    private static final String SUFFIX = ".npy";
+
+    private Npz() {}
+
+    /** Reads every array in the archive. */
+    public static Map<String, NdData> read(Path file) throws NpyException {
+        String name = file.toString();
+        try (ZipFile zip = open(file, name)) {
+            Map<String, NdData> arrays = new LinkedHashMap<>();
+            for (ZipEntry entry : arrayEntries(zip)) arrays.put(key(entry), readArray(zip, entry, name));
+            return arrays;
+        } catch (IOException e) {
+            throw Npy.unreadable(name, e);
+        }
+    }
+
+    /** Reads the array called {@code key}, leaving the others unread. */
+    public static NdData read(Path file, String key) throws NpyException {
+        String name = file.toString();
+        try (ZipFile zip = open(file, name)) {
+            return readArray(zip, find(zip, key, name), name);
+        } catch (IOException e) {
+            throw Npy.unreadable(name, e);
+        }
+    }
+
+    /**
+     * Reads the header of every array, without its data, checking that each entry is long enough
+     * for the data its header declares.
+     */
+    public static Map<String, NpyHeader> readHeaders(Path file) throws NpyException {
+        String name = file.toString();
+        try (ZipFile zip = open(file, name)) {
+            Map<String, NpyHeader> headers = new LinkedHashMap<>();
+            for (ZipEntry entry : arrayEntries(zip)) headers.put(key(entry), readHeader(zip, entry, name));
+            return headers;
+        } catch (IOException e) {
+            throw Npy.unreadable(name, e);
+        }
+    }
+
+    /** Reads the header of the array called {@code key}. */
+    public static NpyHeader readHeader(Path file, String key) throws NpyException {
+        String name = file.toString();
+        try (ZipFile zip = open(file, name)) {
+            return readHeader(zip, find(zip, key, name), name);
+        } catch (IOException e) {
+            throw Npy.unreadable(name, e);
+        }
+    }
+
+    /**
+     * Writes the arrays uncompressed, like {@code np.savez}, in the map's iteration order (pass a
+     * LinkedHashMap to choose it). Each array's dtype must be float32 or float64.
+     *
+     * @throws IllegalArgumentException for another dtype or data that does not fill its shape
+     */
+    public static void write(Path file, Map<String, NdData> arrays) throws IOException {
+        write(file, arrays, false);
+    }
+
+    /** Like {@link #write}, with every entry deflated, like {@code np.savez_compressed}. */
+    public static void writeCompressed(Path file, Map<String, NdData> arrays) throws IOException {
+        write(file, arrays, true);
+    }
+
+    private static void write(Path file, Map<String, NdData> arrays, boolean compress) throws IOException {
+        // Check everything before creating the file, so a bad call leaves nothing half-written.
+        Map<String, DType> types = new LinkedHashMap<>();
+        for (Map.Entry<String, NdData> e : arrays.entrySet()) {
+            NdData array = e.getValue();
+            DType dtype = DType.parse(array.dtype());
+            if (dtype == null) {
+                throw new IllegalArgumentException("array '" + e.getKey() + "' has dtype " + array.dtype()
+                        + "; tn writes float32 or float64");
+            }
+            NpyWriter.validate(array.shape(), array.data());
+            types.put(e.getKey(), dtype);
+        }
+        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            for (Map.Entry<String, NdData> e : arrays.entrySet()) {
+                NdData array = e.getValue();
+                DType dtype = types.get(e.getKey());
+                ZipEntry entry = new ZipEntry(e.getKey() + SUFFIX);
+                if (compress) {
+                    entry.setMethod(ZipEntry.DEFLATED);
+                } else {
+                    // A stored entry's size and CRC go before its data, so compute them in a first
+                    // pass that writes nowhere, rather than holding the bytes in memory.
+                    CRC32 crc = new CRC32();
+                    NpyWriter.write(new CheckedOutputStream(OutputStream.nullOutputStream(), crc),
+                            array.shape(), array.data(), dtype);
+                    long size = NpyWriter.size(array.shape(), dtype);
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(size);
+                    entry.setCompressedSize(size);
+                    entry.setCrc(crc.getValue());
+                }
+                zip.putNextEntry(entry);
+                NpyWriter.write(zip, array.shape(), array.data(), dtype);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static ZipFile open(Path file, String name) throws NpyException, IOException {
+        if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
+        if (!Files.exists(file)) throw new NpyException(name + ": no such file");
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw notZip(file, name, e);
+        }
+    }
+
+    /** Says what the file is instead, when that is easy to tell. */
+    private static NpyException notZip(Path file, String name, ZipException cause) throws IOException {
+        byte[] start;
+        try (InputStream in = Files.newInputStream(file)) {
+            start = in.readNBytes(NpyHeaderReader.MAGIC.length);
+        }
+        if (start.length == 0) return new NpyException(name + ": empty file (0 bytes)", cause);
+        if (Arrays.equals(start, NpyHeaderReader.MAGIC)) {
+            return new NpyException(name + ": not a .npz file (it is a single .npy array, not a zip archive)", cause);
+        }
+        return new NpyException(name + ": not a .npz file (it is not a zip archive)", cause);
+    }
+
+    private static List<ZipEntry> arrayEntries(ZipFile zip) {
+        List<ZipEntry> entries = new ArrayList<>();
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            ZipEntry entry = en.nextElement();
+            if (!entry.isDirectory() && entry.getName().endsWith(SUFFIX)) entries.add(entry);
+        }
+        return entries;
+    }
+
+    private static ZipEntry find(ZipFile zip, String key, String name) throws NpyException {
+        ZipEntry entry = zip.getEntry(key + SUFFIX);
+        if (entry != null && !entry.isDirectory()) return entry;
+        List<String> keys = new ArrayList<>();
+        for (ZipEntry e : arrayEntries(zip)) keys.add(key(e));
+        throw new NpyException(name + ": no array named '" + key + "' ("
+                + (keys.isEmpty() ? "it holds no arrays" : "it holds: " + String.join(", ", keys)) + ")");
+    }
+
+    private static String key(ZipEntry entry) {
+        String n = entry.getName();
+        return n.substring(0, n.length() - SUFFIX.length());
+    }
+
+    private static String entryName(String name, ZipEntry entry) {
+        return name + ", array '" + key(entry) + "'";
+    }
+
+    private static NdData readArray(ZipFile zip, ZipEntry entry, String name) throws NpyException {
+        String display = entryName(name, entry);
+        try (InputStream in = zip.getInputStream(entry)) {
+            return Npy.read(in, entry.getSize(), display);
+        } catch (IOException e) {
+            throw damaged(display, e);
+        }
+    }
+
+    private static NpyHeader readHeader(ZipFile zip, ZipEntry entry, String name) throws NpyException {
+        String display = entryName(name, entry);
+        try (InputStream in = zip.getInputStream(entry)) {
+            NpyHeader header = NpyHeaderReader.read(in, display);
+            // The central directory records each entry's uncompressed size, so the length can be
+            // checked without inflating the data; only when it is missing do we count.
+            long size = entry.getSize() >= 0 ? entry.getSize() : header.dataOffset() + in.transferTo(OutputStream.nullOutputStream());
+            NpyHeaderReader.checkDataLength(header, size - header.dataOffset(), display);
+            return header;
+        } catch (IOException e) {
+            throw damaged(display, e);
+        }
+    }
+
+    private static NpyException damaged(String display, IOException e) {
+        String reason = e.getMessage() == null ? "input/output error" : e.getMessage();
+        return new NpyException(display + ": the archive entry is damaged and cannot be read (" + reason + ")", e);
+    }
+}

@@ -1,0 +1,239 @@
+package tn.net;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import tn.diag.TnError;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
+import tn.plan.Plan;
+import tn.plan.Planner;
+
+/**
+ * Turns network expressions into tensors. Products (with their relabels and copy tensors) are
+ * flattened into one network, planned as a whole and contracted pairwise on the backend; sums,
+ * bubbles and reshapes are barriers evaluated first. Before anything runs, the plan's largest
+ * intermediate is checked against the memory limit.
+ *
+ * <p>Without a backend (checking a script) the same walk computes signatures only: legs, sizes,
+ * dtypes and plans, so size and memory errors are found before any number is computed.
+ */
+public final class Evaluator {
+    private final Backend backend;
+    private final Planner planner;
+    private String method = "auto";
+    private double memoryLimitBytes;
+    private PlanListener listener = (net, plan) -> {};
+
+    /** Told of every contraction plan made, with the network it was made for. */
+    public interface PlanListener {
+        void planned(Net net, Plan plan);
+    }
+
+    public Evaluator(Backend backend, Planner planner, double memoryLimitBytes) {
+        this.backend = backend;
+        this.planner = planner;
+        this.memoryLimitBytes = memoryLimitBytes;
+    }
+
+    public boolean concrete() { return backend != null; }
+
+    public Backend backend() { return backend; }
+
+    public void setMethod(String method) { this.method = method; }
+
+    public String method() { return method; }
+
+    public void setMemoryLimitBytes(double bytes) { this.memoryLimitBytes = bytes; }
+
+    public double memoryLimitBytes() { return memoryLimitBytes; }
+
+    public void setListener(PlanListener listener) { this.listener = listener; }
+
+    /** The network's value: a concrete tensor, or a signature when checking. Memoised. */
+    public Tensor evaluate(Net net) {
+        Tensor memo = memo(net);
+        if (memo != null) return memo;
+        if (Thread.interrupted()) throw new TnError(net.span(), "interrupted");
+        Tensor t;
+        if (net instanceof Net.Leaf leaf) {
+            t = leaf.tensor();
+        } else if (net instanceof Net.Sum sum) {
+            t = sum(sum);
+        } else if (net instanceof Net.Bubble bubble) {
+            t = bubble(bubble);
+        } else if (net instanceof Net.Reshape reshape) {
+            t = reshape(reshape);
+        } else {
+            t = contract(net);
+        }
+        if (backend != null) net.concrete = t;
+        // Computed values also have their signature, so shape-only passes (`:plan` in the REPL)
+        // can treat them as tensors too.
+        net.signature = Tensor.signature(t.legs(), t.shape(), t.dtype());
+        return t;
+    }
+
+    private Tensor memo(Net net) {
+        return backend != null ? net.concrete : net.signature;
+    }
+
+    // ---- contraction ------------------------------------------------------------------------
+
+    private Tensor contract(Net root) {
+        Flattening.Result flat = new Flattening(this::evaluate).flatten(root, this::memo);
+        DType dtype = root.dtype();
+        for (Tensor t : flat.operands()) if (t != null) dtype = DType.promote(dtype, t.dtype());
+        Plan plan;
+        try {
+            plan = planner.plan(flat.network(), method, memoryLimitBytes / dtype.bytes());
+        } catch (IllegalArgumentException e) {
+            throw new TnError(root.span(), e.getMessage());
+        }
+        checkMemory(root, plan, dtype);
+        listener.planned(root, plan);
+        if (backend == null) return Tensor.signature(root.legs(), root.sizes(), dtype);
+
+        List<Dense> operands = new ArrayList<>();
+        for (int k = 0; k < flat.operands().size(); k++) {
+            Tensor t = flat.operands().get(k);
+            if (t == null) {
+                long size = flat.network().sizes()[flat.network().inputs().get(k)[0]];
+                operands.add(backend.full(new long[] {size}, 1.0, dtype));
+            } else {
+                operands.add(t.data());
+            }
+        }
+        Dense result = backend.contract(plan, operands);
+        if (result.dtype() != dtype) result = backend.cast(result, dtype);
+        if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
+        result = spreadDiagonals(result, flat.rootToOutput());
+        return Tensor.of(root.legs(), result);
+    }
+
+    /**
+     * The contraction's output has one axis per distinct leg class; where several of the root's
+     * legs were joined by a copy tensor, they are spread back onto a diagonal, then put in the
+     * root's order.
+     */
+    private Dense spreadDiagonals(Dense x, int[] rootToOutput) {
+        int distinct = x.rank();
+        if (rootToOutput.length == distinct) {
+            return isIdentity(rootToOutput) ? x : backend.permute(x, rootToOutput);
+        }
+        // Expand class by class; axes after expansion: class c occupies a run of copies.
+        int[] multiplicity = new int[distinct];
+        for (int c : rootToOutput) multiplicity[c]++;
+        int axis = 0;
+        for (int c = 0; c < distinct; c++) {
+            if (multiplicity[c] > 1) x = backend.expandDiagonal(x, axis, multiplicity[c] - 1);
+            axis += multiplicity[c];
+        }
+        // Now the axes are grouped by class in class order; give each root leg its own copy.
+        int[] start = new int[distinct];
+        for (int c = 1; c < distinct; c++) start[c] = start[c - 1] + multiplicity[c - 1];
+        int[] next = start.clone();
+        int[] perm = new int[rootToOutput.length];
+        for (int k = 0; k < perm.length; k++) perm[k] = next[rootToOutput[k]]++;
+        return isIdentity(perm) ? x : backend.permute(x, perm);
+    }
+
+    private void checkMemory(Net root, Plan plan, DType dtype) {
+        double largest = Math.max(plan.largestIntermediate(), product(root.sizes()));
+        double bytes = largest * dtype.bytes();
+        if (bytes <= memoryLimitBytes) return;
+        String legs = describeLargest(plan, root);
+        throw new TnError(root.span(), "this contraction needs an intermediate of "
+                + Units.count(largest) + " elements" + legs + ", " + Units.bytes(bytes) + " as " + dtype
+                + ", over the memory limit of " + Units.bytes(memoryLimitBytes)
+                + " (raise it with --memory-limit or `set memory_limit = ...`)");
+    }
+
+    private static String describeLargest(Plan plan, Net root) {
+        int[] legs = null;
+        double best = -1;
+        for (Plan.Step s : plan.steps()) {
+            if (s.resultSize() > best) { best = s.resultSize(); legs = s.result(); }
+        }
+        if (legs == null || best < product(root.sizes())) {
+            return root.rank() == 0 ? "" : " (the result, legs " + describe(root.legs(), root.sizes()) + ")";
+        }
+        List<String> names = new ArrayList<>();
+        long[] sizes = new long[legs.length];
+        for (int k = 0; k < legs.length; k++) {
+            names.add(plan.network().names()[legs[k]]);
+            sizes[k] = plan.network().sizes()[legs[k]];
+        }
+        return " (legs " + describe(names, sizes) + ")";
+    }
+
+    static String describe(List<String> legs, long[] sizes) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int k = 0; k < legs.size(); k++) {
+            if (k > 0) sb.append(", ");
+            sb.append(legs.get(k)).append('=').append(sizes[k]);
+        }
+        return sb.append(']').toString();
+    }
+
+    private static double product(long[] sizes) {
+        double p = 1;
+        for (long s : sizes) p *= s;
+        return p;
+    }
+
+    // ---- barriers ---------------------------------------------------------------------------
+
+    private Tensor sum(Net.Sum sum) {
+        List<Dense> parts = new ArrayList<>();
+        for (Net term : sum.terms()) {
+            Tensor t = evaluate(term);
+            if (backend != null) parts.add(align(t, sum.legs()));
+        }
+        if (backend == null) return Tensor.signature(sum.legs(), sum.sizes(), sum.dtype());
+        return Tensor.of(sum.legs(), backend.linearCombination(parts, sum.coefficients()));
+    }
+
+    /** The tensor's data with its axes in the order of {@code legs} (a permutation of its own). */
+    private Dense align(Tensor t, List<String> legs) {
+        int[] perm = new int[legs.size()];
+        for (int k = 0; k < perm.length; k++) perm[k] = t.legs().indexOf(legs.get(k));
+        return isIdentity(perm) ? t.data() : backend.permute(t.data(), perm);
+    }
+
+    private Tensor bubble(Net.Bubble b) {
+        Tensor in = evaluate(b.inner());
+        if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
+        int[] axes = b.over().stream().mapToInt(in.legs()::indexOf).toArray();
+        BubbleFunction f = b.function();
+        Dense out = switch (f.kind) {
+            case ELEMENTWISE -> backend.map(in.data(), f.elementwise, b.parameter());
+            case NORMALISE -> f == BubbleFunction.SOFTMAX
+                    ? backend.softmax(in.data(), axes)
+                    : backend.layerNorm(in.data(), axes, b.parameter());
+            case REDUCE -> backend.reduce(in.data(), axes.length == 0 ? range(in.rank()) : axes, f.reduction);
+        };
+        return Tensor.of(b.legs(), out);
+    }
+
+    private Tensor reshape(Net.Reshape r) {
+        Tensor in = evaluate(r.inner());
+        if (backend == null) return Tensor.signature(r.legs(), r.sizes(), r.dtype());
+        Dense x = isIdentity(r.permutation()) ? in.data() : backend.permute(in.data(), r.permutation());
+        return Tensor.of(r.legs(), backend.reshape(x, r.sizes()));
+    }
+
+    // ---- small helpers ----------------------------------------------------------------------
+
+    private static boolean isIdentity(int[] perm) {
+        for (int k = 0; k < perm.length; k++) if (perm[k] != k) return false;
+        return true;
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        Arrays.setAll(r, i -> i);
+        return r;
+    }
+}

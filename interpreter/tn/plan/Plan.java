@@ -1,0 +1,166 @@
+package tn.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A contraction order for a {@link Network} with its costs, replayed under tn's cost model:
+ *
+ * <ul>
+ *   <li>First every input is <em>prepared</em>: a repeated leg becomes one leg (its diagonal), and
+ *       a leg found on that input only and not in the output is summed out. Preparing costs
+ *       nothing in the model (it reads each element once).</li>
+ *   <li>A step contracts two operands. Its cost is the product of the sizes of every leg on
+ *       either operand (multiply-adds). The result keeps the legs still needed (by the output or
+ *       by another remaining operand): first the left operand's, in its order, then the right
+ *       operand's new ones, in its order. Shared legs not kept are contracted; shared legs kept
+ *       are batch legs.</li>
+ *   <li>{@code path} is in numpy/opt_einsum format: each pair names two positions in the current
+ *       operand list (smaller first); both are removed and the result is appended at the end.</li>
+ *   <li>The plan's cost is the sum of its steps' costs; the naive cost is the product of all leg
+ *       sizes times max(1, inputs - 1), the cost of one big einsum loop.</li>
+ * </ul>
+ */
+public record Plan(
+        Network network,
+        String method,
+        List<int[]> path,
+        List<int[]> prepared,
+        List<Step> steps,
+        double cost,
+        double naiveCost,
+        double largestIntermediate,
+        double totalWritten,
+        long planningNanos) {
+
+    /** One pairwise contraction. Positions refer to the operand list at the time of the step. */
+    public record Step(int left, int right, int[] leftLegs, int[] rightLegs, int[] result,
+                       int[] contracted, int[] batch, double cost, double resultSize) {}
+
+    /** The legs of each input once prepared (diagonals taken, private legs summed out). */
+    public static List<int[]> prepare(Network n) {
+        boolean[] out = outputMask(n);
+        List<int[]> prepared = new ArrayList<>();
+        for (int[] in : n.inputs()) {
+            List<Integer> legs = new ArrayList<>();
+            for (int leg : in) {
+                if (legs.contains(leg)) continue;
+                boolean privateLeg = occurrencesOnOthers(n, in, leg) == 0 && !out[leg];
+                // A leg on this input only and not in the output is summed out, unless this
+                // is the only input (then the final reduction does it).
+                if (privateLeg && n.inputCount() > 1) continue;
+                legs.add(leg);
+            }
+            prepared.add(legs.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return prepared;
+    }
+
+    private static int occurrencesOnOthers(Network n, int[] self, int leg) {
+        int c = 0;
+        for (int[] other : n.inputs()) {
+            if (other == self) continue;
+            for (int l : other) if (l == leg) { c++; break; }
+        }
+        return c;
+    }
+
+    private static boolean[] outputMask(Network n) {
+        boolean[] out = new boolean[n.legCount()];
+        for (int l : n.output()) out[l] = true;
+        return out;
+    }
+
+    /**
+     * Replays {@code path} on {@code network} under the cost model above.
+     *
+     * @throws IllegalArgumentException if the path is not a valid complete order
+     */
+    public static Plan fromPath(Network network, List<int[]> path, String method, long planningNanos) {
+        List<int[]> prepared = prepare(network);
+        List<int[]> ops = new ArrayList<>(prepared);
+        boolean[] out = outputMask(network);
+        long[] sizes = network.sizes();
+        if (path.size() != Math.max(0, ops.size() - 1)) {
+            throw new IllegalArgumentException("a path for " + ops.size() + " inputs has "
+                    + Math.max(0, ops.size() - 1) + " steps, not " + path.size());
+        }
+        double largest = 0, written = 0;
+        for (int k = 0; k < prepared.size(); k++) {
+            if (prepared.get(k).length != distinct(network.inputs().get(k))) {
+                double s = size(prepared.get(k), sizes);
+                largest = Math.max(largest, s);
+                written += s;
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        double cost = 0;
+        for (int[] pair : path) {
+            if (pair.length != 2) throw new IllegalArgumentException("a path step has two positions");
+            int i = Math.min(pair[0], pair[1]), j = Math.max(pair[0], pair[1]);
+            if (i < 0 || j >= ops.size() || i == j) {
+                throw new IllegalArgumentException("path step (" + pair[0] + ", " + pair[1]
+                        + ") is out of range for " + ops.size() + " operands");
+            }
+            int[] a = ops.get(i), b = ops.get(j);
+            boolean[] needed = out.clone();
+            for (int k = 0; k < ops.size(); k++) {
+                if (k == i || k == j) continue;
+                for (int l : ops.get(k)) needed[l] = true;
+            }
+            List<Integer> result = new ArrayList<>(), contracted = new ArrayList<>(), batch = new ArrayList<>();
+            List<Integer> union = new ArrayList<>();
+            for (int l : a) union.add(l);
+            for (int l : b) if (!union.contains(l)) union.add(l);
+            for (int l : union) {
+                boolean shared = contains(a, l) && contains(b, l);
+                if (needed[l]) {
+                    result.add(l);
+                    if (shared) batch.add(l);
+                } else {
+                    contracted.add(l);
+                }
+            }
+            int[] res = toArray(result);
+            double stepCost = size(toArray(union), sizes);
+            double resultSize = size(res, sizes);
+            cost += stepCost;
+            written += resultSize;
+            largest = Math.max(largest, resultSize);
+            steps.add(new Step(i, j, a, b, res, toArray(contracted), toArray(batch), stepCost, resultSize));
+            ops.remove(j);
+            ops.remove(i);
+            ops.add(res);
+        }
+        double all = 1;
+        boolean[] seen = new boolean[sizes.length];
+        for (int[] in : network.inputs()) for (int l : in) if (!seen[l]) { seen[l] = true; all *= sizes[l]; }
+        double naive = all * Math.max(1, network.inputCount() - 1);
+        List<int[]> pathCopy = path.stream().map(p -> new int[] {Math.min(p[0], p[1]), Math.max(p[0], p[1])}).toList();
+        return new Plan(network, method, pathCopy, prepared, List.copyOf(steps), cost, naive, largest, written, planningNanos);
+    }
+
+    /** The legs of the operand left at the end (before the final permutation to the output). */
+    public int[] finalLegs() {
+        return steps.isEmpty() ? prepared.get(0) : steps.get(steps.size() - 1).result();
+    }
+
+    private static int distinct(int[] legs) {
+        return (int) java.util.Arrays.stream(legs).distinct().count();
+    }
+
+    private static boolean contains(int[] legs, int l) {
+        for (int x : legs) if (x == l) return true;
+        return false;
+    }
+
+    private static int[] toArray(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static double size(int[] legs, long[] sizes) {
+        double s = 1;
+        for (int l : legs) s *= sizes[l];
+        return s;
+    }
+}

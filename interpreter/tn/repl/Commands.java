@@ -1,0 +1,228 @@
+package tn.repl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tn.ast.Expr;
+import tn.ast.Stmt;
+import tn.diag.Diagnostics;
+import tn.diag.Source;
+import tn.diag.TnError;
+import tn.interp.Builtin;
+import tn.interp.Builtins;
+import tn.interp.Interpreter;
+import tn.interp.Settings;
+import tn.interp.Value;
+import tn.net.Evaluator;
+import tn.net.Net;
+import tn.plan.Plan;
+import tn.plan.PlanReport;
+import tn.syntax.TnParserFacade;
+
+/** The REPL's `:commands`, each a name, a usage line, a summary and an action. */
+final class Commands {
+    interface Action {
+        /** Runs the command; returns false to end the session. */
+        boolean run(Session s, String argument);
+    }
+
+    record Command(String name, String usage, String summary, Action action) {}
+
+    static final List<Command> ALL = List.of(
+        new Command(":help", ":help [topic]", "this list; :help NAME for a builtin or command, :help language", Commands::help),
+        new Command(":legs", ":legs [X]", "the legs of tensor X (or every bound leg) with their sizes", Commands::legs),
+        new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
+        new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
+        new Command(":load", ":load FILE", "runs a script into this session", Commands::load),
+        new Command(":save", ":save FILE", "writes this session's statements as a script that reproduces it", Commands::save),
+        new Command(":reset", ":reset", "forgets every tensor, leg and setting", Commands::reset),
+        new Command(":quit", ":quit", "ends the session (also :exit or Ctrl-D)", (s, a) -> false),
+        new Command(":exit", ":exit", "ends the session", (s, a) -> false));
+
+    private Commands() {}
+
+    /** Runs a `:command line`; returns false when the session should end. */
+    static boolean execute(Session s, String line) {
+        String trimmed = line.strip();
+        int space = trimmed.indexOf(' ');
+        String name = space < 0 ? trimmed : trimmed.substring(0, space);
+        String argument = space < 0 ? "" : trimmed.substring(space + 1).strip();
+        for (Command c : ALL) if (c.name().equals(name)) return c.action().run(s, argument);
+        List<String> names = ALL.stream().map(Command::name).toList();
+        s.err().println("unknown command " + name + " (commands: " + String.join(" ", names) + ")");
+        return true;
+    }
+
+    private static boolean help(Session s, String topic) {
+        if (topic.isEmpty()) {
+            s.out().println("Type statements of the tn language (see :help language); an expression shows its value.");
+            for (Command c : ALL) s.out().printf(Locale.ROOT, "  %-16s %s%n", c.usage(), c.summary());
+            s.out().println("Builtins: " + String.join(" ", Builtins.names()));
+            s.out().println("Tab completes names, legs, builtins and commands; Ctrl-C cancels the input or a running contraction.");
+            return true;
+        }
+        if (topic.equals("language")) {
+            s.out().println(String.join("\n",
+                "leg i = 4, j = 3            declare legs (indices) with sizes",
+                "A = random(i, j, seed=1)    make tensors over legs (zeros, ones, arange, load, delta, eye, ...)",
+                "C = A B                     juxtaposition contracts shared legs; A[a, b] renames at use",
+                "C = A B -> [k, i]           fix the legs kept; others are summed",
+                "relu(W x), softmax(S, j)    bubbles: the inside is contracted first",
+                "def f(x) = W x              functions; import linalg; print(...), show(...)",
+                "The full reference is docs/language.md."));
+            return true;
+        }
+        for (Command c : ALL) {
+            if (c.name().equals(topic) || c.name().equals(":" + topic)) {
+                s.out().println(c.usage() + "\n  " + c.summary());
+                return true;
+            }
+        }
+        Builtin b = Builtins.get(topic);
+        if (b != null) {
+            s.out().println(b.signature() + "\n  " + b.summary());
+            return true;
+        }
+        s.err().println("no help on " + topic + " (try :help, :help language, or a builtin's name)");
+        return true;
+    }
+
+    private static boolean legs(Session s, String argument) {
+        if (argument.isEmpty()) {
+            Map<String, Long> legs = s.interpreter().legsOf(s.module());
+            if (legs.isEmpty()) s.out().println("no legs yet (declare some: leg i = 4)");
+            legs.forEach((k, v) -> s.out().println(k + " = " + v));
+            return true;
+        }
+        Value v = s.module().globals().get(argument);
+        if (!(v instanceof Value.TensorValue t)) {
+            s.err().println(argument + (v == null ? " is not defined" : " is " + v.kind() + ", not a tensor"));
+            return true;
+        }
+        Net n = t.net();
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < n.rank(); k++) parts.add(n.legs().get(k) + "=" + n.size(k));
+        s.out().println(argument + ": [" + String.join(", ", parts) + "] " + n.dtype());
+        return true;
+    }
+
+    /** Parses "EXPR" as one expression statement; prints errors and returns null if it is not one. */
+    private static Expr expression(Session s, String text, String command) {
+        if (text.isEmpty()) {
+            s.err().println(command + " needs an expression, e.g. " + command + " A B");
+            return null;
+        }
+        List<Stmt> program = s.parse(text, "<" + command.substring(1) + ">");
+        if (program == null) return null;
+        if (program.size() != 1 || !(program.get(0) instanceof Stmt.ExprStmt e)) {
+            s.err().println(command + " takes one expression, not a statement");
+            return null;
+        }
+        return e.expr();
+    }
+
+    private static boolean plan(Session s, String text) {
+        Expr expr = expression(s, text, ":plan");
+        if (expr == null) return true;
+        // A shape-only pass over the session's values: plans are made, nothing is computed.
+        List<Plan> plans = new ArrayList<>();
+        Evaluator shapes = new Evaluator(null, s.planner(), s.interpreter().evaluator().memoryLimitBytes());
+        shapes.setMethod(s.interpreter().evaluator().method());
+        shapes.setListener((net, plan) -> plans.add(plan));
+        Settings settings = new Settings();
+        settings.setDtype(s.interpreter().settings().dtype());
+        Interpreter checker = new Interpreter(shapes, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), settings);
+        Interpreter.Snapshot before = checker.snapshot(s.module());
+        try {
+            Value v = checker.runStatement(s.module(), new Stmt.ExprStmt(expr.span(), expr));
+            if (v instanceof Value.TensorValue t) shapes.evaluate(t.net());
+        } catch (TnError e) {
+            Diagnostics d = new Diagnostics();
+            d.add(e);
+            s.err().print(d.format());
+            return true;
+        } catch (RuntimeException e) {
+            if (!(e instanceof Interpreter.NeedsValue)) throw e;
+        } finally {
+            checker.restore(before);
+        }
+        if (plans.isEmpty()) {
+            s.out().println("nothing to contract: the value is computed already or has no contraction");
+        }
+        for (Plan p : plans) s.out().println(PlanReport.format(p));
+        return true;
+    }
+
+    private static boolean time(Session s, String text) {
+        if (expression(s, text, ":time") == null) return true;
+        long start = System.nanoTime();
+        boolean ok = s.run(text);
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (ok) s.out().printf(Locale.ROOT, "time: %.3f ms%n", ms);
+        return true;
+    }
+
+    private static boolean load(Session s, String file) {
+        if (file.isEmpty()) {
+            s.err().println(":load needs a file name");
+            return true;
+        }
+        Path path = Path.of(file);
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            s.err().println("cannot read " + file + (e instanceof java.nio.file.NoSuchFileException ? ": no such file" : ": " + e.getMessage()));
+            return true;
+        }
+        Diagnostics d = new Diagnostics();
+        List<Stmt> program = TnParserFacade.parse(new Source(file, text), d);
+        if (program == null) {
+            s.err().print(d.format());
+            return true;
+        }
+        for (Stmt st : program) {
+            Interpreter.Snapshot before = s.interpreter().snapshot(s.module());
+            try {
+                s.interpreter().runStatement(s.module(), st);
+            } catch (TnError e) {
+                s.interpreter().restore(before);
+                Diagnostics err = new Diagnostics();
+                err.add(e);
+                s.err().print(err.format());
+                return true;
+            }
+        }
+        s.accepted().add(text.stripTrailing());
+        s.out().println("loaded " + file);
+        return true;
+    }
+
+    private static boolean save(Session s, String file) {
+        if (file.isEmpty()) {
+            s.err().println(":save needs a file name");
+            return true;
+        }
+        StringBuilder script = new StringBuilder("# saved from a tn REPL session\n");
+        for (String input : s.accepted()) script.append(input).append('\n');
+        try {
+            Files.writeString(Path.of(file), script.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            s.err().println("cannot write " + file + ": " + e.getMessage());
+            return true;
+        }
+        s.out().println("saved " + s.accepted().size() + " input" + (s.accepted().size() == 1 ? "" : "s") + " to " + file);
+        return true;
+    }
+
+    private static boolean reset(Session s, String argument) {
+        s.reset();
+        s.out().println("session reset");
+        return true;
+    }
+}

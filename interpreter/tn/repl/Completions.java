@@ -1,0 +1,63 @@
+package tn.repl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import tn.interp.Builtins;
+
+/**
+ * Tab completion candidates for a REPL line: `:commands` at the start, stdlib modules after
+ * `import`, leg names inside `[...]` and after `->`, and otherwise tensor names, functions,
+ * builtins, legs and keywords. Pure: the JLine completer is a thin adapter over it.
+ */
+final class Completions {
+    static final List<String> KEYWORDS = List.of("leg", "set", "import", "def", "return", "assert", "and", "or", "not", "true", "false");
+
+    private Completions() {}
+
+    /** Candidates for the word that ends at {@code cursor} in {@code line}. */
+    static List<String> candidates(Session session, String line, int cursor) {
+        String before = line.substring(0, Math.min(cursor, line.length()));
+        int start = before.length();
+        while (start > 0 && isNameChar(before.charAt(start - 1))) start--;
+        String prefix = before.substring(start);
+        String head = before.substring(0, start);
+        TreeSet<String> pool = new TreeSet<>();
+        if (head.isBlank() && (prefix.startsWith(":") || (start > 0 && before.charAt(start - 1) == ':'))) {
+            String p = prefix.startsWith(":") ? prefix : ":" + prefix;
+            for (Commands.Command c : Commands.ALL) if (c.name().startsWith(p)) pool.add(prefix.startsWith(":") ? c.name() : c.name().substring(1));
+            return new ArrayList<>(pool);
+        }
+        if (head.strip().equals("import")) {
+            pool.addAll(tn.interp.Interpreter.stdlibModules());
+        } else if (inLegPosition(head)) {
+            pool.addAll(session.interpreter().legsOf(session.module()).keySet());
+        } else {
+            pool.addAll(session.module().globals().keySet());
+            pool.addAll(Builtins.names());
+            pool.addAll(session.interpreter().legsOf(session.module()).keySet());
+            if (head.isBlank()) pool.addAll(KEYWORDS);
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : pool) if (c.startsWith(prefix)) out.add(c);
+        return out;
+    }
+
+    /** Inside an open `[` or right after `->`: leg names are wanted. */
+    private static boolean inLegPosition(String head) {
+        int depth = 0;
+        for (int i = head.length() - 1; i >= 0; i--) {
+            char c = head.charAt(i);
+            if (c == ']') depth++;
+            else if (c == '[') {
+                if (depth == 0) return true;
+                depth--;
+            }
+        }
+        return head.stripTrailing().endsWith("->");
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '\'' || c == ':';
+    }
+}

@@ -1,0 +1,64 @@
+package tn.repl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * Terminal input through JLine: editing, persistent history, tab completion. Ctrl-C while a
+ * statement runs interrupts the running thread; the evaluator stops at its next step.
+ */
+final class JLineSource implements LineSource, AutoCloseable {
+    private final Terminal terminal;
+    private final LineReader reader;
+
+    JLineSource(Session session, Path history) {
+        try {
+            terminal = TerminalBuilder.builder().system(true).build();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the terminal: " + e.getMessage(), e);
+        }
+        reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .parser(new DefaultParser()) // continuation lines are decided by InputBuffer
+                .appName("tn")
+                .variable(LineReader.HISTORY_FILE, history)
+                .completer((r, line, candidates) -> {
+                    for (String c : Completions.candidates(session, line.line(), line.cursor())) {
+                        candidates.add(new org.jline.reader.Candidate(c));
+                    }
+                })
+                .build();
+        reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION); // `!=` is an operator, not history
+        Thread main = Thread.currentThread();
+        terminal.handle(Terminal.Signal.INT, signal -> main.interrupt());
+    }
+
+    @Override
+    public String readLine(String prompt) throws Interrupted {
+        Thread.interrupted(); // a Ctrl-C that arrived between statements is spent
+        try {
+            return reader.readLine(prompt);
+        } catch (UserInterruptException e) {
+            throw new Interrupted();
+        } catch (EndOfFileException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.getHistory().save();
+            terminal.close();
+        } catch (IOException ignored) {
+            // closing a terminal that is gone already
+        }
+    }
+}

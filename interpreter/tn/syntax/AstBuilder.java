@@ -1,0 +1,330 @@
+package tn.syntax;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+import tn.ast.Expr;
+import tn.ast.LegSpec;
+import tn.ast.Stmt;
+import tn.diag.Source;
+import tn.diag.Span;
+import tn.diag.TnError;
+import tn.syntax.gen.TnParser;
+import tn.syntax.gen.TnParser.*;
+
+/**
+ * Builds tn's immutable AST from ANTLR's parse tree. The only class (with the facade) that sees
+ * generated parser types; every node gets the span of the text it came from.
+ */
+final class AstBuilder {
+    private final Source source;
+
+    AstBuilder(Source source) {
+        this.source = source;
+    }
+
+    List<Stmt> program(ProgramContext ctx) {
+        List<Stmt> out = new ArrayList<>();
+        for (StatementContext s : ctx.statement()) out.add(statement(s));
+        return out;
+    }
+
+    private List<Stmt> block(BlockContext ctx) {
+        List<Stmt> out = new ArrayList<>();
+        for (StatementContext s : ctx.statement()) out.add(statement(s));
+        return out;
+    }
+
+    private Stmt statement(StatementContext ctx) {
+        Span span = span(ctx);
+        if (ctx instanceof LegStmtContext c) {
+            List<Stmt.LegDecl.Binding> legs = new ArrayList<>();
+            for (LegDeclContext d : c.legDecl()) {
+                legs.add(new Stmt.LegDecl.Binding(span(d), d.NAME().getText(), expr(d.expr())));
+            }
+            return new Stmt.LegDecl(span, legs);
+        }
+        if (ctx instanceof SetStmtContext c) {
+            return new Stmt.Set(span, c.NAME().getText(), span(c.NAME().getSymbol()), expr(c.expr()));
+        }
+        if (ctx instanceof ImportStmtContext c) {
+            if (c.STRING() != null) return new Stmt.Import(span, unquote(c.STRING().getSymbol()), true);
+            return new Stmt.Import(span, c.NAME().getText(), false);
+        }
+        if (ctx instanceof DefStmtContext c) {
+            String name = callName(c.CALL().getText());
+            List<Stmt.Def.Param> params = new ArrayList<>();
+            for (ParamContext p : c.param()) {
+                params.add(new Stmt.Def.Param(span(p), p.NAME().getText(), p.expr() == null ? null : expr(p.expr())));
+            }
+            List<Stmt> body;
+            if (c.block() != null) {
+                body = block(c.block());
+            } else {
+                Expr e = expr(c.expr());
+                body = List.of(new Stmt.Return(e.span(), List.of(e)));
+            }
+            return new Stmt.Def(span, name, params, body);
+        }
+        if (ctx instanceof ReturnStmtContext c) {
+            return new Stmt.Return(span, c.expr().stream().map(this::expr).toList());
+        }
+        if (ctx instanceof AssertStmtContext c) {
+            return new Stmt.Assert(span, expr(c.expr()), c.STRING() == null ? null : unquote(c.STRING().getSymbol()));
+        }
+        if (ctx instanceof IndexedAssignStmtContext c) {
+            Stmt.Assign.Target t = new Stmt.Assign.Target(span(c.NAME().getSymbol()), c.NAME().getText());
+            return new Stmt.Assign(span, List.of(t), legSpecs(c.legSpecs()), expr(c.expr()));
+        }
+        if (ctx instanceof AssignStmtContext c) {
+            List<Stmt.Assign.Target> targets = new ArrayList<>();
+            for (TerminalNode n : c.NAME()) targets.add(new Stmt.Assign.Target(span(n.getSymbol()), n.getText()));
+            return new Stmt.Assign(span, targets, null, expr(c.expr()));
+        }
+        if (ctx instanceof ExprStmtContext c) return new Stmt.ExprStmt(span, expr(c.expr()));
+        throw new IllegalStateException("unknown statement " + ctx.getClass().getSimpleName());
+    }
+
+    // ---- expressions ------------------------------------------------------------------------
+
+    private Expr expr(ExprContext ctx) {
+        return or(ctx.orExpr());
+    }
+
+    private Expr or(OrExprContext ctx) {
+        Expr e = and(ctx.andExpr(0));
+        for (int i = 1; i < ctx.andExpr().size(); i++) {
+            Expr r = and(ctx.andExpr(i));
+            e = new Expr.Binary(e.span().to(r.span()), Expr.Op.OR, span(ctx.getChild(2 * i - 1)), e, r);
+        }
+        return e;
+    }
+
+    private Expr and(AndExprContext ctx) {
+        Expr e = not(ctx.notExpr(0));
+        for (int i = 1; i < ctx.notExpr().size(); i++) {
+            Expr r = not(ctx.notExpr(i));
+            e = new Expr.Binary(e.span().to(r.span()), Expr.Op.AND, span(ctx.getChild(2 * i - 1)), e, r);
+        }
+        return e;
+    }
+
+    private Expr not(NotExprContext ctx) {
+        if (ctx.notExpr() != null) return new Expr.Unary(span(ctx), Expr.UnaryOp.NOT, not(ctx.notExpr()));
+        return comparison(ctx.comparison());
+    }
+
+    private Expr comparison(ComparisonContext ctx) {
+        Expr left = sum(ctx.sum(0));
+        if (ctx.op == null) return left;
+        Expr right = sum(ctx.sum(1));
+        Expr.Op op = switch (ctx.op.getText()) {
+            case "<" -> Expr.Op.LT;
+            case "<=" -> Expr.Op.LE;
+            case ">" -> Expr.Op.GT;
+            case ">=" -> Expr.Op.GE;
+            case "==" -> Expr.Op.EQ;
+            default -> Expr.Op.NE;
+        };
+        return new Expr.Binary(span(ctx), op, span(ctx.op), left, right);
+    }
+
+    private Expr sum(SumContext ctx) {
+        Expr e = arrow(ctx.arrow(0));
+        for (int i = 1; i < ctx.arrow().size(); i++) {
+            Token op = ctx.op.get(i - 1);
+            Expr r = arrow(ctx.arrow(i));
+            Expr.Op o = op.getText().equals("+") ? Expr.Op.ADD : Expr.Op.SUB;
+            e = new Expr.Binary(e.span().to(r.span()), o, span(op), e, r);
+        }
+        return e;
+    }
+
+    private Expr arrow(ArrowContext ctx) {
+        Expr e = product(ctx.product());
+        if (ctx.getChildCount() == 1) return e;
+        return new Expr.Output(span(ctx), e, legSpecs(ctx.legSpecs()));
+    }
+
+    private Expr product(ProductContext ctx) {
+        // Children alternate: unary, then (mulOp unary | postfix)*. Division binds to what is
+        // on its left so far: `a b / 2` is (a b) / 2.
+        List<Expr> factors = new ArrayList<>();
+        Expr result = null;
+        int n = ctx.getChildCount();
+        for (int i = 0; i < n; i++) {
+            var child = ctx.getChild(i);
+            if (child instanceof MulOpContext op) {
+                Expr right = unary((UnaryContext) ctx.getChild(++i));
+                if (op.getText().equals("/")) {
+                    Expr left = collapse(factors, result);
+                    result = new Expr.Binary(left.span().to(right.span()), Expr.Op.DIV, span(op), left, right);
+                    factors = new ArrayList<>();
+                } else {
+                    if (result != null) { factors.add(result); result = null; }
+                    factors.add(right);
+                }
+            } else {
+                if (result != null) { factors.add(result); result = null; }
+                factors.add(child instanceof UnaryContext u ? unary(u) : postfix((PostfixContext) child));
+            }
+        }
+        return collapse(factors, result);
+    }
+
+    private static Expr collapse(List<Expr> factors, Expr pending) {
+        List<Expr> all = new ArrayList<>(factors);
+        if (pending != null) all.add(pending);
+        if (all.size() == 1) return all.get(0);
+        return new Expr.Product(all.get(0).span().to(all.get(all.size() - 1).span()), List.copyOf(all));
+    }
+
+    private Expr unary(UnaryContext ctx) {
+        if (ctx instanceof NegateContext c) {
+            return new Expr.Unary(span(c), Expr.UnaryOp.NEG, unary(c.unary()));
+        }
+        PowerContext c = (PowerContext) ctx;
+        Expr base = postfix(c.postfix());
+        if (c.unary() == null) return base;
+        Expr exp = unary(c.unary());
+        return new Expr.Binary(span(c), Expr.Op.POW, span(c.getChild(1)), base, exp);
+    }
+
+    private Expr postfix(PostfixContext ctx) {
+        Expr e = primary(ctx.primary());
+        // Children after the primary come in threes: '[' legSpecs? ']'.
+        int i = 1;
+        while (i < ctx.getChildCount()) {
+            int close = i + 1;
+            List<LegSpec> legs = List.of();
+            if (ctx.getChild(close) instanceof LegSpecsContext ls) {
+                legs = legSpecs(ls);
+                close++;
+            }
+            Span s = e.span().to(span(ctx.getChild(close)));
+            e = new Expr.Relabel(s, e, legs);
+            i = close + 1;
+        }
+        return e;
+    }
+
+    private Expr primary(PrimaryContext ctx) {
+        Span span = span(ctx);
+        if (ctx instanceof NumberContext c) return new Expr.Num(span, Double.parseDouble(c.getText()));
+        if (ctx instanceof StringContext c) return new Expr.Str(span, unquote(c.STRING().getSymbol()));
+        if (ctx instanceof BoolContext c) return new Expr.Bool(span, c.getText().equals("true"));
+        if (ctx instanceof NameContext c) return new Expr.Var(span, c.getText());
+        if (ctx instanceof ParenContext c) return expr(c.expr());
+        if (ctx instanceof CallContext c) {
+            List<Expr.Call.Arg> args = new ArrayList<>();
+            for (ArgContext a : c.arg()) {
+                args.add(new Expr.Call.Arg(span(a), a.NAME() == null ? null : a.NAME().getText(), expr(a.expr())));
+            }
+            Token t = c.CALL().getSymbol();
+            Span calleeSpan = new Span(source, t.getStartIndex(), t.getStopIndex()); // without '('
+            return new Expr.Call(span, callName(t.getText()), calleeSpan, args);
+        }
+        if (ctx instanceof ArrayLiteralContext c) return array(c.array());
+        throw new IllegalStateException("unknown primary " + ctx.getClass().getSimpleName());
+    }
+
+    private Expr array(ArrayContext ctx) {
+        List<Long> shape = new ArrayList<>();
+        List<Double> data = new ArrayList<>();
+        collect(ctx, 0, shape, data);
+        long[] s = shape.stream().mapToLong(Long::longValue).toArray();
+        return new Expr.ArrayLit(span(ctx), s, data.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Walks a nested literal, fixing the shape from the first element at each depth. */
+    private void collect(ArrayContext ctx, int depth, List<Long> shape, List<Double> data) {
+        List<ElementContext> elements = ctx.element();
+        if (shape.size() == depth) {
+            shape.add((long) elements.size()); // deeper sizes are fixed by the first row reaching them
+        } else if (shape.get(depth) != elements.size()) {
+            throw new TnError(span(ctx), "ragged array: this row has " + elements.size()
+                    + (elements.size() == 1 ? " element" : " elements") + " but the first row at this depth has " + shape.get(depth));
+        }
+        for (ElementContext e : elements) {
+            boolean nested = e.array() != null;
+            boolean expectNested = shape.size() > depth + 1;
+            if (nested) {
+                if (!expectNested && e != elements.get(0) && shape.size() == depth + 1) {
+                    throw new TnError(span(e), "ragged array: a row where a number was expected");
+                }
+                collect(e.array(), depth + 1, shape, data);
+            } else {
+                if (expectNested) throw new TnError(span(e), "ragged array: a number where a row was expected");
+                double v = Double.parseDouble(e.NUMBER().getText());
+                data.add(e.getChild(0).getText().equals("-") ? -v : v);
+            }
+        }
+    }
+
+    private List<LegSpec> legSpecs(LegSpecsContext ctx) {
+        if (ctx == null) return List.of();
+        List<LegSpec> out = new ArrayList<>();
+        for (LegSpecContext s : ctx.legSpec()) out.add(legSpec(s));
+        return out;
+    }
+
+    private LegSpec legSpec(LegSpecContext ctx) {
+        Span span = span(ctx);
+        if (ctx instanceof LegNameContext c) return new LegSpec.Name(span, c.NAME().getText());
+        if (ctx instanceof LegRenameContext c) return new LegSpec.Rename(span, c.NAME(0).getText(), c.NAME(1).getText());
+        LegGroupContext c = (LegGroupContext) ctx;
+        List<TerminalNode> names = c.NAME();
+        boolean named = c.getChild(1) != null && c.getChild(1).getText().equals("=");
+        String name = named ? names.get(0).getText() : null;
+        List<LegSpec.Name> parts = new ArrayList<>();
+        for (int i = named ? 1 : 0; i < names.size(); i++) {
+            parts.add(new LegSpec.Name(span(names.get(i).getSymbol()), names.get(i).getText()));
+        }
+        return new LegSpec.Group(span, name, parts);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static String callName(String callToken) {
+        return callToken.substring(0, callToken.length() - 1);
+    }
+
+    private String unquote(Token t) {
+        String s = t.getText();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < s.length() - 1; i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length() - 1) {
+                char n = s.charAt(++i);
+                switch (n) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case '\\' -> sb.append('\\');
+                    case '"' -> sb.append('"');
+                    default -> throw new TnError(new Span(source, t.getStartIndex() + i - 1, t.getStartIndex() + i + 1),
+                            "unknown escape \\" + n + " (use \\n, \\t, \\\\ or \\\")");
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private Span span(ParserRuleContext ctx) {
+        int start = ctx.start.getStartIndex();
+        int stop = ctx.stop == null || ctx.stop.getType() == Token.EOF ? start : ctx.stop.getStopIndex() + 1;
+        return new Span(source, start, Math.max(stop, start));
+    }
+
+    private Span span(org.antlr.v4.runtime.tree.ParseTree tree) {
+        if (tree instanceof ParserRuleContext p) return span(p);
+        return span(((TerminalNode) tree).getSymbol());
+    }
+
+    private Span span(Token t) {
+        return new Span(source, t.getStartIndex(), t.getStopIndex() + 1);
+    }
+}

@@ -1,0 +1,248 @@
+package tn.reference;
+
+import java.util.Arrays;
+import java.util.List;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
+import tn.plan.Network;
+import tn.plan.Plan;
+
+/**
+ * A deliberately naive, plain-Java {@link Backend} for tests: every array is a double[] and
+ * {@link #contract} ignores the plan and runs one big loop over every combination of leg values
+ * (the definition of einsum). float32 results are rounded to float after each operation.
+ * Slow, obviously correct, and sharing no code with the real backend or the planner.
+ */
+public final class ReferenceBackend implements Backend {
+
+    /** A row-major array. */
+    public record Array(double[] data, long[] shape, DType dtype) implements Dense {}
+
+    private static Array arr(Dense d) { return (Array) d; }
+
+    private static Array make(double[] data, long[] shape, DType dtype) {
+        if (dtype == DType.FLOAT32) for (int i = 0; i < data.length; i++) data[i] = (float) data[i];
+        return new Array(data, shape.clone(), dtype);
+    }
+
+    static int size(long[] shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        return (int) n;
+    }
+
+    static int[] strides(long[] shape) {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int k = shape.length - 1; k >= 0; k--) { st[k] = s; s *= shape[k]; }
+        return st;
+    }
+
+    @Override public Dense fromDoubles(double[] data, long[] shape, DType dtype) {
+        if (data.length != size(shape)) throw new IllegalArgumentException("data length " + data.length + " vs shape " + Arrays.toString(shape));
+        return make(data.clone(), shape, dtype);
+    }
+
+    @Override public double[] toDoubles(Dense x) { return arr(x).data().clone(); }
+
+    @Override public Dense cast(Dense x, DType dtype) { return make(arr(x).data().clone(), x.shape(), dtype); }
+
+    @Override public Dense full(long[] shape, double value, DType dtype) {
+        double[] d = new double[size(shape)];
+        Arrays.fill(d, value);
+        return make(d, shape, dtype);
+    }
+
+    @Override public Dense contract(Plan plan, List<Dense> operands) {
+        Network n = plan.network();
+        long[] sizes = n.sizes();
+        int legs = sizes.length;
+        DType dtype = operands.get(0).dtype();
+        for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
+        long[] outShape = new long[n.output().length];
+        for (int k = 0; k < outShape.length; k++) outShape[k] = sizes[n.output()[k]];
+        double[] out = new double[size(outShape)];
+        int[] outStrides = strides(outShape);
+        int[] value = new int[legs];
+        long total = 1;
+        for (long s : sizes) total *= s;
+        for (long step = 0; step < total; step++) {
+            double prod = 1;
+            for (int t = 0; t < operands.size() && prod != 0; t++) {
+                Array a = arr(operands.get(t));
+                int[] in = n.inputs().get(t);
+                int[] st = strides(a.shape());
+                int off = 0;
+                for (int k = 0; k < in.length; k++) off += value[in[k]] * st[k];
+                prod *= a.data()[off];
+            }
+            int o = 0;
+            for (int k = 0; k < outStrides.length; k++) o += value[n.output()[k]] * outStrides[k];
+            out[o] += prod;
+            for (int l = legs - 1; l >= 0; l--) { // odometer over all leg values
+                if (++value[l] < sizes[l]) break;
+                value[l] = 0;
+            }
+        }
+        return make(out, outShape, dtype);
+    }
+
+    @Override public Dense permute(Dense x, int[] perm) {
+        Array a = arr(x);
+        long[] shape = new long[perm.length];
+        for (int k = 0; k < perm.length; k++) shape[k] = a.shape()[perm[k]];
+        double[] out = new double[a.data().length];
+        int[] inSt = strides(a.shape());
+        int[] idx = new int[perm.length];
+        for (int i = 0; i < out.length; i++) {
+            int off = 0;
+            for (int k = 0; k < perm.length; k++) off += idx[k] * inSt[perm[k]];
+            out[i] = a.data()[off];
+            for (int k = perm.length - 1; k >= 0; k--) {
+                if (++idx[k] < shape[k]) break;
+                idx[k] = 0;
+            }
+        }
+        return new Array(out, shape, a.dtype());
+    }
+
+    @Override public Dense reshape(Dense x, long[] shape) {
+        if (size(shape) != size(x.shape())) throw new IllegalArgumentException("reshape size");
+        return new Array(arr(x).data().clone(), shape.clone(), x.dtype());
+    }
+
+    @Override public Dense expandDiagonal(Dense x, int axis, int copies) {
+        Array a = arr(x);
+        long[] shape = new long[a.shape().length + copies];
+        for (int k = 0, j = 0; k < a.shape().length; k++) {
+            shape[j++] = a.shape()[k];
+            if (k == axis) for (int c = 0; c < copies; c++) shape[j++] = a.shape()[k];
+        }
+        double[] out = new double[size(shape)];
+        int[] inSt = strides(a.shape());
+        int[] idx = new int[shape.length];
+        for (int i = 0; i < out.length; i++) {
+            boolean diagonal = true;
+            for (int c = 1; c <= copies; c++) diagonal &= idx[axis + c] == idx[axis];
+            if (diagonal) {
+                int off = 0;
+                for (int k = 0, j = 0; k < a.shape().length; k++) {
+                    off += idx[j] * inSt[k];
+                    j += k == axis ? copies + 1 : 1;
+                }
+                out[i] = a.data()[off];
+            }
+            for (int k = shape.length - 1; k >= 0; k--) {
+                if (++idx[k] < shape[k]) break;
+                idx[k] = 0;
+            }
+        }
+        return new Array(out, shape, a.dtype());
+    }
+
+    @Override public Dense linearCombination(List<Dense> terms, double[] coefficients) {
+        DType dtype = terms.get(0).dtype();
+        for (Dense t : terms) dtype = DType.promote(dtype, t.dtype());
+        double[] out = new double[size(terms.get(0).shape())];
+        for (int t = 0; t < terms.size(); t++) {
+            double[] d = arr(terms.get(t)).data();
+            for (int i = 0; i < out.length; i++) out[i] += coefficients[t] * d[i];
+        }
+        return make(out, terms.get(0).shape(), dtype);
+    }
+
+    @Override public Dense map(Dense x, Elementwise fn, double p) {
+        double[] d = arr(x).data().clone();
+        for (int i = 0; i < d.length; i++) {
+            double v = d[i];
+            d[i] = switch (fn) {
+                case RELU -> Math.max(v, 0);
+                case GELU -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+                case TANH -> Math.tanh(v);
+                case SIGMOID -> 1 / (1 + Math.exp(-v));
+                case EXP -> Math.exp(v);
+                case LOG -> Math.log(v);
+                case SQRT -> Math.sqrt(v);
+                case ABS -> Math.abs(v);
+                case POW -> Math.pow(v, p);
+                case NEG -> -v;
+            };
+        }
+        return make(d, x.shape(), x.dtype());
+    }
+
+    /** Calls back for each group of entries that a reduction over {@code axes} combines. */
+    private interface Group { double apply(double[] values); }
+
+    private Array overAxes(Array a, int[] axes, boolean keep, Group g, boolean elementwiseResult) {
+        boolean[] reduced = new boolean[a.shape().length];
+        for (int ax : axes) reduced[ax] = true;
+        int groupSize = 1;
+        for (int ax : axes) groupSize *= a.shape()[ax];
+        long[] kept = java.util.stream.IntStream.range(0, a.shape().length).filter(k -> !reduced[k]).mapToLong(k -> a.shape()[k]).toArray();
+        int[] st = strides(a.shape());
+        int groups = size(kept);
+        double[] out = elementwiseResult ? new double[a.data().length] : new double[groups];
+        int[] keptIdx = new int[kept.length];
+        for (int gi = 0; gi < groups; gi++) {
+            int base = 0;
+            for (int k = 0, j = 0; k < reduced.length; k++) if (!reduced[k]) base += keptIdx[j++] * st[k];
+            int[] offs = new int[groupSize];
+            int[] rIdx = new int[axes.length];
+            for (int r = 0; r < groupSize; r++) {
+                int off = base;
+                for (int q = 0; q < axes.length; q++) off += rIdx[q] * st[axes[q]];
+                offs[r] = off;
+                for (int q = axes.length - 1; q >= 0; q--) {
+                    if (++rIdx[q] < a.shape()[axes[q]]) break;
+                    rIdx[q] = 0;
+                }
+            }
+            double[] vals = new double[groupSize];
+            for (int r = 0; r < groupSize; r++) vals[r] = a.data()[offs[r]];
+            if (elementwiseResult) {
+                double[] res = new double[groupSize];
+                g.apply(vals);
+                System.arraycopy(vals, 0, res, 0, groupSize);
+                for (int r = 0; r < groupSize; r++) out[offs[r]] = res[r];
+            } else {
+                out[gi] = g.apply(vals);
+            }
+            for (int k = kept.length - 1; k >= 0; k--) {
+                if (++keptIdx[k] < kept[k]) break;
+                keptIdx[k] = 0;
+            }
+        }
+        return make(out, elementwiseResult ? a.shape() : kept, a.dtype());
+    }
+
+    @Override public Dense reduce(Dense x, int[] axes, Reduction op) {
+        return overAxes(arr(x), axes, false, v -> switch (op) {
+            case SUM -> Arrays.stream(v).sum();
+            case MEAN -> Arrays.stream(v).sum() / v.length;
+            case MAX -> Arrays.stream(v).max().orElse(Double.NaN);
+            case MIN -> Arrays.stream(v).min().orElse(Double.NaN);
+            case NORM -> Math.sqrt(Arrays.stream(v).map(t -> t * t).sum());
+        }, false);
+    }
+
+    @Override public Dense softmax(Dense x, int[] axes) {
+        return overAxes(arr(x), axes, true, v -> {
+            double max = Arrays.stream(v).max().orElse(0), sum = 0;
+            for (int i = 0; i < v.length; i++) sum += (v[i] = Math.exp(v[i] - max));
+            for (int i = 0; i < v.length; i++) v[i] /= sum;
+            return 0;
+        }, true);
+    }
+
+    @Override public Dense layerNorm(Dense x, int[] axes, double eps) {
+        return overAxes(arr(x), axes, true, v -> {
+            double mean = Arrays.stream(v).average().orElse(0), var = 0;
+            for (double t : v) var += (t - mean) * (t - mean);
+            var /= v.length;
+            for (int i = 0; i < v.length; i++) v[i] = (v[i] - mean) / Math.sqrt(var + eps);
+            return 0;
+        }, true);
+    }
+}
