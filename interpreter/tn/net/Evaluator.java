@@ -105,7 +105,12 @@ public final class Evaluator {
                 operands.add(t.data());
             }
         }
-        Dense result = backend.contract(plan, operands);
+        Dense result;
+        try {
+            result = backend.contract(plan, operands);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new TnError(root.span(), "interrupted");
+        }
         if (result.dtype() != dtype) result = backend.cast(result, dtype);
         if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
         result = spreadDiagonals(result, flat.rootToOutput());

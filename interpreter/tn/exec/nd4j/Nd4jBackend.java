@@ -153,28 +153,36 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Dense reduce(Dense x, int[] axes, Reduction op) {
-        INDArray a = arr(x);
-        if (axes.length == 0) return wrap(a.dup('c'), x.dtype());
-        INDArray out;
-        if (axes.length == a.rank()) {
-            double v = switch (op) {
-                case SUM -> a.sumNumber().doubleValue();
-                case MEAN -> a.meanNumber().doubleValue();
-                case MAX -> a.maxNumber().doubleValue();
-                case MIN -> a.minNumber().doubleValue();
-                case NORM -> a.norm2Number().doubleValue();
-            };
-            out = Nd4j.scalar(a.dataType(), v);
-        } else {
-            out = switch (op) {
-                case SUM -> a.sum(axes);
-                case MEAN -> a.mean(axes);
-                case MAX -> a.max(axes);
-                case MIN -> a.min(axes);
-                case NORM -> a.norm2(axes);
-            };
-        }
-        return wrap(out, x.dtype());
+        return new NdDense(reduceAxes(arr(x), axes, op), x.dtype());
+    }
+
+    /**
+     * Reduces the given axes away. The reduced axes are moved last and the array is viewed as a
+     * matrix [kept, reduced], reduced along its rows, and reshaped to the kept axes: one code
+     * path for every rank, which avoids ND4J's special cases for size-1 and vector shapes.
+     */
+    static INDArray reduceAxes(INDArray a, int[] axes, Reduction op) {
+        int rank = a.rank();
+        List<Integer> kept = new ArrayList<>();
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) kept.add(k);
+        int[] perm = new int[rank];
+        int j = 0;
+        for (int k : kept) perm[j++] = k;
+        for (int k : axes) perm[j++] = k;
+        long group = 1;
+        for (int k : axes) group *= a.size(k);
+        long rows = a.length() / Math.max(1, group);
+        INDArray m = Nd4jContractor.permute(a, perm).reshape('c', new long[] {rows, group});
+        INDArray r = switch (op) {
+            case SUM -> m.sum(1);
+            case MEAN -> m.mean(1);
+            case MAX -> m.max(1);
+            case MIN -> m.min(1);
+            case NORM -> m.norm2(1);
+        };
+        long[] shape = kept.stream().mapToLong(a::size).toArray();
+        if (shape.length == 0) return Nd4j.scalar(a.dataType(), r.getDouble(0));
+        return r.reshape('c', shape).dup('c');
     }
 
     /**

@@ -111,8 +111,7 @@ public final class Nd4jContractor {
 
     private static INDArray sum(INDArray a, int[] axes) {
         if (axes.length == 0) return a;
-        if (axes.length == a.rank()) return Nd4j.scalar(a.dataType(), a.sumNumber().doubleValue());
-        return a.sum(axes);
+        return Nd4jBackend.reduceAxes(a, axes, tn.exec.Backend.Reduction.SUM);
     }
 
     private static Operand pair(Operand l, Operand r, Plan.Step step, long[] sizes) {

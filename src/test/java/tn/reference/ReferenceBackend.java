@@ -65,8 +65,11 @@ public final class ReferenceBackend implements Backend {
         double[] out = new double[size(outShape)];
         int[] outStrides = strides(outShape);
         int[] value = new int[legs];
+        // Only legs that some input carries are summed over (a network may number others).
+        boolean[] present = new boolean[legs];
+        for (int[] in : n.inputs()) for (int l : in) present[l] = true;
         long total = 1;
-        for (long s : sizes) total *= s;
+        for (int l = 0; l < legs; l++) if (present[l]) total *= sizes[l];
         for (long step = 0; step < total; step++) {
             double prod = 1;
             for (int t = 0; t < operands.size() && prod != 0; t++) {
@@ -80,7 +83,8 @@ public final class ReferenceBackend implements Backend {
             int o = 0;
             for (int k = 0; k < outStrides.length; k++) o += value[n.output()[k]] * outStrides[k];
             out[o] += prod;
-            for (int l = legs - 1; l >= 0; l--) { // odometer over all leg values
+            for (int l = legs - 1; l >= 0; l--) { // odometer over the present legs' values
+                if (!present[l]) continue;
                 if (++value[l] < sizes[l]) break;
                 value[l] = 0;
             }
