@@ -1,46 +1,91 @@
 package tn.plan;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The planning facade: optimizers by name, timing, and the replay that gives every plan its
- * costs (so a reported cost is always the cost of the path). Pure: no arrays, no ND4J.
+ * The planning facade: optimizers by name, `auto` choosing among them by size, timing, a cache
+ * keyed by the network's structure, and the replay that gives every plan its costs (so a
+ * reported cost is always the cost of the path). Pure: no arrays, no ND4J.
  */
 public final class Planner {
+    /** Networks up to this many inputs are planned exactly by `auto`. */
+    static final int AUTO_OPTIMAL_MAX = 12;
+    /** Up to this many inputs `auto` runs the randomised search (a short one). */
+    static final int AUTO_HYPER_MAX = 600;
+    private static final int CACHE_SIZE = 512;
+
     private final Map<String, Optimizer> optimizers = new TreeMap<>();
+    private final Optimizer autoHyper = new HyperOptimizer(24, 0, 8);
+    private final Map<String, List<int[]>> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, List<int[]>> e) {
+            return size() > CACHE_SIZE;
+        }
+    };
 
     public Planner() {
         register(new GreedyOptimizer());
+        register(new OptimalOptimizer());
+        register(new HyperOptimizer());
     }
 
     private void register(Optimizer o) {
         optimizers.put(o.name(), o);
     }
 
-    /** The method names users can pick, sorted; `auto` chooses among them. */
+    /** The method names users can pick, sorted. */
     public List<String> methods() {
-        java.util.List<String> names = new java.util.ArrayList<>(optimizers.keySet());
+        List<String> names = new ArrayList<>(optimizers.keySet());
         names.add("auto");
-        java.util.Collections.sort(names);
+        Collections.sort(names);
         return names;
     }
 
     /**
-     * Plans {@code network} with the named method.
+     * Plans {@code network} with the named method; a network planned before (same structure and
+     * method) reuses its path.
      *
      * @throws IllegalArgumentException for an unknown method (the message lists the valid ones)
+     *     or a network too large for the method
      */
     public Plan plan(Network network, String method, double memoryLimitElements) {
-        Optimizer o = method.equals("auto") ? optimizers.get("greedy") : optimizers.get(method);
-        if (o == null) {
+        if (!method.equals("auto") && !optimizers.containsKey(method)) {
             throw new IllegalArgumentException("unknown planning method '" + method + "' (choose from: "
                     + String.join(", ", methods()) + ")");
         }
         long start = System.nanoTime();
-        List<int[]> path = network.inputCount() < 2 ? List.of() : o.path(network, memoryLimitElements);
-        long elapsed = System.nanoTime() - start;
-        return Plan.fromPath(network, path, o.name(), elapsed);
+        String key = method + "|" + structure(network);
+        Optimizer o = method.equals("auto") ? auto(network) : optimizers.get(method);
+        List<int[]> path;
+        synchronized (cache) {
+            path = cache.get(key);
+        }
+        if (path == null) {
+            path = network.inputCount() < 2 ? List.of() : o.path(network, memoryLimitElements);
+            synchronized (cache) {
+                cache.put(key, path);
+            }
+        }
+        return Plan.fromPath(network, path, o.name(), System.nanoTime() - start);
+    }
+
+    /** `auto`: exact for small networks, a short randomised search for medium ones, else greedy. */
+    private Optimizer auto(Network n) {
+        if (n.inputCount() <= AUTO_OPTIMAL_MAX) return optimizers.get("optimal");
+        if (n.inputCount() <= AUTO_HYPER_MAX) return autoHyper;
+        return optimizers.get("greedy");
+    }
+
+    /** The structure a plan depends on: inputs, output and sizes, not the names. */
+    static String structure(Network n) {
+        StringBuilder sb = new StringBuilder();
+        for (int[] in : n.inputs()) sb.append(Arrays.toString(in));
+        sb.append("->").append(Arrays.toString(n.output())).append(Arrays.toString(n.sizes()));
+        return sb.toString();
     }
 }

@@ -1,0 +1,46 @@
+package tn.plan;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Hyper-optimised search for hard networks: many randomised greedy trials, each with its own
+ * sampled cost weighting and Boltzmann temperature (the first trial is plain greedy, so the
+ * result is never worse), the cheapest kept; then refined by subtree reconfiguration, which
+ * re-solves every small subtree of the contraction tree exactly. Deterministic for a seed.
+ */
+public final class HyperOptimizer implements Optimizer {
+    private final int trials;
+    private final long seed;
+    private final int subtreeLeaves;
+
+    public HyperOptimizer() {
+        this(128, 0, 8);
+    }
+
+    public HyperOptimizer(int trials, long seed, int subtreeLeaves) {
+        this.trials = trials;
+        this.seed = seed;
+        this.subtreeLeaves = subtreeLeaves;
+    }
+
+    @Override public String name() { return "hyper"; }
+
+    @Override
+    public List<int[]> path(Network network, double memoryLimit) {
+        Random random = new Random(seed);
+        List<int[]> best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            double alpha = t == 0 ? 1.0 : 0.25 + 1.75 * random.nextDouble();
+            double temperature = t == 0 ? 0.0 : Math.pow(10, -3 + 3 * random.nextDouble());
+            List<int[]> path = new GreedyCore(alpha, temperature, new Random(random.nextLong())).path(network);
+            double cost = Plan.fromPath(network, path, "hyper", 0).cost();
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = path;
+            }
+        }
+        return best.isEmpty() ? best : new SubtreeReconfiguration(subtreeLeaves).improve(network, best);
+    }
+}
