@@ -133,6 +133,7 @@ public final class Driver {
     private Interpreter interpreter(Backend backend, Options options, PrintStream stream) {
         Evaluator evaluator = new Evaluator(backend, planner, options.memoryLimitBytes());
         evaluator.setMethod(options.method());
+        evaluator.setProgress(message -> err.println("tn: " + message));
         Settings settings = new Settings();
         settings.setDtype(options.dtype());
         return new Interpreter(evaluator, stream, settings);

@@ -39,6 +39,9 @@ public interface Backend {
 
     // ---- shape -----------------------------------------------------------------------------
 
+    /** The entries with {@code axis} fixed at {@code index}; the axis stays, with size 1. */
+    Dense take(Dense x, int axis, long index);
+
     /** Axis k of the result is axis {@code perm[k]} of x. */
     Dense permute(Dense x, int[] perm);
 

@@ -25,6 +25,7 @@ public final class Evaluator {
     private String method = "auto";
     private double memoryLimitBytes;
     private PlanListener listener = (net, plan) -> {};
+    private java.util.function.Consumer<String> progress = message -> {};
 
     /** Told of every contraction plan made, with the network it was made for. */
     public interface PlanListener {
@@ -50,6 +51,9 @@ public final class Evaluator {
     public double memoryLimitBytes() { return memoryLimitBytes; }
 
     public void setListener(PlanListener listener) { this.listener = listener; }
+
+    /** Where progress of long sliced contractions is reported (e.g. standard error). */
+    public void setProgress(java.util.function.Consumer<String> progress) { this.progress = progress; }
 
     /** The network's value: a concrete tensor, or a signature when checking. Memoised. */
     public Tensor evaluate(Net net) {
@@ -107,7 +111,7 @@ public final class Evaluator {
         }
         Dense result;
         try {
-            result = backend.contract(plan, operands);
+            result = plan.slicedLegs().length == 0 ? backend.contract(plan, operands) : contractSliced(plan, operands, root);
         } catch (java.util.concurrent.CancellationException e) {
             throw new TnError(root.span(), "interrupted");
         }
@@ -115,6 +119,44 @@ public final class Evaluator {
         if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
         result = spreadDiagonals(result, flat.rootToOutput());
         return Tensor.of(root.legs(), result);
+    }
+
+    /**
+     * Runs a sliced plan: for every combination of values of the sliced legs, the operands'
+     * slices are contracted along the same path and the results are summed. Reports progress
+     * for long runs.
+     */
+    private Dense contractSliced(Plan plan, List<Dense> operands, Net root) {
+        int[] legs = plan.slicedLegs();
+        long[] sizes = plan.network().sizes();
+        Plan perSlice = Plan.fromPath(plan.sliceNetwork(), plan.path(), plan.method(), 0);
+        long slices = plan.slices();
+        long start = System.nanoTime();
+        int[] value = new int[legs.length];
+        Dense sum = null;
+        for (long s = 0; s < slices; s++) {
+            if (Thread.interrupted()) throw new TnError(root.span(), "interrupted");
+            List<Dense> sliced = new ArrayList<>();
+            for (int k = 0; k < operands.size(); k++) {
+                Dense x = operands.get(k);
+                int[] in = plan.network().inputs().get(k);
+                for (int axis = 0; axis < in.length; axis++) {
+                    for (int j = 0; j < legs.length; j++) if (in[axis] == legs[j]) x = backend.take(x, axis, value[j]);
+                }
+                sliced.add(x);
+            }
+            Dense part = backend.contract(perSlice, sliced);
+            sum = sum == null ? part : backend.linearCombination(List.of(sum, part), new double[] {1, 1});
+            for (int j = legs.length - 1; j >= 0; j--) { // next combination of sliced values
+                if (++value[j] < sizes[legs[j]]) break;
+                value[j] = 0;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (seconds > 2 && (s + 1) % Math.max(1, slices / 20) == 0) {
+                progress.accept(String.format(java.util.Locale.ROOT, "slice %d of %d (%.0f s)", s + 1, slices, seconds));
+            }
+        }
+        return sum;
     }
 
     /**

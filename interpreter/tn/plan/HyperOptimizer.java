@@ -6,8 +6,9 @@ import java.util.Random;
 /**
  * Hyper-optimised search for hard networks: many randomised greedy trials, each with its own
  * sampled cost weighting and Boltzmann temperature (the first trial is plain greedy, so the
- * result is never worse), the cheapest kept; then refined by subtree reconfiguration, which
- * re-solves every small subtree of the contraction tree exactly. Deterministic for a seed.
+ * result is never worse), the cheapest that fits the memory limit kept; then refined by subtree
+ * reconfiguration, which re-solves every small subtree of the contraction tree exactly.
+ * Deterministic for a seed.
  */
 public final class HyperOptimizer implements Optimizer {
     private final int trials;
@@ -35,12 +36,19 @@ public final class HyperOptimizer implements Optimizer {
             double alpha = t == 0 ? 1.0 : 0.25 + 1.75 * random.nextDouble();
             double temperature = t == 0 ? 0.0 : Math.pow(10, -3 + 3 * random.nextDouble());
             List<int[]> path = new GreedyCore(alpha, temperature, new Random(random.nextLong())).path(network);
-            double cost = Plan.fromPath(network, path, "hyper", 0).cost();
-            if (cost < bestCost) {
+            Plan p = Plan.fromPath(network, path, "hyper", 0);
+            // Paths that fit the memory limit come first; among equals, the cheapest.
+            double cost = p.largestIntermediate() <= memoryLimit ? p.cost() : Double.MAX_VALUE * 0.5 + p.largestIntermediate();
+            if (best == null || cost < bestCost) {
                 bestCost = cost;
                 best = path;
             }
         }
-        return best.isEmpty() ? best : new SubtreeReconfiguration(subtreeLeaves).improve(network, best);
+        if (best.isEmpty()) return best;
+        List<int[]> refined = new SubtreeReconfiguration(subtreeLeaves).improve(network, best);
+        // Reconfiguration lowers cost; keep it only if it does not break the memory limit.
+        Plan r = Plan.fromPath(network, refined, "hyper", 0), b = Plan.fromPath(network, best, "hyper", 0);
+        boolean fits = b.largestIntermediate() <= memoryLimit;
+        return !fits || r.largestIntermediate() <= memoryLimit ? refined : best;
     }
 }

@@ -31,7 +31,44 @@ public record Plan(
         double naiveCost,
         double largestIntermediate,
         double totalWritten,
-        long planningNanos) {
+        long planningNanos,
+        int[] slicedLegs) {
+
+    /** The number of slices (1 when nothing is sliced). */
+    public long slices() {
+        long n = 1;
+        for (int l : slicedLegs) n *= network.sizes()[l];
+        return n;
+    }
+
+    /**
+     * The same path with {@code legs} sliced: each slice fixes their values, so in it they have
+     * size 1; costs and sizes are those of one slice, except {@link #cost()}, which counts all
+     * slices (per-slice cost times the number of slices).
+     */
+    public Plan slice(int[] legs) {
+        long[] sizes = network.sizes().clone();
+        for (int l : legs) sizes[l] = 1;
+        Network perSlice = new Network(network.inputs(), network.output(), sizes, network.names());
+        Plan p = fromPath(perSlice, path, method, planningNanos);
+        long slices = 1;
+        for (int l : legs) slices *= network.sizes()[l];
+        return new Plan(network, method, path, p.prepared, p.steps, p.cost * slices, naiveCost,
+                p.largestIntermediate, p.totalWritten * slices, planningNanos, legs.clone());
+    }
+
+    /** This plan with another planning time (for plans served from the cache). */
+    public Plan withPlanningNanos(long nanos) {
+        return new Plan(network, method, path, prepared, steps, cost, naiveCost, largestIntermediate, totalWritten, nanos, slicedLegs);
+    }
+
+    /** The network one slice computes: sliced legs have size 1. */
+    public Network sliceNetwork() {
+        if (slicedLegs.length == 0) return network;
+        long[] sizes = network.sizes().clone();
+        for (int l : slicedLegs) sizes[l] = 1;
+        return new Network(network.inputs(), network.output(), sizes, network.names());
+    }
 
     /** One pairwise contraction. Positions refer to the operand list at the time of the step. */
     public record Step(int left, int right, int[] leftLegs, int[] rightLegs, int[] result,
@@ -137,7 +174,7 @@ public record Plan(
         for (int[] in : network.inputs()) for (int l : in) if (!seen[l]) { seen[l] = true; all *= sizes[l]; }
         double naive = all * Math.max(1, network.inputCount() - 1);
         List<int[]> pathCopy = path.stream().map(p -> new int[] {Math.min(p[0], p[1]), Math.max(p[0], p[1])}).toList();
-        return new Plan(network, method, pathCopy, prepared, List.copyOf(steps), cost, naive, largest, written, planningNanos);
+        return new Plan(network, method, pathCopy, prepared, List.copyOf(steps), cost, naive, largest, written, planningNanos, new int[0]);
     }
 
     /** The legs of the operand left at the end (before the final permutation to the output). */

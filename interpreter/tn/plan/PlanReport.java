@@ -21,6 +21,10 @@ public final class PlanReport {
         sb.append("  optimised cost:        ").append(number(p.cost())).append('\n');
         sb.append("  speed-up:              ").append(p.cost() == 0 ? "-" : String.format(Locale.ROOT, "%.3gx", p.naiveCost() / p.cost())).append('\n');
         sb.append("  largest intermediate:  ").append(number(p.largestIntermediate())).append(" elements\n");
+        if (p.slicedLegs().length > 0) {
+            sb.append("  sliced legs:           ").append(String.join(", ", slicedNames(p)))
+              .append(" (").append(p.slices()).append(" slices; costs below are per slice)\n");
+        }
         if (p.steps().isEmpty()) {
             sb.append("  (a single tensor: no pairwise steps)");
             return sb.toString();
@@ -61,8 +65,14 @@ public final class PlanReport {
                 + ", \"cost\": " + jsonNumber(p.cost())
                 + ", \"naive_cost\": " + jsonNumber(p.naiveCost())
                 + ", \"largest_intermediate\": " + jsonNumber(p.largestIntermediate())
-                + ", \"sliced_legs\": []"
+                + ", \"sliced_legs\": [" + String.join(", ", slicedNames(p).stream().map(PlanReport::quote).toList()) + "]"
                 + ", \"planning_ms\": " + String.format(Locale.ROOT, "%.3f", p.planningNanos() / 1e6) + "}";
+    }
+
+    private static List<String> slicedNames(Plan p) {
+        List<String> names = new ArrayList<>();
+        for (int l : p.slicedLegs()) names.add(p.network().names()[l]);
+        return names;
     }
 
     /** Exact integers below 1e15, scientific notation above. */

@@ -71,7 +71,41 @@ public final class Planner {
                 cache.put(key, path);
             }
         }
-        return Plan.fromPath(network, path, o.name(), System.nanoTime() - start);
+        Plan plan = Plan.fromPath(network, path, o.name(), 0);
+        if (plan.largestIntermediate() > memoryLimitElements && network.inputCount() > 2) {
+            plan = fit(network, plan, memoryLimitElements, key);
+        }
+        return plan.withPlanningNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * A plan over the memory limit: first a search for an order that fits (the randomised
+     * search ranks fitting orders first), then slicing of the cheapest order found.
+     */
+    private Plan fit(Network network, Plan plan, double limit, String key) {
+        String fitKey = key + "|fit" + limit;
+        List<int[]> cached;
+        synchronized (cache) {
+            cached = cache.get(fitKey);
+        }
+        Plan candidate;
+        if (cached != null) {
+            candidate = Plan.fromPath(network, cached, "hyper", 0);
+        } else {
+            candidate = Plan.fromPath(network, new HyperOptimizer(64, 0, 8).path(network, limit), "hyper", 0);
+            synchronized (cache) {
+                cache.put(fitKey, candidate.path());
+            }
+        }
+        if (candidate.largestIntermediate() <= limit) return renamed(candidate, plan.method() + ", then hyper to fit the memory limit");
+        Plan base = candidate.cost() < plan.cost() ? candidate : plan;
+        Plan sliced = Slicer.fit(base, limit);
+        return sliced != null ? renamed(sliced, base.method() + ", sliced to fit the memory limit") : base;
+    }
+
+    private static Plan renamed(Plan p, String method) {
+        return new Plan(p.network(), method, p.path(), p.prepared(), p.steps(), p.cost(), p.naiveCost(),
+                p.largestIntermediate(), p.totalWritten(), p.planningNanos(), p.slicedLegs());
     }
 
     /** `auto`: exact for small networks, a short randomised search for medium ones, else greedy. */

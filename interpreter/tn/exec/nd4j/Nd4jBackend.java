@@ -78,6 +78,19 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public Dense take(Dense x, int axis, long index) {
+        INDArray a = arr(x);
+        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+        for (int k = 0; k < idx.length; k++) {
+            idx[k] = k == axis ? org.nd4j.linalg.indexing.NDArrayIndex.interval(index, index + 1)
+                    : org.nd4j.linalg.indexing.NDArrayIndex.all();
+        }
+        long[] shape = a.shape().clone();
+        shape[axis] = 1;
+        return new NdDense(a.get(idx).dup('c').reshape('c', shape), x.dtype());
+    }
+
+    @Override
     public Dense permute(Dense x, int[] perm) {
         return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
     }

@@ -31,7 +31,13 @@ final class Scripts {
 
     /** Parses and runs {@code text}; throws the first error. */
     static Scripts run(Backend backend, DType dtype, String text) {
+        return run(backend, dtype, text, (net, plan) -> {});
+    }
+
+    /** Runs {@code text}, telling {@code listener} of every plan made. */
+    static Scripts run(Backend backend, DType dtype, String text, tn.net.Evaluator.PlanListener listener) {
         Scripts s = new Scripts(backend, dtype);
+        s.interpreter.evaluator().setListener(listener);
         Diagnostics d = new Diagnostics();
         List<Stmt> program = TnParserFacade.parse(new Source("<test>", text), d);
         if (program == null) throw new AssertionError("syntax errors:\n" + d.format());

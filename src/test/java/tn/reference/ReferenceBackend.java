@@ -92,6 +92,25 @@ public final class ReferenceBackend implements Backend {
         return make(out, outShape, dtype);
     }
 
+    @Override public Dense take(Dense x, int axis, long index) {
+        Array a = arr(x);
+        long[] shape = a.shape().clone();
+        shape[axis] = 1;
+        int[] st = strides(a.shape());
+        double[] out = new double[size(shape)];
+        int[] idx = new int[shape.length];
+        for (int i = 0; i < out.length; i++) {
+            int off = 0;
+            for (int k = 0; k < idx.length; k++) off += (k == axis ? (int) index : idx[k]) * st[k];
+            out[i] = a.data()[off];
+            for (int k = shape.length - 1; k >= 0; k--) {
+                if (++idx[k] < shape[k]) break;
+                idx[k] = 0;
+            }
+        }
+        return new Array(out, shape, a.dtype());
+    }
+
     @Override public Dense permute(Dense x, int[] perm) {
         Array a = arr(x);
         long[] shape = new long[perm.length];
