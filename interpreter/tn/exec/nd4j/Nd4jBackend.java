@@ -18,10 +18,16 @@ import tn.plan.Plan;
  * throws on float x double).
  */
 public final class Nd4jBackend implements Backend {
-    private final Nd4jContractor contractor = new Nd4jContractor();
+    private final Nd4jContractor contractor;
 
     public Nd4jBackend() {
+        this(true);
+    }
+
+    /** With {@code smallKernel} false even small contractions go through ND4J (for tests). */
+    public Nd4jBackend(boolean smallKernel) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        this.contractor = new Nd4jContractor(smallKernel);
     }
 
     static DataType type(DType d) {

@@ -20,6 +20,18 @@ import tn.plan.Plan;
  */
 public final class Nd4jContractor {
 
+    private final boolean smallKernel;
+
+    /** A contractor that runs small plans in plain Java (see {@link tn.exec.SmallContractor}). */
+    public Nd4jContractor() {
+        this(true);
+    }
+
+    /** With {@code smallKernel} false every plan goes through ND4J (tests use this to cover both paths). */
+    public Nd4jContractor(boolean smallKernel) {
+        this.smallKernel = smallKernel;
+    }
+
     /** An intermediate: its array (C order) and the leg ids of its axes. */
     private record Operand(INDArray array, int[] legs) {}
 
@@ -27,6 +39,7 @@ public final class Nd4jContractor {
         Network n = plan.network();
         DType dtype = operands.get(0).dtype();
         for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
+        if (smallKernel && tn.exec.SmallContractor.suits(plan)) return small(plan, operands, dtype);
         DataType type = Nd4jBackend.type(dtype);
         List<Operand> ops = new ArrayList<>();
         for (int k = 0; k < operands.size(); k++) {
@@ -58,6 +71,28 @@ public final class Nd4jContractor {
         a = permute(a, perm);
         if (a == ((NdDense) operands.get(0)).array() || isInput(a, operands)) a = a.dup('c');
         return new NdDense(a, dtype);
+    }
+
+    /** Small networks: one copy out of ND4J, the plan in plain Java, one copy back. */
+    private static Dense small(Plan plan, List<Dense> operands, DType dtype) {
+        List<double[]> data = new ArrayList<>();
+        for (Dense d : operands) {
+            INDArray a = ((NdDense) d).array();
+            data.add(a.rank() == 0 ? new double[] {a.getDouble(0)} : a.dup('c').data().asDouble());
+        }
+        double[] out = tn.exec.SmallContractor.contract(plan, data);
+        long[] shape = java.util.Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
+        INDArray r;
+        if (shape.length == 0) {
+            r = Nd4j.scalar(Nd4jBackend.type(dtype), out[0]);
+        } else if (dtype == DType.FLOAT64) {
+            r = Nd4j.create(out, shape, 'c');
+        } else {
+            float[] f = new float[out.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) out[i];
+            r = Nd4j.create(f, shape, 'c');
+        }
+        return new NdDense(r, dtype);
     }
 
     private static boolean isInput(INDArray a, List<Dense> operands) {

@@ -20,6 +20,7 @@ import tn.reference.ReferenceBackend;
  */
 class BackendAgreementTest {
     private final Backend nd4j = new Nd4jBackend();
+    private final Backend nd4jOnly = new Nd4jBackend(false);
     private final Backend reference = new ReferenceBackend();
 
     private static void assertClose(double[] expected, double[] actual, String what) {
@@ -86,10 +87,14 @@ class BackendAgreementTest {
                 slow.add(reference.fromDoubles(d, shape, DType.FLOAT64));
             }
             List<double[]> before = fast.stream().map(nd4j::toDoubles).toList();
-            Dense r = nd4j.contract(plan, fast);
-            String what = "trial " + trial + " " + n.equation() + " sizes " + Arrays.toString(n.sizes()) + " path " + path.stream().map(Arrays::toString).toList();
-            assertArrayEquals(reference.contract(plan, slow).shape(), r.shape(), what);
-            assertClose(reference.toDoubles(reference.contract(plan, slow)), nd4j.toDoubles(r), what);
+            String what = "trial " + trial + " " + n.equation() + " sizes " + Arrays.toString(n.sizes()) + " path "
+                    + path.stream().map(Arrays::toString).toList();
+            Dense expected = reference.contract(plan, slow);
+            for (Backend b : List.of(nd4j, nd4jOnly)) { // the plain-Java small kernel and ND4J's GEMM path
+                Dense r = b.contract(plan, fast);
+                assertArrayEquals(expected.shape(), r.shape(), what);
+                assertClose(reference.toDoubles(expected), b.toDoubles(r), what);
+            }
             for (int k = 0; k < fast.size(); k++) assertArrayEquals(before.get(k), nd4j.toDoubles(fast.get(k)), "input mutated");
         }
     }

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The numpy side of tn's benchmarks, run in the same benchmark run (see src/bench/run).
+
+Planning: plans every network that tn's PlanBench wrote (target/bench/networks/*.json) with
+numpy's einsum_path algorithms ('greedy', and 'optimal' where it finishes), timed the same way
+(median of repeats after a warm-up), and prints costs under tn's cost model (log10 of
+multiply-adds, recomputed here independently from each path) and the ratio of planning times.
+numpy's einsum_path takes at most 52 distinct indices as subscripts, so its path functions are
+called directly on index sets, as einsum_path itself does, with einsum_path's default memory
+cap (the largest input or output).
+
+Execution: for the networks tn's ExecBench timed, runs numpy.einsum with the same path on
+float32 data and prints tn's time over numpy's (below 1 means tn is faster).
+
+numpy is only a yardstick here: tn itself never uses Python.
+"""
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+try:
+    from numpy._core import einsumfunc as ef
+except ImportError:  # numpy 1.x
+    from numpy.core import einsumfunc as ef
+
+
+def load(path):
+    with open(path) as f:
+        d = json.load(f)
+    return [list(x) for x in d["inputs"]], list(d["output"]), dict(d["size_dict"])
+
+
+def tn_cost(inputs, output, sizes, path):
+    """tn's cost model, replayed independently: a step costs the product of the sizes of all
+    legs on its operands; legs on one input only and not in the output are summed out first."""
+    ops = [set(x) for x in inputs]
+    if len(ops) > 1:
+        counts = {}
+        for o in ops:
+            for leg in o:
+                counts[leg] = counts.get(leg, 0) + 1
+        ops = [set(leg for leg in o if counts[leg] > 1 or leg in output) for o in ops]
+    total = 0.0
+    for step in path:
+        chosen = [ops[i] for i in step]
+        rest = [o for j, o in enumerate(ops) if j not in step]
+        union = set().union(*chosen)
+        needed = set(output).union(*rest) if rest else set(output)
+        total += math.prod(sizes[leg] for leg in union)
+        ops = rest + [union & needed]
+    return total
+
+
+def median_time(fn, budget=20.0):
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
+    if first > budget:
+        return first, None
+    reps = 7 if first < 0.05 else 3 if first < 2 else 1
+    times = []
+    result = None
+    for _ in range(reps):
+        s = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - s)
+    return statistics.median(times), result
+
+
+def numpy_plan(inputs, output, sizes, method):
+    input_sets = [set(x) for x in inputs]
+    output_set = set(output)
+    max_size = max(math.prod(sizes[l] for l in t) for t in inputs + [output])
+    func = ef._greedy_path if method == "greedy" else ef._optimal_path
+    return lambda: func(input_sets, output_set, sizes, max_size)
+
+
+def planning(bench):
+    tn = {}
+    with open(os.path.join(bench, "tn_plans.jsonl")) as f:
+        for line in f:
+            r = json.loads(line)
+            tn[(r["network"], r["method"])] = r
+    names = sorted({k[0] for k in tn}, key=lambda n: list(tn).index((n, "greedy")))
+    print()
+    print("Planning, log10 multiply-adds (tn's cost model) and median planning time; speed-up = numpy time / tn time")
+    head = f"{'network':36} {'tn greedy':>10} {'np greedy':>10} {'tn hyper':>9} {'tn optimal':>10} {'np optimal':>10} {'tn greedy ms':>13} {'np greedy ms':>13} {'speed-up':>9}"
+    print(head)
+    for name in names:
+        inputs, output, sizes = load(os.path.join(bench, "networks", name + ".json"))
+        g = tn[(name, "greedy")]
+        h = tn.get((name, "hyper"))
+        o = tn.get((name, "optimal"))
+        t_np, path = median_time(numpy_plan(inputs, output, sizes, "greedy"))
+        np_greedy = math.log10(tn_cost(inputs, output, sizes, path)) if path else float("nan")
+        np_opt = "-"
+        if len(inputs) <= 9:
+            t_opt, opath = median_time(numpy_plan(inputs, output, sizes, "optimal"), budget=10)
+            if opath:
+                np_opt = f"{math.log10(tn_cost(inputs, output, sizes, opath)):.2f}"
+        row = [
+            f"{math.log10(g['cost']):.2f}",
+            f"{np_greedy:.2f}",
+            f"{math.log10(h['cost']):.2f}" if h else "-",
+            f"{math.log10(o['cost']):.2f}" if o else "-",
+            np_opt,
+            f"{g['median_ms']:.2f}",
+            f"{t_np * 1e3:.2f}",
+            f"{t_np * 1e3 / g['median_ms']:.1f}x",
+        ]
+        print(f"{name:36} {row[0]:>10} {row[1]:>10} {row[2]:>9} {row[3]:>10} {row[4]:>10} {row[5]:>13} {row[6]:>13} {row[7]:>9}")
+
+
+def execution(bench):
+    path_file = os.path.join(bench, "tn_exec.jsonl")
+    if not os.path.exists(path_file):
+        return
+    print()
+    print("Execution, float32, same path in both; ratio = tn time / numpy.einsum time (<= 1: tn at least as fast)")
+    print(f"{'network':22} {'tn ms':>10} {'numpy ms':>10} {'ratio':>7} {'tn GFLOP/s':>11} {'np GFLOP/s':>11} {'tn GEMM':>8} {'np GEMM':>8}")
+    rng = np.random.default_rng(1)
+    with open(path_file) as f:
+        rows = [json.loads(line) for line in f]
+    for r in rows:
+        inputs, output, sizes = load(os.path.join(bench, "networks", r["network"] + ".json"))
+        labels = {}
+        for leg in [l for t in inputs for l in t] + output:
+            labels.setdefault(leg, len(labels))
+        ops = [rng.standard_normal([sizes[l] for l in t]).astype(np.float32) for t in inputs]
+        args = []
+        for op, t in zip(ops, inputs):
+            args += [op, [labels[l] for l in t]]
+        args.append([labels[l] for l in output])
+        path = ["einsum_path"] + [tuple(p) for p in r["path"]]
+        t_np, _ = median_time(lambda: np.einsum(*args, optimize=path))
+        cost = r["cost"]
+        n = int(max(64, min(2048, round(cost ** (1 / 3)))))
+        a = np.full((n, n), 0.5, dtype=np.float32)
+        t_gemm, _ = median_time(lambda: a @ a)
+        print(f"{r['network']:22} {r['tn_ms']:10.3f} {t_np * 1e3:10.3f} {r['tn_ms'] / (t_np * 1e3):7.2f} "
+              f"{r['tn_gflops']:11.1f} {2 * cost / t_np / 1e9:11.1f} {r['gemm_gflops']:8.1f} {2 * n ** 3 / t_gemm / 1e9:8.1f}")
+
+
+if __name__ == "__main__":
+    bench = sys.argv[1] if len(sys.argv) > 1 else "target/bench"
+    planning(bench)
+    execution(bench)
