@@ -149,27 +149,43 @@ public final class Nd4jContractor {
         return Nd4jBackend.reduceAxes(a, axes, tn.exec.Backend.Reduction.SUM);
     }
 
+    /**
+     * One step as a (batched) GEMM. Each operand is used as it lies when its axes are already
+     * grouped as (batch, free, contracted) or (batch, contracted, free), the second through the
+     * GEMM's transpose flag; otherwise it is permuted. The result keeps the GEMM's layout
+     * (batch, left free, right free): copying large results into another order is what costs
+     * most, and only the final output order matters.
+     */
     private static Operand pair(Operand l, Operand r, Plan.Step step, long[] sizes) {
         int[] batch = step.batch();
         int[] contracted = step.contracted();
         int[] freeL = Arrays.stream(l.legs()).filter(x -> indexOf(batch, x) < 0 && indexOf(contracted, x) < 0).toArray();
         int[] freeR = Arrays.stream(r.legs()).filter(x -> indexOf(batch, x) < 0 && indexOf(contracted, x) < 0).toArray();
         long nb = product(batch, sizes), nc = product(contracted, sizes), nl = product(freeL, sizes), nr = product(freeR, sizes);
-        INDArray a = permute(l.array(), order(l.legs(), batch, freeL, contracted));
-        INDArray b = permute(r.array(), order(r.legs(), batch, contracted, freeR));
+        // Left as [b, nl, nc] (or transposed [b, nc, nl]); right as [b, nc, nr] (or [b, nr, nc]).
+        int[] lNormal = concat(batch, freeL, contracted), lTrans = concat(batch, contracted, freeL);
+        int[] rNormal = concat(batch, contracted, freeR), rTrans = concat(batch, freeR, contracted);
+        boolean transL = !Arrays.equals(l.legs(), lNormal) && Arrays.equals(l.legs(), lTrans);
+        boolean transR = !Arrays.equals(r.legs(), rNormal) && Arrays.equals(r.legs(), rTrans);
+        INDArray a = transL ? contiguous(l.array()) : permute(l.array(), order(l.legs(), batch, freeL, contracted));
+        INDArray b = transR ? contiguous(r.array()) : permute(r.array(), order(r.legs(), batch, contracted, freeR));
         INDArray out;
         if (batch.length == 0) {
-            out = a.reshape('c', new long[] {nl, nc}).mmul(b.reshape('c', new long[] {nc, nr}));
+            INDArray a2 = a.reshape('c', transL ? new long[] {nc, nl} : new long[] {nl, nc});
+            INDArray b2 = b.reshape('c', transR ? new long[] {nr, nc} : new long[] {nc, nr});
+            out = Nd4j.gemm(a2, b2, transL, transR);
         } else {
-            out = Nd4j.matmul(a.reshape('c', new long[] {nb, nl, nc}), b.reshape('c', new long[] {nb, nc, nr}));
+            INDArray a3 = a.reshape('c', transL ? new long[] {nb, nc, nl} : new long[] {nb, nl, nc});
+            INDArray b3 = b.reshape('c', transR ? new long[] {nb, nr, nc} : new long[] {nb, nc, nr});
+            out = Nd4j.matmul(a3, b3, null, transL, transR, false);
         }
-        // out is [batch, freeL, freeR]; give it its legs and the step's order.
         int[] have = concat(batch, freeL, freeR);
         long[] shape = Arrays.stream(have).mapToLong(x -> sizes[x]).toArray();
-        out = out.reshape('c', shape);
-        int[] perm = new int[step.result().length];
-        for (int k = 0; k < perm.length; k++) perm[k] = indexOf(have, step.result()[k]);
-        return new Operand(permute(out, perm), step.result());
+        return new Operand(contiguous(out).reshape('c', shape), have);
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
     }
 
     /** A C-ordered array with axes permuted (no copy when the order is unchanged). */
