@@ -60,6 +60,63 @@ class CliTest {
     }
 
     @Test
+    void planPrintsOneJsonObjectPerContractionWhoseCostReplays() {
+        Golden.Result r = Golden.run("plan", "--json", "examples/02_products.tn");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines.length >= 4, r.out());
+        com.google.gson.JsonObject first = com.google.gson.JsonParser.parseString(lines[0]).getAsJsonObject();
+        for (String key : List.of("line", "equation", "method", "path", "cost", "naive_cost", "largest_intermediate", "sliced_legs", "planning_ms")) {
+            assertTrue(first.has(key), key + " missing in " + lines[0]);
+        }
+        // Each reported path replays to the reported cost under the cost model.
+        for (String line : lines) {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+            String eq = o.get("equation").getAsString();
+            tn.plan.Network n = parseEquation(eq, r.out());
+            List<int[]> path = new ArrayList<>();
+            for (var p : o.getAsJsonArray("path")) path.add(new int[] {p.getAsJsonArray().get(0).getAsInt(), p.getAsJsonArray().get(1).getAsInt()});
+            if (n != null) assertEquals(o.get("cost").getAsDouble(), tn.plan.Plan.fromPath(n, path, "replay", 0).cost(), 1e-9, line);
+        }
+    }
+
+    /** The network of a single-letter equation with every leg of size 3 and 4 as in 02_products (null if other letters). */
+    private static tn.plan.Network parseEquation(String eq, String context) {
+        java.util.Map<Character, Long> sizes = java.util.Map.of('i', 3L, 'j', 4L, 'k', 2L, 'a', 3L, 'b', 4L, 'c', 2L);
+        String[] sides = eq.split("->", -1);
+        List<int[]> inputs = new ArrayList<>();
+        List<Character> legs = new ArrayList<>();
+        for (String term : sides[0].split(",", -1)) {
+            int[] t = new int[term.length()];
+            for (int k = 0; k < term.length(); k++) {
+                char c = term.charAt(k);
+                if (!sizes.containsKey(c)) return null;
+                if (!legs.contains(c)) legs.add(c);
+                t[k] = legs.indexOf(c);
+            }
+            inputs.add(t);
+        }
+        int[] out = sides[1].chars().map(c -> legs.indexOf((char) c)).toArray();
+        long[] s = legs.stream().mapToLong(sizes::get).toArray();
+        return tn.plan.Network.of(inputs, out, s);
+    }
+
+    @Test
+    void planReadsCotengraStyleNetworks() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("net", ".json");
+        java.nio.file.Files.writeString(f, "{\"inputs\": [[\"a\", \"b\"], [\"b\", \"c\"], [\"c\", \"d\"]], \"output\": [\"a\", \"d\"], "
+                + "\"size_dict\": {\"a\": 10, \"b\": 20, \"c\": 5, \"d\": 30}}");
+        Golden.Result r = Golden.run("plan", "--network", f.toString(), "--json", "--method", "optimal");
+        assertEquals(0, r.exitCode(), r.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        // (AB)C = 10*20*5 + 10*5*30 = 2500 < A(BC) = 20*5*30 + 10*20*30 = 9000
+        assertEquals(2500, o.get("cost").getAsDouble());
+        Golden.Result bad = Golden.run("plan", "--network", f.toString() + ".missing");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("no such file"), bad.err());
+    }
+
+    @Test
     void memorySizesParse() {
         assertEquals(2e9, MemorySize.parse("2e9"));
         assertEquals(512e6, MemorySize.parse("512m"));
