@@ -42,7 +42,8 @@ final class PlanCommand implements Callable<Integer> {
             description = "planning method: auto (default), greedy or optimal")
     String method;
 
-    @Option(names = "--memory-limit", paramLabel = "BYTES", description = "largest intermediate allowed (e.g. 2e9, 4g)")
+    @Option(names = "--memory-limit", paramLabel = "BYTES",
+            description = "largest intermediate allowed (e.g. 2e9, 4g); scripts default to half of ND4J's memory, --network to none")
     String memoryLimit;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default) or float64")
@@ -69,7 +70,9 @@ final class PlanCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Driver driver = new Driver(Main.Streams.out, Main.Streams.err);
-        return network != null ? planNetwork(driver, limit / d.bytes()) : planScript(driver, new Driver.Options(d, method, limit));
+        // A network from a file is planned for study: no memory limit unless one is asked for.
+        double networkLimit = memoryLimit == null ? Double.POSITIVE_INFINITY : limit / d.bytes();
+        return network != null ? planNetwork(driver, networkLimit) : planScript(driver, new Driver.Options(d, method, limit));
     }
 
     private int planNetwork(Driver driver, double limitElements) {
