@@ -57,10 +57,20 @@ public final class PlanBench {
 
     record Timed(Plan plan, double millis) {}
 
-    /** Median planning time: more repetitions for fast methods, one warm-up always. */
+    /**
+     * Median planning time after a warm-up that lets the JIT compile the planner (repeated runs
+     * for up to ~300 ms), with a fresh planner each time so nothing is cached.
+     */
     static Timed time(Network n, String method) {
-        Plan plan = new Planner().plan(n, method, Double.POSITIVE_INFINITY); // warm-up
-        int reps = plan.planningNanos() < 50e6 ? 7 : plan.planningNanos() < 2e9 ? 3 : 1;
+        long warmStart = System.nanoTime();
+        Plan plan = new Planner().plan(n, method, Double.POSITIVE_INFINITY);
+        int warm = 1;
+        while (System.nanoTime() - warmStart < 300e6 && warm < 2000) {
+            plan = new Planner().plan(n, method, Double.POSITIVE_INFINITY);
+            warm++;
+        }
+        double once = (System.nanoTime() - warmStart) / 1e6 / warm;
+        int reps = once < 50 ? 21 : once < 2000 ? 3 : 1;
         double[] ms = new double[reps];
         for (int r = 0; r < reps; r++) {
             long start = System.nanoTime();
