@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import tn.interp.builtins.Bubbles;
 import tn.interp.builtins.Creation;
+import tn.interp.builtins.Drawing;
 import tn.interp.builtins.Einsum;
 import tn.interp.builtins.FileIo;
 import tn.interp.builtins.Inspect;
@@ -22,6 +23,7 @@ public final class Builtins {
         all.addAll(Inspect.all());
         all.addAll(FileIo.all());
         all.addAll(Einsum.all());
+        all.addAll(Drawing.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

@@ -38,6 +38,7 @@ final class Commands {
         new Command(":legs", ":legs [X]", "the legs of tensor X (or every bound leg) with their sizes", Commands::legs),
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
         new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
+        new Command(":draw", ":draw EXPR [FILE]", "draws EXPR as a diagram (FILE .svg or .png; default NAME.svg from the expression)", Commands::draw),
         new Command(":load", ":load FILE", "runs a script into this session", Commands::load),
         new Command(":save", ":save FILE", "writes this session's statements as a script that reproduces it", Commands::save),
         new Command(":reset", ":reset", "forgets every tensor, leg and setting", Commands::reset),
@@ -156,6 +157,62 @@ final class Commands {
         }
         for (Plan p : plans) s.out().println(PlanReport.format(p));
         return true;
+    }
+
+    private static boolean draw(Session s, String argument) {
+        String text = argument.strip();
+        String file = null;
+        int space = text.lastIndexOf(' ');
+        if (space > 0) {
+            String last = text.substring(space + 1);
+            String lower = last.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".svg") || lower.endsWith(".png")) {
+                file = last;
+                text = text.substring(0, space).strip();
+            }
+        }
+        Expr expr = expression(s, text, ":draw");
+        if (expr == null) return true;
+        Interpreter.Snapshot before = s.interpreter().snapshot(s.module());
+        Net net;
+        try {
+            // Building the expression's network computes nothing; drawing needs only its structure.
+            Value v = s.interpreter().runStatement(s.module(), new Stmt.ExprStmt(expr.span(), expr));
+            if (!(v instanceof Value.TensorValue t)) {
+                s.err().println(":draw needs a tensor expression, not " + (v == null ? "nothing" : v.kind()));
+                return true;
+            }
+            net = t.net();
+        } catch (TnError e) {
+            Diagnostics d = new Diagnostics();
+            d.add(e);
+            s.err().print(d.format());
+            return true;
+        } finally {
+            s.interpreter().restore(before);
+        }
+        if (file == null) file = defaultFileName(text) + ".svg";
+        String title = net.label() != null ? net.label() : text;
+        try {
+            Path path = Path.of(file);
+            if (file.toLowerCase(Locale.ROOT).endsWith(".png")) {
+                Files.write(path, tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults()));
+            } else {
+                Files.writeString(path, tn.draw.Diagrams.svg(net, title, tn.draw.DrawOptions.defaults()), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            s.err().println("cannot write " + file + ": " + e.getMessage());
+            return true;
+        }
+        s.out().println("drew " + file);
+        return true;
+    }
+
+    /** A file name from an expression: its names joined by underscores (`A B -> [i]` gives A_B_i). */
+    static String defaultFileName(String expr) {
+        String name = expr.replaceAll("[^\\p{L}\\p{N}_]+", "_").replaceAll("^_+|_+$", "");
+        if (name.isEmpty()) name = "diagram";
+        return name.length() > 60 ? name.substring(0, 60) : name;
     }
 
     private static boolean time(Session s, String text) {

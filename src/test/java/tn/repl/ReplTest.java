@@ -48,6 +48,18 @@ class ReplTest {
     }
 
     @Test
+    void drawWritesTheDiagramOfAnExpression() throws IOException {
+        Path file = Path.of("/tmp/tn_repl_draw_test.svg");
+        Files.deleteIfExists(file);
+        String t = transcript("leg i = 2, j = 3\nW = random(i, j, seed=1)\nx = ones(j)\n:draw relu(W x) " + file + "\n");
+        assertTrue(t.contains("drew " + file), t);
+        String svg = Files.readString(file);
+        assertTrue(svg.contains("<svg") && svg.contains("relu"), svg);
+        assertEquals("relu_W_x", Commands.defaultFileName("relu(W x)"));
+        assertEquals("A_B_i", Commands.defaultFileName("A B -> [i]"));
+    }
+
+    @Test
     void saveThenLoadReproducesTheSameValues() {
         String first = transcript("leg n = 4\nv = random(n, seed=3)\ns = v v\n:save /tmp/tn_repl_roundtrip.tn\ns\n");
         String second = transcript(":load /tmp/tn_repl_roundtrip.tn\ns\n");

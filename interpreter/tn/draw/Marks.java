@@ -1,0 +1,43 @@
+package tn.draw;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The glyph marks a script gives in its {@code draw()} calls ({@code isometry="U V"},
+ * {@code unitary="Q"}), collected while {@code tn draw} checks the script, so that drawing the
+ * script's networks uses them too. Outside such a collection, recording does nothing.
+ */
+public final class Marks {
+    private static final ThreadLocal<Marks> ACTIVE = new ThreadLocal<>();
+
+    final Set<String> isometries = new LinkedHashSet<>();
+    final Set<String> unitaries = new LinkedHashSet<>();
+
+    private Marks() {}
+
+    /** Called by {@code draw()}: remembers the names it marks, when a collection is running. */
+    public static void record(Set<String> isometries, Set<String> unitaries) {
+        Marks m = ACTIVE.get();
+        if (m == null) return;
+        m.isometries.addAll(isometries);
+        m.unitaries.addAll(unitaries);
+    }
+
+    /** Runs {@code body}, collecting the marks recorded meanwhile into {@code into}. */
+    static <T> T collect(Marks into, Supplier<T> body) {
+        Marks before = ACTIVE.get();
+        ACTIVE.set(into);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) ACTIVE.remove();
+            else ACTIVE.set(before);
+        }
+    }
+
+    static Marks empty() {
+        return new Marks();
+    }
+}

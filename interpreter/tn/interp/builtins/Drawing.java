@@ -1,0 +1,87 @@
+package tn.interp.builtins;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tn.ast.Expr;
+import tn.draw.Diagrams;
+import tn.draw.DrawOptions;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Value;
+import tn.net.Net;
+
+/**
+ * `draw(x, "x.svg")`: writes the diagram of any tensor expression (a network, a bubble, a sum ...)
+ * to an SVG file, or a PNG image when the name ends in .png; the path is relative to the script.
+ * Keywords: `sizes=true` labels legs with their sizes; `isometry="U V"` and `unitary="Q"` mark
+ * tensors by name as isometries (triangles) or orthogonal/unitary (squares); `layout="force"`
+ * or `"layered"` overrides the automatic choice. While checking, the arguments are checked and
+ * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
+ * too); nothing is ever computed.
+ */
+public final class Drawing {
+    private Drawing() {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\")",
+                "writes the tensor network diagram of x to an .svg (or .png) file; computes nothing",
+                Drawing::draw));
+    }
+
+    private static Value draw(Args a) {
+        a.expect(2, 2, "a tensor and a file name");
+        Net x = a.tensor(0);
+        String name = a.string(1);
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
+            throw a.error(1, "draw() writes .svg or .png files, not " + name);
+        }
+        boolean sizes = a.has("sizes") && truth(a, "sizes");
+        Set<String> isometries = names(a.string("isometry", ""));
+        Set<String> unitaries = names(a.string("unitary", ""));
+        String layout = a.string("layout", "auto");
+        DrawOptions options;
+        try {
+            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries);
+        } catch (IllegalArgumentException e) {
+            throw new tn.diag.TnError(a.keywordSpan("layout"), e.getMessage());
+        }
+        tn.draw.Marks.record(isometries, unitaries);
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        Expr e = a.expr(0);
+        String title = e instanceof Expr.Var v ? v.name() : e.span().text();
+        Path file = in.directory().resolve(name).normalize();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            if (lower.endsWith(".png")) Files.write(file, Diagrams.png(x, title, options));
+            else Files.writeString(file, Diagrams.svg(x, title, options), StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw a.error(1, "cannot write " + name + ": " + ex.getMessage());
+        }
+        return new Value.None();
+    }
+
+    private static boolean truth(Args a, String keyword) {
+        Value v = a.keyword(keyword);
+        if (v instanceof Value.Bool b) return b.value();
+        throw new tn.diag.TnError(a.keywordSpan(keyword), keyword + " must be true or false");
+    }
+
+    /** Names separated by spaces or commas. */
+    private static Set<String> names(String list) {
+        Set<String> out = new LinkedHashSet<>();
+        Arrays.stream(list.split("[\\s,]+")).filter(s -> !s.isEmpty()).forEach(out::add);
+        return out;
+    }
+}
