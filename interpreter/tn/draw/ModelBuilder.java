@@ -38,7 +38,7 @@ final class ModelBuilder {
     private final List<String> legName = new ArrayList<>();
     private final List<Long> legSize = new ArrayList<>();
     private final List<Model.Scope> legScope = new ArrayList<>();
-    private final List<Integer> parent = new ArrayList<>();
+    private final tn.net.LegUnion legs = new tn.net.LegUnion();
     private final List<Endpoint> endpoints = new ArrayList<>();
     private int ports;
 
@@ -64,21 +64,15 @@ final class ModelBuilder {
         legName.add(name);
         legSize.add(size);
         legScope.add(scope);
-        parent.add(parent.size());
-        return parent.size() - 1;
+        return legs.add();
     }
 
     private int find(int x) {
-        while (parent.get(x) != x) {
-            parent.set(x, parent.get(parent.get(x)));
-            x = parent.get(x);
-        }
-        return x;
+        return legs.find(x);
     }
 
     private void union(int a, int b) {
-        int ra = find(a), rb = find(b);
-        if (ra != rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+        legs.union(a, b);
     }
 
     private Model.Node node(Model.Kind kind, String name, String kindText, Shape shape, Model.Scope scope) {
@@ -202,7 +196,7 @@ final class ModelBuilder {
 
     private void resolve() {
         Map<Integer, List<Endpoint>> classes = new TreeMap<>();
-        for (int leg = 0; leg < parent.size(); leg++) classes.computeIfAbsent(find(leg), k -> new ArrayList<>());
+        for (int leg = 0; leg < legs.size(); leg++) classes.computeIfAbsent(find(leg), k -> new ArrayList<>());
         for (Endpoint e : endpoints) classes.get(find(e.leg())).add(e);
         List<Segment> segments = new ArrayList<>();
         List<Integer> classReps = new ArrayList<>(classes.keySet());

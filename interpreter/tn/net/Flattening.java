@@ -23,7 +23,7 @@ final class Flattening {
     private final List<int[]> operandLegs = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<Long> sizes = new ArrayList<>();
-    private final List<Integer> parent = new ArrayList<>();
+    private final LegUnion legs = new LegUnion();
     private double coefficient = 1;
 
     /** The flat network, its operands in input order, and how to shape the result. */
@@ -48,21 +48,15 @@ final class Flattening {
     private int newLeg(String name, long size) {
         names.add(name);
         sizes.add(size);
-        parent.add(parent.size());
-        return parent.size() - 1;
+        return legs.add();
     }
 
     private int find(int x) {
-        while (parent.get(x) != x) {
-            parent.set(x, parent.get(parent.get(x)));
-            x = parent.get(x);
-        }
-        return x;
+        return legs.find(x);
     }
 
     private void union(int a, int b) {
-        int ra = find(a), rb = find(b);
-        if (ra != rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+        legs.union(a, b);
     }
 
     private void add(Net net, int[] ids, Function<Net, Tensor> cachedOf, boolean root) {
@@ -111,10 +105,10 @@ final class Flattening {
         List<Tensor> operands = new ArrayList<>(tensors);
         // A class that no operand carries (a delta alone, or deltas joined only to each other)
         // enters as a vector of ones: kept, it spans the diagonal; summed, it counts its size.
-        boolean[] carried = new boolean[parent.size()];
+        boolean[] carried = new boolean[legs.size()];
         for (int[] in : inputs) for (int c : in) carried[c] = true;
         List<Integer> all = new ArrayList<>();
-        for (int id = 0; id < parent.size(); id++) if (find(id) == id) all.add(id);
+        for (int id = 0; id < legs.size(); id++) if (find(id) == id) all.add(id);
         for (int rep : all) {
             int c = classOf(rep, classId);
             if (carried[c]) continue;
