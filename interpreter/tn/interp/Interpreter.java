@@ -1,7 +1,6 @@
 package tn.interp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -364,18 +363,6 @@ public final class Interpreter {
         return (importer == null ? Path.of(target) : importer.resolve(target)).normalize().toString();
     }
 
-    /** Errors inside an imported module: reported with their own locations. */
-    public static final class ImportError extends TnError {
-        private final transient Diagnostics inner;
-
-        ImportError(Span span, Diagnostics inner) {
-            super(span, "errors in the imported module");
-            this.inner = inner;
-        }
-
-        @Override public List<tn.diag.Diagnostic> related() { return inner.all(); }
-    }
-
     // ---- expressions ------------------------------------------------------------------------
 
     public Value eval(Expr e) {
@@ -707,29 +694,5 @@ public final class Interpreter {
     /** The names of the standard library's modules. */
     public static List<String> stdlibModules() {
         return Stdlib.modules();
-    }
-
-    /** The stdlib loader used by imports. */
-    static final class Stdlib {
-        private Stdlib() {}
-
-        static String read(String name) {
-            if (!name.matches("[A-Za-z_][A-Za-z_0-9]*")) return null;
-            try (InputStream in = Interpreter.class.getResourceAsStream("/stdlib/" + name + ".tn")) {
-                return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        static List<String> modules() {
-            try (InputStream in = Interpreter.class.getResourceAsStream("/stdlib/MODULES")) {
-                if (in == null) return List.of();
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                        .filter(l -> !l.isEmpty()).toList();
-            } catch (IOException e) {
-                return List.of();
-            }
-        }
     }
 }
