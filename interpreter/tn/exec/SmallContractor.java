@@ -93,6 +93,16 @@ public final class SmallContractor {
         return new Op(out, kept);
     }
 
+    /** One step on plain arrays: the result's data, with legs {@link #pairLegs}. */
+    public static double[] pair(double[] a, int[] aLegs, double[] b, int[] bLegs, Plan.Step s, long[] sizes) {
+        return pair(new Op(a, aLegs), new Op(b, bLegs), s, sizes).data;
+    }
+
+    /** The legs of a step's result as {@link #pair(double[], int[], double[], int[], Plan.Step, long[])} lays them out. */
+    public static int[] pairLegs(Plan.Step s) {
+        return s.result();
+    }
+
     private static Op pair(Op a, Op b, Plan.Step s, long[] sizes) {
         int[] batch = s.batch(), con = s.contracted();
         int[] freeA = Arrays.stream(a.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();

@@ -32,8 +32,54 @@ public final class Nd4jContractor {
         this.smallKernel = smallKernel;
     }
 
-    /** An intermediate: its array (C order) and the leg ids of its axes. */
-    private record Operand(INDArray array, int[] legs) {}
+    /** Steps up to this many multiply-adds run in plain Java even inside a large plan. */
+    static final double SMALL_STEP = 262_144;
+
+    /**
+     * An intermediate: the leg ids of its axes and its data, either as an ND4J array (C order) or
+     * as plain row-major doubles (after a step done in Java); converted only when needed.
+     */
+    private static final class Operand {
+        private INDArray array;
+        private double[] values;
+        private final int[] legs;
+        private final DataType type;
+
+        Operand(INDArray array, int[] legs) {
+            this.array = array;
+            this.legs = legs;
+            this.type = array.dataType();
+        }
+
+        Operand(double[] values, int[] legs, DataType type) {
+            this.values = values;
+            this.legs = legs;
+            this.type = type;
+        }
+
+        int[] legs() { return legs; }
+
+        INDArray array(long[] sizes) {
+            if (array == null) {
+                long[] shape = Arrays.stream(legs).mapToLong(l -> sizes[l]).toArray();
+                if (shape.length == 0) {
+                    array = Nd4j.scalar(type, values[0]);
+                } else if (type == DataType.DOUBLE) {
+                    array = Nd4j.create(values, shape, 'c');
+                } else {
+                    float[] f = new float[values.length];
+                    for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+                    array = Nd4j.create(f, shape, 'c');
+                }
+            }
+            return array;
+        }
+
+        double[] values() {
+            if (values == null) values = array.rank() == 0 ? new double[] {array.getDouble(0)} : contiguous(array).data().asDouble();
+            return values;
+        }
+    }
 
     public Dense contract(Plan plan, List<Dense> operands) {
         Network n = plan.network();
@@ -50,7 +96,10 @@ public final class Nd4jContractor {
         for (Plan.Step step : plan.steps()) {
             checkInterrupted();
             Operand left = ops.get(step.left()), right = ops.get(step.right());
-            Operand result = pair(left, right, step, n.sizes());
+            Operand result = step.cost() <= SMALL_STEP && smallKernel
+                    ? new Operand(tn.exec.SmallContractor.pair(left.values(), left.legs(), right.values(), right.legs(), step, n.sizes()),
+                            tn.exec.SmallContractor.pairLegs(step), type)
+                    : pair(left, right, step, n.sizes());
             ops.remove(step.right());
             ops.remove(step.left());
             ops.add(result);
@@ -60,7 +109,7 @@ public final class Nd4jContractor {
         // Legs not in the output (only possible with a single input) are summed out.
         List<Integer> extra = new ArrayList<>();
         for (int k = 0; k < last.legs().length; k++) if (indexOf(output, last.legs()[k]) < 0) extra.add(k);
-        INDArray a = last.array();
+        INDArray a = last.array(n.sizes());
         int[] legs = last.legs();
         if (!extra.isEmpty()) {
             a = sum(a, extra.stream().mapToInt(Integer::intValue).toArray());
@@ -156,7 +205,8 @@ public final class Nd4jContractor {
      * (batch, left free, right free): copying large results into another order is what costs
      * most, and only the final output order matters.
      */
-    private static Operand pair(Operand l, Operand r, Plan.Step step, long[] sizes) {
+    private static Operand pair(Operand lo, Operand ro, Plan.Step step, long[] sizes) {
+        Operand l = new Operand(lo.array(sizes), lo.legs()), r = new Operand(ro.array(sizes), ro.legs());
         int[] batch = step.batch();
         int[] contracted = step.contracted();
         int[] freeL = Arrays.stream(l.legs()).filter(x -> indexOf(batch, x) < 0 && indexOf(contracted, x) < 0).toArray();
@@ -167,8 +217,8 @@ public final class Nd4jContractor {
         int[] rNormal = concat(batch, contracted, freeR), rTrans = concat(batch, freeR, contracted);
         boolean transL = !Arrays.equals(l.legs(), lNormal) && Arrays.equals(l.legs(), lTrans);
         boolean transR = !Arrays.equals(r.legs(), rNormal) && Arrays.equals(r.legs(), rTrans);
-        INDArray a = transL ? contiguous(l.array()) : permute(l.array(), order(l.legs(), batch, freeL, contracted));
-        INDArray b = transR ? contiguous(r.array()) : permute(r.array(), order(r.legs(), batch, contracted, freeR));
+        INDArray a = transL ? contiguous(l.array(sizes)) : permute(l.array(sizes), order(l.legs(), batch, freeL, contracted));
+        INDArray b = transR ? contiguous(r.array(sizes)) : permute(r.array(sizes), order(r.legs(), batch, contracted, freeR));
         INDArray out;
         if (batch.length == 0) {
             INDArray a2 = a.reshape('c', transL ? new long[] {nc, nl} : new long[] {nl, nc});

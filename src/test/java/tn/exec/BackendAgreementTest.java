@@ -2,6 +2,7 @@ package tn.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,6 +97,29 @@ class BackendAgreementTest {
                 assertClose(reference.toDoubles(expected), b.toDoubles(r), what);
             }
             for (int k = 0; k < fast.size(); k++) assertArrayEquals(before.get(k), nd4j.toDoubles(fast.get(k)), "input mutated");
+        }
+    }
+
+    /** Plans above the small-plan threshold mix plain-Java steps (small) and BLAS steps (large). */
+    @Test
+    void largePlansMixingJavaAndBlasStepsAgree() {
+        Random rnd = new Random(3);
+        // CP reconstructions s[r] A[i,r] B[j,r] C[k,r] -> [i,j,k] (small enough for the naive reference).
+        List<Network> networks = List.of(
+            Network.of(List.of(new int[] {3}, new int[] {0, 3}, new int[] {1, 3}, new int[] {2, 3}), new int[] {0, 1, 2}, new long[] {64, 64, 64, 32}),
+            Network.of(List.of(new int[] {3}, new int[] {0, 3}, new int[] {1, 3}, new int[] {2, 3}), new int[] {2, 0, 1}, new long[] {70, 60, 50, 24}));
+        for (Network n : networks) {
+            Plan plan = new tn.plan.Planner().plan(n, "auto", Double.POSITIVE_INFINITY);
+            assertTrue(plan.cost() > tn.exec.SmallContractor.MAX_COST, "the plan must be too large for the small kernel");
+            assertTrue(plan.steps().stream().anyMatch(s -> s.cost() <= 262_144), "some step must be small");
+            List<Dense> fast = new ArrayList<>(), slow = new ArrayList<>();
+            for (int[] legs : n.inputs()) {
+                long[] shape = Arrays.stream(legs).mapToLong(l -> n.sizes()[l]).toArray();
+                double[] d = data(rnd, shape);
+                fast.add(nd4j.fromDoubles(d, shape, DType.FLOAT64));
+                slow.add(reference.fromDoubles(d, shape, DType.FLOAT64));
+            }
+            assertClose(reference.toDoubles(reference.contract(plan, slow)), nd4j.toDoubles(nd4j.contract(plan, fast)), n.equation());
         }
     }
 
