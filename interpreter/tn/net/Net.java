@@ -1,6 +1,5 @@
 package tn.net;
 
-import java.util.ArrayList;
 import java.util.List;
 import tn.diag.Span;
 import tn.exec.DType;
@@ -198,10 +197,4 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
         public int[] permutation() { return permutation.clone(); }
     }
 
-    /** The legs of a list of nets, concatenated (for messages). */
-    static List<String> allLegs(List<Net> nets) {
-        List<String> out = new ArrayList<>();
-        for (Net n : nets) out.addAll(n.legs());
-        return out;
-    }
 }

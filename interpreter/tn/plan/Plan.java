@@ -77,12 +77,22 @@ public record Plan(
     /** The legs of each input once prepared (diagonals taken, private legs summed out). */
     public static List<int[]> prepare(Network n) {
         boolean[] out = outputMask(n);
+        // How many inputs hold each leg, counted once (scanning the other inputs for every leg
+        // made preparing quadratic in the number of inputs).
+        int[] holders = new int[n.legCount()];
+        for (int[] in : n.inputs()) {
+            for (int k = 0; k < in.length; k++) {
+                boolean first = true;
+                for (int j = 0; j < k; j++) first &= in[j] != in[k];
+                if (first) holders[in[k]]++;
+            }
+        }
         List<int[]> prepared = new ArrayList<>();
         for (int[] in : n.inputs()) {
             List<Integer> legs = new ArrayList<>();
             for (int leg : in) {
                 if (legs.contains(leg)) continue;
-                boolean privateLeg = occurrencesOnOthers(n, in, leg) == 0 && !out[leg];
+                boolean privateLeg = holders[leg] == 1 && !out[leg];
                 // A leg on this input only and not in the output is summed out, unless this
                 // is the only input (then the final reduction does it).
                 if (privateLeg && n.inputCount() > 1) continue;
@@ -91,15 +101,6 @@ public record Plan(
             prepared.add(legs.stream().mapToInt(Integer::intValue).toArray());
         }
         return prepared;
-    }
-
-    private static int occurrencesOnOthers(Network n, int[] self, int leg) {
-        int c = 0;
-        for (int[] other : n.inputs()) {
-            if (other == self) continue;
-            for (int l : other) if (l == leg) { c++; break; }
-        }
-        return c;
     }
 
     private static boolean[] outputMask(Network n) {
@@ -130,6 +131,10 @@ public record Plan(
                 written += s;
             }
         }
+        // How many current operands hold each leg (operands never repeat a leg), kept up to date
+        // step by step; rebuilding the needed legs from every operand made replay quadratic.
+        int[] holders = new int[sizes.length];
+        for (int[] op : ops) for (int l : op) holders[l]++;
         List<Step> steps = new ArrayList<>();
         double cost = 0;
         for (int[] pair : path) {
@@ -140,18 +145,16 @@ public record Plan(
                         + ") is out of range for " + ops.size() + " operands");
             }
             int[] a = ops.get(i), b = ops.get(j);
-            boolean[] needed = out.clone();
-            for (int k = 0; k < ops.size(); k++) {
-                if (k == i || k == j) continue;
-                for (int l : ops.get(k)) needed[l] = true;
-            }
             List<Integer> result = new ArrayList<>(), contracted = new ArrayList<>(), batch = new ArrayList<>();
             List<Integer> union = new ArrayList<>();
             for (int l : a) union.add(l);
             for (int l : b) if (!union.contains(l)) union.add(l);
             for (int l : union) {
-                boolean shared = contains(a, l) && contains(b, l);
-                if (needed[l]) {
+                boolean inA = contains(a, l), inB = contains(b, l);
+                boolean shared = inA && inB;
+                // Needed: by the output, or by an operand other than these two.
+                boolean needed = out[l] || holders[l] - (inA ? 1 : 0) - (inB ? 1 : 0) > 0;
+                if (needed) {
                     result.add(l);
                     if (shared) batch.add(l);
                 } else {
@@ -165,6 +168,9 @@ public record Plan(
             written += resultSize;
             largest = Math.max(largest, resultSize);
             steps.add(new Step(i, j, a, b, res, toArray(contracted), toArray(batch), stepCost, resultSize));
+            for (int l : a) holders[l]--;
+            for (int l : b) holders[l]--;
+            for (int l : res) holders[l]++;
             ops.remove(j);
             ops.remove(i);
             ops.add(res);
@@ -177,10 +183,6 @@ public record Plan(
         return new Plan(network, method, pathCopy, prepared, List.copyOf(steps), cost, naive, largest, written, planningNanos, new int[0]);
     }
 
-    /** The legs of the operand left at the end (before the final permutation to the output). */
-    public int[] finalLegs() {
-        return steps.isEmpty() ? prepared.get(0) : steps.get(steps.size() - 1).result();
-    }
 
     private static int distinct(int[] legs) {
         return (int) java.util.Arrays.stream(legs).distinct().count();

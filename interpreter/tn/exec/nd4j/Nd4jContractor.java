@@ -118,7 +118,7 @@ public final class Nd4jContractor {
         int[] perm = new int[output.length];
         for (int k = 0; k < perm.length; k++) perm[k] = indexOf(legs, output[k]);
         a = permute(a, perm);
-        if (a == ((NdDense) operands.get(0)).array() || isInput(a, operands)) a = a.dup('c');
+        if (isInput(a, operands)) a = a.dup('c'); // never hand back a caller's array
         return new NdDense(a, dtype);
     }
 
