@@ -20,6 +20,28 @@ public final class SmallContractor {
 
     private SmallContractor() {}
 
+    /**
+     * A matrix product C[m, n] = A[m, k] B[k, n] on row-major arrays starting at the offsets.
+     * The default is plain Java loops; a backend can plug in a BLAS.
+     */
+    @FunctionalInterface
+    public interface Gemm {
+        void multiply(int m, int n, int k, double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset);
+    }
+
+    /** The plain-Java product (i-k-j loops, which the JIT vectorises). */
+    public static final Gemm JAVA = (m, n, k, a, ao, b, bo, c, co) -> {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * n;
+            for (int q = 0; q < k; q++) {
+                double av = a[ao + i * k + q];
+                if (av == 0) continue;
+                int bq = bo + q * n;
+                for (int j = 0; j < n; j++) c[ci + j] += av * b[bq + j];
+            }
+        }
+    };
+
     public static boolean suits(Plan plan) {
         return plan.slicedLegs().length == 0 && plan.cost() <= MAX_COST && plan.largestIntermediate() <= MAX_ELEMENTS;
     }
@@ -29,13 +51,18 @@ public final class SmallContractor {
 
     /** Contracts; {@code inputs} are row-major data of the network's inputs. Returns the output's data. */
     public static double[] contract(Plan plan, List<double[]> inputs) {
+        return contract(plan, inputs, JAVA);
+    }
+
+    /** As {@link #contract(Plan, List)}, with the matrix products done by {@code gemm}. */
+    public static double[] contract(Plan plan, List<double[]> inputs, Gemm gemm) {
         Network n = plan.network();
         long[] sizes = n.sizes();
         List<Op> ops = new ArrayList<>();
         for (int k = 0; k < inputs.size(); k++) ops.add(prepare(inputs.get(k), n.inputs().get(k), plan.prepared().get(k), sizes));
         for (Plan.Step s : plan.steps()) {
             Op a = ops.get(s.left()), b = ops.get(s.right());
-            Op r = pair(a, b, s, sizes);
+            Op r = pair(a, b, s, sizes, gemm);
             ops.remove(s.right());
             ops.remove(s.left());
             ops.add(r);
@@ -94,16 +121,16 @@ public final class SmallContractor {
     }
 
     /** One step on plain arrays: the result's data, with legs {@link #pairLegs}. */
-    public static double[] pair(double[] a, int[] aLegs, double[] b, int[] bLegs, Plan.Step s, long[] sizes) {
-        return pair(new Op(a, aLegs), new Op(b, bLegs), s, sizes).data;
+    public static double[] pair(double[] a, int[] aLegs, double[] b, int[] bLegs, Plan.Step s, long[] sizes, Gemm gemm) {
+        return pair(new Op(a, aLegs), new Op(b, bLegs), s, sizes, gemm).data;
     }
 
-    /** The legs of a step's result as {@link #pair(double[], int[], double[], int[], Plan.Step, long[])} lays them out. */
+    /** The legs of a step's result as {@link #pair(double[], int[], double[], int[], Plan.Step, long[], Gemm)} lays them out. */
     public static int[] pairLegs(Plan.Step s) {
         return s.result();
     }
 
-    private static Op pair(Op a, Op b, Plan.Step s, long[] sizes) {
+    private static Op pair(Op a, Op b, Plan.Step s, long[] sizes, Gemm gemm) {
         int[] batch = s.batch(), con = s.contracted();
         int[] freeA = Arrays.stream(a.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
         int[] freeB = Arrays.stream(b.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
@@ -112,18 +139,7 @@ public final class SmallContractor {
         double[] x = permute(a.data, a.legs, concat(batch, freeA, con), sizes);   // [nb, na, nc]
         double[] y = permute(b.data, b.legs, concat(batch, con, freeB), sizes);   // [nb, nc, nr]
         double[] z = new double[nb * na * nr];
-        for (int p = 0; p < nb; p++) {
-            int xo = p * na * nc, yo = p * nc * nr, zo = p * na * nr;
-            for (int i = 0; i < na; i++) {
-                int zi = zo + i * nr;
-                for (int k = 0; k < nc; k++) {
-                    double xv = x[xo + i * nc + k];
-                    if (xv == 0) continue;
-                    int yk = yo + k * nr;
-                    for (int j = 0; j < nr; j++) z[zi + j] += xv * y[yk + j];
-                }
-            }
-        }
+        for (int p = 0; p < nb; p++) gemm.multiply(na, nr, nc, x, p * na * nc, y, p * nc * nr, z, p * na * nr);
         int[] have = concat(batch, freeA, freeB);
         return new Op(permute(z, have, s.result(), sizes), s.result());
     }

@@ -97,7 +97,7 @@ public final class Nd4jContractor {
             checkInterrupted();
             Operand left = ops.get(step.left()), right = ops.get(step.right());
             Operand result = step.cost() <= SMALL_STEP && smallKernel
-                    ? new Operand(tn.exec.SmallContractor.pair(left.values(), left.legs(), right.values(), right.legs(), step, n.sizes()),
+                    ? new Operand(tn.exec.SmallContractor.pair(left.values(), left.legs(), right.values(), right.legs(), step, n.sizes(), Blas.GEMM),
                             tn.exec.SmallContractor.pairLegs(step), type)
                     : pair(left, right, step, n.sizes());
             ops.remove(step.right());
@@ -125,11 +125,8 @@ public final class Nd4jContractor {
     /** Small networks: one copy out of ND4J, the plan in plain Java, one copy back. */
     private static Dense small(Plan plan, List<Dense> operands, DType dtype) {
         List<double[]> data = new ArrayList<>();
-        for (Dense d : operands) {
-            INDArray a = ((NdDense) d).array();
-            data.add(a.rank() == 0 ? new double[] {a.getDouble(0)} : a.dup('c').data().asDouble());
-        }
-        double[] out = tn.exec.SmallContractor.contract(plan, data);
+        for (Dense d : operands) data.add(((NdDense) d).doubles());
+        double[] out = tn.exec.SmallContractor.contract(plan, data, Blas.GEMM);
         long[] shape = java.util.Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
         INDArray r;
         if (shape.length == 0) {

@@ -8,6 +8,7 @@ import tn.exec.Dense;
 public final class NdDense implements Dense {
     private final INDArray array;
     private final DType dtype;
+    private double[] doubles;
 
     public NdDense(INDArray array, DType dtype) {
         this.array = array;
@@ -15,6 +16,19 @@ public final class NdDense implements Dense {
     }
 
     public INDArray array() { return array; }
+
+    /**
+     * The entries as row-major doubles, computed once: backend arrays are never mutated, so the
+     * copy stays valid (callers must not modify it).
+     */
+    double[] doubles() {
+        if (doubles == null) {
+            if (array.rank() == 0) doubles = new double[] {array.getDouble(0)};
+            else if (!array.isView() && array.ordering() == 'c' && array.data().length() == array.length()) doubles = array.data().asDouble();
+            else doubles = array.dup('c').data().asDouble();
+        }
+        return doubles;
+    }
 
     @Override public long[] shape() { return array.shape(); }
 
