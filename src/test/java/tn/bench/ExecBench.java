@@ -64,12 +64,18 @@ public final class ExecBench {
         Files.writeString(out.resolve("tn_exec.jsonl"), json.toString(), StandardCharsets.UTF_8);
     }
 
-    /** Median wall time in seconds after a warm-up; more repetitions for quick runs. */
+    /**
+     * Median wall time in seconds after a warm-up that lets the JIT compile the Java paths
+     * (repeated runs for up to ~300 ms); more repetitions for quick runs.
+     */
     static double median(Runnable r) {
         long start = System.nanoTime();
-        r.run();
-        r.run();
-        double once = (System.nanoTime() - start) / 2e9;
+        int warm = 0;
+        while (warm < 2 || (System.nanoTime() - start < 300e6 && warm < 500)) {
+            r.run();
+            warm++;
+        }
+        double once = (System.nanoTime() - start) / 1e9 / warm;
         int reps = once < 0.01 ? 21 : once < 0.2 ? 7 : 3;
         double[] t = new double[reps];
         for (int k = 0; k < reps; k++) {
