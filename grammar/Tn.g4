@@ -57,6 +57,7 @@ primary
     | NAME                                                       # name
     | CALL (arg (',' arg)*)? ')'                                 # call
     | '(' expr ')'                                               # paren
+    | '[' NAME (',' NAME)* ']'                                   # legList
     | array                                                      # arrayLiteral
     ;
 

@@ -24,6 +24,9 @@ public sealed interface Expr {
     /** A literal array `[[1, 2], [3, 4]]`, already checked to be rectangular; data row-major. */
     record ArrayLit(Span span, long[] shape, double[] data) implements Expr {}
 
+    /** `[i, j]` standing alone: a list of leg names, as builtins take them (`svd(T, left=[i, j])`). */
+    record LegList(Span span, List<String> names) implements Expr {}
+
     /** `x[i, j]`: the legs of x renamed at the point of use (positionally, by name, split). */
     record Relabel(Span span, Expr target, List<LegSpec> legs) implements Expr {}
 

@@ -72,6 +72,25 @@ public interface Backend {
     /** (x - mean) / sqrt(var + eps) with mean and (biased) variance over the given axes. */
     Dense layerNorm(Dense x, int[] axes, double eps);
 
+    // ---- matrix factorisations --------------------------------------------------------------
+    // Inputs are float64 matrices [m, n]; results are float64. Signs and orders are whatever the
+    // library gives: tn.linalg.Factorizations normalises them, so every backend agrees.
+
+    /** Thin SVD, k = min(m, n): {U [m, k], S [k] descending, V [n, k]} with M = U diag(S) V^T. */
+    Dense[] svd(Dense matrix);
+
+    /** Thin QR, k = min(m, n): {Q [m, k] with orthonormal columns, R [k, n] upper triangular}. */
+    Dense[] qr(Dense matrix);
+
+    /** Eigen-decomposition of a symmetric [n, n] matrix: {values [n], vectors [n, n] as columns}. */
+    Dense[] eigh(Dense matrix);
+
+    /**
+     * Eigenvalues and eigenvectors of a general [n, n] matrix:
+     * {values real [n], values imaginary [n], vectors real [n, n], vectors imaginary [n, n]} (columns).
+     */
+    Dense[] eig(Dense matrix);
+
     /** Elementwise functions a bubble can apply. */
     enum Elementwise {
         RELU, GELU, TANH, SIGMOID, EXP, LOG, SQRT, ABS, POW, NEG;

@@ -114,6 +114,13 @@ public final class Args {
         return new ArrayList<>(keywords.keySet());
     }
 
+    /** The expression written for a keyword (null when not given), unevaluated. */
+    public Expr keywordExpr(String keyword) {
+        read.add(keyword);
+        Expr.Call.Arg a = keywords.get(keyword);
+        return a == null ? null : a.value();
+    }
+
     public Value keyword(String keyword) {
         read.add(keyword);
         Expr.Call.Arg a = keywords.get(keyword);
@@ -144,8 +151,13 @@ public final class Args {
         read.add(keyword);
         Expr.Call.Arg a = keywords.get(keyword);
         if (a == null) return null;
-        if (a.value() instanceof Expr.Var v) return List.of(v.name());
-        throw new TnError(a.span(), keyword + " must be a leg name");
+        if (a.value() instanceof Expr.LegList l) return l.names();
+        if (a.value() instanceof Expr.Var v) {
+            if (interpreter.lookup(v.name()) instanceof Value.Legs l) return l.names();
+            return List.of(v.name());
+        }
+        if (interpreter.eval(a.value()) instanceof Value.Legs l) return l.names();
+        throw new TnError(a.span(), keyword + " must be a leg name or a list of legs, e.g. " + keyword + "=[i, j]");
     }
 
     public DType dtype(String keyword, DType otherwise) {

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import tn.interp.builtins.Bubbles;
 import tn.interp.builtins.Creation;
+import tn.interp.builtins.Decompositions;
 import tn.interp.builtins.Drawing;
 import tn.interp.builtins.Einsum;
 import tn.interp.builtins.FileIo;
 import tn.interp.builtins.Inspect;
+import tn.interp.builtins.LowRank;
 
 /** The registry of builtin functions: every builtin is registered here, once, by name. */
 public final class Builtins {
@@ -24,6 +26,8 @@ public final class Builtins {
         all.addAll(FileIo.all());
         all.addAll(Einsum.all());
         all.addAll(Drawing.all());
+        all.addAll(Decompositions.all());
+        all.addAll(LowRank.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

@@ -372,6 +372,7 @@ public final class Interpreter {
         if (e instanceof Expr.Var v) return variable(v);
         if (e instanceof Expr.Call c) return call(c);
         if (e instanceof Expr.ArrayLit a) return literal(a);
+        if (e instanceof Expr.LegList l) return new Value.Legs(l.names());
         if (e instanceof Expr.Relabel r) {
             Net target = asTensor(eval(r.target()), r.target().span(), "x in x[...]");
             return new Value.TensorValue(networks().relabel(target, r.legs(), r.span()));
@@ -396,6 +397,11 @@ public final class Interpreter {
         List<String> known = new ArrayList<>(visibleNames());
         String hint = Suggest.closest(v.name(), known);
         throw new TnError(v.span(), "unknown name " + v.name() + (hint != null ? " (did you mean " + hint + "?)" : ""));
+    }
+
+    /** The value of a variable visible here, or null (builtins and constants are not variables). */
+    public Value lookup(String name) {
+        return lookupVariable(name);
     }
 
     private Value lookupVariable(String name) {

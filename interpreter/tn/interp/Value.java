@@ -34,6 +34,11 @@ public sealed interface Value {
         public String kind() { return "a tuple of " + items.size(); }
     }
 
+    /** A list of leg names, written `[i, j]`. */
+    record Legs(List<String> names) implements Value {
+        public String kind() { return "a list of legs"; }
+    }
+
     record Function(Stmt.Def def, Interpreter.Module module) implements Value {
         public String kind() { return "a function"; }
     }

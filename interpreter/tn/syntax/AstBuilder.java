@@ -227,6 +227,7 @@ final class AstBuilder {
             return new Expr.Call(span, callName(t.getText()), calleeSpan, args);
         }
         if (ctx instanceof ArrayLiteralContext c) return array(c.array());
+        if (ctx instanceof LegListContext c) return new Expr.LegList(span, c.NAME().stream().map(n -> n.getText()).toList());
         throw new IllegalStateException("unknown primary " + ctx.getClass().getSimpleName());
     }
 

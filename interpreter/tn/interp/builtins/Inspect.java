@@ -59,6 +59,7 @@ public final class Inspect {
         if (v instanceof Value.Num n) return Printer.number(n.value());
         if (v instanceof Value.Bool b) return String.valueOf(b.value());
         if (v instanceof Value.DTypeValue d) return d.dtype().label();
+        if (v instanceof Value.Legs l) return "[" + String.join(", ", l.names()) + "]";
         if (v instanceof Value.Tuple t) return "(" + String.join(", ", t.items().stream().map(Inspect::text).toList()) + ")";
         if (v instanceof Value.Function f) return "<function " + f.def().name() + ">";
         if (v instanceof Value.BuiltinFunction b) return "<builtin " + b.builtin().name() + ">";

@@ -268,4 +268,187 @@ public final class ReferenceBackend implements Backend {
             return 0;
         }, true);
     }
+
+    // ---- matrix factorisations: textbook algorithms (Jacobi rotations, Householder) --------------
+
+    @Override public Dense[] svd(Dense matrix) {
+        long[] sh = matrix.shape();
+        int m = (int) sh[0], n = (int) sh[1];
+        boolean wide = m < n;
+        int rows = wide ? n : m, cols = wide ? m : n;
+        double[][] a = new double[cols][rows]; // columns of the tall matrix
+        double[] d = arr(matrix).data();
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            if (wide) a[i][j] = d[i * n + j]; else a[j][i] = d[i * n + j];
+        }
+        double[][] v = identity(cols);
+        // One-sided Jacobi (Hestenes): rotate column pairs until all are orthogonal.
+        for (int sweep = 0; sweep < 100; sweep++) {
+            boolean rotated = false;
+            for (int p = 0; p < cols; p++) for (int q = p + 1; q < cols; q++) {
+                double alpha = dot(a[p], a[p]), beta = dot(a[q], a[q]), gamma = dot(a[p], a[q]);
+                if (Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta) || gamma == 0) continue;
+                rotated = true;
+                double zeta = (beta - alpha) / (2 * gamma);
+                double t = Math.signum(zeta == 0 ? 1 : zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+                double c = 1 / Math.sqrt(1 + t * t), s = c * t;
+                rotate(a[p], a[q], c, s);
+                rotate(v[p], v[q], c, s);
+            }
+            if (!rotated) break;
+        }
+        Integer[] order = new Integer[cols];
+        double[] norms = new double[cols];
+        for (int j = 0; j < cols; j++) { order[j] = j; norms[j] = Math.sqrt(dot(a[j], a[j])); }
+        Arrays.sort(order, (x, y) -> Double.compare(norms[y], norms[x]));
+        double[][] u = new double[cols][];
+        double[] sv = new double[cols];
+        double[][] vv = new double[cols][];
+        for (int k = 0; k < cols; k++) {
+            int j = order[k];
+            sv[k] = norms[j];
+            vv[k] = v[j];
+            u[k] = new double[rows];
+            if (norms[j] > 1e-300) for (int i = 0; i < rows; i++) u[k][i] = a[j][i] / norms[j];
+        }
+        completeOrthonormal(u, sv);
+        double[][] left = wide ? vv : u, right = wide ? u : vv;
+        return new Dense[] {columns(left, m), make(sv, new long[] {cols}, DType.FLOAT64), columns(right, n)};
+    }
+
+    @Override public Dense[] qr(Dense matrix) {
+        long[] sh = matrix.shape();
+        int m = (int) sh[0], n = (int) sh[1], k = Math.min(m, n);
+        double[][] r = new double[m][n];
+        double[] d = arr(matrix).data();
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) r[i][j] = d[i * n + j];
+        double[][] q = new double[m][m];
+        for (int i = 0; i < m; i++) q[i][i] = 1;
+        for (int c = 0; c < k; c++) {
+            // Householder reflection zeroing r[c+1.., c].
+            double norm = 0;
+            for (int i = c; i < m; i++) norm += r[i][c] * r[i][c];
+            norm = Math.sqrt(norm);
+            if (norm == 0) continue;
+            double[] w = new double[m];
+            double alpha = r[c][c] > 0 ? -norm : norm;
+            for (int i = c; i < m; i++) w[i] = r[i][c];
+            w[c] -= alpha;
+            double ww = 0;
+            for (int i = c; i < m; i++) ww += w[i] * w[i];
+            if (ww == 0) continue;
+            for (int j = 0; j < n; j++) {
+                double f = 0;
+                for (int i = c; i < m; i++) f += w[i] * r[i][j];
+                f = 2 * f / ww;
+                for (int i = c; i < m; i++) r[i][j] -= f * w[i];
+            }
+            for (int i = 0; i < m; i++) { // Q = Q H
+                double f = 0;
+                for (int l = c; l < m; l++) f += q[i][l] * w[l];
+                f = 2 * f / ww;
+                for (int l = c; l < m; l++) q[i][l] -= f * w[l];
+            }
+        }
+        double[] qd = new double[m * k], rd = new double[k * n];
+        for (int i = 0; i < m; i++) for (int j = 0; j < k; j++) qd[i * k + j] = q[i][j];
+        for (int i = 0; i < k; i++) for (int j = i; j < n; j++) rd[i * n + j] = r[i][j];
+        return new Dense[] {make(qd, new long[] {m, k}, DType.FLOAT64), make(rd, new long[] {k, n}, DType.FLOAT64)};
+    }
+
+    @Override public Dense[] eigh(Dense matrix) {
+        int n = (int) matrix.shape()[0];
+        double[][] a = new double[n][n];
+        double[] d = arr(matrix).data();
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i][j] = d[i * n + j];
+        double[][] v = identity(n); // v[k] is eigenvector k
+        // Cyclic Jacobi: annihilate off-diagonal entries one rotation at a time.
+        for (int sweep = 0; sweep < 100; sweep++) {
+            double off = 0;
+            for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++) off += a[p][q] * a[p][q];
+            if (off < 1e-30) break;
+            for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++) {
+                if (a[p][q] == 0) continue;
+                double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+                double t = Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+                double c = 1 / Math.sqrt(t * t + 1), s = t * c;
+                for (int k = 0; k < n; k++) { // A = A J
+                    double x = a[k][p], y = a[k][q];
+                    a[k][p] = c * x - s * y;
+                    a[k][q] = s * x + c * y;
+                }
+                for (int k = 0; k < n; k++) { // A = J^T A
+                    double x = a[p][k], y = a[q][k];
+                    a[p][k] = c * x - s * y;
+                    a[q][k] = s * x + c * y;
+                }
+                rotate(v[p], v[q], c, -s);
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int k = 0; k < n; k++) order[k] = k;
+        double[][] aa = a;
+        Arrays.sort(order, (x, y) -> Double.compare(aa[x][x], aa[y][y]));
+        double[] values = new double[n];
+        double[][] vecs = new double[n][];
+        for (int k = 0; k < n; k++) { values[k] = a[order[k]][order[k]]; vecs[k] = v[order[k]]; }
+        return new Dense[] {make(values, new long[] {n}, DType.FLOAT64), columns(vecs, n)};
+    }
+
+    @Override public Dense[] eig(Dense matrix) {
+        throw new UnsupportedOperationException("the reference backend has no general eigen-solver");
+    }
+
+    private static double[][] identity(int n) {
+        double[][] e = new double[n][n];
+        for (int i = 0; i < n; i++) e[i][i] = 1;
+        return e;
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) s += x[i] * y[i];
+        return s;
+    }
+
+    /** (x, y) <- (c x - s y, s x + c y). */
+    private static void rotate(double[] x, double[] y, double c, double s) {
+        for (int i = 0; i < x.length; i++) {
+            double a = x[i], b = y[i];
+            x[i] = c * a - s * b;
+            y[i] = s * a + c * b;
+        }
+    }
+
+    /** Fills the vectors of zero singular values with unit vectors orthogonal to the rest. */
+    private static void completeOrthonormal(double[][] u, double[] s) {
+        int rows = u[0].length;
+        int basis = 0;
+        for (int k = 0; k < u.length; k++) {
+            if (s[k] > 1e-300) continue;
+            while (true) {
+                double[] e = new double[rows];
+                e[basis++] = 1;
+                for (int j = 0; j < u.length; j++) {
+                    if (j == k || (s[j] <= 1e-300 && j > k)) continue;
+                    double f = dot(e, u[j]);
+                    for (int i = 0; i < rows; i++) e[i] -= f * u[j][i];
+                }
+                double norm = Math.sqrt(dot(e, e));
+                if (norm > 1e-8) {
+                    for (int i = 0; i < rows; i++) e[i] /= norm;
+                    u[k] = e;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** An [rows, vectors.length] matrix whose column k is vectors[k]. */
+    private static Array columns(double[][] vectors, int rows) {
+        int k = vectors.length;
+        double[] d = new double[rows * k];
+        for (int j = 0; j < k; j++) for (int i = 0; i < rows; i++) d[i * k + j] = vectors[j][i];
+        return make(d, new long[] {rows, k}, DType.FLOAT64);
+    }
 }

@@ -1,0 +1,156 @@
+package tn.interp.builtins;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
+import tn.interp.Args;
+import tn.interp.Interpreter;
+import tn.linalg.Matrix;
+import tn.net.Net;
+import tn.net.Tensor;
+
+/**
+ * A tensor's legs split into row legs ({@code left=}) and column legs ({@code right=}): the
+ * matrix every decomposition starts from, and the way back from factor matrices to tensors with
+ * named legs. Also the shared argument reading of the decomposition builtins (the new bond leg).
+ */
+record Bipartition(List<String> left, List<String> right, long[] leftSizes, long[] rightSizes) {
+
+    long rows() { return product(leftSizes); }
+
+    long cols() { return product(rightSizes); }
+
+    /**
+     * Reads {@code left=} and {@code right=}: either may be omitted (it is then every other leg,
+     * in the tensor's order); both omitted is allowed for a matrix (left = its first leg).
+     */
+    static Bipartition read(Args a, Net t) {
+        List<String> left = a.legsKeyword("left"), right = a.legsKeyword("right");
+        String name = a.name();
+        if (left == null && right == null) {
+            if (t.rank() != 2) {
+                throw a.error(name + "() needs left=[...] or right=[...] to say which of the legs " + t.legs()
+                        + " are rows and which are columns");
+            }
+            left = List.of(t.legs().get(0));
+        }
+        if (left != null) check(a, t, left, "left");
+        if (right != null) check(a, t, right, "right");
+        if (left == null) left = rest(t, right);
+        if (right == null) right = rest(t, left);
+        Set<String> both = new HashSet<>(left);
+        both.retainAll(right);
+        if (!both.isEmpty()) throw a.error(name + "(): leg " + both.iterator().next() + " is on both sides");
+        List<String> missing = new ArrayList<>(t.legs());
+        missing.removeAll(left);
+        missing.removeAll(right);
+        if (!missing.isEmpty()) {
+            throw a.error(name + "(): legs " + missing + " are on neither side; every leg of the tensor goes left or right");
+        }
+        if (left.isEmpty() || right.isEmpty()) {
+            throw a.error(name + "() needs at least one leg on each side (the tensor's legs: " + String.join(", ", t.legs()) + ")");
+        }
+        Bipartition b = new Bipartition(List.copyOf(left), List.copyOf(right), sizes(t, left), sizes(t, right));
+        if ((double) b.rows() * b.cols() > Integer.MAX_VALUE - 8) {
+            throw a.error(name + "() of a " + b.rows() + " x " + b.cols() + " matrix is larger than one array can hold");
+        }
+        return b;
+    }
+
+    private static void check(Args a, Net t, List<String> legs, String keyword) {
+        Set<String> seen = new HashSet<>();
+        for (String leg : legs) {
+            if (!t.legs().contains(leg)) {
+                throw new tn.diag.TnError(a.keywordSpan(keyword), a.name() + "(): the tensor has no leg " + leg
+                        + " (its legs: " + String.join(", ", t.legs()) + ")");
+            }
+            if (!seen.add(leg)) throw new tn.diag.TnError(a.keywordSpan(keyword), a.name() + "(): leg " + leg + " is listed twice");
+        }
+    }
+
+    private static List<String> rest(Net t, List<String> taken) {
+        List<String> r = new ArrayList<>(t.legs());
+        r.removeAll(taken);
+        return r;
+    }
+
+    private static long[] sizes(Net t, List<String> legs) {
+        long[] s = new long[legs.size()];
+        for (int k = 0; k < s.length; k++) s[k] = t.sizeOf(legs.get(k));
+        return s;
+    }
+
+    static long product(long[] sizes) {
+        long n = 1;
+        for (long s : sizes) n *= s;
+        return n;
+    }
+
+    /** The new leg named by {@code bond=}: required, and not already a leg of the tensor. */
+    static String bond(Args a, Net t, String role) {
+        List<String> b = a.legsKeyword("bond");
+        if (b == null) {
+            throw a.error(a.name() + "() needs bond=NAME, the name of the new leg " + role + " (e.g. bond=r)");
+        }
+        if (b.size() != 1) throw new tn.diag.TnError(a.keywordSpan("bond"), "bond= is one leg name, not " + b.size());
+        String name = b.get(0);
+        if (t.legs().contains(name)) {
+            throw new tn.diag.TnError(a.keywordSpan("bond"), "the bond leg must be a new name, but " + name + " is a leg of the tensor");
+        }
+        return name;
+    }
+
+    /** The tensor's entries as a rows x cols matrix (left legs row-major, then right legs). */
+    Matrix matrix(Interpreter in, Net t) {
+        Tensor x = in.evaluator().evaluate(t);
+        Backend backend = in.evaluator().backend();
+        List<String> order = new ArrayList<>(left);
+        order.addAll(right);
+        int[] perm = new int[order.size()];
+        boolean identity = true;
+        for (int k = 0; k < perm.length; k++) {
+            perm[k] = x.legs().indexOf(order.get(k));
+            identity &= perm[k] == k;
+        }
+        Dense d = identity ? x.data() : backend.permute(x.data(), perm);
+        return new Matrix((int) rows(), (int) cols(), backend.toDoubles(d));
+    }
+
+    /** A tensor leaf with the given legs (data row-major; null data while checking). */
+    static Net leaf(Interpreter in, List<String> legs, long[] shape, DType dtype, double[] data, String kind, Args a) {
+        Tensor t = in.concrete()
+                ? Tensor.of(legs, in.evaluator().backend().fromDoubles(data, shape, dtype))
+                : Tensor.signature(legs, shape, dtype);
+        return new Net.Leaf(t, kind, a.span());
+    }
+
+    static List<String> plus(List<String> legs, String extra) {
+        List<String> r = new ArrayList<>(legs);
+        r.add(extra);
+        return r;
+    }
+
+    static List<String> plus(String first, List<String> legs) {
+        List<String> r = new ArrayList<>();
+        r.add(first);
+        r.addAll(legs);
+        return r;
+    }
+
+    static long[] plus(long[] sizes, long extra) {
+        long[] r = java.util.Arrays.copyOf(sizes, sizes.length + 1);
+        r[sizes.length] = extra;
+        return r;
+    }
+
+    static long[] plus(long first, long[] sizes) {
+        long[] r = new long[sizes.length + 1];
+        r[0] = first;
+        System.arraycopy(sizes, 0, r, 1, sizes.length);
+        return r;
+    }
+}

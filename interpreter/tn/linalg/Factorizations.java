@@ -1,0 +1,177 @@
+package tn.linalg;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
+
+/**
+ * Matrix factorisations on a {@link Backend}, with their results made canonical so that every
+ * backend and every run agrees: singular values descending, eigenvalues in a fixed order, and the
+ * sign (or phase) of every singular or eigen vector fixed so that its largest entry is positive.
+ */
+public final class Factorizations {
+    private Factorizations() {}
+
+    /** M = U diag(S) V^T with U [m, k], V [n, k], k = min(m, n). */
+    public record Svd(Matrix u, double[] s, Matrix v) {}
+
+    /** M = Q R with Q [m, k] orthonormal columns and R [k, n] upper triangular, diag(R) >= 0. */
+    public record Qr(Matrix q, Matrix r) {}
+
+    /** M = V diag(values) V^T for symmetric M, values ascending, vectors as columns. */
+    public record Eigh(double[] values, Matrix vectors) {}
+
+    /** The eigenvalues (real and imaginary parts) and eigenvectors (columns) of a general matrix. */
+    public record Eig(double[] re, double[] im, Matrix vectorsRe, Matrix vectorsIm) {}
+
+    public static Svd svd(Backend backend, Matrix m) {
+        int k = Math.min(m.rows(), m.cols());
+        if (k == 0) return new Svd(Matrix.zeros(m.rows(), 0), new double[0], Matrix.zeros(m.cols(), 0));
+        Dense[] r = backend.svd(dense(backend, m));
+        Matrix u = matrix(backend, r[0]), v = matrix(backend, r[2]);
+        double[] s = backend.toDoubles(r[1]);
+        // Descending order (libraries give it; enforced so the rest can rely on it).
+        Integer[] order = order(k, Comparator.comparingDouble((Integer j) -> -s[j]));
+        u = columns(u, order);
+        v = columns(v, order);
+        double[] sorted = new double[k];
+        for (int j = 0; j < k; j++) sorted[j] = Math.max(0, s[order[j]]);
+        for (int j = 0; j < k; j++) {
+            if (u.get(largest(u, j), j) < 0) {
+                negateColumn(u, j);
+                negateColumn(v, j);
+            }
+        }
+        return new Svd(u, sorted, v);
+    }
+
+    public static Qr qr(Backend backend, Matrix m) {
+        int k = Math.min(m.rows(), m.cols());
+        if (k == 0) return new Qr(Matrix.zeros(m.rows(), 0), Matrix.zeros(0, m.cols()));
+        Dense[] r = backend.qr(dense(backend, m));
+        Matrix q = matrix(backend, r[0]).leadingColumns(k), rr = matrix(backend, r[1]).leadingRows(k);
+        for (int j = 0; j < k; j++) {
+            if (rr.get(j, j) < 0) {
+                negateColumn(q, j);
+                for (int c = 0; c < rr.cols(); c++) rr.set(j, c, -rr.get(j, c));
+            }
+            for (int i = j + 1; i < k; i++) rr.set(i, j, 0); // exact zeros below the diagonal
+        }
+        return new Qr(q, rr);
+    }
+
+    public static Eigh eigh(Backend backend, Matrix m) {
+        int n = m.rows();
+        Matrix sym = symmetrised(m);
+        Dense[] r = backend.eigh(dense(backend, sym));
+        double[] values = backend.toDoubles(r[0]);
+        Matrix vectors = matrix(backend, r[1]);
+        Integer[] order = order(n, Comparator.comparingDouble((Integer j) -> values[j]));
+        vectors = columns(vectors, order);
+        double[] sorted = new double[n];
+        for (int j = 0; j < n; j++) sorted[j] = values[order[j]];
+        for (int j = 0; j < n; j++) if (vectors.get(largest(vectors, j), j) < 0) negateColumn(vectors, j);
+        return new Eigh(sorted, vectors);
+    }
+
+    /** Eigenvalues by decreasing modulus (then real part, then imaginary part, both decreasing). */
+    public static Eig eig(Backend backend, Matrix m) {
+        int n = m.rows();
+        Dense[] r = backend.eig(dense(backend, m));
+        double[] re = backend.toDoubles(r[0]), im = backend.toDoubles(r[1]);
+        Matrix vre = matrix(backend, r[2]), vim = matrix(backend, r[3]);
+        Comparator<Integer> byModulus = Comparator.comparingDouble((Integer j) -> -Math.hypot(re[j], im[j]));
+        Integer[] order = order(n, byModulus.thenComparingDouble(j -> -round(re[j])).thenComparingDouble(j -> -round(im[j])));
+        vre = columns(vre, order);
+        vim = columns(vim, order);
+        double[] sre = new double[n], sim = new double[n];
+        for (int j = 0; j < n; j++) {
+            sre[j] = re[order[j]];
+            sim[j] = im[order[j]];
+        }
+        // Each vector's phase: its largest entry (by modulus) made real and positive; unit length.
+        for (int j = 0; j < n; j++) {
+            int big = 0;
+            double best = -1, total = 0;
+            for (int i = 0; i < n; i++) {
+                double mod = Math.hypot(vre.get(i, j), vim.get(i, j));
+                total += mod * mod;
+                if (mod > best * (1 + 1e-9)) {
+                    best = mod;
+                    big = i;
+                }
+            }
+            double cr = vre.get(big, j) / best, ci = -vim.get(big, j) / best, scale = 1 / Math.sqrt(total);
+            for (int i = 0; i < n; i++) {
+                double a = vre.get(i, j), b = vim.get(i, j);
+                vre.set(i, j, (a * cr - b * ci) * scale);
+                vim.set(i, j, (a * ci + b * cr) * scale);
+            }
+            vim.set(big, j, 0);
+        }
+        return new Eig(sre, sim, vre, vim);
+    }
+
+    /** ||M - M^T|| / ||M||: how far a square matrix is from symmetric (0 for the zero matrix). */
+    public static double asymmetry(Matrix m) {
+        double norm = m.norm();
+        if (norm == 0) return 0;
+        double[] d = new double[m.data().length];
+        for (int i = 0; i < m.rows(); i++) for (int j = 0; j < m.cols(); j++) d[i * m.cols() + j] = m.get(i, j) - m.get(j, i);
+        return Vectors.norm(d) / norm;
+    }
+
+    private static Matrix symmetrised(Matrix m) {
+        Matrix s = Matrix.zeros(m.rows(), m.cols());
+        for (int i = 0; i < m.rows(); i++) for (int j = 0; j < m.cols(); j++) s.set(i, j, 0.5 * (m.get(i, j) + m.get(j, i)));
+        return s;
+    }
+
+    /** Rounded to 12 significant digits, so ties in a sort key do not depend on the last bits. */
+    private static double round(double x) {
+        if (x == 0 || !Double.isFinite(x)) return x;
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(12)).doubleValue();
+    }
+
+    private static Integer[] order(int n, Comparator<Integer> by) {
+        Integer[] o = new Integer[n];
+        for (int j = 0; j < n; j++) o[j] = j;
+        Arrays.sort(o, by);
+        return o;
+    }
+
+    /** The row of the largest |entry| in column j (the first of near-equal ones). */
+    private static int largest(Matrix m, int j) {
+        int best = 0;
+        double value = -1;
+        for (int i = 0; i < m.rows(); i++) {
+            double a = Math.abs(m.get(i, j));
+            if (a > value * (1 + 1e-9) + 1e-300) {
+                value = a;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static void negateColumn(Matrix m, int j) {
+        for (int i = 0; i < m.rows(); i++) m.set(i, j, -m.get(i, j));
+    }
+
+    private static Matrix columns(Matrix m, Integer[] order) {
+        Matrix r = Matrix.zeros(m.rows(), order.length);
+        for (int i = 0; i < m.rows(); i++) for (int j = 0; j < order.length; j++) r.set(i, j, m.get(i, order[j]));
+        return r;
+    }
+
+    private static Dense dense(Backend backend, Matrix m) {
+        return backend.fromDoubles(m.data(), new long[] {m.rows(), m.cols()}, DType.FLOAT64);
+    }
+
+    private static Matrix matrix(Backend backend, Dense d) {
+        long[] shape = d.shape();
+        return new Matrix((int) shape[0], (int) shape[1], backend.toDoubles(d));
+    }
+}
