@@ -18,7 +18,7 @@ public final class Scene {
         static Style stroke(String colour, double width) { return new Style(null, colour, width); }
     }
 
-    sealed interface Element permits Group, Circle, Rect, Polygon, Path, Text {}
+    sealed interface Element permits Group, Circle, Rect, Polygon, Path, Text, VerticalText {}
 
     /** A {@code <g>}: an id, a class, data attributes and its children. */
     record Group(String id, String cls, Map<String, String> data, List<Element> children) implements Element {
@@ -69,6 +69,14 @@ public final class Scene {
         }
     }
 
+    /** Text turned a quarter anticlockwise (read bottom to top), ending at {@code at} (its baseline's end). */
+    record VerticalText(Vec at, String text, double size, String fill, String cls) implements Element {
+        Box bounds() {
+            double w = TextMetrics.width(text, size), h = TextMetrics.height(size);
+            return new Box(at.x() - h * 0.93, at.y() - w, at.x() + h * 0.07, at.y());
+        }
+    }
+
     final String title;
     final List<Element> elements = new ArrayList<>();
 
@@ -104,6 +112,7 @@ public final class Scene {
             }
             return b.grow(p.style().strokeWidth() / 2);
         }
+        if (e instanceof VerticalText v) return v.bounds();
         return ((Text) e).bounds();
     }
 
@@ -125,6 +134,7 @@ public final class Scene {
             }
             return new Path(segs, p.cls(), p.style(), p.data());
         }
+        if (e instanceof VerticalText v) return new VerticalText(v.at().plus(d), v.text(), v.size(), v.fill(), v.cls());
         Text t = (Text) e;
         return new Text(t.at().plus(d), t.text(), t.size(), t.anchor(), t.italic(), t.fill(), t.cls());
     }

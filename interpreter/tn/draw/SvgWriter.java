@@ -85,6 +85,16 @@ public final class SvgWriter {
             if (p.style().stroke() != null) attr(sb, "stroke-linecap", "round");
             for (Map.Entry<String, String> d : p.data().entrySet()) attr(sb, "data-" + d.getKey(), d.getValue());
             sb.append("/>\n");
+        } else if (e instanceof Scene.VerticalText v) {
+            sb.append(pad).append("<text");
+            cls(sb, v.cls());
+            attr(sb, "x", num(v.at().x()));
+            attr(sb, "y", num(v.at().y()));
+            attr(sb, "font-size", num(v.size()));
+            attr(sb, "text-anchor", "end");
+            attr(sb, "transform", "rotate(-90 " + num(v.at().x()) + " " + num(v.at().y()) + ")");
+            attr(sb, "fill", v.fill());
+            sb.append('>').append(escape(v.text())).append("</text>\n");
         } else {
             Scene.Text t = (Scene.Text) e;
             sb.append(pad).append("<text");

@@ -8,11 +8,13 @@ import java.util.TreeMap;
 import tn.interp.builtins.Bubbles;
 import tn.interp.builtins.Creation;
 import tn.interp.builtins.Decompositions;
+import tn.interp.builtins.Derivatives;
 import tn.interp.builtins.Drawing;
 import tn.interp.builtins.Einsum;
 import tn.interp.builtins.FileIo;
 import tn.interp.builtins.Inspect;
 import tn.interp.builtins.LowRank;
+import tn.interp.builtins.Spectra;
 
 /** The registry of builtin functions: every builtin is registered here, once, by name. */
 public final class Builtins {
@@ -28,6 +30,8 @@ public final class Builtins {
         all.addAll(Drawing.all());
         all.addAll(Decompositions.all());
         all.addAll(LowRank.all());
+        all.addAll(Spectra.all());
+        all.addAll(Derivatives.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

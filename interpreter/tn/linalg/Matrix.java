@@ -26,6 +26,14 @@ public record Matrix(int rows, int cols, double[] data) {
         return new Matrix(cols, rows, t);
     }
 
+    /** M + M^T of a square matrix (a symmetric matrix). */
+    public Matrix plusTranspose() {
+        Matrix t = transpose();
+        double[] d = data.clone();
+        for (int i = 0; i < d.length; i++) d[i] += t.data[i];
+        return new Matrix(rows, cols, d);
+    }
+
     /** The first {@code k} columns. */
     public Matrix leadingColumns(int k) {
         double[] d = new double[rows * k];

@@ -259,7 +259,7 @@ public final class Nd4jBackend implements Backend {
         INDArray a = wide ? m.transpose().dup('c') : m;
         INDArray[] usv;
         if (a.rows() > 3 * a.columns() / 2) {
-            INDArray[] qr = Nd4j.linalg().qr(a.dup('c'));
+            INDArray[] qr = geqrf(a);
             usv = gesvd(qr[1]);
             usv[0] = qr[0].mmul(usv[0]);
         } else {
@@ -292,16 +292,26 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Dense[] qr(Dense matrix) {
-        INDArray m = arr(matrix).dup('c');
+        INDArray m = arr(matrix);
         if (m.rows() < m.columns()) {
-            // ND4J's qr wants rows >= columns: factor the leading square block, then R = Q^T M.
-            INDArray[] qr = Nd4j.linalg().qr(m.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m.rows())).dup('c'));
-            INDArray q = qr[0];
-            return new Dense[] {wrap(q, DType.FLOAT64), wrap(q.transpose().mmul(m), DType.FLOAT64)};
+            // Wide: factor the leading square block, then R = Q^T M (upper trapezoidal).
+            INDArray q = geqrf(m.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m.rows())))[0];
+            return new Dense[] {wrap(q, DType.FLOAT64), wrap(q.transpose().mmul(m.castTo(DataType.DOUBLE)), DType.FLOAT64)};
         }
-        INDArray[] qr = Nd4j.linalg().qr(m);
+        INDArray[] qr = geqrf(m);
         return new Dense[] {wrap(qr[0], DType.FLOAT64), wrap(qr[1], DType.FLOAT64)};
+    }
+
+    /**
+     * LAPACK's geqrf (with the explicit Q) on a matrix with rows >= columns: {Q [m, n], R [n, n]}.
+     * Nd4j.linalg().qr crashes the JVM on a 1 x 1 matrix in 1.0.0-M2.1, so it is not used.
+     */
+    private static INDArray[] geqrf(INDArray m) {
+        INDArray a = m.castTo(DataType.DOUBLE).dup('f');
+        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {m.columns(), m.columns()}, 'f');
+        Nd4j.getBlasWrapper().lapack().geqrf(a, r);
+        return new INDArray[] {a.dup('c'), r.dup('c')};
     }
 
     @Override

@@ -382,7 +382,7 @@ public final class ReferenceBackend implements Backend {
                     a[p][k] = c * x - s * y;
                     a[q][k] = s * x + c * y;
                 }
-                rotate(v[p], v[q], c, -s);
+                rotate(v[p], v[q], c, s);
             }
         }
         Integer[] order = new Integer[n];

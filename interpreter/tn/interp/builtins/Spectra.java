@@ -1,0 +1,200 @@
+package tn.interp.builtins;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tn.ast.Expr;
+import tn.diag.TnError;
+import tn.draw.Plots;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Printer;
+import tn.interp.Value;
+import tn.linalg.Factorizations;
+import tn.linalg.Matrix;
+import tn.net.Net;
+import tn.net.Tensor;
+
+/**
+ * Reading a matrix as an information circuit: its singular directions with labels
+ * ({@code directions}), and plots people would rather look at than read (a spectrum, a heatmap).
+ * Labels come from text files named by a keyword per leg ({@code user="users.txt"}), one per line.
+ */
+public final class Spectra {
+    private Spectra() {}
+
+    /** Heatmaps larger than this many cells are refused as SVG (the file would be unwieldy). */
+    static final long MAX_SVG_CELLS = 250_000;
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("directions", "directions(M, top=3, n=5, <leg>=\"labels.txt\", ...)",
+                "prints the first top singular directions of the matrix M: each singular value (and its share"
+                    + " of the squared weight) and, for each leg, the n labels with the largest positive and"
+                    + " negative weights; labels come from files named by the legs (one label per line)",
+                Spectra::directions),
+            Builtin.of("plot_spectrum", "plot_spectrum(S, \"file.svg\", log=false, title=)",
+                "plots a vector's values against their index (singular values, eigenvalues) as .svg or .png",
+                Spectra::plotSpectrum),
+            Builtin.of("heatmap", "heatmap(M, \"file.svg\", title=, <leg>=\"labels.txt\", ...)",
+                "draws a matrix as a heatmap, diverging colours centred at 0 (rows: its first leg), as .svg or .png",
+                Spectra::heatmap));
+    }
+
+    // ---- directions -------------------------------------------------------------------------------
+
+    private static Value directions(Args a) {
+        a.expect(1, 1, "a matrix");
+        Net m = a.tensor(0);
+        if (m.rank() != 2) throw a.error(0, "directions() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
+        long top = a.integer("top", 3), n = a.integer("n", 5);
+        if (top < 1) throw new TnError(a.keywordSpan("top"), "top= must be at least 1");
+        if (n < 1) throw new TnError(a.keywordSpan("n"), "n= must be at least 1");
+        String rowLeg = m.legs().get(0), colLeg = m.legs().get(1);
+        List<String> rowLabels = labels(a, rowLeg, m.size(0)), colLabels = labels(a, colLeg, m.size(1));
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
+        Factorizations.Svd f = Factorizations.svd(in.evaluator().backend(), bp.matrix(in, m));
+        double total = 0;
+        for (double s : f.s()) total += s * s;
+        int k = (int) Math.min(top, f.s().length);
+        int width = Math.max(rowLeg.length(), colLeg.length());
+        StringBuilder out = new StringBuilder();
+        for (int d = 0; d < k; d++) {
+            double s = f.s()[d];
+            out.append("direction ").append(d + 1).append(": s = ").append(Printer.number(s));
+            if (total > 0) out.append(String.format(Locale.ROOT, " (%.1f%% of the squared weight)", 100 * s * s / total));
+            out.append('\n');
+            side(out, rowLeg, width, column(f.u(), d), rowLabels, (int) n);
+            side(out, colLeg, width, column(f.v(), d), colLabels, (int) n);
+        }
+        in.out().print(out);
+        return new Value.None();
+    }
+
+    private static double[] column(Matrix m, int j) {
+        double[] c = new double[m.rows()];
+        for (int i = 0; i < c.length; i++) c[i] = m.get(i, j);
+        return c;
+    }
+
+    /** `  user  + alice 0.62, bob 0.55` and `        - dave -0.31` (only entries of that sign). */
+    private static void side(StringBuilder out, String leg, int width, double[] w, List<String> labels, int n) {
+        Integer[] order = new Integer[w.length];
+        for (int i = 0; i < w.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(w[y], w[x]));
+        String pad = " ".repeat(width - leg.length());
+        out.append("  ").append(leg).append(pad).append("  +");
+        appendEntries(out, w, labels, order, n, true);
+        out.append('\n');
+        out.append("  ").append(" ".repeat(width)).append("  -");
+        appendEntries(out, w, labels, order, n, false);
+        out.append('\n');
+    }
+
+    private static void appendEntries(StringBuilder out, double[] w, List<String> labels, Integer[] order, int n, boolean positive) {
+        int shown = 0;
+        for (int k = 0; k < order.length && shown < n; k++) {
+            int i = positive ? order[k] : order[order.length - 1 - k];
+            if (positive ? w[i] <= 1e-12 : w[i] >= -1e-12) break;
+            out.append(shown == 0 ? " " : ", ").append(labels.get(i)).append(' ').append(String.format(Locale.ROOT, "%.3f", w[i]));
+            shown++;
+        }
+        if (shown == 0) out.append(" (none)");
+    }
+
+    /** Labels for a leg from the file given by the keyword named after it, or the indices 0, 1, ... */
+    private static List<String> labels(Args a, String leg, long size) {
+        String name = a.string(leg, null);
+        List<String> out = new ArrayList<>();
+        if (name == null) {
+            for (long i = 0; i < size; i++) out.add(Long.toString(i));
+            return out;
+        }
+        Path file = a.interpreter().directory().resolve(name).normalize();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new TnError(a.keywordSpan(leg), "no label file " + name + " (looked for " + file + ")");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new TnError(a.keywordSpan(leg), "cannot read labels from " + name + ": " + e.getMessage());
+        }
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1); // a final newline
+        if (lines.size() != size) {
+            throw new TnError(a.keywordSpan(leg), name + " has " + lines.size() + " labels but leg " + leg + " has size " + size
+                    + " (one label per line)");
+        }
+        return lines;
+    }
+
+    // ---- plots ----------------------------------------------------------------------------------
+
+    private static Value plotSpectrum(Args a) {
+        a.expect(2, 2, "a vector and a file name");
+        Net s = a.tensor(0);
+        if (s.rank() != 1) throw a.error(0, "plot_spectrum() needs a vector (one leg), not legs " + s.legs());
+        String name = a.string(1);
+        boolean png = format(a, name);
+        boolean log = Decompositions.bool(a, "log", false);
+        String title = a.string("title", title(a));
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        Tensor x = in.evaluator().evaluate(s);
+        double[] values = in.evaluator().backend().toDoubles(x.data());
+        write(a, name, Plots.spectrum(values, title, "index along " + s.legs().get(0), "value" + (log ? " (log scale)" : ""), log, png));
+        return new Value.None();
+    }
+
+    private static Value heatmap(Args a) {
+        a.expect(2, 2, "a matrix and a file name");
+        Net m = a.tensor(0);
+        if (m.rank() != 2) throw a.error(0, "heatmap() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
+        String name = a.string(1);
+        boolean png = format(a, name);
+        String title = a.string("title", title(a));
+        String rowLeg = m.legs().get(0), colLeg = m.legs().get(1);
+        List<String> rowLabels = a.has(rowLeg) ? labels(a, rowLeg, m.size(0)) : null;
+        List<String> colLabels = a.has(colLeg) ? labels(a, colLeg, m.size(1)) : null;
+        long cells = m.size(0) * m.size(1);
+        if (!png && cells > MAX_SVG_CELLS) {
+            throw a.error(1, "a heatmap of " + m.size(0) + " x " + m.size(1) + " cells is too large for an SVG (at most "
+                    + MAX_SVG_CELLS + "); write a .png, or slice the matrix first");
+        }
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
+        Matrix data = bp.matrix(in, m);
+        write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
+        return new Value.None();
+    }
+
+    private static String title(Args a) {
+        Expr e = a.expr(0);
+        return e instanceof Expr.Var v ? v.name() : e.span().text();
+    }
+
+    private static boolean format(Args a, String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) throw a.error(1, a.name() + "() writes .svg or .png files, not " + name);
+        return lower.endsWith(".png");
+    }
+
+    private static void write(Args a, String name, byte[] bytes) {
+        Path file = a.interpreter().directory().resolve(name).normalize();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw a.error(1, "cannot write " + name + ": " + e.getMessage());
+        }
+    }
+}
