@@ -76,7 +76,7 @@ public final class Plots {
         axes.add(line(LEFT, TOP, LEFT, TOP + H, AXIS, 1));
         axes.add(line(LEFT, TOP + H, LEFT + W, TOP + H, AXIS, 1));
         axes.add(text(LEFT + W / 2, TOP + H + 34, xLabel, 11, "middle", "axis-label"));
-        axes.add(new Scene.VerticalText(new Vec(LEFT - 44, TOP + H / 2 - TextMetrics.width(yLabel, 11) / 2), yLabel, 11, AXIS, "axis-label"));
+        axes.add(new Scene.VerticalText(new Vec(LEFT - 44, TOP + H / 2 + TextMetrics.width(yLabel, 11) / 2), yLabel, 11, AXIS, "axis-label"));
         s.elements.add(axes);
         // The values: a line through them and a dot on each.
         Scene.Group data = new Scene.Group("values", "values");

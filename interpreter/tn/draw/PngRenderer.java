@@ -90,10 +90,9 @@ public final class PngRenderer {
         } else if (e instanceof Scene.VerticalText v) {
             g.setFont(new Font("DejaVu Sans", Font.PLAIN, 1).deriveFont((float) v.size()));
             g.setColor(colour(v.fill()));
-            double w = g.getFontMetrics().getStringBounds(v.text(), g).getWidth();
             java.awt.geom.AffineTransform saved = g.getTransform();
             g.rotate(-Math.PI / 2, v.at().x(), v.at().y());
-            g.drawString(v.text(), (float) (v.at().x() - w), (float) v.at().y());
+            g.drawString(v.text(), (float) v.at().x(), (float) v.at().y());
             g.setTransform(saved);
         } else {
             Scene.Text t = (Scene.Text) e;

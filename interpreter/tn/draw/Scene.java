@@ -69,7 +69,7 @@ public final class Scene {
         }
     }
 
-    /** Text turned a quarter anticlockwise (read bottom to top), ending at {@code at} (its baseline's end). */
+    /** Text turned a quarter anticlockwise (read bottom to top), starting at {@code at} (its baseline's start). */
     record VerticalText(Vec at, String text, double size, String fill, String cls) implements Element {
         Box bounds() {
             double w = TextMetrics.width(text, size), h = TextMetrics.height(size);

@@ -91,7 +91,6 @@ public final class SvgWriter {
             attr(sb, "x", num(v.at().x()));
             attr(sb, "y", num(v.at().y()));
             attr(sb, "font-size", num(v.size()));
-            attr(sb, "text-anchor", "end");
             attr(sb, "transform", "rotate(-90 " + num(v.at().x()) + " " + num(v.at().y()) + ")");
             attr(sb, "fill", v.fill());
             sb.append('>').append(escape(v.text())).append("</text>\n");

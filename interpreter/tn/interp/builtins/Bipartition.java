@@ -153,4 +153,9 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         System.arraycopy(sizes, 0, r, 1, sizes.length);
         return r;
     }
+
+    /** A number result (an error, a fit) as a scalar tensor, so it works in tensor arithmetic too. */
+    static tn.interp.Value number(Args a, double value) {
+        return new tn.interp.Value.TensorValue(a.interpreter().scalar(value, a.span()));
+    }
 }

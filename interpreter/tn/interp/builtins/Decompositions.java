@@ -83,7 +83,7 @@ public final class Decompositions {
         Net v = Bipartition.leaf(in, Bipartition.plus(bp.right(), bond), Bipartition.plus(bp.rightSizes(), kept), dt,
                 f == null ? null : f.v().leadingColumns(kept).data(), "isometry", a);
         List<Value> out = new ArrayList<>(List.of(new Value.TensorValue(u), new Value.TensorValue(s), new Value.TensorValue(v)));
-        if (truncating) out.add(in.concrete() ? new Value.Num(discarded) : new Value.Unknown());
+        if (truncating) out.add(Bipartition.number(a, discarded));
         return new Value.Tuple(out);
     }
 

@@ -88,7 +88,7 @@ public final class LowRank {
             out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(leg, bond), new long[] {t.size(m), rank}, t.dtype(),
                     r == null ? null : r.factors().get(m).data(), "factor", a)));
         }
-        out.add(r == null ? new Value.Unknown() : new Value.Num(r.fit()));
+        out.add(Bipartition.number(a, r == null ? 0 : r.fit()));
         return new Value.Tuple(out);
     }
 
@@ -132,7 +132,7 @@ public final class LowRank {
             out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(t.legs().get(m), core.get(m)), new long[] {t.size(m), ranks[m]},
                     t.dtype(), r == null ? null : r.factors().get(m).data(), "isometry", a)));
         }
-        out.add(r == null ? new Value.Unknown() : new Value.Num(r.error()));
+        out.add(Bipartition.number(a, r == null ? 0 : r.error()));
         return new Value.Tuple(out);
     }
 
@@ -204,12 +204,12 @@ public final class LowRank {
                 cores.add(new TensorTrain.Core((int) l, (int) size, (int) r, null));
                 left = r;
             }
-            return new Value.Tuple(List.of(new Value.TensorValue(train(a, cores, sites, bonds, t.dtype())), new Value.Unknown()));
+            return new Value.Tuple(List.of(new Value.TensorValue(train(a, cores, sites, bonds, t.dtype())), Bipartition.number(a, 0)));
         }
         Tensor x = float64(in, t);
         double[] data = contraction(a).data(x, sites);
         TensorTrain.Result r = TensorTrain.fromDense(in.evaluator().backend(), data, dims, trunc);
-        return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), sites, bonds, t.dtype())), new Value.Num(r.discarded())));
+        return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), sites, bonds, t.dtype())), Bipartition.number(a, r.discarded())));
     }
 
     private static long remaining(int[] dims, int from) {
@@ -251,9 +251,9 @@ public final class LowRank {
         Truncation trunc = truncation(a);
         if (!a.has("max_bond") && !a.has("cutoff")) throw a.error("compress() needs max_bond= or cutoff=");
         Interpreter in = a.interpreter();
-        if (!in.concrete()) return new Value.Tuple(List.of(new Value.TensorValue(train(a, psi.cores, psi.sites, psi.bonds, psi.dtype)), new Value.Unknown()));
+        if (!in.concrete()) return new Value.Tuple(List.of(new Value.TensorValue(train(a, psi.cores, psi.sites, psi.bonds, psi.dtype)), Bipartition.number(a, 0)));
         TensorTrain.Result r = TensorTrain.compress(in.evaluator().backend(), psi.cores, trunc);
-        return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), psi.sites, psi.bonds, psi.dtype)), new Value.Num(r.discarded())));
+        return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), psi.sites, psi.bonds, psi.dtype)), Bipartition.number(a, r.discarded())));
     }
 
     private static Value cores(Args a) {
@@ -280,7 +280,9 @@ public final class LowRank {
             shape.add((long) c.site());
             if (k < n - 1) { legs.add(bonds.get(k)); shape.add((long) c.right()); }
             outSizes[k] = c.site();
-            factors.add(Bipartition.leaf(in, legs, shape.stream().mapToLong(Long::longValue).toArray(), dtype, c.data(), "tt core", a));
+            Net core = Bipartition.leaf(in, legs, shape.stream().mapToLong(Long::longValue).toArray(), dtype, c.data(), "tt core", a);
+            core.nameIfAnonymous("G" + (k + 1)); // the usual name of the k-th core of a train
+            factors.add(core);
         }
         return new Net.Product(factors, sites, outSizes, dtype, 1.0, a.span());
     }
