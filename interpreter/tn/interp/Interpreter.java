@@ -291,8 +291,12 @@ public final class Interpreter {
         }
         checkPoison(v);
         if (!(v instanceof Value.Tuple t) || t.items().size() != a.targets().size()) {
-            throw new TnError(a.value().span(), a.targets().size() + " names on the left but the right side gives "
-                    + (v instanceof Value.Tuple t2 ? t2.items().size() + " values" : v.kind()));
+            String what = a.targets().size() + " names on the left but the right side gives "
+                    + (v instanceof Value.Tuple t2 ? t2.items().size() + " values" : v.kind());
+            if (a.value() instanceof Expr.Call c && Builtins.get(c.callee()) != null) {
+                what += " (" + c.callee() + ": " + Builtins.get(c.callee()).summary() + ")";
+            }
+            throw new TnError(a.value().span(), what);
         }
         for (int k = 0; k < t.items().size(); k++) bind(a.targets().get(k), t.items().get(k));
     }
