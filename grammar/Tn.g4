@@ -27,11 +27,15 @@ statement
     | 'def' CALL (param (',' param)*)? ')' ('=' expr | block)    # defStmt
     | 'return' expr (',' expr)*                                  # returnStmt
     | 'assert' expr (',' STRING)?                                # assertStmt
+    // `in` is a plain name (it is also a common leg name); the builder checks it is there.
+    | 'for' NAME NAME expr block                                 # forStmt
+    | 'if' expr block (sep* 'else' (block | ifTail))?            # ifStmt
     | NAME '[' legSpecs? ']' '=' expr                            # indexedAssignStmt
     | NAME (',' NAME)* '=' expr                                  # assignStmt
     | expr                                                       # exprStmt
     ;
 
+ifTail    : 'if' expr block (sep* 'else' (block | ifTail))? ;
 legDecl   : NAME '=' expr ;
 param     : NAME ('=' expr)? ;
 
@@ -48,7 +52,7 @@ mulOp     : '*' | '/' ;
 unary     : '-' unary                                            # negate
           | postfix ('^' unary)?                                 # power
           ;
-postfix   : primary ('[' legSpecs? ']')* ;
+postfix   : primary ('[' legSpecs? ']' | '.' NAME)* ;
 
 primary
     : NUMBER                                                     # number

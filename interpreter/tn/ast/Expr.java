@@ -27,6 +27,9 @@ public sealed interface Expr {
     /** `[i, j]` standing alone: a list of leg names, as builtins take them (`svd(T, left=[i, j])`). */
     record LegList(Span span, List<String> names) implements Expr {}
 
+    /** `m.W_Q`: a field of a record (a model, a configuration). */
+    record Member(Span span, Expr target, String name, Span nameSpan) implements Expr {}
+
     /** `x[i, j]`: the legs of x renamed at the point of use (positionally, by name, split). */
     record Relabel(Span span, Expr target, List<LegSpec> legs) implements Expr {}
 

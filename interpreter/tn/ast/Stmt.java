@@ -38,5 +38,11 @@ public sealed interface Stmt {
     }
 
     /** An expression on its own line (a call like `print(x)`; the REPL shows its value). */
+    /** `for x in values { ... }`: the body once per value (a tuple's items, or range(n)). */
+    record For(Span span, String variable, Span variableSpan, Expr values, List<Stmt> body) implements Stmt {}
+
+    /** `if c { ... } else { ... }`; {@code otherwise} is empty without else. */
+    record If(Span span, Expr condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
+
     record ExprStmt(Span span, Expr expr) implements Stmt {}
 }

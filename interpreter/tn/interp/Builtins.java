@@ -12,9 +12,11 @@ import tn.interp.builtins.Derivatives;
 import tn.interp.builtins.Drawing;
 import tn.interp.builtins.Einsum;
 import tn.interp.builtins.FileIo;
+import tn.interp.builtins.Indexing;
 import tn.interp.builtins.Inspect;
 import tn.interp.builtins.LowRank;
 import tn.interp.builtins.Spectra;
+import tn.interp.builtins.Values;
 
 /** The registry of builtin functions: every builtin is registered here, once, by name. */
 public final class Builtins {
@@ -32,6 +34,8 @@ public final class Builtins {
         all.addAll(LowRank.all());
         all.addAll(Spectra.all());
         all.addAll(Derivatives.all());
+        all.addAll(Values.all());
+        all.addAll(Indexing.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

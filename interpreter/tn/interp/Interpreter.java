@@ -258,9 +258,36 @@ public final class Interpreter {
             assertion(a);
         } else if (stmt instanceof Stmt.Assign a) {
             assign(a);
+        } else if (stmt instanceof Stmt.For f) {
+            loop(f);
+        } else if (stmt instanceof Stmt.If i) {
+            Value c = eval(i.condition());
+            checkPoison(c);
+            if (c instanceof Value.Unknown) throw new NeedsValue();
+            if (!(c instanceof Value.Bool b)) throw new TnError(i.condition().span(), "if needs a true/false condition, not " + c.kind());
+            for (Stmt s : b.value() ? i.then() : i.otherwise()) execute(s);
         } else if (stmt instanceof Stmt.ExprStmt e) {
             Value v = eval(e.expr());
             if (v instanceof Value.TensorValue t) evaluator.evaluate(t.net());
+        }
+    }
+
+    /** `for x in values { ... }`: values is a tuple (range(n) makes one) or a list of legs. */
+    private void loop(Stmt.For f) {
+        Value values = eval(f.values());
+        checkPoison(values);
+        List<Value> items;
+        if (values instanceof Value.Tuple t) items = t.items();
+        else if (values instanceof Value.Legs l) items = l.names().stream().<Value>map(Value.Str::new).toList();
+        else if (values instanceof Value.Unknown) throw new NeedsValue();
+        else throw new TnError(f.values().span(), "for needs a tuple of values to go through (e.g. range(3)), not " + values.kind());
+        if (Builtins.get(f.variable()) != null || isConstant(f.variable())) {
+            throw new TnError(f.variableSpan(), f.variable() + " is a builtin name; choose another name");
+        }
+        for (Value v : items) {
+            if (Thread.interrupted()) throw new TnError(f.span(), "interrupted");
+            frame().locals().put(f.variable(), v);
+            for (Stmt s : f.body()) execute(s);
         }
     }
 
@@ -377,6 +404,7 @@ public final class Interpreter {
         if (e instanceof Expr.Call c) return call(c);
         if (e instanceof Expr.ArrayLit a) return literal(a);
         if (e instanceof Expr.LegList l) return new Value.Legs(l.names());
+        if (e instanceof Expr.Member m) return member(m);
         if (e instanceof Expr.Relabel r) {
             Net target = asTensor(eval(r.target()), r.target().span(), "x in x[...]");
             return new Value.TensorValue(networks().relabel(target, r.legs(), r.span()));
@@ -401,6 +429,21 @@ public final class Interpreter {
         List<String> known = new ArrayList<>(visibleNames());
         String hint = Suggest.closest(v.name(), known);
         throw new TnError(v.span(), "unknown name " + v.name() + (hint != null ? " (did you mean " + hint + "?)" : ""));
+    }
+
+    private Value member(Expr.Member m) {
+        Value target = eval(m.target());
+        checkPoison(target);
+        if (!(target instanceof Value.Record r)) {
+            throw new TnError(m.nameSpan(), "." + m.name() + ": only records (models, results) have fields, not " + target.kind());
+        }
+        Value v = r.fields().get(m.name());
+        if (v == null) {
+            String hint = Suggest.closest(m.name(), new ArrayList<>(r.fields().keySet()));
+            throw new TnError(m.nameSpan(), r.type() + " has no field " + m.name()
+                    + (hint != null ? " (did you mean " + hint + "?)" : " (its fields: " + String.join(", ", r.fields().keySet()) + ")"));
+        }
+        return v;
     }
 
     /** The value of a variable visible here, or null (builtins and constants are not variables). */

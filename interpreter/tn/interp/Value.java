@@ -39,6 +39,18 @@ public sealed interface Value {
         public String kind() { return "a list of legs"; }
     }
 
+    /**
+     * Named values: a model's weights and configuration, a set of results. {@code kind} names what
+     * it is ("transformer") for messages; fields keep their order.
+     */
+    record Record(String type, java.util.Map<String, Value> fields) implements Value {
+        public Record {
+            fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        }
+
+        public String kind() { return "a " + type; }
+    }
+
     record Function(Stmt.Def def, Interpreter.Module module) implements Value {
         public String kind() { return "a function"; }
     }

@@ -31,6 +31,14 @@ final class AstBuilder {
         return out;
     }
 
+    /** The else part of an if: a block, another if (else if), or nothing. */
+    private List<Stmt> otherwise(BlockContext block, IfTailContext tail) {
+        if (block != null) return block(block);
+        if (tail == null) return List.of();
+        List<Stmt> inner = otherwise(tail.block().size() > 1 ? tail.block(1) : null, tail.ifTail());
+        return List.of(new Stmt.If(span(tail), expr(tail.expr()), block(tail.block(0)), inner));
+    }
+
     private List<Stmt> block(BlockContext ctx) {
         List<Stmt> out = new ArrayList<>();
         for (StatementContext s : ctx.statement()) out.add(statement(s));
@@ -84,6 +92,16 @@ final class AstBuilder {
             return new Stmt.Assign(span, targets, null, expr(c.expr()));
         }
         if (ctx instanceof ExprStmtContext c) return new Stmt.ExprStmt(span, expr(c.expr()));
+        if (ctx instanceof ForStmtContext c) {
+            TerminalNode in = c.NAME(1);
+            if (!in.getText().equals("in")) {
+                throw new TnError(span(in.getSymbol()), "expected `in` after `for " + c.NAME(0).getText() + "`, e.g. for l in range(3) { ... }");
+            }
+            return new Stmt.For(span, c.NAME(0).getText(), span(c.NAME(0).getSymbol()), expr(c.expr()), block(c.block()));
+        }
+        if (ctx instanceof IfStmtContext c) {
+            return new Stmt.If(span, expr(c.expr()), block(c.block(0)), otherwise(c.block().size() > 1 ? c.block(1) : null, c.ifTail()));
+        }
         throw new IllegalStateException("unknown statement " + ctx.getClass().getSimpleName());
     }
 
@@ -194,9 +212,15 @@ final class AstBuilder {
 
     private Expr postfix(PostfixContext ctx) {
         Expr e = primary(ctx.primary());
-        // Children after the primary come in threes: '[' legSpecs? ']'.
+        // Children after the primary: '.' NAME, or '[' legSpecs? ']'.
         int i = 1;
         while (i < ctx.getChildCount()) {
+            if (ctx.getChild(i).getText().equals(".")) {
+                TerminalNode name = (TerminalNode) ctx.getChild(i + 1);
+                e = new Expr.Member(e.span().to(span(name.getSymbol())), e, name.getText(), span(name.getSymbol()));
+                i += 2;
+                continue;
+            }
             int close = i + 1;
             List<LegSpec> legs = List.of();
             if (ctx.getChild(close) instanceof LegSpecsContext ls) {

@@ -60,6 +60,15 @@ public final class Inspect {
         if (v instanceof Value.Bool b) return String.valueOf(b.value());
         if (v instanceof Value.DTypeValue d) return d.dtype().label();
         if (v instanceof Value.Legs l) return "[" + String.join(", ", l.names()) + "]";
+        if (v instanceof Value.Record r) {
+            List<String> parts = new ArrayList<>();
+            for (var e : r.fields().entrySet()) {
+                Value f = e.getValue();
+                parts.add(e.getKey() + "=" + (f instanceof Value.TensorValue t
+                        ? Printer.signature(t.net().legs(), t.net().sizes(), t.net().dtype().label()) : text(f)));
+            }
+            return r.type() + "(" + String.join(", ", parts) + ")";
+        }
         if (v instanceof Value.Tuple t) return "(" + String.join(", ", t.items().stream().map(Inspect::text).toList()) + ")";
         if (v instanceof Value.Function f) return "<function " + f.def().name() + ">";
         if (v instanceof Value.BuiltinFunction b) return "<builtin " + b.builtin().name() + ">";

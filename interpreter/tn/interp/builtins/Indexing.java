@@ -1,0 +1,112 @@
+package tn.interp.builtins;
+
+import java.util.ArrayList;
+import java.util.List;
+import tn.diag.TnError;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Value;
+import tn.net.Net;
+import tn.net.Tensor;
+
+/** Entries chosen by index: pick a slice along a leg, one-hot matrices from index lists. */
+public final class Indexing {
+    private Indexing() {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("pick", "pick(T, leg=index, ...)", "the slice of T with each named leg fixed at an index (the leg goes away)",
+                Indexing::pick),
+            Builtin.of("onehot", "onehot(indices, rows, cols)",
+                "the matrix [rows, cols] with a 1 at (k, indices[k]) for each k (token ids -> one-hot rows); rows gets"
+                    + " the number of indices as its size, cols must be bound",
+                Indexing::onehot));
+    }
+
+    private static Value pick(Args a) {
+        a.expect(1, 1, "a tensor and leg=index pairs");
+        Net t = a.tensor(0);
+        List<String> legs = a.keywordNames();
+        if (legs.isEmpty()) throw a.error("pick() needs at least one leg=index, e.g. pick(W, layer=0)");
+        Interpreter in = a.interpreter();
+        List<String> kept = new ArrayList<>(t.legs());
+        long[] index = new long[t.rank()];
+        java.util.Arrays.fill(index, -1);
+        for (String leg : legs) {
+            int axis = t.legs().indexOf(leg);
+            if (axis < 0) throw new TnError(a.keywordSpan(leg), "pick(): the tensor has no leg " + leg + " (its legs: " + String.join(", ", t.legs()) + ")");
+            long k = a.integer(leg, 0);
+            if (k < 0 || k >= t.size(axis)) {
+                throw new TnError(a.keywordSpan(leg), "pick(): index " + k + " is outside leg " + leg + " (0 to " + (t.size(axis) - 1) + ")");
+            }
+            index[axis] = k;
+            kept.remove(leg);
+        }
+        long[] shape = new long[kept.size()];
+        for (int k = 0; k < shape.length; k++) shape[k] = t.sizeOf(kept.get(k));
+        if (!in.concrete()) return new Value.TensorValue(new Net.Leaf(Tensor.signature(kept, shape, t.dtype()), "slice", a.span()));
+        Tensor x = in.evaluator().evaluate(t);
+        Backend b = in.evaluator().backend();
+        Dense d = x.data();
+        for (int axis = 0; axis < x.rank(); axis++) {
+            int at = x.legs().indexOf(t.legs().get(axis));
+            if (index[axis] >= 0) d = b.take(d, at, index[axis]);
+        }
+        // take keeps size-1 axes; the kept legs are in x's order.
+        List<String> order = new ArrayList<>();
+        for (String leg : x.legs()) if (kept.contains(leg)) order.add(leg);
+        long[] orderShape = new long[order.size()];
+        for (int k = 0; k < orderShape.length; k++) orderShape[k] = t.sizeOf(order.get(k));
+        d = b.reshape(d, orderShape);
+        Tensor r = Tensor.of(order, d);
+        return new Value.TensorValue(new Net.Leaf(r, "slice", a.span()));
+    }
+
+    private static Value onehot(Args a) {
+        a.expect(3, 3, "indices, a row leg and a column leg");
+        double[] ids = indices(a);
+        String rows = a.leg(1), cols = a.leg(2);
+        Interpreter in = a.interpreter();
+        long width = in.legSize(cols);
+        if (width < 0) throw a.error(2, "leg " + cols + " has no size yet; declare it first");
+        in.bindLeg(rows, ids.length, a.span(1));
+        double[] data = new double[(int) (ids.length * width)];
+        for (int k = 0; k < ids.length; k++) {
+            double id = ids[k];
+            if (id != Math.rint(id) || id < 0 || id >= width) {
+                throw a.error(0, "index " + tn.interp.Printer.number(id) + " (item " + k + ") is outside leg " + cols + " (0 to " + (width - 1) + ")");
+            }
+            data[(int) (k * width + (long) id)] = 1;
+        }
+        DType dtype = a.interpreter().settings().dtype();
+        Tensor t = in.concrete()
+                ? Tensor.of(List.of(rows, cols), in.evaluator().backend().fromDoubles(data, new long[] {ids.length, width}, dtype))
+                : Tensor.signature(List.of(rows, cols), new long[] {ids.length, width}, dtype);
+        return new Value.TensorValue(new Net.Leaf(t, "onehot", a.span()));
+    }
+
+    /** A literal list [3, 1, 4] or a tuple of numbers. */
+    static double[] indices(Args a) {
+        tn.ast.Expr e = a.expr(0);
+        if (e instanceof tn.ast.Expr.ArrayLit l) {
+            if (l.shape().length != 1) throw a.error(0, "indices are a flat list such as [3, 1, 4]");
+            return l.data();
+        }
+        Value v = a.value(0);
+        if (v instanceof Value.Tuple t) {
+            double[] d = new double[t.items().size()];
+            for (int k = 0; k < d.length; k++) d[k] = a.interpreter().asNumber(t.items().get(k), a.span(0), "an index");
+            return d;
+        }
+        if (v instanceof Value.TensorValue tv && tv.net().rank() == 1) {
+            Tensor x = a.interpreter().evaluator().evaluate(tv.net());
+            if (!x.isConcrete()) throw new tn.interp.Interpreter.NeedsValue();
+            return a.interpreter().evaluator().backend().toDoubles(x.data());
+        }
+        throw a.error(0, "indices are a list such as [3, 1, 4], a tuple of numbers or a vector, not " + v.kind());
+    }
+}

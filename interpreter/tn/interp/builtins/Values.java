@@ -1,0 +1,91 @@
+package tn.interp.builtins;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tn.diag.TnError;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Value;
+
+/** Plain values: ranges and tuples for loops, and records (a model's named fields). */
+public final class Values {
+    private Values() {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("range", "range(n) | range(start, stop)", "the whole numbers start, ..., stop - 1 as a tuple (for loops)",
+                Values::range),
+            Builtin.of("len", "len(tuple)", "the number of items of a tuple (or fields of a record)", a -> {
+                a.expect(1, 1, "a tuple");
+                Value v = a.value(0);
+                if (v instanceof Value.Tuple t) return new Value.Num(t.items().size());
+                if (v instanceof Value.Record r) return new Value.Num(r.fields().size());
+                throw a.error(0, "len() needs a tuple or a record, not " + v.kind());
+            }),
+            Builtin.of("item", "item(tuple, k)", "item k of a tuple, counting from 0", a -> {
+                a.expect(2, 2, "a tuple and an index");
+                List<Value> items = tuple(a, 0);
+                double k = a.number(1);
+                if (k != Math.rint(k) || k < 0 || k >= items.size()) {
+                    throw a.error(1, "index " + tn.interp.Printer.number(k) + " is outside the tuple (0 to " + (items.size() - 1) + ")");
+                }
+                return items.get((int) k);
+            }),
+            Builtin.of("append", "append(tuple, value)", "a new tuple with value added at the end (the tuple () is written tuple())",
+                a -> {
+                    a.expect(2, 2, "a tuple and a value");
+                    List<Value> items = new ArrayList<>(tuple(a, 0));
+                    items.add(a.value(1));
+                    return new Value.Tuple(items);
+                }),
+            Builtin.of("tuple", "tuple(values...)", "the values as a tuple (tuple() is the empty one)", a -> {
+                List<Value> items = new ArrayList<>();
+                for (int i = 0; i < a.count(); i++) items.add(a.value(i));
+                return new Value.Tuple(items);
+            }),
+            Builtin.of("with", "with(record, name=value, ...)", "a copy of the record with fields set (added or replaced)",
+                a -> {
+                    a.expect(1, 1, "a record and name=value pairs");
+                    Value v = a.value(0);
+                    if (!(v instanceof Value.Record r)) throw a.error(0, "with() needs a record, not " + v.kind());
+                    Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+                    for (String k : a.keywordNames()) fields.put(k, a.keyword(k));
+                    return new Value.Record(r.type(), fields);
+                }),
+            Builtin.of("record", "record(name=value, ...)", "a record of named values (read them as r.name)", a -> {
+                a.expect(0, 0, "name=value pairs");
+                Map<String, Value> fields = new LinkedHashMap<>();
+                for (String k : a.keywordNames()) fields.put(k, a.keyword(k));
+                return new Value.Record("record", fields);
+            }));
+    }
+
+    private static List<Value> tuple(Args a, int i) {
+        Value v = a.value(i);
+        if (v instanceof Value.Tuple t) return t.items();
+        throw a.error(i, a.name() + "() needs a tuple here, not " + v.kind());
+    }
+
+    private static Value range(Args a) {
+        a.expect(1, 2, "a count, or a start and a stop");
+        long start = 0, stop;
+        if (a.count() == 1) {
+            stop = whole(a, 0);
+        } else {
+            start = whole(a, 0);
+            stop = whole(a, 1);
+        }
+        if (stop - start > 1_000_000) throw a.error("range() of more than a million numbers");
+        List<Value> items = new ArrayList<>();
+        for (long k = start; k < stop; k++) items.add(new Value.Num(k));
+        return new Value.Tuple(items);
+    }
+
+    private static long whole(Args a, int i) {
+        double d = a.number(i);
+        if (d != Math.rint(d)) throw new TnError(a.span(i), "range() takes whole numbers, not " + tn.interp.Printer.number(d));
+        return (long) d;
+    }
+}
