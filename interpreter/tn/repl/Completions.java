@@ -11,7 +11,7 @@ import tn.interp.Builtins;
  * builtins, legs and keywords. Pure: the JLine completer is a thin adapter over it.
  */
 final class Completions {
-    static final List<String> KEYWORDS = List.of("leg", "set", "import", "def", "return", "assert", "and", "or", "not", "true", "false");
+    static final List<String> KEYWORDS = List.of("leg", "set", "import", "def", "return", "assert", "for", "in", "if", "else", "and", "or", "not", "true", "false");
 
     private Completions() {}
 
