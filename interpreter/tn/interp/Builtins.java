@@ -16,6 +16,7 @@ import tn.interp.builtins.Indexing;
 import tn.interp.builtins.Inspect;
 import tn.interp.builtins.LowRank;
 import tn.interp.builtins.Spectra;
+import tn.interp.builtins.Transformers;
 import tn.interp.builtins.Values;
 
 /** The registry of builtin functions: every builtin is registered here, once, by name. */
@@ -36,6 +37,7 @@ public final class Builtins {
         all.addAll(Derivatives.all());
         all.addAll(Values.all());
         all.addAll(Indexing.all());
+        all.addAll(Transformers.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

@@ -21,9 +21,9 @@ public final class Indexing {
         return List.of(
             Builtin.of("pick", "pick(T, leg=index, ...)", "the slice of T with each named leg fixed at an index (the leg goes away)",
                 Indexing::pick),
-            Builtin.of("onehot", "onehot(indices, rows, cols)",
+            Builtin.of("onehot", "onehot(indices, rows, cols, size=)",
                 "the matrix [rows, cols] with a 1 at (k, indices[k]) for each k (token ids -> one-hot rows); rows gets"
-                    + " the number of indices as its size, cols must be bound",
+                    + " the number of indices as its size; cols is bound, or gets size=",
                 Indexing::onehot));
     }
 
@@ -71,8 +71,9 @@ public final class Indexing {
         double[] ids = indices(a);
         String rows = a.leg(1), cols = a.leg(2);
         Interpreter in = a.interpreter();
-        long width = in.legSize(cols);
-        if (width < 0) throw a.error(2, "leg " + cols + " has no size yet; declare it first");
+        long width = a.has("size") ? a.integer("size", 0) : in.legSize(cols);
+        if (width < 0) throw a.error(2, "leg " + cols + " has no size yet; declare it first or give size=");
+        in.bindLeg(cols, width, a.span(2));
         in.bindLeg(rows, ids.length, a.span(1));
         double[] data = new double[(int) (ids.length * width)];
         for (int k = 0; k < ids.length; k++) {

@@ -17,11 +17,12 @@ public final class Values {
         return List.of(
             Builtin.of("range", "range(n) | range(start, stop)", "the whole numbers start, ..., stop - 1 as a tuple (for loops)",
                 Values::range),
-            Builtin.of("len", "len(tuple)", "the number of items of a tuple (or fields of a record)", a -> {
+            Builtin.of("len", "len(tuple)", "the number of items of a tuple (fields of a record, entries of a vector)", a -> {
                 a.expect(1, 1, "a tuple");
                 Value v = a.value(0);
                 if (v instanceof Value.Tuple t) return new Value.Num(t.items().size());
                 if (v instanceof Value.Record r) return new Value.Num(r.fields().size());
+                if (v instanceof Value.TensorValue t && t.net().rank() == 1) return new Value.Num(t.net().size(0));
                 throw a.error(0, "len() needs a tuple or a record, not " + v.kind());
             }),
             Builtin.of("item", "item(tuple, k)", "item k of a tuple, counting from 0", a -> {

@@ -1,0 +1,141 @@
+package tn.interp.builtins;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tn.io.NdData;
+import tn.io.NpyException;
+import tn.io.Npz;
+
+/**
+ * GPT-2's weights under their Hugging Face names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn, ...)
+ * converted to tn's transformer layout: attention split into heads (W_Q[layer, head, d_model,
+ * d_head], ...), everything stacked over layers, the unembedding tied to wte. Names may carry a
+ * {@code transformer.} prefix and {@code .weight}/{@code .bias} suffixes (both spellings are in use).
+ */
+record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
+    private static final Pattern LAYER = Pattern.compile("h\\.(\\d+)\\..*");
+
+    static Map<String, NdData> read(Path file) throws NpyException {
+        Map<String, NdData> raw = Npz.read(file);
+        Map<String, NdData> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NdData> e : raw.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("transformer.")) k = k.substring("transformer.".length());
+            out.put(k, e.getValue());
+        }
+        return out;
+    }
+
+    static Gpt2Weights convert(Map<String, NdData> raw, int heads) {
+        NdData wte = get(raw, "wte", "weight"), wpe = get(raw, "wpe", "weight");
+        check(wte, "wte", 2, null);
+        check(wpe, "wpe", 2, null);
+        int vocab = (int) wte.shape()[0], d = (int) wte.shape()[1], ctx = (int) wpe.shape()[0];
+        check(wpe, "wpe", 2, new long[] {ctx, d});
+        int layers = 0;
+        for (String k : raw.keySet()) {
+            Matcher m = LAYER.matcher(k);
+            if (m.matches()) layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+        }
+        if (layers == 0) throw new IllegalArgumentException("no layers (no tensors named h.0.*)");
+        if (d % heads != 0) throw new IllegalArgumentException("d_model " + d + " is not divisible by heads=" + heads);
+        int dh = d / heads;
+        NdData fc0 = get(raw, "h.0.mlp.c_fc", "weight");
+        check(fc0, "h.0.mlp.c_fc.weight", 2, null);
+        int dMlp = (int) fc0.shape()[1];
+        Map<String, double[]> w = new LinkedHashMap<>();
+        w.put("W_E", wte.data());
+        w.put("W_pos", wpe.data());
+        double[] wq = new double[layers * heads * d * dh], wk = wq.clone(), wv = wq.clone(), wo = wq.clone();
+        double[] bq = new double[layers * heads * dh], bk = bq.clone(), bv = bq.clone();
+        double[] bo = new double[layers * d], ln1w = bo.clone(), ln1b = bo.clone(), ln2w = bo.clone(), ln2b = bo.clone(), bout = bo.clone();
+        double[] win = new double[layers * d * dMlp], bin = new double[layers * dMlp], wout = new double[layers * dMlp * d];
+        for (int l = 0; l < layers; l++) {
+            String p = "h." + l + ".";
+            NdData attn = check(get(raw, p + "attn.c_attn", "weight"), p + "attn.c_attn.weight", 2, new long[] {d, 3L * d});
+            NdData attnB = check(get(raw, p + "attn.c_attn", "bias"), p + "attn.c_attn.bias", 1, new long[] {3L * d});
+            NdData proj = check(get(raw, p + "attn.c_proj", "weight"), p + "attn.c_proj.weight", 2, new long[] {d, d});
+            NdData projB = check(get(raw, p + "attn.c_proj", "bias"), p + "attn.c_proj.bias", 1, new long[] {d});
+            // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads contiguous.
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j < dh; j++) {
+                        int at = ((l * heads + h) * d + i) * dh + j, col = h * dh + j;
+                        wq[at] = attn.data()[i * 3 * d + col];
+                        wk[at] = attn.data()[i * 3 * d + d + col];
+                        wv[at] = attn.data()[i * 3 * d + 2 * d + col];
+                    }
+                }
+                for (int j = 0; j < dh; j++) {
+                    int at = (l * heads + h) * dh + j;
+                    bq[at] = attnB.data()[h * dh + j];
+                    bk[at] = attnB.data()[d + h * dh + j];
+                    bv[at] = attnB.data()[2 * d + h * dh + j];
+                    // c_proj rows h*dh..(h+1)*dh belong to head h: W_O[layer, head, d_head, d_model].
+                    System.arraycopy(proj.data(), (h * dh + j) * d, wo, ((l * heads + h) * dh + j) * d, d);
+                }
+            }
+            System.arraycopy(projB.data(), 0, bo, l * d, d);
+            copy(raw, p + "ln_1", "weight", new long[] {d}, ln1w, l * d);
+            copy(raw, p + "ln_1", "bias", new long[] {d}, ln1b, l * d);
+            copy(raw, p + "ln_2", "weight", new long[] {d}, ln2w, l * d);
+            copy(raw, p + "ln_2", "bias", new long[] {d}, ln2b, l * d);
+            copy(raw, p + "mlp.c_fc", "weight", new long[] {d, dMlp}, win, l * d * dMlp);
+            copy(raw, p + "mlp.c_fc", "bias", new long[] {dMlp}, bin, l * dMlp);
+            copy(raw, p + "mlp.c_proj", "weight", new long[] {dMlp, d}, wout, l * dMlp * d);
+            copy(raw, p + "mlp.c_proj", "bias", new long[] {d}, bout, l * d);
+        }
+        w.put("W_Q", wq);
+        w.put("W_K", wk);
+        w.put("W_V", wv);
+        w.put("W_O", wo);
+        w.put("b_Q", bq);
+        w.put("b_K", bk);
+        w.put("b_V", bv);
+        w.put("b_O", bo);
+        w.put("ln1_w", ln1w);
+        w.put("ln1_b", ln1b);
+        w.put("ln2_w", ln2w);
+        w.put("ln2_b", ln2b);
+        w.put("W_in", win);
+        w.put("b_in", bin);
+        w.put("W_out", wout);
+        w.put("b_out", bout);
+        double[] lnfw = new double[d], lnfb = new double[d];
+        copy(raw, "ln_f", "weight", new long[] {d}, lnfw, 0);
+        copy(raw, "ln_f", "bias", new long[] {d}, lnfb, 0);
+        w.put("lnf_w", lnfw);
+        w.put("lnf_b", lnfb);
+        double[] wu = new double[d * vocab];
+        for (int v = 0; v < vocab; v++) for (int i = 0; i < d; i++) wu[i * vocab + v] = wte.data()[v * d + i];
+        w.put("W_U", wu);
+        return new Gpt2Weights(new Transformers.Config(layers, heads, d, dh, dMlp, vocab, ctx, "gelu", true), w);
+    }
+
+    private static NdData get(Map<String, NdData> raw, String name, String suffix) {
+        NdData x = raw.get(name + "." + suffix);
+        if (x == null && suffix.equals("weight")) x = raw.get(name);
+        if (x == null) {
+            throw new IllegalArgumentException("missing tensor " + name + "." + suffix + " (the file has " + raw.size()
+                    + " tensors, e.g. " + String.join(", ", raw.keySet().stream().limit(4).toList()) + ")");
+        }
+        return x;
+    }
+
+    private static NdData check(NdData x, String name, int rank, long[] shape) {
+        if (x.rank() != rank || (shape != null && !Arrays.equals(x.shape(), shape))) {
+            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(x.shape()) + " but "
+                    + (shape != null ? Arrays.toString(shape) : "rank " + rank) + " was expected");
+        }
+        return x;
+    }
+
+    private static void copy(Map<String, NdData> raw, String name, String suffix, long[] shape, double[] into, int at) {
+        NdData x = check(get(raw, name, suffix), name + "." + suffix, shape.length, shape);
+        System.arraycopy(x.data(), 0, into, at, x.data().length);
+    }
+}

@@ -1,0 +1,271 @@
+package tn.interp.builtins;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import tn.diag.TnError;
+import tn.exec.DType;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Rng;
+import tn.interp.Value;
+import tn.io.NdData;
+import tn.io.NpyException;
+import tn.io.Npz;
+import tn.net.Net;
+import tn.net.Tensor;
+
+/**
+ * Transformer models as records of weights with named legs, for the forward pass written in tn
+ * ({@code stdlib/transformer.tn}): random models for any configuration, GPT-2 weights from .npz
+ * files with GPT-2's tensor names, and the helpers the forward pass needs (bias broadcasting,
+ * the causal mask, and detaching a computed tensor as a constant, e.g. a frozen attention pattern).
+ *
+ * <p>Legs: {@code layer, head, d_model, d_head, d_mlp, vocab, ctx}; weights are stacked over
+ * layers (W_Q[layer, head, d_model, d_head], ...), and pick(W, layer=l) takes one layer's.
+ */
+public final class Transformers {
+    private Transformers() {}
+
+    /** The configuration of a model. */
+    record Config(int layers, int heads, int dModel, int dHead, int dMlp, int vocab, int ctx, String mlp, boolean layernorm) {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("transformer", "transformer(layers=, heads=, d_model=, d_head=, d_mlp=, vocab=, context=, seed=0,"
+                    + " mlp=\"gelu\", layernorm=true, std=0.02)",
+                "a transformer with random weights (normal, std; layer norms start at weight 1, bias 0); mlp is"
+                    + " \"gelu\", \"bilinear\" (W_out ((W_1 x) * (W_2 x)), no bubble) or \"none\" (attention only)",
+                Transformers::random),
+            Builtin.of("load_gpt2", "load_gpt2(\"model.npz\", heads=)",
+                "GPT-2 weights from an .npz with GPT-2's tensor names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn,"
+                    + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f; with or without .weight/.bias"
+                    + " suffixes and a transformer. prefix); the unembedding is tied to wte",
+                Transformers::loadGpt2),
+            Builtin.of("expand", "expand(b, x)", "b with x's other legs added as ones (never stored): for adding a bias to x",
+                Transformers::expand),
+            Builtin.of("causal_mask", "causal_mask(scores, query, key)",
+                "a tensor with the legs of scores: 0 where key <= query, -1e30 where the key comes later (add before softmax)",
+                Transformers::causalMask),
+            Builtin.of("detach", "detach(x)",
+                "x computed now and kept as a constant tensor (its network is forgotten): a frozen attention pattern",
+                Transformers::detach));
+    }
+
+    // ---- random models --------------------------------------------------------------------------
+
+    private static Value random(Args a) {
+        a.expect(0, 0, "keywords only");
+        int layers = positive(a, "layers", 1), heads = positive(a, "heads", 1), dModel = positive(a, "d_model", 0);
+        int dHead = positive(a, "d_head", Math.max(1, dModel / heads)), dMlp = positive(a, "d_mlp", 4 * dModel);
+        int vocab = positive(a, "vocab", 0), ctx = positive(a, "context", 0);
+        String mlp = a.string("mlp", "gelu");
+        if (!List.of("gelu", "bilinear", "none").contains(mlp)) {
+            throw new TnError(a.keywordSpan("mlp"), "mlp= is \"gelu\", \"bilinear\" or \"none\", not \"" + mlp + "\"");
+        }
+        boolean layernorm = Decompositions.bool(a, "layernorm", true);
+        double std = a.number("std", 0.02);
+        long seed = a.integer("seed", 0);
+        Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
+        Rng rng = new Rng(seed);
+        Map<String, double[]> w = new LinkedHashMap<>();
+        // Drawn in a fixed order, so a seed gives the same model everywhere.
+        w.put("W_E", scaled(rng.normal(vocab * dModel), std));
+        w.put("W_pos", scaled(rng.normal(ctx * dModel), std));
+        int n = layers * heads * dModel * dHead;
+        w.put("W_Q", scaled(rng.normal(n), std));
+        w.put("W_K", scaled(rng.normal(n), std));
+        w.put("W_V", scaled(rng.normal(n), std));
+        w.put("W_O", scaled(rng.normal(n), std));
+        w.put("b_Q", scaled(rng.normal(layers * heads * dHead), std));
+        w.put("b_K", scaled(rng.normal(layers * heads * dHead), std));
+        w.put("b_V", scaled(rng.normal(layers * heads * dHead), std));
+        w.put("b_O", scaled(rng.normal(layers * dModel), std));
+        w.put("ln1_w", shifted(scaled(rng.normal(layers * dModel), std), 1));
+        w.put("ln1_b", scaled(rng.normal(layers * dModel), std));
+        if (!mlp.equals("none")) {
+            w.put("ln2_w", shifted(scaled(rng.normal(layers * dModel), std), 1));
+            w.put("ln2_b", scaled(rng.normal(layers * dModel), std));
+            if (mlp.equals("gelu")) {
+                w.put("W_in", scaled(rng.normal(layers * dModel * dMlp), std));
+                w.put("b_in", scaled(rng.normal(layers * dMlp), std));
+            } else {
+                w.put("W_1", scaled(rng.normal(layers * dModel * dMlp), std));
+                w.put("W_2", scaled(rng.normal(layers * dModel * dMlp), std));
+            }
+            w.put("W_out", scaled(rng.normal(layers * dMlp * dModel), std));
+            w.put("b_out", scaled(rng.normal(layers * dModel), std));
+        }
+        w.put("lnf_w", shifted(scaled(rng.normal(dModel), std), 1));
+        w.put("lnf_b", scaled(rng.normal(dModel), std));
+        w.put("W_U", scaled(rng.normal(dModel * vocab), std));
+        return model(a, c, w);
+    }
+
+    private static int positive(Args a, String keyword, int otherwise) {
+        if (!a.has(keyword)) {
+            if (otherwise > 0) return otherwise;
+            throw a.error(a.name() + "() needs " + keyword + "=");
+        }
+        long v = a.integer(keyword, 0);
+        if (v < 1 || v > Integer.MAX_VALUE) throw new TnError(a.keywordSpan(keyword), keyword + "= must be a positive whole number, not " + v);
+        return (int) v;
+    }
+
+    private static double[] scaled(double[] d, double s) {
+        for (int i = 0; i < d.length; i++) d[i] *= s;
+        return d;
+    }
+
+    private static double[] shifted(double[] d, double s) {
+        for (int i = 0; i < d.length; i++) d[i] += s;
+        return d;
+    }
+
+    /** The record: configuration numbers, then every weight as a tensor with its legs. */
+    static Value model(Args a, Config c, Map<String, double[]> w) {
+        Interpreter in = a.interpreter();
+        Map<String, Long> legs = new LinkedHashMap<>();
+        legs.put("layer", (long) c.layers());
+        legs.put("head", (long) c.heads());
+        legs.put("d_model", (long) c.dModel());
+        legs.put("d_head", (long) c.dHead());
+        legs.put("d_mlp", (long) c.dMlp());
+        legs.put("vocab", (long) c.vocab());
+        legs.put("ctx", (long) c.ctx());
+        for (Map.Entry<String, Long> e : legs.entrySet()) {
+            try {
+                in.bindLeg(e.getKey(), e.getValue(), a.span());
+            } catch (TnError err) {
+                throw a.error("a transformer's legs are layer, head, d_model, d_head, d_mlp, vocab and ctx; " + err.getMessage());
+            }
+        }
+        Map<String, Value> fields = new LinkedHashMap<>();
+        fields.put("n_layers", new Value.Num(c.layers()));
+        fields.put("n_heads", new Value.Num(c.heads()));
+        fields.put("d_model", new Value.Num(c.dModel()));
+        fields.put("d_head", new Value.Num(c.dHead()));
+        fields.put("d_mlp", new Value.Num(c.dMlp()));
+        fields.put("n_vocab", new Value.Num(c.vocab()));
+        fields.put("n_ctx", new Value.Num(c.ctx()));
+        fields.put("mlp", new Value.Str(c.mlp()));
+        fields.put("layernorm", new Value.Bool(c.layernorm()));
+        fields.put("frozen", new Value.Bool(false));
+        fields.put("scale", new Value.Num(1 / Math.sqrt(c.dHead())));
+        Map<String, List<String>> shapes = shapes();
+        for (Map.Entry<String, double[]> e : w.entrySet()) {
+            List<String> l = shapes.get(e.getKey());
+            long[] shape = new long[l.size()];
+            for (int k = 0; k < shape.length; k++) shape[k] = legs.get(l.get(k));
+            DType dtype = in.settings().dtype();
+            Tensor t = in.concrete() ? Tensor.of(l, in.evaluator().backend().fromDoubles(e.getValue(), shape, dtype))
+                    : Tensor.signature(l, shape, dtype);
+            Net leaf = new Net.Leaf(t, "weight", a.span());
+            leaf.nameIfAnonymous(e.getKey());
+            fields.put(e.getKey(), new Value.TensorValue(leaf));
+        }
+        return new Value.Record("transformer", fields);
+    }
+
+    /** The legs of every weight. */
+    static Map<String, List<String>> shapes() {
+        Map<String, List<String>> s = new LinkedHashMap<>();
+        s.put("W_E", List.of("vocab", "d_model"));
+        s.put("W_pos", List.of("ctx", "d_model"));
+        for (String n : List.of("W_Q", "W_K", "W_V")) s.put(n, List.of("layer", "head", "d_model", "d_head"));
+        s.put("W_O", List.of("layer", "head", "d_head", "d_model"));
+        for (String n : List.of("b_Q", "b_K", "b_V")) s.put(n, List.of("layer", "head", "d_head"));
+        for (String n : List.of("b_O", "ln1_w", "ln1_b", "ln2_w", "ln2_b", "b_out")) s.put(n, List.of("layer", "d_model"));
+        for (String n : List.of("W_in", "W_1", "W_2")) s.put(n, List.of("layer", "d_model", "d_mlp"));
+        s.put("b_in", List.of("layer", "d_mlp"));
+        s.put("W_out", List.of("layer", "d_mlp", "d_model"));
+        s.put("lnf_w", List.of("d_model"));
+        s.put("lnf_b", List.of("d_model"));
+        s.put("W_U", List.of("d_model", "vocab"));
+        return s;
+    }
+
+    // ---- GPT-2 weights --------------------------------------------------------------------------
+
+    private static Value loadGpt2(Args a) {
+        a.expect(1, 1, "a file name");
+        String name = a.string(0);
+        int heads = positive(a, "heads", 0);
+        Path file = a.interpreter().directory().resolve(name).normalize();
+        if (!Files.exists(file)) throw a.error(0, "no such file: " + name);
+        Map<String, NdData> raw;
+        try {
+            raw = Gpt2Weights.read(file);
+        } catch (NpyException e) {
+            throw a.error(0, e.getMessage());
+        }
+        Gpt2Weights g;
+        try {
+            g = Gpt2Weights.convert(raw, heads);
+        } catch (IllegalArgumentException e) {
+            throw a.error(0, name + ": " + e.getMessage());
+        }
+        return model(a, g.config(), g.weights());
+    }
+
+    // ---- helpers of the forward pass -------------------------------------------------------------
+
+    private static Value expand(Args a) {
+        a.expect(2, 2, "a tensor and the tensor whose legs it takes");
+        Net b = a.tensor(0), x = a.tensor(1);
+        List<Net> factors = new ArrayList<>();
+        factors.add(b);
+        for (String leg : b.legs()) {
+            if (!x.legs().contains(leg)) throw a.error(0, "expand(): leg " + leg + " of the first tensor is not a leg of the second " + x.legs());
+            if (x.sizeOf(leg) != b.sizeOf(leg)) {
+                throw a.error(0, "expand(): leg " + leg + " has size " + b.sizeOf(leg) + " here but " + x.sizeOf(leg) + " on the second tensor");
+            }
+        }
+        for (int k = 0; k < x.rank(); k++) {
+            if (!b.legs().contains(x.legs().get(k))) factors.add(new Net.Delta(List.of(x.legs().get(k)), x.size(k), b.dtype(), a.span()));
+        }
+        return new Value.TensorValue(new Net.Product(factors, x.legs(), x.sizes(), b.dtype(), 1.0, a.span()));
+    }
+
+    private static Value causalMask(Args a) {
+        a.expect(3, 3, "scores, the query leg and the key leg");
+        Net s = a.tensor(0);
+        String q = a.leg(1), k = a.leg(2);
+        int qa = s.legs().indexOf(q), ka = s.legs().indexOf(k);
+        if (qa < 0) throw a.error(1, "causal_mask(): the scores have no leg " + q + " (their legs: " + s.legs() + ")");
+        if (ka < 0) throw a.error(2, "causal_mask(): the scores have no leg " + k + " (their legs: " + s.legs() + ")");
+        Interpreter in = a.interpreter();
+        long[] shape = s.sizes();
+        long n = 1;
+        for (long x : shape) n *= x;
+        double[] d = null;
+        if (in.concrete()) {
+            d = new double[(int) n];
+            int[] idx = new int[shape.length];
+            for (int i = 0; i < n; i++) {
+                d[i] = idx[ka] > idx[qa] ? -1e30 : 0;
+                for (int ax = shape.length - 1; ax >= 0; ax--) {
+                    if (++idx[ax] < shape[ax]) break;
+                    idx[ax] = 0;
+                }
+            }
+        }
+        return new Value.TensorValue(Bipartition.leaf(in, s.legs(), shape, s.dtype(), d, "mask", a));
+    }
+
+    private static Value detach(Args a) {
+        a.expect(1, 1, "a tensor");
+        Net x = a.tensor(0);
+        Tensor t = a.interpreter().evaluator().evaluate(x);
+        return new Value.TensorValue(new Net.Leaf(t, "constant", a.span()));
+    }
+
+    static TreeSet<String> names(Map<String, ?> m) {
+        return new TreeSet<>(m.keySet());
+    }
+}
