@@ -328,13 +328,32 @@ public final class Interpreter {
         for (int k = 0; k < t.items().size(); k++) bind(a.targets().get(k), t.items().get(k));
     }
 
+    /** Dense results above this many entries of products much larger than their factors stay networks. */
+    static final double LAZY_ENTRIES = 1 << 20;
+
+    /**
+     * A product whose dense result is large and much larger than its factors (a QK circuit over a
+     * vocabulary, a tensor train): assigned as a network, evaluated (or factorised) where it is used.
+     */
+    static boolean isLargeFactoredNetwork(Net n) {
+        if (!(n instanceof Net.Product p)) return false;
+        double dense = 1, parts = 0;
+        for (long s : n.sizes()) dense *= s;
+        for (Net f : p.factors()) {
+            double size = 1;
+            for (long s : f.sizes()) size *= s;
+            parts += size;
+        }
+        return dense > LAZY_ENTRIES && dense > 4 * parts;
+    }
+
     private void bind(Stmt.Assign.Target target, Value v) {
         if (Builtins.get(target.name()) != null || isConstant(target.name())) {
             throw new TnError(target.span(), target.name() + " is a builtin name; choose another name");
         }
         if (v instanceof Value.TensorValue t) {
             t.net().nameIfAnonymous(target.name());
-            evaluator.evaluate(t.net());
+            if (!isLargeFactoredNetwork(t.net())) evaluator.evaluate(t.net());
         }
         frame().locals().put(target.name(), v);
     }

@@ -47,6 +47,43 @@ public final class Factorizations {
         return new Svd(u, sorted, v);
     }
 
+    /**
+     * The SVD of A B^T (A [m, k], B [n, k]) through its small middle, never forming the m x n
+     * product: A = Qa Ra, B = Qb Rb, Ra Rb^T = U S V^T, so A B^T = (Qa U) S (Qb V)^T; at most
+     * min(m, n, k) singular values (the rest are zero).
+     */
+    public static Svd svdOfProduct(Backend backend, Matrix a, Matrix b) {
+        Qr qa = qr(backend, a), qb = qr(backend, b);
+        Svd middle = svd(backend, qa.r().times(qb.r().transpose()));
+        Matrix u = qa.q().times(middle.u()), v = qb.q().times(middle.v());
+        // The sign convention again, now on the full vectors.
+        for (int j = 0; j < middle.s().length; j++) {
+            if (u.get(largest(u, j), j) < 0) {
+                negateColumn(u, j);
+                negateColumn(v, j);
+            }
+        }
+        return new Svd(u, middle.s(), v);
+    }
+
+    /** The eigenvalues of A B^T (A, B [n, k]): those of the small B^T A, and zeros for the rest (up to n). */
+    public static Eig eigOfProduct(Backend backend, Matrix a, Matrix b) {
+        Eig small = eig(backend, b.transpose().times(a));
+        // If B^T A w = l w then (A B^T)(A w) = l (A w): the vectors of the big matrix are A w, normalised.
+        Matrix re = a.times(small.vectorsRe()), im = a.times(small.vectorsIm());
+        for (int j = 0; j < re.cols(); j++) {
+            double norm = 0;
+            for (int i = 0; i < re.rows(); i++) norm += re.get(i, j) * re.get(i, j) + im.get(i, j) * im.get(i, j);
+            norm = Math.sqrt(norm);
+            if (norm == 0) continue;
+            for (int i = 0; i < re.rows(); i++) {
+                re.set(i, j, re.get(i, j) / norm);
+                im.set(i, j, im.get(i, j) / norm);
+            }
+        }
+        return new Eig(small.re(), small.im(), re, im);
+    }
+
     public static Qr qr(Backend backend, Matrix m) {
         int k = Math.min(m.rows(), m.cols());
         if (k == 0) return new Qr(Matrix.zeros(m.rows(), 0), Matrix.zeros(0, m.cols()));

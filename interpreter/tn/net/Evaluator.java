@@ -249,7 +249,19 @@ public final class Evaluator {
         return isIdentity(perm) ? t.data() : backend.permute(t.data(), perm);
     }
 
+    /** Products larger than this many entries have their Frobenius norm taken as sqrt(<N, N>), unformed. */
+    static final double NORM_BY_INNER_PRODUCT = 1 << 20;
+
     private Tensor bubble(Net.Bubble b) {
+        if (b.function() == BubbleFunction.NORM && b.rank() == 0 && isLargeProduct(b.inner())) {
+            // ||N|| = sqrt(<N, N>): the network with itself, planned like any other, so a product through a
+            // small middle (a QK circuit over the vocabulary) or a tensor train is never formed.
+            Net n = b.inner();
+            Net squared = new Net.Product(List.of(n, n), List.of(), new long[0], n.dtype(), 1.0, b.span());
+            Tensor s = evaluate(squared);
+            if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
+            return Tensor.of(b.legs(), backend.map(s.data(), Backend.Elementwise.SQRT, 0));
+        }
         Tensor in = evaluate(b.inner());
         if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
         int[] axes = b.over().stream().mapToInt(in.legs()::indexOf).toArray();
@@ -262,6 +274,14 @@ public final class Evaluator {
             case REDUCE -> backend.reduce(in.data(), axes.length == 0 ? range(in.rank()) : axes, f.reduction);
         };
         return Tensor.of(b.legs(), out);
+    }
+
+    private boolean isLargeProduct(Net n) {
+        if (memo(n) != null && backend != null) return false;
+        if (!(n instanceof Net.Product)) return false;
+        double size = 1;
+        for (long x : n.sizes()) size *= x;
+        return size > NORM_BY_INNER_PRODUCT;
     }
 
     private Tensor reshape(Net.Reshape r) {

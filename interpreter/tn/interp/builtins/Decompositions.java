@@ -12,6 +12,7 @@ import tn.linalg.Factorizations;
 import tn.linalg.Matrix;
 import tn.linalg.Truncation;
 import tn.linalg.Vectors;
+import tn.net.Cut;
 import tn.net.Net;
 
 /**
@@ -45,7 +46,8 @@ public final class Decompositions {
                 Decompositions::eigh),
             Builtin.of("eig", "eig(M, left=[..], right=[..], bond=e, vectors=false)",
                 "the eigenvalues of a square M as their real and imaginary parts re[e], im[e] (by decreasing"
-                    + " modulus); with vectors=true also the eigenvectors' real and imaginary parts [left.., e]",
+                    + " modulus); with vectors=true also the eigenvectors' real and imaginary parts [left.., e]; for a"
+                    + " product through a small middle (A B^T) the nonzero ones, from the reversed product B^T A",
                 Decompositions::eig),
             Builtin.of("is_isometry", "is_isometry(U, into=[..], tol=)",
                 "true when contracting U with itself over the legs it maps into gives the identity on its"
@@ -69,8 +71,10 @@ public final class Decompositions {
         int kept = rank > 0 ? (int) Math.min(k, rank) : k;
         Factorizations.Svd f = null;
         double discarded = 0;
+        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
+        if (cut != null) kept = (int) Math.min(kept, cut.bondSize());
         if (in.concrete()) {
-            f = Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
+            f = svdOf(in, t, bp, cut);
             kept = new Truncation(kept, cutoff).keep(f.s());
             discarded = Vectors.tailNorm(f.s(), kept);
         }
@@ -85,6 +89,23 @@ public final class Decompositions {
         List<Value> out = new ArrayList<>(List.of(new Value.TensorValue(u), new Value.TensorValue(s), new Value.TensorValue(v)));
         if (truncating) out.add(Bipartition.number(a, discarded));
         return new Value.Tuple(out);
+    }
+
+    /**
+     * The SVD of the tensor's matrix; a product network with a cut narrower than the matrix is
+     * factorised through the cut (the two sides are contracted, the whole never is).
+     */
+    static Factorizations.Svd svdOf(Interpreter in, Net t, Bipartition bp, Cut.Sides cut) {
+        if (cut == null) return Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
+        Matrix left = new Bipartition(bp.left(), cut.bond(), bp.leftSizes(), sizes(cut.left(), cut.bond())).matrix(in, cut.left());
+        Matrix right = new Bipartition(bp.right(), cut.bond(), bp.rightSizes(), sizes(cut.right(), cut.bond())).matrix(in, cut.right());
+        return Factorizations.svdOfProduct(in.evaluator().backend(), left, right);
+    }
+
+    private static long[] sizes(Net n, List<String> legs) {
+        long[] s = new long[legs.size()];
+        for (int k = 0; k < s.length; k++) s[k] = n.sizeOf(legs.get(k));
+        return s;
     }
 
     static double cutoff(Args a) {
@@ -103,8 +124,10 @@ public final class Decompositions {
         String bond = Bipartition.bond(a, t, "of the singular values");
         Interpreter in = a.interpreter();
         int k = (int) Math.min(bp.rows(), bp.cols());
+        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
+        if (cut != null) k = (int) cut.bondSize();
         in.bindLeg(bond, k, a.keywordSpan("bond"));
-        double[] s = in.concrete() ? Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t)).s() : null;
+        double[] s = in.concrete() ? svdOf(in, t, bp, cut).s() : null;
         return new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {k}, t.dtype(), s, "singular values", a));
     }
 
@@ -209,8 +232,20 @@ public final class Decompositions {
         boolean withVectors = bool(a, "vectors", false);
         Interpreter in = a.interpreter();
         int n = (int) bp.rows();
+        // A product through a small middle, A B^T: the nonzero eigenvalues are those of the reversed B^T A.
+        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), n);
+        if (cut != null) n = (int) cut.bondSize();
         in.bindLeg(bond, n, a.keywordSpan("bond"));
-        Factorizations.Eig f = in.concrete() ? Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t)) : null;
+        Factorizations.Eig f = null;
+        if (in.concrete()) {
+            if (cut == null) {
+                f = Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t));
+            } else {
+                Matrix left = new Bipartition(bp.left(), cut.bond(), bp.leftSizes(), sizes(cut.left(), cut.bond())).matrix(in, cut.left());
+                Matrix right = new Bipartition(bp.right(), cut.bond(), bp.rightSizes(), sizes(cut.right(), cut.bond())).matrix(in, cut.right());
+                f = Factorizations.eigOfProduct(in.evaluator().backend(), left, right);
+            }
+        }
         List<Value> out = new ArrayList<>();
         out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {n}, t.dtype(), f == null ? null : f.re(), "eigenvalues", a)));
         out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {n}, t.dtype(), f == null ? null : f.im(), "eigenvalues", a)));

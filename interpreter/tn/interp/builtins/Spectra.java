@@ -61,7 +61,7 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
-        Factorizations.Svd f = Factorizations.svd(in.evaluator().backend(), bp.matrix(in, m));
+        Factorizations.Svd f = Decompositions.svdOf(in, m, bp, tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1))));
         double total = 0;
         for (double s : f.s()) total += s * s;
         int k = (int) Math.min(top, f.s().length);

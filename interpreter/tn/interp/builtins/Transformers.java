@@ -52,6 +52,11 @@ public final class Transformers {
             Builtin.of("causal_mask", "causal_mask(scores, query, key)",
                 "a tensor with the legs of scores: 0 where key <= query, -1e30 where the key comes later (add before softmax)",
                 Transformers::causalMask),
+            Builtin.of("composition", "composition(m, \"Q\"|\"K\"|\"V\")",
+                "composition scores ||W_A W_B|| / (||W_A|| ||W_B||) of every earlier head's OV circuit W_A with every"
+                    + " later head's QK circuit (Q), its transpose (K) or its OV circuit (V), in the residual basis:"
+                    + " [layer, head, layer', head'], 0 unless layer < layer'",
+                Transformers::composition),
             Builtin.of("detach", "detach(x)",
                 "x computed now and kept as a constant tensor (its network is forgotten): a frozen attention pattern",
                 Transformers::detach));
@@ -256,6 +261,52 @@ public final class Transformers {
             }
         }
         return new Value.TensorValue(Bipartition.leaf(in, s.legs(), shape, s.dtype(), d, "mask", a));
+    }
+
+    private static Value composition(Args a) {
+        a.expect(2, 2, "a transformer and \"Q\", \"K\" or \"V\"");
+        Value v = a.value(0);
+        if (!(v instanceof Value.Record m) || !m.type().equals("transformer")) throw a.error(0, "composition() needs a transformer, not " + v.kind());
+        String kind = a.string(1);
+        if (!List.of("Q", "K", "V").contains(kind)) throw a.error(1, "the kind of composition is \"Q\", \"K\" or \"V\", not \"" + kind + "\"");
+        Interpreter in = a.interpreter();
+        int layers = (int) ((Value.Num) m.fields().get("n_layers")).value(), heads = (int) ((Value.Num) m.fields().get("n_heads")).value();
+        for (String leg : List.of("layer'", "head'")) in.bindLeg(leg, leg.startsWith("layer") ? layers : heads, a.span());
+        List<String> legs = List.of("layer", "head", "layer'", "head'");
+        long[] shape = {layers, heads, layers, heads};
+        if (!in.concrete()) return new Value.TensorValue(Bipartition.leaf(in, legs, shape, DType.FLOAT64, null, "scores", a));
+        int d = (int) ((Value.Num) m.fields().get("d_model")).value(), dh = (int) ((Value.Num) m.fields().get("d_head")).value();
+        double[] wq = weights(in, m, "W_Q"), wk = weights(in, m, "W_K"), wv = weights(in, m, "W_V"), wo = weights(in, m, "W_O");
+        tn.linalg.Composition.LowRank[] ov = new tn.linalg.Composition.LowRank[layers * heads], b = new tn.linalg.Composition.LowRank[layers * heads];
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                int at = l * heads + h;
+                tn.linalg.Matrix q = block(wq, at, d, dh), k = block(wk, at, d, dh), vv = block(wv, at, d, dh);
+                tn.linalg.Matrix o = new tn.linalg.Matrix(dh, d, java.util.Arrays.copyOfRange(wo, at * dh * d, (at + 1) * dh * d)).transpose();
+                ov[at] = new tn.linalg.Composition.LowRank(vv, o);
+                b[at] = switch (kind) {
+                    case "Q" -> new tn.linalg.Composition.LowRank(q, k);
+                    case "K" -> new tn.linalg.Composition.LowRank(k, q);
+                    default -> ov[at];
+                };
+            }
+        }
+        double[][] all = tn.linalg.Composition.scores(new tn.linalg.Contraction(in.evaluator(), a.span()), ov, b);
+        double[] data = new double[layers * heads * layers * heads];
+        for (int i = 0; i < layers * heads; i++) {
+            for (int j = 0; j < layers * heads; j++) if (i / heads < j / heads) data[i * layers * heads + j] = all[i][j];
+        }
+        return new Value.TensorValue(Bipartition.leaf(in, legs, shape, m.fields().get("W_Q") instanceof Value.TensorValue t ? t.net().dtype() : DType.FLOAT64, data, "scores", a));
+    }
+
+    private static double[] weights(Interpreter in, Value.Record m, String name) {
+        Net n = ((Value.TensorValue) m.fields().get(name)).net();
+        return in.evaluator().backend().toDoubles(in.evaluator().evaluate(n).data());
+    }
+
+    /** Head {@code at}'s [d_model, d_head] block of a [layer, head, d_model, d_head] array. */
+    private static tn.linalg.Matrix block(double[] w, int at, int d, int dh) {
+        return new tn.linalg.Matrix(d, dh, java.util.Arrays.copyOfRange(w, at * d * dh, (at + 1) * d * dh));
     }
 
     private static Value detach(Args a) {
