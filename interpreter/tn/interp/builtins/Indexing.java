@@ -23,7 +23,7 @@ public final class Indexing {
                 Indexing::pick),
             Builtin.of("onehot", "onehot(indices, rows, cols, size=)",
                 "the matrix [rows, cols] with a 1 at (k, indices[k]) for each k (token ids -> one-hot rows); rows gets"
-                    + " the number of indices as its size; cols is bound, or gets size=",
+                    + " the number of indices as its size; cols is bound, or gets size=; an index of -1 gives a row of zeros",
                 Indexing::onehot));
     }
 
@@ -78,6 +78,7 @@ public final class Indexing {
         double[] data = new double[(int) (ids.length * width)];
         for (int k = 0; k < ids.length; k++) {
             double id = ids[k];
+            if (id == -1) continue; // a row of zeros (e.g. the first position has no previous token)
             if (id != Math.rint(id) || id < 0 || id >= width) {
                 throw a.error(0, "index " + tn.interp.Printer.number(id) + " (item " + k + ") is outside leg " + cols + " (0 to " + (width - 1) + ")");
             }
