@@ -20,7 +20,8 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     private static final Pattern LAYER = Pattern.compile("h\\.(\\d+)\\..*");
 
     static Map<String, NdData> read(Path file) throws NpyException {
-        Map<String, NdData> raw = Npz.read(file);
+        Map<String, NdData> raw = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")
+                ? tn.io.Safetensors.read(file) : Npz.read(file);
         Map<String, NdData> out = new LinkedHashMap<>();
         for (Map.Entry<String, NdData> e : raw.entrySet()) {
             String k = e.getKey();

@@ -42,8 +42,8 @@ public final class Transformers {
                 "a transformer with random weights (normal, std; layer norms start at weight 1, bias 0); mlp is"
                     + " \"gelu\", \"bilinear\" (W_out ((W_1 x) * (W_2 x)), no bubble) or \"none\" (attention only)",
                 Transformers::random),
-            Builtin.of("load_gpt2", "load_gpt2(\"model.npz\", heads=)",
-                "GPT-2 weights from an .npz with GPT-2's tensor names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn,"
+            Builtin.of("load_gpt2", "load_gpt2(\"model.safetensors\" | \"model.npz\", heads=)",
+                "GPT-2 weights from a .safetensors or .npz file with GPT-2's tensor names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn,"
                     + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f; with or without .weight/.bias"
                     + " suffixes and a transformer. prefix); the unembedding is tied to wte",
                 Transformers::loadGpt2),

@@ -125,6 +125,26 @@ class TransformerTest {
     }
 
     @Test
+    void gpt2WeightsFromSafetensorsGiveTheReferenceLogits(@TempDir Path dir) throws Exception {
+        int layers = 2, heads = 4, d = 8, dMlp = 16, vocab = 13, ctx = 7;
+        Map<String, double[]> w = gpt2Weights(layers, d, dMlp, vocab, ctx, 43);
+        Map<String, long[]> shapes = gpt2Shapes(layers, d, dMlp, vocab, ctx);
+        Map<String, NdData> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : w.entrySet()) arrays.put(e.getKey(), NdData.of(shapes.get(e.getKey()), e.getValue(), DType.FLOAT64));
+        Path file = dir.resolve("model.safetensors");
+        tn.io.Safetensors.write(file, arrays);
+        Scripts s = run("m = load_gpt2(\"" + file.toAbsolutePath() + "\", heads=4)\nL = forward(m, [3, 1, 4, 1, 5, 9])\n");
+        double[][] expected = new ReferenceTransformer(new ReferenceTransformer.Config(layers, heads, d, dMlp, vocab, "gelu", true), w).logits(TOKENS);
+        assertClose(expected, logits(s, "L", vocab), 1e-9);
+        // A truncated file is refused with its name and the reason.
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.safetensors");
+        java.nio.file.Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        TnError e = assertThrows(TnError.class, () -> run("m = load_gpt2(\"" + cut.toAbsolutePath() + "\", heads=4)\n"));
+        assertTrue(e.getMessage().contains("(truncated?)"), e.getMessage());
+    }
+
+    @Test
     void gpt2NamesWithATransformerPrefixAndWithoutSuffixesLoadToo(@TempDir Path dir) throws Exception {
         int layers = 1, d = 4, dMlp = 8, vocab = 5, ctx = 6;
         Map<String, double[]> w = gpt2Weights(layers, d, dMlp, vocab, ctx, 7);
