@@ -37,7 +37,8 @@ public final class Spectra {
             Builtin.of("directions", "directions(M, top=3, n=5, <leg>=\"labels.txt\", ...)",
                 "prints the first top singular directions of the matrix M: each singular value (and its share"
                     + " of the squared weight) and, for each leg, the n labels with the largest positive and"
-                    + " negative weights; labels come from files named by the legs (one label per line)",
+                    + " negative weights; labels come from files named by the legs (one label per line, or a GPT-2"
+                    + " vocab.json for token legs)",
                 Spectra::directions),
             Builtin.of("plot_spectrum", "plot_spectrum(S, \"file.svg\", log=false, title=)",
                 "plots a vector's values against their index (singular values, eigenvalues) as .svg or .png",
@@ -119,6 +120,17 @@ public final class Spectra {
             return out;
         }
         Path file = a.interpreter().directory().resolve(name).normalize();
+        if (name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            try {
+                List<String> tokens = tn.io.Vocab.read(file);
+                if (tokens.size() != size) {
+                    throw new TnError(a.keywordSpan(leg), name + " has " + tokens.size() + " tokens but leg " + leg + " has size " + size);
+                }
+                return tokens;
+            } catch (tn.io.NpyException e) {
+                throw new TnError(a.keywordSpan(leg), e.getMessage());
+            }
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -1,0 +1,111 @@
+package tn.io;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Token labels from a GPT-2 style {@code vocab.json} (token -> id). GPT-2's byte-level BPE writes
+ * each byte as a printable stand-in character ({@code Ġ} for a space, {@code Ċ} for a newline); the
+ * labels are the decoded text with spaces shown as {@code ␣}, newlines as {@code ⏎} and tabs as
+ * {@code ⇥}, so a leading space stays visible; bytes that are not UTF-8 are shown as \xNN.
+ */
+public final class Vocab {
+    private Vocab() {}
+
+    /** byte -> stand-in character, GPT-2's bytes_to_unicode table. */
+    static final char[] BYTE_TO_CHAR = new char[256];
+    static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
+
+    static {
+        boolean[] printable = new boolean[256];
+        for (int b = '!'; b <= '~'; b++) printable[b] = true;
+        for (int b = 0xA1; b <= 0xAC; b++) printable[b] = true;
+        for (int b = 0xAE; b <= 0xFF; b++) printable[b] = true;
+        int next = 0;
+        for (int b = 0; b < 256; b++) {
+            BYTE_TO_CHAR[b] = printable[b] ? (char) b : (char) (256 + next++);
+            CHAR_TO_BYTE.put(BYTE_TO_CHAR[b], b);
+        }
+    }
+
+    /** Labels indexed by token id. */
+    public static List<String> read(Path file) throws NpyException {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw Npy.unreadable(name, e);
+        }
+        JsonObject root;
+        try {
+            JsonElement e = JsonParser.parseString(text);
+            if (!e.isJsonObject()) throw new NpyException(name + ": a vocabulary is a JSON object of token -> id");
+            root = e.getAsJsonObject();
+        } catch (com.google.gson.JsonParseException e) {
+            throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
+        }
+        String[] labels = new String[root.size()];
+        for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
+            long id;
+            try {
+                id = kv.getValue().getAsLong();
+                if (kv.getValue().getAsDouble() != id) throw new NumberFormatException();
+            } catch (RuntimeException ex) {
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + kv.getValue() + ", not a whole number");
+            }
+            if (id < 0 || id >= labels.length) {
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (labels.length - 1)
+                        + " (ids must number the " + labels.length + " tokens without gaps)");
+            }
+            if (labels[(int) id] != null) {
+                throw new NpyException(name + ": id " + id + " is given to two tokens (" + labels[(int) id] + " and " + label(kv.getKey()) + ")");
+            }
+            labels[(int) id] = label(kv.getKey());
+        }
+        return new ArrayList<>(Arrays.asList(labels));
+    }
+
+    /** A token's display label. */
+    public static String label(String token) {
+        byte[] bytes = new byte[token.length()];
+        boolean byteLevel = true;
+        for (int i = 0; i < token.length(); i++) {
+            Integer b = CHAR_TO_BYTE.get(token.charAt(i));
+            if (b == null) {
+                byteLevel = false;
+                break;
+            }
+            bytes[i] = (byte) (int) b;
+        }
+        String text = byteLevel ? decode(bytes) : token;
+        return text.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "\\r");
+    }
+
+    private static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : bytes) {
+                if (b >= 0x20 && b < 0x7f) sb.append((char) b);
+                else sb.append(String.format("\\x%02x", b & 0xff));
+            }
+            return sb.toString();
+        }
+    }
+}
