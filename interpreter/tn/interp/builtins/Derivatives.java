@@ -10,6 +10,7 @@ import tn.interp.Builtin;
 import tn.interp.Value;
 import tn.net.Derivative;
 import tn.net.Net;
+import tn.net.Substitution;
 
 /** {@code grad(expr, A)}: the derivative of a multilinear network with respect to one of its tensors. */
 public final class Derivatives {
@@ -19,12 +20,64 @@ public final class Derivatives {
         return List.of(Builtin.of("grad", "grad(expr, A)",
             "the derivative of expr with respect to the tensor A: expr with A removed (the product rule where A occurs"
                 + " more than once); its legs are expr's legs then A's legs, primed (i') where a name is on both",
-            Derivatives::grad));
+            Derivatives::grad),
+            Builtin.of("jacobian", "jacobian(y, x, h=1e-5)",
+                "dy/dx by central finite differences, for any network (bubbles too): legs y's legs then x's (primed"
+                    + " where a name is on both); 2 size(x) evaluations of the part of y that depends on x",
+                Derivatives::jacobian));
     }
 
-    private static Value grad(Args a) {
-        a.expect(2, 2, "an expression and the tensor to differentiate by");
+    private static Value jacobian(Args a) {
+        a.expect(2, 2, "an expression and the tensor it depends on");
         Net y = a.tensor(0), x = a.tensor(1);
+        double h = a.number("h", 1e-5);
+        if (!(h > 0)) throw new TnError(a.keywordSpan("h"), "h= must be positive");
+        List<String> names = primed(a, y, x);
+        List<String> legs = new ArrayList<>(y.legs());
+        legs.addAll(names);
+        long[] shape = new long[legs.size()];
+        for (int k = 0; k < y.rank(); k++) shape[k] = y.size(k);
+        for (int k = 0; k < x.rank(); k++) shape[y.rank() + k] = x.size(k);
+        long ySize = 1, xSize = 1;
+        for (long s : y.sizes()) ySize *= s;
+        for (long s : x.sizes()) xSize *= s;
+        if ((double) ySize * xSize > 5e7) throw a.error("jacobian() of " + ySize + " x " + xSize + " entries is too large; take it of a slice");
+        tn.interp.Interpreter in = a.interpreter();
+        if (Substitution.of(y, x, new Net.Relabel(x, x.legs(), a.span())) == y) {
+            throw a.error(1, a.expr(1).span().text() + " does not occur in this expression (jacobian() looks for that very tensor)");
+        }
+        if (!in.concrete()) return new Value.TensorValue(Bipartition.leaf(in, legs, shape, y.dtype(), null, "jacobian", a));
+        var ev = in.evaluator();
+        var backend = ev.backend();
+        tn.net.Tensor x0 = ev.evaluate(x);
+        double[] base = backend.toDoubles(x0.data());
+        double[] jac = new double[(int) (ySize * xSize)];
+        // y's entries in y's leg order, whatever order the evaluation gives.
+        for (int j = 0; j < xSize; j++) {
+            double[] plus = base.clone(), minus = base.clone();
+            plus[j] += h;
+            minus[j] -= h;
+            double[] yp = valuesOf(in, y, x, x0, plus), ym = valuesOf(in, y, x, x0, minus);
+            for (int i = 0; i < ySize; i++) jac[(int) (i * xSize + j)] = (yp[i] - ym[i]) / (2 * h);
+        }
+        return new Value.TensorValue(Bipartition.leaf(in, legs, shape, y.dtype(), jac, "jacobian", a));
+    }
+
+    private static double[] valuesOf(tn.interp.Interpreter in, Net y, Net x, tn.net.Tensor x0, double[] data) {
+        var backend = in.evaluator().backend();
+        Net leaf = new Net.Leaf(tn.net.Tensor.of(x0.legs(), backend.fromDoubles(data, x0.shape(), tn.exec.DType.FLOAT64)), "perturbed", x.span());
+        Net changed = Substitution.of(y, x, leaf);
+        tn.net.Tensor t = in.evaluator().evaluate(changed);
+        int[] perm = new int[y.rank()];
+        boolean identity = true;
+        for (int k = 0; k < perm.length; k++) {
+            perm[k] = t.legs().indexOf(y.legs().get(k));
+            identity &= perm[k] == k;
+        }
+        return backend.toDoubles(identity ? t.data() : backend.permute(t.data(), perm));
+    }
+
+    private static List<String> primed(Args a, Net y, Net x) {
         Set<String> taken = new HashSet<>(y.legs());
         List<String> names = new ArrayList<>();
         for (int k = 0; k < x.rank(); k++) {
@@ -34,6 +87,13 @@ public final class Derivatives {
             names.add(name);
             a.interpreter().bindLeg(name, x.size(k), a.span(1));
         }
+        return names;
+    }
+
+    private static Value grad(Args a) {
+        a.expect(2, 2, "an expression and the tensor to differentiate by");
+        Net y = a.tensor(0), x = a.tensor(1);
+        List<String> names = primed(a, y, x);
         Net g;
         try {
             g = Derivative.of(y, x, names, a.span());

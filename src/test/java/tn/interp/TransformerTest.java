@@ -261,6 +261,33 @@ class TransformerTest {
     }
 
     @Test
+    void theJacobianOfAFrozenMultilinearModelIsTheNetworkWithTheInputRemoved() {
+        // Frozen attention and a bilinear MLP without layer norm: multilinear, so grad() pokes a hole
+        // (the product rule over every occurrence of x1) and agrees with central finite differences.
+        Scripts s = run("""
+                m = transformer(layers=2, heads=2, d_model=6, vocab=10, context=5, seed=3, std=0.4, mlp="bilinear", layernorm=false)
+                ids = [1, 2, 3]
+                f = freeze(m, ids)
+                x0 = embed(f, ids)
+                x1 = block(f, 0, x0)
+                x2 = block(f, 1, x1)
+                J = grad(x2, x1)
+                F = jacobian(x2, x1)
+                g = transformer(layers=2, heads=2, d_model=6, vocab=10, context=5, seed=3, std=0.4)
+                y1 = block(g, 0, embed(g, ids))
+                y2 = block(g, 1, y1)
+                G = jacobian(y2, y1)
+                """);
+        double[] j = s.values("J"), f = s.values("F");
+        assertEquals(18 * 18, j.length);
+        for (int k = 0; k < j.length; k++) assertEquals(j[k], f[k], 1e-6 * Math.max(1, Math.abs(j[k])), "entry " + k);
+        // Causality: a later residual does not depend on later positions: dy2[pos=0] / dy1[pos'=2] = 0.
+        double[] g = s.values("G");
+        for (int a = 0; a < 6; a++) for (int b = 0; b < 6; b++) assertEquals(0, g[(0 * 6 + a) * 18 + 2 * 6 + b], 1e-9);
+        assertTrue(Math.abs(g[(2 * 6) * 18 + 0]) > 1e-6, "the last position does depend on the first");
+    }
+
+    @Test
     void aFrozenModelWithoutLayerNormIsLinearInItsInput() {
         // With the patterns fixed and no layer norm, an attention-only model is linear in the embedding:
         // the output for x1 + x2 is the sum of the outputs (biases counted once: compare differences).

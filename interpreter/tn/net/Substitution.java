@@ -1,0 +1,71 @@
+package tn.net;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network with one of its sub-networks replaced by another with the same legs: the nodes on the
+ * paths to it are rebuilt, every other node is shared (with its computed value), so re-evaluating
+ * after a change recomputes only what depends on it. Used for finite differences.
+ */
+public final class Substitution {
+    private final Net target;
+    private final Net replacement;
+    private final Map<Net, Net> done = new IdentityHashMap<>();
+
+    private Substitution(Net target, Net replacement) {
+        this.target = target;
+        this.replacement = replacement;
+    }
+
+    /** {@code net} with {@code target} replaced, or {@code net} itself when it does not contain it. */
+    public static Net of(Net net, Net target, Net replacement) {
+        return new Substitution(target, replacement).apply(net);
+    }
+
+    private Net apply(Net n) {
+        if (n == target) return replacement;
+        Net memo = done.get(n);
+        if (memo != null) return memo;
+        Net out = rebuild(n);
+        done.put(n, out);
+        return out;
+    }
+
+    private Net rebuild(Net n) {
+        if (n instanceof Net.Leaf || n instanceof Net.Delta) return n;
+        if (n instanceof Net.Relabel r) {
+            Net inner = apply(r.inner());
+            return inner == r.inner() ? n : new Net.Relabel(inner, r.legs(), r.span());
+        }
+        if (n instanceof Net.Product p) {
+            List<Net> factors = new ArrayList<>();
+            boolean changed = false;
+            for (Net f : p.factors()) {
+                Net g = apply(f);
+                changed |= g != f;
+                factors.add(g);
+            }
+            return changed ? new Net.Product(factors, p.legs(), p.sizes(), p.dtype(), p.coefficient(), p.span()) : n;
+        }
+        if (n instanceof Net.Sum s) {
+            List<Net> terms = new ArrayList<>();
+            boolean changed = false;
+            for (Net t : s.terms()) {
+                Net g = apply(t);
+                changed |= g != t;
+                terms.add(g);
+            }
+            return changed ? new Net.Sum(terms, s.coefficients(), s.span()) : n;
+        }
+        if (n instanceof Net.Bubble b) {
+            Net inner = apply(b.inner());
+            return inner == b.inner() ? n : new Net.Bubble(b.function(), inner, b.over(), b.parameter(), b.span());
+        }
+        Net.Reshape r = (Net.Reshape) n;
+        Net inner = apply(r.inner());
+        return inner == r.inner() ? n : new Net.Reshape(inner, r.permutation(), r.legs(), r.sizes(), r.span());
+    }
+}
