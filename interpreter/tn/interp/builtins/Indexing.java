@@ -48,7 +48,11 @@ public final class Indexing {
         }
         long[] shape = new long[kept.size()];
         for (int k = 0; k < shape.length; k++) shape[k] = t.sizeOf(kept.get(k));
-        if (!in.concrete()) return new Value.TensorValue(new Net.Leaf(Tensor.signature(kept, shape, t.dtype()), "slice", a.span()));
+        if (!in.concrete()) {
+            Net slice = new Net.Leaf(Tensor.signature(kept, shape, t.dtype()), "slice", a.span());
+            name(slice, t, legs, a);
+            return new Value.TensorValue(slice);
+        }
         Tensor x = in.evaluator().evaluate(t);
         Backend b = in.evaluator().backend();
         Dense d = x.data();
@@ -63,7 +67,20 @@ public final class Indexing {
         for (int k = 0; k < orderShape.length; k++) orderShape[k] = t.sizeOf(order.get(k));
         d = b.reshape(d, orderShape);
         Tensor r = Tensor.of(order, d);
-        return new Value.TensorValue(new Net.Leaf(r, "slice", a.span()));
+        Net slice = new Net.Leaf(r, "slice", a.span());
+        name(slice, t, legs, a);
+        return new Value.TensorValue(slice);
+    }
+
+    /** A slice of a named tensor is named after it with the indices as superscripts (W_Q¹·⁰), for diagrams. */
+    private static void name(Net slice, Net source, List<String> legs, Args a) {
+        if (source.label() == null) return;
+        StringBuilder sb = new StringBuilder(source.label());
+        for (int k = 0; k < legs.size(); k++) {
+            if (k > 0) sb.append('·');
+            for (char c : Long.toString(a.integer(legs.get(k), 0)).toCharArray()) sb.append("⁰¹²³⁴⁵⁶⁷⁸⁹".charAt(c - '0'));
+        }
+        slice.nameIfAnonymous(sb.toString());
     }
 
     private static Value onehot(Args a) {
