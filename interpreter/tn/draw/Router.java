@@ -821,7 +821,11 @@ final class Router {
             if (s.coefficient == 1) continue;
             Box content = s.isBubble() ? s.outline : contentBox();
             String text = Layout.coefficientText(s.coefficient);
-            double x = s.isBubble() ? content.x0() + DRAW_PAD + 2 : content.x0() - 8;
+            double x = content.x0() - 8;
+            if (!s.isBubble()) {
+                // left of everything drawn so far, free legs' labels included
+                for (Scene.Element e : out) x = Math.min(x, Scene.bounds(e).x0() - 8);
+            }
             double y = content.centre().y() + TextMetrics.baselineOffset(Glyphs.SCALAR_SIZE);
             if (s.isBubble()) {
                 double left = Double.POSITIVE_INFINITY;
