@@ -114,6 +114,7 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         double[] wu = new double[d * vocab];
         for (int v = 0; v < vocab; v++) for (int i = 0; i < d; i++) wu[i * vocab + v] = wte.data()[v * d + i];
         w.put("W_U", wu);
+        w.put("b_U", new double[vocab]);
         return new Gpt2Weights(new Transformers.Config(layers, heads, d, dh, dMlp, vocab, ctx, "gelu", true), w);
     }
 

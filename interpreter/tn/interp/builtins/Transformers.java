@@ -109,6 +109,7 @@ public final class Transformers {
         w.put("lnf_w", shifted(scaled(rng.normal(dModel), std), 1));
         w.put("lnf_b", scaled(rng.normal(dModel), std));
         w.put("W_U", scaled(rng.normal(dModel * vocab), std));
+        w.put("b_U", new double[vocab]);
         return model(a, c, w);
     }
 
@@ -161,6 +162,7 @@ public final class Transformers {
         fields.put("mlp", new Value.Str(c.mlp()));
         fields.put("layernorm", new Value.Bool(c.layernorm()));
         fields.put("frozen", new Value.Bool(false));
+        fields.put("ln_folded", new Value.Bool(false));
         fields.put("scale", new Value.Num(1 / Math.sqrt(c.dHead())));
         Map<String, List<String>> shapes = shapes();
         for (Map.Entry<String, double[]> e : w.entrySet()) {
@@ -192,6 +194,7 @@ public final class Transformers {
         s.put("lnf_w", List.of("d_model"));
         s.put("lnf_b", List.of("d_model"));
         s.put("W_U", List.of("d_model", "vocab"));
+        s.put("b_U", List.of("vocab"));
         return s;
     }
 

@@ -287,6 +287,22 @@ class TransformerTest {
         assertTrue(Math.abs(g[(2 * 6) * 18 + 0]) > 1e-6, "the last position does depend on the first");
     }
 
+    @ParameterizedTest(name = "mlp={0}")
+    @CsvSource({"gelu", "none"})
+    void foldingLayerNormsIntoTheWeightsKeepsTheLogits(String mlp) {
+        Scripts s = run("""
+                m = transformer(layers=2, heads=2, d_model=8, vocab=11, context=6, seed=1, std=0.4, mlp="%s")
+                ids = [3, 1, 4, 1, 5]
+                L = forward(m, ids)
+                g = fold_layernorm(m)
+                G = forward(g, ids)
+                """.formatted(mlp));
+        double[] l = s.values("L"), g = s.values("G");
+        for (int k = 0; k < l.length; k++) assertEquals(l[k], g[k], 1e-10);
+        Value.Record folded = (Value.Record) s.module.globals().get("g");
+        assertEquals(new Value.Bool(true), folded.fields().get("ln_folded"));
+    }
+
     @Test
     void aFrozenModelWithoutLayerNormIsLinearInItsInput() {
         // With the patterns fixed and no layer norm, an attention-only model is linear in the embedding:
