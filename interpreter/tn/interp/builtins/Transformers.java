@@ -47,8 +47,8 @@ public final class Transformers {
                     + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f; with or without .weight/.bias"
                     + " suffixes and a transformer. prefix); the unembedding is tied to wte",
                 Transformers::loadGpt2),
-            Builtin.of("expand", "expand(b, x)", "b with x's other legs added as ones (never stored): for adding a bias to x",
-                Transformers::expand),
+            Builtin.of("broadcast", "broadcast(b, x)", "b with x's other legs added as ones (never stored): for adding a bias to x",
+                Transformers::broadcast),
             Builtin.of("causal_mask", "causal_mask(scores, query, key)",
                 "a tensor with the legs of scores: 0 where key <= query, -1e30 where the key comes later (add before softmax)",
                 Transformers::causalMask),
@@ -223,15 +223,15 @@ public final class Transformers {
 
     // ---- helpers of the forward pass -------------------------------------------------------------
 
-    private static Value expand(Args a) {
+    private static Value broadcast(Args a) {
         a.expect(2, 2, "a tensor and the tensor whose legs it takes");
         Net b = a.tensor(0), x = a.tensor(1);
         List<Net> factors = new ArrayList<>();
         factors.add(b);
         for (String leg : b.legs()) {
-            if (!x.legs().contains(leg)) throw a.error(0, "expand(): leg " + leg + " of the first tensor is not a leg of the second " + x.legs());
+            if (!x.legs().contains(leg)) throw a.error(0, "broadcast(): leg " + leg + " of the first tensor is not a leg of the second " + x.legs());
             if (x.sizeOf(leg) != b.sizeOf(leg)) {
-                throw a.error(0, "expand(): leg " + leg + " has size " + b.sizeOf(leg) + " here but " + x.sizeOf(leg) + " on the second tensor");
+                throw a.error(0, "broadcast(): leg " + leg + " has size " + b.sizeOf(leg) + " here but " + x.sizeOf(leg) + " on the second tensor");
             }
         }
         for (int k = 0; k < x.rank(); k++) {
