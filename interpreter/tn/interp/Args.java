@@ -68,8 +68,11 @@ public final class Args {
         return b == null ? name() + "(...)" : b.signature();
     }
 
+    /** Argument i's value; an erroneous value (from an error reported already) stops the call silently. */
     public Value value(int i) {
-        return values.computeIfAbsent(i, k -> interpreter.eval(positional.get(k).value()));
+        Value v = values.computeIfAbsent(i, k -> interpreter.eval(positional.get(k).value()));
+        interpreter.checkPoison(v);
+        return v;
     }
 
     public Net tensor(int i) {

@@ -15,6 +15,7 @@ import tn.interp.builtins.FileIo;
 import tn.interp.builtins.Indexing;
 import tn.interp.builtins.Inspect;
 import tn.interp.builtins.LowRank;
+import tn.interp.builtins.Paths;
 import tn.interp.builtins.Spectra;
 import tn.interp.builtins.Transformers;
 import tn.interp.builtins.Values;
@@ -38,6 +39,7 @@ public final class Builtins {
         all.addAll(Values.all());
         all.addAll(Indexing.all());
         all.addAll(Transformers.all());
+        all.addAll(Paths.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

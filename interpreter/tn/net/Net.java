@@ -19,6 +19,8 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
     private final DType dtype;
     private final Span span;
     private String label;
+    private String tag;
+    private boolean slot;
     Tensor concrete;
     Tensor signature;
 
@@ -54,6 +56,21 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
     /** Names the network once (the first assignment wins, so aliases keep the original name). */
     public void nameIfAnonymous(String name) {
         if (label == null) label = name;
+    }
+
+    /**
+     * The path tag of this node for path expansion: a component ("L0H3", a summand of a residual
+     * stream) or, when {@link #isSlot()}, the input slot a component reads through ("V", "Q", "K").
+     */
+    public String tag() { return tag; }
+
+    public boolean isSlot() { return slot; }
+
+    /** Sets the tag once (a node made for tagging, see tn.interp's tag()). */
+    public void setTag(String tag, boolean slot) {
+        if (this.tag != null) throw new IllegalStateException("tagged twice");
+        this.tag = tag;
+        this.slot = slot;
     }
 
     /** The evaluated tensor when it has been computed already (null otherwise). */

@@ -38,7 +38,7 @@ public final class Transformers {
     public static List<Builtin> all() {
         return List.of(
             Builtin.of("transformer", "transformer(layers=, heads=, d_model=, d_head=, d_mlp=, vocab=, context=, seed=0,"
-                    + " mlp=\"gelu\", layernorm=true, std=0.02)",
+                    + " mlp=\"gelu\", layernorm=true, biases=true, std=0.02)",
                 "a transformer with random weights (normal, std; layer norms start at weight 1, bias 0); mlp is"
                     + " \"gelu\", \"bilinear\" (W_out ((W_1 x) * (W_2 x)), no bubble) or \"none\" (attention only)",
                 Transformers::random),
@@ -74,6 +74,7 @@ public final class Transformers {
             throw new TnError(a.keywordSpan("mlp"), "mlp= is \"gelu\", \"bilinear\" or \"none\", not \"" + mlp + "\"");
         }
         boolean layernorm = Decompositions.bool(a, "layernorm", true);
+        boolean biases = Decompositions.bool(a, "biases", true);
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
@@ -110,7 +111,11 @@ public final class Transformers {
         w.put("lnf_b", scaled(rng.normal(dModel), std));
         w.put("W_U", scaled(rng.normal(dModel * vocab), std));
         w.put("b_U", new double[vocab]);
-        return model(a, c, w);
+        if (!biases) for (String k : List.of("b_Q", "b_K", "b_V", "b_O", "b_in", "b_out")) if (w.containsKey(k)) java.util.Arrays.fill(w.get(k), 0);
+        Value.Record r = (Value.Record) model(a, c, w);
+        Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+        fields.put("biases", new Value.Bool(biases));
+        return new Value.Record(r.type(), fields);
     }
 
     private static int positive(Args a, String keyword, int otherwise) {
@@ -163,6 +168,7 @@ public final class Transformers {
         fields.put("layernorm", new Value.Bool(c.layernorm()));
         fields.put("frozen", new Value.Bool(false));
         fields.put("ln_folded", new Value.Bool(false));
+        fields.put("biases", new Value.Bool(true));
         fields.put("scale", new Value.Num(1 / Math.sqrt(c.dHead())));
         Map<String, List<String>> shapes = shapes();
         for (Map.Entry<String, double[]> e : w.entrySet()) {

@@ -1,0 +1,156 @@
+package tn.interp.builtins;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import tn.diag.TnError;
+import tn.interp.Args;
+import tn.interp.Builtin;
+import tn.interp.Interpreter;
+import tn.interp.Value;
+import tn.linalg.Vectors;
+import tn.net.Expansion;
+import tn.net.Net;
+
+/**
+ * Path expansion: tagging the components of a network (heads, layers) and the slots they read
+ * through, expanding a network into its named terms, and working with the terms: filtering by
+ * component, ranking by the norm of their contribution, summing them back.
+ */
+public final class Paths {
+    private Paths() {}
+
+    public static List<Builtin> all() {
+        return List.of(
+            Builtin.of("tag", "tag(x, \"L0H3\", slot=false)",
+                "x marked as a component of a path (a head, a layer) or, with slot=true, as the input slot a"
+                    + " component reads through (\"Q\", \"K\", \"V\"); expand() names terms after these",
+                Paths::tag),
+            Builtin.of("expand", "expand(x, order=)",
+                "the terms of x: products distributed over sums, bubbles kept whole with their argument expanded"
+                    + " inside; a tuple of tensors named by the components they pass through (\"L1H2<-V-L0H3\","
+                    + " \"direct\"); with order=k only terms through at most k components, plus one exact remainder",
+                Paths::expand),
+            Builtin.of("terms", "terms(E, through=\"L0H3\")", "the terms of an expansion that pass through a component",
+                Paths::terms),
+            Builtin.of("rank", "rank(E)", "the terms ordered by the Frobenius norm of their contribution, largest first",
+                Paths::rank),
+            Builtin.of("total", "total(E)", "the sum of the terms (equal to the expanded network)", Paths::total),
+            Builtin.of("name", "name(x)", "the name of a tensor (a term's path, a variable's name)", a -> {
+                a.expect(1, 1, "a tensor");
+                String n = a.tensor(0).label();
+                return new Value.Str(n == null ? "" : n);
+            }),
+            Builtin.of("str", "str(values...)", "the values' text joined: str(\"L\", 0, \"H\", 3) is \"L0H3\"", a -> {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < a.count(); i++) {
+                    Value v = a.value(i);
+                    if (v instanceof Value.Str s) sb.append(s.value());
+                    else if (v instanceof Value.Num n) sb.append(tn.interp.Printer.number(n.value()));
+                    else if (v instanceof Value.Bool b) sb.append(b.value());
+                    else throw a.error(i, "str() joins strings, numbers and truth values, not " + v.kind());
+                }
+                return new Value.Str(sb.toString());
+            }));
+    }
+
+    private static Value tag(Args a) {
+        a.expect(2, 2, "a tensor and a name");
+        Net x = a.tensor(0);
+        String name = a.string(1);
+        if (name.isEmpty() || name.contains("<-")) throw a.error(1, "a tag is a non-empty name without \"<-\", e.g. \"L0H3\"");
+        boolean slot = Decompositions.bool(a, "slot", false);
+        Net t = new Net.Relabel(x, x.legs(), a.span());
+        t.setTag(name, slot);
+        return new Value.TensorValue(t);
+    }
+
+    private static Value expand(Args a) {
+        a.expect(1, 1, "a tensor");
+        Net x = a.tensor(0);
+        int order = -1;
+        if (a.has("order")) {
+            long k = a.integer("order", 0);
+            if (k < 0) throw new TnError(a.keywordSpan("order"), "order= is at least 0");
+            order = (int) k;
+        }
+        List<Expansion.Term> terms;
+        try {
+            terms = Expansion.of(x, order, a.span());
+        } catch (Expansion.TooLarge e) {
+            throw a.error(e.getMessage());
+        }
+        List<Value> out = new ArrayList<>();
+        for (Expansion.Term t : terms) {
+            Net named = new Net.Relabel(t.net(), t.net().legs(), a.span());
+            named.nameIfAnonymous(t.name());
+            out.add(new Value.TensorValue(named));
+        }
+        return new Value.Tuple(out);
+    }
+
+    static List<Net> nets(Args a, int i) {
+        Value v = a.value(i);
+        if (!(v instanceof Value.Tuple t)) throw a.error(i, a.name() + "() needs the terms of an expansion (a tuple), not " + v.kind());
+        List<Net> out = new ArrayList<>();
+        for (Value x : t.items()) out.add(a.interpreter().asTensor(x, a.span(i), "a term"));
+        return out;
+    }
+
+    /** The components a term's name passes through: "L1H2<-V-L0H3" has L1H2 and L0H3. */
+    static List<String> components(String name) {
+        List<String> out = new ArrayList<>();
+        for (String piece : name.split("<-")) {
+            int dash = piece.indexOf('-');
+            out.add(dash < 0 ? piece : piece.substring(dash + 1));
+        }
+        return out;
+    }
+
+    private static Value terms(Args a) {
+        a.expect(1, 1, "the terms of an expansion");
+        List<Net> nets = nets(a, 0);
+        String through = a.string("through", null);
+        if (through == null) throw a.error("terms() needs through=\"NAME\", a component such as \"L0H3\"");
+        List<Value> out = new ArrayList<>();
+        for (Net n : nets) if (n.label() != null && components(n.label()).contains(through)) out.add(new Value.TensorValue(n));
+        return new Value.Tuple(out);
+    }
+
+    private static Value rank(Args a) {
+        a.expect(1, 1, "the terms of an expansion");
+        List<Net> nets = nets(a, 0);
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) {
+            List<Value> out = new ArrayList<>();
+            for (Net n : nets) out.add(new Value.TensorValue(n));
+            return new Value.Tuple(out);
+        }
+        double[] norms = new double[nets.size()];
+        for (int k = 0; k < norms.length; k++) {
+            norms[k] = Vectors.norm(in.evaluator().backend().toDoubles(in.evaluator().evaluate(nets.get(k)).data()));
+        }
+        Integer[] order = new Integer[nets.size()];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -norms[k]));
+        List<Value> out = new ArrayList<>();
+        for (int k : order) out.add(new Value.TensorValue(nets.get(k)));
+        return new Value.Tuple(out);
+    }
+
+    private static Value total(Args a) {
+        a.expect(1, 1, "the terms of an expansion");
+        List<Net> nets = nets(a, 0);
+        if (nets.isEmpty()) throw a.error(0, "total() of no terms");
+        for (Net n : nets) {
+            if (!new java.util.HashSet<>(n.legs()).equals(new java.util.HashSet<>(nets.get(0).legs()))) {
+                throw a.error(0, "total(): the terms have different legs (" + nets.get(0).legs() + " and " + n.legs() + ")");
+            }
+        }
+        if (nets.size() == 1) return new Value.TensorValue(nets.get(0));
+        double[] ones = new double[nets.size()];
+        Arrays.fill(ones, 1);
+        return new Value.TensorValue(new Net.Sum(nets, ones, a.span()));
+    }
+}
