@@ -63,9 +63,23 @@ public final class Expansion {
         return out;
     }
 
-    private static String name(String suffix) {
-        if (suffix.isEmpty()) return "direct";
-        return suffix.startsWith("<-") ? "direct" + suffix : suffix;
+    /** Separates the slot pieces ("V-L0H3") gathered for one component while its terms are built. */
+    private static final String PIECE = "\u001f";
+
+    private static String name(String raw) {
+        if (raw.isEmpty()) return "direct";
+        return raw.startsWith(PIECE) ? "direct" + joined(raw) : raw;
+    }
+
+    /**
+     * A component's slot pieces as a suffix: "<-V-L0H3" for one; "<-{Q-L0, V-L0}" for several read at
+     * once (in parallel, unlike the chain "L2H0<-V-L1H1<-V-L0H0").
+     */
+    private static String joined(String pieces) {
+        List<String> ps = new ArrayList<>();
+        for (String p : pieces.split(PIECE)) if (!p.isEmpty()) ps.add(p);
+        if (ps.isEmpty()) return "";
+        return ps.size() == 1 ? "<-" + ps.get(0) : "<-{" + String.join(", ", ps) + "}";
     }
 
     private List<Part> expand(Net n) {
@@ -83,11 +97,11 @@ public final class Expansion {
         List<Part> out = new ArrayList<>();
         for (Part p : parts) {
             if (n.isSlot()) {
-                // Entering a component through a slot: "<-V-" + where the input came from (nothing if direct).
-                out.add(new Part(p.net(), p.name().isEmpty() || p.name().startsWith("<-") ? p.name() : "<-" + n.tag() + "-" + p.name(), p.order()));
+                // Entering a component through a slot: a piece "V-" + where the input came from (none if direct).
+                out.add(new Part(p.net(), p.name().isEmpty() ? "" : PIECE + n.tag() + "-" + name(p.name()), p.order()));
             } else {
                 if (maxOrder >= 0 && p.order() + 1 > maxOrder) continue;
-                out.add(new Part(p.net(), n.tag() + p.name(), p.order() + 1));
+                out.add(new Part(p.net(), n.tag() + joined(p.name()), p.order() + 1));
             }
         }
         return out;
@@ -142,6 +156,9 @@ public final class Expansion {
             return out;
         }
         if (n instanceof Net.Bubble b) {
+            List<Net> slots = new ArrayList<>();
+            findSlots(b.inner(), slots, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+            if (!slots.isEmpty()) return slotted(b, slots);
             // Not split: the argument is expanded inside the bubble, which stays one factor.
             List<Part> inner = expand(b.inner());
             if (inner.size() == 1 && inner.get(0).net() == b.inner()) return List.of(new Part(b, "", 0));
@@ -153,6 +170,94 @@ public final class Expansion {
             return List.of(new Part(new Net.Bubble(b.function(), sum, b.over(), b.parameter(), b.span()), "", 0));
         }
         return List.of(new Part(n, "", 0)); // a reshape: one factor
+    }
+
+    /** The slot-tagged nodes inside a bubble's argument, each once, in the order met. */
+    private static void findSlots(Net n, List<Net> out, java.util.Set<Net> seen) {
+        if (!seen.add(n)) return;
+        if (n.tag() != null && n.isSlot()) {
+            out.add(n);
+            return;
+        }
+        if (n instanceof Net.Relabel r) findSlots(r.inner(), out, seen);
+        else if (n instanceof Net.Product p) for (Net f : p.factors()) findSlots(f, out, seen);
+        else if (n instanceof Net.Sum s) for (Net t : s.terms()) findSlots(t, out, seen);
+        else if (n instanceof Net.Bubble b) findSlots(b.inner(), out, seen);
+        else if (n instanceof Net.Reshape r) findSlots(r.inner(), out, seen);
+    }
+
+    /**
+     * A bubble reading slots (an attention pattern reading its Q and K inputs), split by the source
+     * each slot reads: with slot j's terms t_0 (direct), t_1, ... and cumulative inputs C_j(i) =
+     * t_0 + ... + t_i, the term for sources (c_1, ..., c_m) is the mixed difference of the bubble
+     * over the slots with c_j > 0 (C_j(c_j) minus C_j(c_j - 1)), the others at C_j(c_j). Summed
+     * over all sources this telescopes to the bubble itself: exact, though the bubble is nonlinear;
+     * for a multilinear bubble the terms are the ordinary distributed ones.
+     */
+    private List<Part> slotted(Net.Bubble b, List<Net> slots) {
+        int m = slots.size();
+        List<List<Part>> terms = new ArrayList<>();
+        List<List<Net>> cumulative = new ArrayList<>();
+        long total = 1;
+        for (Net slot : slots) {
+            List<Part> ts = expand(slot);
+            terms.add(ts);
+            List<Net> cs = new ArrayList<>();
+            List<Net> acc = new ArrayList<>();
+            for (Part t : ts) {
+                acc.add(t.net());
+                double[] ones = new double[acc.size()];
+                java.util.Arrays.fill(ones, 1);
+                cs.add(acc.size() == 1 ? acc.get(0) : new Net.Sum(new ArrayList<>(acc), ones, span));
+            }
+            cumulative.add(cs);
+            total *= ts.size();
+            if (total > MAX_TERMS) throw new TooLarge("the expansion has more than " + MAX_TERMS + " terms; keep the low orders with order=");
+        }
+        Map<String, Net> variants = new java.util.HashMap<>();
+        List<Part> out = new ArrayList<>();
+        int[] c = new int[m];
+        while (true) {
+            int order = 0;
+            StringBuilder name = new StringBuilder();
+            for (int j = 0; j < m; j++) {
+                Part t = terms.get(j).get(c[j]);
+                order += t.order();
+                name.append(t.name());
+            }
+            if (maxOrder < 0 || order <= maxOrder) {
+                List<Integer> moving = new ArrayList<>();
+                for (int j = 0; j < m; j++) if (c[j] > 0) moving.add(j);
+                List<Net> nets = new ArrayList<>();
+                List<Double> signs = new ArrayList<>();
+                for (int e = 0; e < (1 << moving.size()); e++) {
+                    int[] at = c.clone();
+                    int lowered = 0;
+                    for (int q = 0; q < moving.size(); q++) {
+                        if ((e >> q & 1) == 0) {
+                            at[moving.get(q)]--;
+                            lowered++;
+                        }
+                    }
+                    String key = java.util.Arrays.toString(at);
+                    Net v = variants.get(key);
+                    if (v == null) {
+                        Map<Net, Net> sub = new IdentityHashMap<>();
+                        for (int j = 0; j < m; j++) sub.put(slots.get(j), cumulative.get(j).get(at[j]));
+                        v = Substitution.of(b, sub);
+                        variants.put(key, v);
+                    }
+                    nets.add(v);
+                    signs.add(lowered % 2 == 0 ? 1.0 : -1.0);
+                }
+                Net net = nets.size() == 1 ? nets.get(0) : new Net.Sum(nets, signs.stream().mapToDouble(Double::doubleValue).toArray(), span);
+                out.add(new Part(net, name.toString(), order));
+            }
+            int j = m - 1;
+            while (j >= 0 && ++c[j] == terms.get(j).size()) c[j--] = 0;
+            if (j < 0) break;
+        }
+        return out;
     }
 
     private Net scaled(Net n, double c) {

@@ -11,22 +11,28 @@ import java.util.Map;
  * after a change recomputes only what depends on it. Used for finite differences.
  */
 public final class Substitution {
-    private final Net target;
-    private final Net replacement;
+    private final Map<Net, Net> replacements;
     private final Map<Net, Net> done = new IdentityHashMap<>();
 
-    private Substitution(Net target, Net replacement) {
-        this.target = target;
-        this.replacement = replacement;
+    private Substitution(Map<Net, Net> replacements) {
+        this.replacements = replacements;
     }
 
     /** {@code net} with {@code target} replaced, or {@code net} itself when it does not contain it. */
     public static Net of(Net net, Net target, Net replacement) {
-        return new Substitution(target, replacement).apply(net);
+        Map<Net, Net> m = new IdentityHashMap<>();
+        m.put(target, replacement);
+        return new Substitution(m).apply(net);
+    }
+
+    /** {@code net} with every key of {@code replacements} (by identity) replaced by its value. */
+    public static Net of(Net net, Map<Net, Net> replacements) {
+        return new Substitution(replacements).apply(net);
     }
 
     private Net apply(Net n) {
-        if (n == target) return replacement;
+        Net r = replacements.get(n);
+        if (r != null) return r;
         Net memo = done.get(n);
         if (memo != null) return memo;
         Net out = rebuild(n);

@@ -29,8 +29,9 @@ public final class Paths {
                 Paths::tag),
             Builtin.of("expand", "expand(x, order=)",
                 "the terms of x: products distributed over sums, bubbles kept whole with their argument expanded"
-                    + " inside; a tuple of tensors named by the components they pass through (\"L1H2<-V-L0H3\","
-                    + " \"direct\"); with order=k only terms through at most k components, plus one exact remainder",
+                    + " inside (split by source where it reads tagged slots); a tuple of tensors named by the components"
+                    + " they pass through (\"direct\", \"L1H2<-V-L0H3\", \"L1<-{Q-L0, K-L0}\"); with order=k only terms"
+                    + " through at most k components, plus one exact remainder",
                 Paths::expand),
             Builtin.of("terms", "terms(E, through=\"L0H3\")", "the terms of an expansion that pass through a component",
                 Paths::terms),
@@ -98,10 +99,10 @@ public final class Paths {
         return out;
     }
 
-    /** The components a term's name passes through: "L1H2<-V-L0H3" has L1H2 and L0H3. */
+    /** The components a term's name passes through: "L1H2<-V-L0H3" has L1H2 and L0H3, "L1<-{Q-L0, K-L0}" L1 and L0. */
     static List<String> components(String name) {
         List<String> out = new ArrayList<>();
-        for (String piece : name.split("<-")) {
+        for (String piece : name.replace("{", "").replace("}", "").replace(", ", "<-").split("<-")) {
             int dash = piece.indexOf('-');
             out.add(dash < 0 ? piece : piece.substring(dash + 1));
         }

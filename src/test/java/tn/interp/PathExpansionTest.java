@@ -34,9 +34,15 @@ class PathExpansionTest {
         return ((Value.Tuple) s.module.globals().get(tuple)).items().size();
     }
 
-    @ParameterizedTest(name = "L={0}, H={1}, frozen={2}")
-    @CsvSource({"2, 4, true", "3, 2, true", "1, 3, true", "2, 3, false", "3, 2, false"})
-    void attentionOnlyModelsHaveOnePlusHToTheLTermsThatSumToTheModel(int layers, int heads, boolean frozen) {
+    /**
+     * Frozen: (1 + H)^L terms, 2^L with whole layers. Not frozen, the heads of layer 1 also read their
+     * Q and K inputs from every earlier path: 1 + H + H (1 + H)^3 terms for two layers, 10 with whole layers.
+     */
+    @ParameterizedTest(name = "L={0}, H={1}, frozen={2}: {3} terms, {4} with whole layers")
+    @CsvSource({"2, 4, true, 25, 4", "3, 2, true, 27, 8", "1, 3, true, 4, 2", "2, 3, false, 196, 10", "2, 2, false, 57, 10",
+        "1, 2, false, 3, 2"})
+    void attentionOnlyModelsHaveTheirNumberOfTermsAndTheTermsSumToTheModel(int layers, int heads, boolean frozen, int expected,
+            int expectedLayers) {
         Scripts s = run("""
                 m = transformer(layers=%d, heads=%d, d_model=8, vocab=9, context=8, seed=2, std=0.4, mlp="none", layernorm=false, biases=false)
                 ids = [1, 2, 3, 1, 2]
@@ -52,10 +58,9 @@ class PathExpansionTest {
                 T = total(EL)
                 layers = expand(residual_paths(m, ids, false))
                 """.formatted(layers, heads, frozen));
-        int expected = (int) Math.pow(1 + heads, layers);
         assertEquals(expected, count(s, "E"));
         assertEquals(expected, count(s, "EL"));
-        assertEquals(1 << layers, count(s, "layers"));
+        assertEquals(expectedLayers, count(s, "layers"));
         double[] x = s.values("x"), sum = s.values("S"), l = s.values("L"), t = s.values("T");
         for (int k = 0; k < x.length; k++) assertEquals(x[k], sum[k], 1e-9 * Math.max(1, Math.abs(x[k])));
         for (int k = 0; k < l.length; k++) assertEquals(l[k], t[k], 1e-9 * Math.max(1, Math.abs(l[k])));
@@ -81,6 +86,17 @@ class PathExpansionTest {
         List<String> ranked = names(s, "R");
         assertEquals(9, ranked.size());
         assertEquals(new java.util.TreeSet<>(names(s, "E")), new java.util.TreeSet<>(ranked));
+    }
+
+    @Test
+    void withoutFreezingTheSecondLayersPatternGivesQAndKCompositionTerms() {
+        Scripts s = run("""
+                m = transformer(layers=2, heads=2, d_model=8, vocab=9, context=8, seed=5, std=0.4, mlp="none", layernorm=false, biases=false)
+                ids = [1, 2, 3, 1, 2]
+                E = expand(residual_paths(m, ids, false))
+                """);
+        assertEquals(List.of("direct", "L0", "L1", "L1<-V-L0", "L1<-K-L0", "L1<-{K-L0, V-L0}", "L1<-Q-L0", "L1<-{Q-L0, V-L0}",
+                "L1<-{Q-L0, K-L0}", "L1<-{Q-L0, K-L0, V-L0}"), names(s, "E"));
     }
 
     @Test
