@@ -337,14 +337,9 @@ public final class Interpreter {
      */
     static boolean isLargeFactoredNetwork(Net n) {
         if (!(n instanceof Net.Product p)) return false;
-        double dense = 1, parts = 0;
-        for (long s : n.sizes()) dense *= s;
-        for (Net f : p.factors()) {
-            double size = 1;
-            for (long s : f.sizes()) size *= s;
-            parts += size;
-        }
-        return dense > LAZY_ENTRIES && dense > 4 * parts;
+        double parts = 0;
+        for (Net f : p.factors()) parts += f.denseSize();
+        return n.denseSize() > LAZY_ENTRIES && n.denseSize() > 4 * parts;
     }
 
     private void bind(Stmt.Assign.Target target, Value v) {

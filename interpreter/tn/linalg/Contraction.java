@@ -72,6 +72,13 @@ public final class Contraction {
         return new Matrix((int) r, (int) (t.size() / r), data(t, order));
     }
 
+    /** ||a - b|| for tensors with the same legs in the same order. */
+    public double distance(Tensor a, Tensor b) {
+        double[] x = evaluator.backend().toDoubles(a.data()), y = evaluator.backend().toDoubles(b.data());
+        for (int i = 0; i < x.length; i++) x[i] -= y[i];
+        return Vectors.norm(x);
+    }
+
     /** The Frobenius norm. */
     public double norm(Tensor t) {
         return Vectors.norm(evaluator.backend().toDoubles(t.data()));

@@ -136,9 +136,6 @@ public final class Cp {
         List<Tensor> factors = new ArrayList<>();
         factors.add(c.tensor(List.of(rankLeg), new long[] {w.length}, w, DType.FLOAT64));
         for (int m = 0; m < a.size(); m++) factors.add(c.tensor(a.get(m), t.legs().get(m), rankLeg, DType.FLOAT64));
-        Tensor hat = c.contract(factors, t.legs());
-        double[] x = c.evaluator().backend().toDoubles(t.data()), y = c.evaluator().backend().toDoubles(hat.data());
-        for (int i = 0; i < x.length; i++) x[i] -= y[i];
-        return Vectors.norm(x);
+        return c.distance(t, c.contract(factors, t.legs()));
     }
 }

@@ -71,10 +71,7 @@ public final class Tucker {
         List<Tensor> factors = new ArrayList<>();
         factors.add(core);
         for (int m = 0; m < u.size(); m++) factors.add(c.tensor(u.get(m), t.legs().get(m), coreLegs.get(m), DType.FLOAT64));
-        Tensor hat = c.contract(factors, t.legs());
-        double[] x = c.evaluator().backend().toDoubles(t.data()), y = c.evaluator().backend().toDoubles(hat.data());
-        double normT = Vectors.norm(x);
-        for (int i = 0; i < x.length; i++) x[i] -= y[i];
-        return normT == 0 ? 0 : Vectors.norm(x) / normT;
+        double normT = c.norm(t);
+        return normT == 0 ? 0 : c.distance(t, c.contract(factors, t.legs())) / normT;
     }
 }

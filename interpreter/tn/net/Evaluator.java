@@ -278,10 +278,7 @@ public final class Evaluator {
 
     private boolean isLargeProduct(Net n) {
         if (memo(n) != null && backend != null) return false;
-        if (!(n instanceof Net.Product)) return false;
-        double size = 1;
-        for (long x : n.sizes()) size *= x;
-        return size > NORM_BY_INNER_PRODUCT;
+        return n instanceof Net.Product && n.denseSize() > NORM_BY_INNER_PRODUCT;
     }
 
     private Tensor reshape(Net.Reshape r) {

@@ -45,6 +45,13 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
 
     public int rank() { return legs.size(); }
 
+    /** The number of entries of the network's value (a double: it may be beyond any array). */
+    public double denseSize() {
+        double n = 1;
+        for (long s : sizes) n *= s;
+        return n;
+    }
+
     public DType dtype() { return dtype; }
 
     /** Where in the script this network was written. */

@@ -78,7 +78,8 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         return r;
     }
 
-    private static long[] sizes(Net t, List<String> legs) {
+    /** The sizes of the named legs of t. */
+    static long[] sizes(Net t, List<String> legs) {
         long[] s = new long[legs.size()];
         for (int k = 0; k < s.length; k++) s[k] = t.sizeOf(legs.get(k));
         return s;
@@ -118,6 +119,13 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         }
         Dense d = identity ? x.data() : backend.permute(x.data(), perm);
         return new Matrix((int) rows(), (int) cols(), backend.toDoubles(d));
+    }
+
+    /** The two sides of a cut as matrices: left legs x bond legs, and right legs x bond legs. */
+    Matrix[] sides(Interpreter in, tn.net.Cut.Sides cut) {
+        Matrix l = new Bipartition(left, cut.bond(), leftSizes, sizes(cut.left(), cut.bond())).matrix(in, cut.left());
+        Matrix r = new Bipartition(right, cut.bond(), rightSizes, sizes(cut.right(), cut.bond())).matrix(in, cut.right());
+        return new Matrix[] {l, r};
     }
 
     /** A tensor leaf with the given legs (data row-major; null data while checking). */

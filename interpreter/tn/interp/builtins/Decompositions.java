@@ -97,15 +97,8 @@ public final class Decompositions {
      */
     static Factorizations.Svd svdOf(Interpreter in, Net t, Bipartition bp, Cut.Sides cut) {
         if (cut == null) return Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
-        Matrix left = new Bipartition(bp.left(), cut.bond(), bp.leftSizes(), sizes(cut.left(), cut.bond())).matrix(in, cut.left());
-        Matrix right = new Bipartition(bp.right(), cut.bond(), bp.rightSizes(), sizes(cut.right(), cut.bond())).matrix(in, cut.right());
-        return Factorizations.svdOfProduct(in.evaluator().backend(), left, right);
-    }
-
-    private static long[] sizes(Net n, List<String> legs) {
-        long[] s = new long[legs.size()];
-        for (int k = 0; k < s.length; k++) s[k] = n.sizeOf(legs.get(k));
-        return s;
+        Matrix[] sides = bp.sides(in, cut);
+        return Factorizations.svdOfProduct(in.evaluator().backend(), sides[0], sides[1]);
     }
 
     static double cutoff(Args a) {
@@ -241,9 +234,8 @@ public final class Decompositions {
             if (cut == null) {
                 f = Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t));
             } else {
-                Matrix left = new Bipartition(bp.left(), cut.bond(), bp.leftSizes(), sizes(cut.left(), cut.bond())).matrix(in, cut.left());
-                Matrix right = new Bipartition(bp.right(), cut.bond(), bp.rightSizes(), sizes(cut.right(), cut.bond())).matrix(in, cut.right());
-                f = Factorizations.eigOfProduct(in.evaluator().backend(), left, right);
+                Matrix[] sides = bp.sides(in, cut);
+                f = Factorizations.eigOfProduct(in.evaluator().backend(), sides[0], sides[1]);
             }
         }
         List<Value> out = new ArrayList<>();
@@ -284,7 +276,7 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         List<String> from = new ArrayList<>(t.legs());
         from.removeAll(into);
-        Bipartition bp = new Bipartition(List.copyOf(into), from, sizesOf(t, into), sizesOf(t, from));
+        Bipartition bp = new Bipartition(List.copyOf(into), from, Bipartition.sizes(t, into), Bipartition.sizes(t, from));
         if (!in.concrete()) return new Value.Unknown();
         Matrix m = bp.matrix(in, t);
         Matrix gram = m.transpose().times(m);
@@ -297,9 +289,4 @@ public final class Decompositions {
         return new Value.Bool(worst <= tol, detail);
     }
 
-    private static long[] sizesOf(Net t, List<String> legs) {
-        long[] s = new long[legs.size()];
-        for (int k = 0; k < s.length; k++) s[k] = t.sizeOf(legs.get(k));
-        return s;
-    }
 }
