@@ -20,7 +20,6 @@ import tn.diag.Source;
 import tn.diag.Span;
 import tn.diag.TnError;
 import tn.exec.DType;
-import tn.net.BubbleFunction;
 import tn.net.Evaluator;
 import tn.net.Net;
 import tn.net.Tensor;
@@ -116,6 +115,8 @@ public final class Interpreter {
     private final Deque<Frame> frames = new ArrayDeque<>();
     /** While checking: files the script will have written by then (path -> array name -> signature). */
     private final Map<Path, Map<String, Tensor>> plannedWrites = new HashMap<>();
+
+    private final Operators operators = new Operators(this);
 
     public Interpreter(Evaluator evaluator, PrintStream out, Settings settings) {
         this.evaluator = evaluator;
@@ -425,8 +426,8 @@ public final class Interpreter {
         }
         if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), o.legs(), o.span()));
         if (e instanceof Expr.Product p) return product(p.factors(), null, p.span());
-        if (e instanceof Expr.Binary b) return binary(b);
-        return unary((Expr.Unary) e);
+        if (e instanceof Expr.Binary b) return operators.binary(b);
+        return operators.unary((Expr.Unary) e);
     }
 
     private Value variable(Expr.Var v) {
@@ -545,98 +546,6 @@ public final class Interpreter {
         return new Value.TensorValue(networks().product(factors, coefficient, output, span));
     }
 
-    private Value binary(Expr.Binary b) {
-        switch (b.op()) {
-            case AND, OR -> {
-                boolean l = asBool(eval(b.left()), b.left().span());
-                if (b.op() == Expr.Op.AND && !l) return new Value.Bool(false);
-                if (b.op() == Expr.Op.OR && l) return new Value.Bool(true);
-                return new Value.Bool(asBool(eval(b.right()), b.right().span()));
-            }
-            default -> { }
-        }
-        Value l = eval(b.left());
-        Value r = eval(b.right());
-        checkPoison(l);
-        checkPoison(r);
-        return switch (b.op()) {
-            case ADD, SUB -> addSub(b, l, r);
-            case DIV -> divide(b, l, r);
-            case POW -> power(b, l, r);
-            default -> compare(b, l, r);
-        };
-    }
-
-    private Value addSub(Expr.Binary b, Value l, Value r) {
-        double sign = b.op() == Expr.Op.ADD ? 1 : -1;
-        if (l instanceof Value.Num x && r instanceof Value.Num y) return new Value.Num(x.value() + sign * y.value());
-        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
-        Net left = asTensorOrScalar(l, b.left().span());
-        Net right = asTensorOrScalar(r, b.right().span());
-        return new Value.TensorValue(networks().sum(left, right, sign, b.span(), b.opSpan()));
-    }
-
-    private Value divide(Expr.Binary b, Value l, Value r) {
-        if (r instanceof Value.Num y) {
-            if (l instanceof Value.Num x) return new Value.Num(x.value() / y.value());
-            if (l instanceof Value.Unknown) return l;
-            Net left = asTensor(l, b.left().span(), "the left of /");
-            return new Value.TensorValue(networks().product(List.of(left), 1.0 / y.value(), null, b.span()));
-        }
-        if (r instanceof Value.Unknown) return r;
-        Net denominator = asTensor(r, b.right().span(), "the right of /");
-        if (denominator.rank() != 0) {
-            throw new TnError(b.right().span(), "can only divide by a scalar, not a tensor with legs " + Networks.legList(denominator));
-        }
-        Net reciprocal = new Net.Bubble(BubbleFunction.POW, denominator, List.of(), -1, b.right().span());
-        if (l instanceof Value.Num x) {
-            return new Value.TensorValue(networks().product(List.of(reciprocal), x.value(), null, b.span()));
-        }
-        Net left = asTensor(l, b.left().span(), "the left of /");
-        return new Value.TensorValue(networks().product(List.of(left, reciprocal), 1.0, null, b.span()));
-    }
-
-    private Value power(Expr.Binary b, Value l, Value r) {
-        double p = asNumber(r, b.right().span(), "an exponent");
-        if (l instanceof Value.Num x) return new Value.Num(Math.pow(x.value(), p));
-        if (l instanceof Value.Unknown) return l;
-        Net base = asTensor(l, b.left().span(), "the base of ^");
-        return new Value.TensorValue(new Net.Bubble(BubbleFunction.POW, base, List.of(), p, b.span()));
-    }
-
-    private Value compare(Expr.Binary b, Value l, Value r) {
-        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
-        if (!concrete() && (l instanceof Value.TensorValue || r instanceof Value.TensorValue)) {
-            asNumber(l, b.left().span(), "a comparison");
-            asNumber(r, b.right().span(), "a comparison");
-            return new Value.Unknown();
-        }
-        if ((b.op() == Expr.Op.EQ || b.op() == Expr.Op.NE) && l instanceof Value.Str x && r instanceof Value.Str y) {
-            return new Value.Bool(x.value().equals(y.value()) == (b.op() == Expr.Op.EQ));
-        }
-        double x = asNumber(l, b.left().span(), "a comparison");
-        double y = asNumber(r, b.right().span(), "a comparison");
-        boolean result = switch (b.op()) {
-            case LT -> x < y;
-            case LE -> x <= y;
-            case GT -> x > y;
-            case GE -> x >= y;
-            case EQ -> x == y;
-            default -> x != y;
-        };
-        return new Value.Bool(result, Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is " + result);
-    }
-
-    private Value unary(Expr.Unary u) {
-        Value v = eval(u.operand());
-        checkPoison(v);
-        if (u.op() == Expr.UnaryOp.NOT) return new Value.Bool(!asBool(v, u.operand().span()));
-        if (v instanceof Value.Num n) return new Value.Num(-n.value());
-        if (v instanceof Value.Unknown) return v;
-        Net n = asTensor(v, u.operand().span(), "the operand of -");
-        return new Value.TensorValue(networks().product(List.of(n), -1.0, null, u.span()));
-    }
-
     // ---- calls ------------------------------------------------------------------------------
 
     private Value call(Expr.Call c) {
@@ -714,7 +623,7 @@ public final class Interpreter {
         throw new TnError(where, what + " must be a tensor, not " + v.kind());
     }
 
-    private Net asTensorOrScalar(Value v, Span where) {
+    Net asTensorOrScalar(Value v, Span where) {
         if (v instanceof Value.Num n) return scalar(n.value(), where);
         return asTensor(v, where, "an operand of + or -");
     }
@@ -743,7 +652,7 @@ public final class Interpreter {
         throw new TnError(where, what + " must be a number, not " + v.kind());
     }
 
-    private boolean asBool(Value v, Span where) {
+    boolean asBool(Value v, Span where) {
         checkPoison(v);
         if (v instanceof Value.Bool b) return b.value();
         if (v instanceof Value.Unknown) return true;

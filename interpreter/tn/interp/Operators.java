@@ -1,0 +1,111 @@
+package tn.interp;
+
+import java.util.List;
+import tn.ast.Expr;
+import tn.diag.TnError;
+import tn.net.BubbleFunction;
+import tn.net.Net;
+
+/**
+ * The operators of the language on values: + and - (numbers, or sums of networks with matching
+ * legs), / (by numbers and scalar tensors), ^, comparisons, and, or, not, unary minus.
+ */
+final class Operators {
+    private final Interpreter in;
+
+    Operators(Interpreter in) {
+        this.in = in;
+    }
+
+    Value binary(Expr.Binary b) {
+        switch (b.op()) {
+            case AND, OR -> {
+                boolean l = in.asBool(in.eval(b.left()), b.left().span());
+                if (b.op() == Expr.Op.AND && !l) return new Value.Bool(false);
+                if (b.op() == Expr.Op.OR && l) return new Value.Bool(true);
+                return new Value.Bool(in.asBool(in.eval(b.right()), b.right().span()));
+            }
+            default -> { }
+        }
+        Value l = in.eval(b.left());
+        Value r = in.eval(b.right());
+        in.checkPoison(l);
+        in.checkPoison(r);
+        return switch (b.op()) {
+            case ADD, SUB -> addSub(b, l, r);
+            case DIV -> divide(b, l, r);
+            case POW -> power(b, l, r);
+            default -> compare(b, l, r);
+        };
+    }
+
+    private Value addSub(Expr.Binary b, Value l, Value r) {
+        double sign = b.op() == Expr.Op.ADD ? 1 : -1;
+        if (l instanceof Value.Num x && r instanceof Value.Num y) return new Value.Num(x.value() + sign * y.value());
+        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
+        Net left = in.asTensorOrScalar(l, b.left().span());
+        Net right = in.asTensorOrScalar(r, b.right().span());
+        return new Value.TensorValue(in.networks().sum(left, right, sign, b.span(), b.opSpan()));
+    }
+
+    private Value divide(Expr.Binary b, Value l, Value r) {
+        if (r instanceof Value.Num y) {
+            if (l instanceof Value.Num x) return new Value.Num(x.value() / y.value());
+            if (l instanceof Value.Unknown) return l;
+            Net left = in.asTensor(l, b.left().span(), "the left of /");
+            return new Value.TensorValue(in.networks().product(List.of(left), 1.0 / y.value(), null, b.span()));
+        }
+        if (r instanceof Value.Unknown) return r;
+        Net denominator = in.asTensor(r, b.right().span(), "the right of /");
+        if (denominator.rank() != 0) {
+            throw new TnError(b.right().span(), "can only divide by a scalar, not a tensor with legs " + Networks.legList(denominator));
+        }
+        Net reciprocal = new Net.Bubble(BubbleFunction.POW, denominator, List.of(), -1, b.right().span());
+        if (l instanceof Value.Num x) {
+            return new Value.TensorValue(in.networks().product(List.of(reciprocal), x.value(), null, b.span()));
+        }
+        Net left = in.asTensor(l, b.left().span(), "the left of /");
+        return new Value.TensorValue(in.networks().product(List.of(left, reciprocal), 1.0, null, b.span()));
+    }
+
+    private Value power(Expr.Binary b, Value l, Value r) {
+        double p = in.asNumber(r, b.right().span(), "an exponent");
+        if (l instanceof Value.Num x) return new Value.Num(Math.pow(x.value(), p));
+        if (l instanceof Value.Unknown) return l;
+        Net base = in.asTensor(l, b.left().span(), "the base of ^");
+        return new Value.TensorValue(new Net.Bubble(BubbleFunction.POW, base, List.of(), p, b.span()));
+    }
+
+    private Value compare(Expr.Binary b, Value l, Value r) {
+        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
+        if (!in.concrete() && (l instanceof Value.TensorValue || r instanceof Value.TensorValue)) {
+            in.asNumber(l, b.left().span(), "a comparison");
+            in.asNumber(r, b.right().span(), "a comparison");
+            return new Value.Unknown();
+        }
+        if ((b.op() == Expr.Op.EQ || b.op() == Expr.Op.NE) && l instanceof Value.Str x && r instanceof Value.Str y) {
+            return new Value.Bool(x.value().equals(y.value()) == (b.op() == Expr.Op.EQ));
+        }
+        double x = in.asNumber(l, b.left().span(), "a comparison");
+        double y = in.asNumber(r, b.right().span(), "a comparison");
+        boolean result = switch (b.op()) {
+            case LT -> x < y;
+            case LE -> x <= y;
+            case GT -> x > y;
+            case GE -> x >= y;
+            case EQ -> x == y;
+            default -> x != y;
+        };
+        return new Value.Bool(result, Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is " + result);
+    }
+
+    Value unary(Expr.Unary u) {
+        Value v = in.eval(u.operand());
+        in.checkPoison(v);
+        if (u.op() == Expr.UnaryOp.NOT) return new Value.Bool(!in.asBool(v, u.operand().span()));
+        if (v instanceof Value.Num n) return new Value.Num(-n.value());
+        if (v instanceof Value.Unknown) return v;
+        Net n = in.asTensor(v, u.operand().span(), "the operand of -");
+        return new Value.TensorValue(in.networks().product(List.of(n), -1.0, null, u.span()));
+    }
+}
