@@ -40,6 +40,9 @@ public final class Spectra {
                     + " negative weights; labels come from files named by the legs (one label per line, or a GPT-2"
                     + " vocab.json for token legs)",
                 Spectra::directions),
+            Builtin.of("top", "top(v, k=5, <leg>=\"labels.txt\")",
+                "prints the k largest entries of a vector with their labels (one per line, or a GPT-2 vocab.json)",
+                Spectra::top),
             Builtin.of("plot_spectrum", "plot_spectrum(S, \"file.svg\", log=false, title=)",
                 "plots a vector's values against their index (singular values, eigenvalues) as .svg or .png",
                 Spectra::plotSpectrum),
@@ -75,6 +78,31 @@ public final class Spectra {
             out.append('\n');
             side(out, rowLeg, width, column(f.u(), d), rowLabels, (int) n);
             side(out, colLeg, width, column(f.v(), d), colLabels, (int) n);
+        }
+        in.out().print(out);
+        return new Value.None();
+    }
+
+    private static Value top(Args a) {
+        a.expect(1, 1, "a vector");
+        Net v = a.tensor(0);
+        if (v.rank() != 1) throw a.error(0, "top() needs a vector (one leg), not legs " + v.legs() + "; pick or contract the others first");
+        long k = a.integer("k", 5);
+        if (k < 1) throw new TnError(a.keywordSpan("k"), "k= must be at least 1");
+        String leg = v.legs().get(0);
+        List<String> labels = labels(a, leg, v.size(0));
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        double[] x = in.evaluator().backend().toDoubles(in.evaluator().evaluate(v).data());
+        Integer[] order = new Integer[x.length];
+        for (int i = 0; i < x.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (p, q) -> Double.compare(x[q], x[p]));
+        int width = 0;
+        for (int i = 0; i < Math.min(k, x.length); i++) width = Math.max(width, labels.get(order[i]).length());
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(k, x.length); i++) {
+            String l = labels.get(order[i]);
+            out.append("  ").append(l).append(" ".repeat(width - l.length())).append("  ").append(Printer.number(x[order[i]])).append('\n');
         }
         in.out().print(out);
         return new Value.None();
