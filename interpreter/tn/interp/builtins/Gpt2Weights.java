@@ -3,6 +3,7 @@ package tn.interp.builtins;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,22 @@ import tn.io.Npz;
 record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     private static final Pattern LAYER = Pattern.compile("h\\.(\\d+)\\..*");
 
+    /** The tensors' shapes without their data (for the checking pass), names normalised. */
+    static Map<String, long[]> shapes(Path file) throws NpyException {
+        Map<String, long[]> raw = new LinkedHashMap<>();
+        if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")) {
+            raw.putAll(tn.io.Safetensors.shapes(file));
+        } else {
+            for (Map.Entry<String, tn.io.NpyHeader> e : Npz.readHeaders(file).entrySet()) raw.put(e.getKey(), e.getValue().shape());
+        }
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : raw.entrySet()) {
+            String k = e.getKey();
+            out.put(k.startsWith("transformer.") ? k.substring("transformer.".length()) : k, e.getValue());
+        }
+        return out;
+    }
+
     static Map<String, NdData> read(Path file) throws NpyException {
         Map<String, NdData> raw = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")
                 ? tn.io.Safetensors.read(file) : Npz.read(file);
@@ -31,23 +48,60 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         return out;
     }
 
-    static Gpt2Weights convert(Map<String, NdData> raw, int heads) {
-        NdData wte = get(raw, "wte", "weight"), wpe = get(raw, "wpe", "weight");
-        check(wte, "wte", 2, null);
-        check(wpe, "wpe", 2, null);
-        int vocab = (int) wte.shape()[0], d = (int) wte.shape()[1], ctx = (int) wpe.shape()[0];
-        check(wpe, "wpe", 2, new long[] {ctx, d});
+    /** The configuration the tensors' shapes imply, after checking that every tensor is there with its shape. */
+    static Transformers.Config config(Map<String, long[]> shapes, int heads) {
+        long[] wte = shape(shapes, "wte", "weight", 2, null), wpe = shape(shapes, "wpe", "weight", 2, null);
+        int vocab = (int) wte[0], d = (int) wte[1], ctx = (int) wpe[0];
+        shape(shapes, "wpe", "weight", 2, new long[] {ctx, d});
         int layers = 0;
-        for (String k : raw.keySet()) {
+        for (String k : shapes.keySet()) {
             Matcher m = LAYER.matcher(k);
             if (m.matches()) layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
         }
         if (layers == 0) throw new IllegalArgumentException("no layers (no tensors named h.0.*)");
         if (d % heads != 0) throw new IllegalArgumentException("d_model " + d + " is not divisible by heads=" + heads);
-        int dh = d / heads;
-        NdData fc0 = get(raw, "h.0.mlp.c_fc", "weight");
-        check(fc0, "h.0.mlp.c_fc.weight", 2, null);
-        int dMlp = (int) fc0.shape()[1];
+        int dMlp = (int) shape(shapes, "h.0.mlp.c_fc", "weight", 2, null)[1];
+        for (int l = 0; l < layers; l++) {
+            String p = "h." + l + ".";
+            shape(shapes, p + "attn.c_attn", "weight", 2, new long[] {d, 3L * d});
+            shape(shapes, p + "attn.c_attn", "bias", 1, new long[] {3L * d});
+            shape(shapes, p + "attn.c_proj", "weight", 2, new long[] {d, d});
+            shape(shapes, p + "attn.c_proj", "bias", 1, new long[] {d});
+            for (String ln : List.of("ln_1", "ln_2")) {
+                shape(shapes, p + ln, "weight", 1, new long[] {d});
+                shape(shapes, p + ln, "bias", 1, new long[] {d});
+            }
+            shape(shapes, p + "mlp.c_fc", "weight", 2, new long[] {d, dMlp});
+            shape(shapes, p + "mlp.c_fc", "bias", 1, new long[] {dMlp});
+            shape(shapes, p + "mlp.c_proj", "weight", 2, new long[] {dMlp, d});
+            shape(shapes, p + "mlp.c_proj", "bias", 1, new long[] {d});
+        }
+        shape(shapes, "ln_f", "weight", 1, new long[] {d});
+        shape(shapes, "ln_f", "bias", 1, new long[] {d});
+        return new Transformers.Config(layers, heads, d, d / heads, dMlp, vocab, ctx, "gelu", true);
+    }
+
+    private static long[] shape(Map<String, long[]> shapes, String name, String suffix, int rank, long[] expected) {
+        String key = name + "." + suffix;
+        long[] s = shapes.get(key);
+        if (s == null && suffix.equals("weight")) s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("missing tensor " + key + " (the file has " + shapes.size()
+                    + " tensors, e.g. " + String.join(", ", shapes.keySet().stream().limit(4).toList()) + ")");
+        }
+        if (s.length != rank || (expected != null && !Arrays.equals(s, expected))) {
+            throw new IllegalArgumentException(key + " has shape " + Arrays.toString(s) + " but "
+                    + (expected != null ? Arrays.toString(expected) : "rank " + rank) + " was expected");
+        }
+        return s;
+    }
+
+    static Gpt2Weights convert(Map<String, NdData> raw, int heads) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, NdData> e : raw.entrySet()) shapes.put(e.getKey(), e.getValue().shape());
+        Transformers.Config c = config(shapes, heads);
+        int layers = c.layers(), d = c.dModel(), dh = c.dHead(), dMlp = c.dMlp(), vocab = c.vocab();
+        NdData wte = get(raw, "wte", "weight"), wpe = get(raw, "wpe", "weight");
         Map<String, double[]> w = new LinkedHashMap<>();
         w.put("W_E", wte.data());
         w.put("W_pos", wpe.data());
@@ -57,10 +111,8 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         double[] win = new double[layers * d * dMlp], bin = new double[layers * dMlp], wout = new double[layers * dMlp * d];
         for (int l = 0; l < layers; l++) {
             String p = "h." + l + ".";
-            NdData attn = check(get(raw, p + "attn.c_attn", "weight"), p + "attn.c_attn.weight", 2, new long[] {d, 3L * d});
-            NdData attnB = check(get(raw, p + "attn.c_attn", "bias"), p + "attn.c_attn.bias", 1, new long[] {3L * d});
-            NdData proj = check(get(raw, p + "attn.c_proj", "weight"), p + "attn.c_proj.weight", 2, new long[] {d, d});
-            NdData projB = check(get(raw, p + "attn.c_proj", "bias"), p + "attn.c_proj.bias", 1, new long[] {d});
+            NdData attn = get(raw, p + "attn.c_attn", "weight"), attnB = get(raw, p + "attn.c_attn", "bias");
+            NdData proj = get(raw, p + "attn.c_proj", "weight"), projB = get(raw, p + "attn.c_proj", "bias");
             // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads contiguous.
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < d; i++) {
@@ -81,14 +133,14 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
                 }
             }
             System.arraycopy(projB.data(), 0, bo, l * d, d);
-            copy(raw, p + "ln_1", "weight", new long[] {d}, ln1w, l * d);
-            copy(raw, p + "ln_1", "bias", new long[] {d}, ln1b, l * d);
-            copy(raw, p + "ln_2", "weight", new long[] {d}, ln2w, l * d);
-            copy(raw, p + "ln_2", "bias", new long[] {d}, ln2b, l * d);
-            copy(raw, p + "mlp.c_fc", "weight", new long[] {d, dMlp}, win, l * d * dMlp);
-            copy(raw, p + "mlp.c_fc", "bias", new long[] {dMlp}, bin, l * dMlp);
-            copy(raw, p + "mlp.c_proj", "weight", new long[] {dMlp, d}, wout, l * dMlp * d);
-            copy(raw, p + "mlp.c_proj", "bias", new long[] {d}, bout, l * d);
+            copy(raw, p + "ln_1", "weight", ln1w, l * d);
+            copy(raw, p + "ln_1", "bias", ln1b, l * d);
+            copy(raw, p + "ln_2", "weight", ln2w, l * d);
+            copy(raw, p + "ln_2", "bias", ln2b, l * d);
+            copy(raw, p + "mlp.c_fc", "weight", win, l * d * dMlp);
+            copy(raw, p + "mlp.c_fc", "bias", bin, l * dMlp);
+            copy(raw, p + "mlp.c_proj", "weight", wout, l * dMlp * d);
+            copy(raw, p + "mlp.c_proj", "bias", bout, l * d);
         }
         w.put("W_Q", wq);
         w.put("W_K", wk);
@@ -107,37 +159,25 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         w.put("W_out", wout);
         w.put("b_out", bout);
         double[] lnfw = new double[d], lnfb = new double[d];
-        copy(raw, "ln_f", "weight", new long[] {d}, lnfw, 0);
-        copy(raw, "ln_f", "bias", new long[] {d}, lnfb, 0);
+        copy(raw, "ln_f", "weight", lnfw, 0);
+        copy(raw, "ln_f", "bias", lnfb, 0);
         w.put("lnf_w", lnfw);
         w.put("lnf_b", lnfb);
         double[] wu = new double[d * vocab];
         for (int v = 0; v < vocab; v++) for (int i = 0; i < d; i++) wu[i * vocab + v] = wte.data()[v * d + i];
         w.put("W_U", wu);
         w.put("b_U", new double[vocab]);
-        return new Gpt2Weights(new Transformers.Config(layers, heads, d, dh, dMlp, vocab, ctx, "gelu", true), w);
+        return new Gpt2Weights(c, w);
     }
 
+    /** A tensor known to be there (config() has checked every name and shape). */
     private static NdData get(Map<String, NdData> raw, String name, String suffix) {
         NdData x = raw.get(name + "." + suffix);
-        if (x == null && suffix.equals("weight")) x = raw.get(name);
-        if (x == null) {
-            throw new IllegalArgumentException("missing tensor " + name + "." + suffix + " (the file has " + raw.size()
-                    + " tensors, e.g. " + String.join(", ", raw.keySet().stream().limit(4).toList()) + ")");
-        }
-        return x;
+        return x != null ? x : raw.get(name);
     }
 
-    private static NdData check(NdData x, String name, int rank, long[] shape) {
-        if (x.rank() != rank || (shape != null && !Arrays.equals(x.shape(), shape))) {
-            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(x.shape()) + " but "
-                    + (shape != null ? Arrays.toString(shape) : "rank " + rank) + " was expected");
-        }
-        return x;
-    }
-
-    private static void copy(Map<String, NdData> raw, String name, String suffix, long[] shape, double[] into, int at) {
-        NdData x = check(get(raw, name, suffix), name + "." + suffix, shape.length, shape);
+    private static void copy(Map<String, NdData> raw, String name, String suffix, double[] into, int at) {
+        NdData x = get(raw, name, suffix);
         System.arraycopy(x.data(), 0, into, at, x.data().length);
     }
 }
