@@ -6,9 +6,8 @@ import java.util.Random;
 /**
  * Hyper-optimised search for hard networks: many trials, alternating between randomised greedy
  * (each with its own sampled cost weighting and Boltzmann temperature) and top-down trees by
- * balanced min-cut bisection with sampled leaf sizes and imbalance (the first trial is plain
- * greedy, so the
- * result is never worse), the cheapest that fits the memory limit kept; then refined by subtree
+ * balanced multilevel min-cut bisection ({@link Bisection}) with sampled leaf sizes and imbalance
+ * (the first trial is plain greedy, so the result is never worse), the cheapest that fits the memory limit kept; then refined by subtree
  * reconfiguration, which re-solves every small subtree of the contraction tree exactly.
  * Deterministic for a seed.
  */
@@ -43,7 +42,7 @@ public final class HyperOptimizer implements Optimizer {
                 // Every other trial builds the tree top-down by balanced min-cut bisection.
                 int leaf = 6 + random.nextInt(7);
                 double imbalance = 0.05 + 0.4 * random.nextDouble();
-                path = new PartitionBuilder(leaf, imbalance, 4, new Random(random.nextLong())).path(network);
+                path = new PartitionBuilder(leaf, imbalance, 4, new Random(random.nextLong()), true).path(network);
             } else {
                 double alpha = t == 0 ? 1.0 : 0.25 + 1.75 * random.nextDouble();
                 double temperature = t == 0 ? 0.0 : Math.pow(10, -3 + 3 * random.nextDouble());

@@ -12,8 +12,9 @@ import java.util.Random;
  * balanced parts cutting as little bond weight as possible (sum of log2 sizes of the legs that
  * join the parts), each part is split again, and parts of at most {@code leafSize} tensors are
  * ordered exactly. Cheap cuts near the root keep the large intermediates small, which is what
- * greedy misses on lattices, random graphs and circuits. Bisection is a Kernighan-Lin style
- * refinement of random starts; all randomness comes from the given seed.
+ * greedy misses on lattices, random graphs and circuits. Bisection is multilevel
+ * Fiduccia-Mattheyses ({@link Bisection}), or a one-level Kernighan-Lin style refinement of random
+ * starts; all randomness comes from the given seed.
  */
 final class PartitionBuilder {
     private final int leafSize;
@@ -21,11 +22,19 @@ final class PartitionBuilder {
     private final int starts;
     private final Random random;
 
+    private final boolean multilevel;
+
     PartitionBuilder(int leafSize, double imbalance, int starts, Random random) {
+        this(leafSize, imbalance, starts, random, false);
+    }
+
+    /** With {@code multilevel}, bisections are multilevel FM ({@link Bisection}) instead of one-level refinement. */
+    PartitionBuilder(int leafSize, double imbalance, int starts, Random random, boolean multilevel) {
         this.leafSize = leafSize;
         this.imbalance = imbalance;
         this.starts = starts;
         this.random = random;
+        this.multilevel = multilevel;
     }
 
     /** A contraction path (numpy/opt_einsum format). */
@@ -115,6 +124,12 @@ final class PartitionBuilder {
                 edges.add(members);
                 weight.add(Math.log(sizes[l]) / Math.log(2));
             }
+        }
+        if (multilevel) {
+            int[] ones = new int[n];
+            Arrays.fill(ones, 1);
+            double[] w = weight.stream().mapToDouble(Double::doubleValue).toArray();
+            return new Bisection(random, starts).split(new Bisection.Graph(ones, edges, w), imbalance);
         }
         int minSide = (int) Math.max(1, Math.floor(n * (0.5 - imbalance)));
         boolean[] best = null;
