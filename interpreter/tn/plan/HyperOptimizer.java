@@ -42,7 +42,8 @@ public final class HyperOptimizer implements Optimizer {
                 // Every other trial builds the tree top-down by balanced min-cut bisection.
                 int leaf = 6 + random.nextInt(7);
                 double imbalance = 0.05 + 0.4 * random.nextDouble();
-                path = new PartitionBuilder(leaf, imbalance, 4, new Random(random.nextLong()), true).path(network);
+                int greedyBelow = random.nextBoolean() ? 0 : leaf + random.nextInt(48);
+                path = new PartitionBuilder(leaf, imbalance, 4, new Random(random.nextLong()), true).greedyBelow(greedyBelow).path(network);
             } else {
                 double alpha = t == 0 ? 1.0 : 0.25 + 1.75 * random.nextDouble();
                 double temperature = t == 0 ? 0.0 : Math.pow(10, -3 + 3 * random.nextDouble());

@@ -23,9 +23,16 @@ final class PartitionBuilder {
     private final Random random;
 
     private final boolean multilevel;
+    private int greedyBelow;
 
     PartitionBuilder(int leafSize, double imbalance, int starts, Random random) {
         this(leafSize, imbalance, starts, random, false);
+    }
+
+    /** Parts of at most this many tensors (above the exact leaf size) are ordered greedily instead of split further. */
+    PartitionBuilder greedyBelow(int size) {
+        this.greedyBelow = size;
+        return this;
     }
 
     /** With {@code multilevel}, bisections are multilevel FM ({@link Bisection}) instead of one-level refinement. */
@@ -59,6 +66,7 @@ final class PartitionBuilder {
                       List<int[]> ssa, int[] next, String[] names) {
         if (part.length == 1) return part[0];
         if (part.length <= leafSize) return solveExactly(part, legs, sizes, output, carriers, ssa, next, names);
+        if (part.length <= greedyBelow) return solveGreedily(part, legs, sizes, output, carriers, ssa, next, names);
         boolean[] side = bisect(part, legs, sizes, carriers);
         int[] a = Arrays.stream(part).filter(v -> !side[index(part, v)]).toArray();
         int[] b = Arrays.stream(part).filter(v -> side[index(part, v)]).toArray();
@@ -77,6 +85,18 @@ final class PartitionBuilder {
     /** Orders a small part exactly: its result keeps the legs needed outside the part. */
     private static int solveExactly(int[] part, List<int[]> legs, long[] sizes, boolean[] output,
                                     Map<Integer, List<Integer>> carriers, List<int[]> ssa, int[] next, String[] names) {
+        return solve(part, legs, sizes, output, carriers, ssa, next, names, null);
+    }
+
+    /** Orders a mid-sized part greedily (a few Boltzmann-sampled tries, the cheapest kept). */
+    private int solveGreedily(int[] part, List<int[]> legs, long[] sizes, boolean[] output,
+                              Map<Integer, List<Integer>> carriers, List<int[]> ssa, int[] next, String[] names) {
+        return solve(part, legs, sizes, output, carriers, ssa, next, names, random);
+    }
+
+    /** Orders a part exactly ({@code greedy} null) or by the best of a few randomised greedy tries. */
+    private static int solve(int[] part, List<int[]> legs, long[] sizes, boolean[] output,
+                             Map<Integer, List<Integer>> carriers, List<int[]> ssa, int[] next, String[] names, Random greedy) {
         List<int[]> inputs = new ArrayList<>();
         boolean[] inPart = new boolean[legs.size()];
         for (int v : part) inPart[v] = true;
@@ -91,7 +111,17 @@ final class PartitionBuilder {
             }
         }
         Network local = new Network(inputs, keep.stream().mapToInt(Integer::intValue).toArray(), sizes, names);
-        Plan p = Plan.fromPath(local, new OptimalOptimizer().path(local, Double.POSITIVE_INFINITY), "optimal", 0);
+        Plan p;
+        if (greedy == null) {
+            p = Plan.fromPath(local, new OptimalOptimizer().path(local, Double.POSITIVE_INFINITY), "optimal", 0);
+        } else {
+            p = Plan.fromPath(local, new GreedyCore(1.0, 0.0, greedy).path(local), "greedy", 0);
+            for (int t = 0; t < 4; t++) {
+                Plan q = Plan.fromPath(local, new GreedyCore(0.5 + greedy.nextDouble(), Math.pow(10, -2 + 2 * greedy.nextDouble()),
+                        new Random(greedy.nextLong())).path(local), "greedy", 0);
+                if (q.cost() < p.cost()) p = q;
+            }
+        }
         List<Integer> ids = new ArrayList<>();
         for (int v : part) ids.add(v);
         for (Plan.Step s : p.steps()) {
