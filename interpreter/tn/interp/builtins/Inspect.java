@@ -54,7 +54,7 @@ public final class Inspect {
         return new Value.None();
     }
 
-    private static String text(Value v) {
+    static String text(Value v) {
         if (v instanceof Value.Str s) return s.value();
         if (v instanceof Value.Num n) return Printer.number(n.value());
         if (v instanceof Value.Bool b) return String.valueOf(b.value());

@@ -40,6 +40,9 @@ public final class Spectra {
                     + " negative weights; labels come from files named by the legs (one label per line, or a GPT-2"
                     + " vocab.json for token legs)",
                 Spectra::directions),
+            Builtin.of("tokens", "tokens(ids, \"vocab.json\")",
+                "the labels of token ids from a GPT-2 vocab.json, as a tuple (for heatmap and directions labels)",
+                Spectra::tokens),
             Builtin.of("top", "top(v, k=5, <leg>=\"labels.txt\")",
                 "prints the k largest entries of a vector with their labels (one per line, or a GPT-2 vocab.json)",
                 Spectra::top),
@@ -81,6 +84,27 @@ public final class Spectra {
         }
         in.out().print(out);
         return new Value.None();
+    }
+
+    private static Value tokens(Args a) {
+        a.expect(2, 2, "token ids and a vocab.json");
+        double[] ids = Indexing.indices(a);
+        String name = a.string(1);
+        List<String> vocab;
+        try {
+            vocab = tn.io.Vocab.read(a.interpreter().directory().resolve(name).normalize());
+        } catch (tn.io.NpyException e) {
+            throw a.error(1, e.getMessage());
+        }
+        List<Value> out = new ArrayList<>();
+        for (int k = 0; k < ids.length; k++) {
+            double id = ids[k];
+            if (id != Math.rint(id) || id < 0 || id >= vocab.size()) {
+                throw a.error(0, "token id " + Printer.number(id) + " (item " + k + ") is not in " + name + " (" + vocab.size() + " tokens)");
+            }
+            out.add(new Value.Str(vocab.get((int) id)));
+        }
+        return new Value.Tuple(out);
     }
 
     private static Value top(Args a) {
@@ -139,10 +163,20 @@ public final class Spectra {
         if (shown == 0) out.append(" (none)");
     }
 
-    /** Labels for a leg from the file given by the keyword named after it, or the indices 0, 1, ... */
+    /**
+     * Labels for a leg from the keyword named after it: a file (one label per line, or a GPT-2
+     * vocab.json), or a tuple of strings (e.g. tokens(ids, "vocab.json")); the indices 0, 1, ... otherwise.
+     */
     private static List<String> labels(Args a, String leg, long size) {
-        String name = a.string(leg, null);
         List<String> out = new ArrayList<>();
+        if (a.has(leg) && a.keyword(leg) instanceof Value.Tuple t) {
+            for (Value v : t.items()) out.add(v instanceof Value.Str str ? str.value() : Inspect.text(v));
+            if (out.size() != size) {
+                throw new TnError(a.keywordSpan(leg), "the " + out.size() + " labels given for leg " + leg + " do not match its size " + size);
+            }
+            return out;
+        }
+        String name = a.string(leg, null);
         if (name == null) {
             for (long i = 0; i < size; i++) out.add(Long.toString(i));
             return out;
