@@ -282,9 +282,7 @@ public final class Interpreter {
         else if (values instanceof Value.Legs l) items = l.names().stream().<Value>map(Value.Str::new).toList();
         else if (values instanceof Value.Unknown) throw new NeedsValue();
         else throw new TnError(f.values().span(), "for needs a tuple of values to go through (e.g. range(3)), not " + values.kind());
-        if (Builtins.get(f.variable()) != null || isConstant(f.variable())) {
-            throw new TnError(f.variableSpan(), f.variable() + " is a builtin name; choose another name");
-        }
+        if (isConstant(f.variable())) throw new TnError(f.variableSpan(), f.variable() + " is a constant; choose another name");
         for (Value v : items) {
             if (Thread.interrupted()) throw new TnError(f.span(), "interrupted");
             frame().locals().put(f.variable(), v);
@@ -344,9 +342,8 @@ public final class Interpreter {
     }
 
     private void bind(Stmt.Assign.Target target, Value v) {
-        if (Builtins.get(target.name()) != null || isConstant(target.name())) {
-            throw new TnError(target.span(), target.name() + " is a builtin name; choose another name");
-        }
+        // A variable may hide a builtin function of the same name (rank = 3, tokens = ...), not a constant.
+        if (isConstant(target.name())) throw new TnError(target.span(), target.name() + " is a constant; choose another name");
         if (v instanceof Value.TensorValue t) {
             t.net().nameIfAnonymous(target.name());
             if (!isLargeFactoredNetwork(t.net())) evaluator.evaluate(t.net());
@@ -552,7 +549,10 @@ public final class Interpreter {
         Value callee = lookupVariable(c.callee());
         if (callee instanceof Value.Poison) throw new Poisoned();
         if (callee instanceof Value.Function f) return callUser(f, c);
-        if (callee != null) throw new TnError(c.calleeSpan(), c.callee() + " is " + callee.kind() + ", not a function");
+        if (callee != null) {
+            throw new TnError(c.calleeSpan(), c.callee() + " is " + callee.kind() + ", not a function"
+                    + (Builtins.get(c.callee()) != null ? " (the variable hides the builtin " + c.callee() + "(); rename the variable to call it)" : ""));
+        }
         Builtin b = Builtins.get(c.callee());
         if (b == null) {
             List<String> names = new ArrayList<>(Builtins.names());

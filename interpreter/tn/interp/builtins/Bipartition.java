@@ -31,6 +31,7 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
     static Bipartition read(Args a, Net t) {
         List<String> left = a.legsKeyword("left"), right = a.legsKeyword("right");
         String name = a.name();
+        if (t.rank() < 2) throw a.error(0, name + "() needs a tensor with at least two legs (one for each side), not " + t.legs());
         if (left == null && right == null) {
             if (t.rank() != 2) {
                 throw a.error(name + "() needs left=[...] or right=[...] to say which of the legs " + t.legs()
