@@ -52,14 +52,52 @@ public final class Printer {
         double max = 0;
         for (double v : data) if (Double.isFinite(v)) max = Math.max(max, Math.abs(v));
         if (max >= 1e6 || (max > 0 && max < 1e-3)) scientific = true;
-        int width = 0;
-        for (double v : data) width = Math.max(width, element(v, scientific).length());
+        int width = width(data, scientific);
         StringBuilder sb = new StringBuilder();
         long[] strides = new long[shape.length];
         long s = 1;
         for (int k = shape.length - 1; k >= 0; k--) { strides[k] = s; s *= shape[k]; }
         block(sb, data, shape, strides, 0, 0, scientific, width);
         return sb.toString();
+    }
+
+    /**
+     * The widest formatted entry, found by formatting only the entries that can be widest: the
+     * largest and smallest magnitudes of each sign, zero, and the non-finite ones (a formatted
+     * number's width grows with its sign, integer digits and exponent digits only).
+     */
+    static int width(double[] data, boolean scientific) {
+        double maxPos = -1, minPos = Double.POSITIVE_INFINITY, maxNeg = -1, minNeg = Double.POSITIVE_INFINITY;
+        List<Double> candidates = new java.util.ArrayList<>();
+        boolean nan = false, posInf = false, negInf = false, zero = false;
+        for (double v : data) {
+            if (Double.isNaN(v)) nan = true;
+            else if (v == Double.POSITIVE_INFINITY) posInf = true;
+            else if (v == Double.NEGATIVE_INFINITY) negInf = true;
+            else if (v == 0) zero = true;
+            else if (v > 0) {
+                maxPos = Math.max(maxPos, v);
+                minPos = Math.min(minPos, v);
+            } else {
+                maxNeg = Math.max(maxNeg, -v);
+                minNeg = Math.min(minNeg, -v);
+            }
+        }
+        if (maxPos >= 0) {
+            candidates.add(maxPos);
+            candidates.add(minPos);
+        }
+        if (maxNeg >= 0) {
+            candidates.add(-maxNeg);
+            candidates.add(-minNeg);
+        }
+        if (zero) candidates.add(0.0);
+        if (nan) candidates.add(Double.NaN);
+        if (posInf) candidates.add(Double.POSITIVE_INFINITY);
+        if (negInf) candidates.add(Double.NEGATIVE_INFINITY);
+        int width = 0;
+        for (double v : candidates) width = Math.max(width, element(v, scientific).length());
+        return width;
     }
 
     private static void block(StringBuilder sb, double[] data, long[] shape, long[] strides, int axis, long offset,
@@ -87,7 +125,7 @@ public final class Printer {
         sb.append(']');
     }
 
-    private static String element(double v, boolean scientific) {
+    static String element(double v, boolean scientific) {
         if (Double.isNaN(v)) return "nan";
         if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
         String s = scientific ? String.format(Locale.ROOT, "%.4e", v) : String.format(Locale.ROOT, "%.4f", v);

@@ -26,4 +26,23 @@ class PrinterTest {
         assertEquals("[0.0000, 1.0000, 2.0000, ..., 7.0000, 8.0000, 9.0000]", Printer.preview(ten, new long[] {10}));
         assertEquals("[1.0000e-05, 2.0000e-05]", Printer.preview(new double[] {1e-5, 2e-5}, new long[] {2}));
     }
+
+    @org.junit.jupiter.api.Test
+    void theColumnWidthFromTheExtremeEntriesEqualsTheWidestOfAll() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int trial = 0; trial < 300; trial++) {
+            double[] d = new double[1 + r.nextInt(40)];
+            double scale = Math.pow(10, r.nextInt(-8, 9));
+            for (int k = 0; k < d.length; k++) {
+                int kind = r.nextInt(12);
+                d[k] = kind == 0 ? 0 : kind == 1 ? -0.00001 : kind == 2 ? 9.99996 * scale : kind == 3 ? Double.NaN
+                        : kind == 4 ? Double.NEGATIVE_INFINITY : (r.nextDouble() - 0.5) * scale;
+            }
+            for (boolean scientific : new boolean[] {false, true}) {
+                int brute = 0;
+                for (double v : d) brute = Math.max(brute, Printer.element(v, scientific).length());
+                org.junit.jupiter.api.Assertions.assertEquals(brute, Printer.width(d, scientific), java.util.Arrays.toString(d));
+            }
+        }
+    }
 }
