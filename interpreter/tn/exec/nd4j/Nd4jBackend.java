@@ -103,7 +103,12 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Dense reshape(Dense x, long[] shape) {
-        INDArray a = arr(x).dup('c');
+        INDArray a = arr(x);
+        // A C-ordered array that is not a view is reshaped in place of a copy: nothing in tn writes
+        // into an array after it is made, so sharing the buffer is safe.
+        boolean contiguous = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
+        if (!contiguous || a.rank() == 0) a = a.dup('c');
         if (shape.length == 0) return new NdDense(Nd4j.scalar(a.dataType(), a.getDouble(0)), x.dtype());
         return new NdDense(a.reshape('c', shape), x.dtype());
     }
