@@ -142,6 +142,13 @@ public final class Args {
         return (long) d;
     }
 
+    public boolean bool(String keyword, boolean otherwise) {
+        Value v = keyword(keyword);
+        if (v == null) return otherwise;
+        if (v instanceof Value.Bool b) return b.value();
+        throw new TnError(keywords.get(keyword).span(), keyword + "= must be true or false, not " + v.kind());
+    }
+
     public String string(String keyword, String otherwise) {
         Value v = keyword(keyword);
         if (v == null) return otherwise;

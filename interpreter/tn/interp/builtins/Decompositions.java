@@ -222,7 +222,7 @@ public final class Decompositions {
         Net t = a.tensor(0);
         Bipartition bp = square(a, t);
         String bond = Bipartition.bond(a, t, "of the eigenvalues");
-        boolean withVectors = bool(a, "vectors", false);
+        boolean withVectors = a.bool("vectors", false);
         Interpreter in = a.interpreter();
         int n = (int) bp.rows();
         // A product through a small middle, A B^T: the nonzero eigenvalues are those of the reversed B^T A.
@@ -250,12 +250,6 @@ public final class Decompositions {
         return new Value.Tuple(out);
     }
 
-    static boolean bool(Args a, String keyword, boolean otherwise) {
-        Value v = a.keyword(keyword);
-        if (v == null) return otherwise;
-        if (v instanceof Value.Bool b) return b.value();
-        throw new tn.diag.TnError(a.keywordSpan(keyword), keyword + "= must be true or false, not " + v.kind());
-    }
 
     // ---- isometries -----------------------------------------------------------------------------
 

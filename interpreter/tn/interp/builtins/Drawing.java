@@ -1,13 +1,9 @@
 package tn.interp.builtins;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import tn.ast.Expr;
 import tn.draw.Diagrams;
@@ -41,11 +37,8 @@ public final class Drawing {
         a.expect(2, 2, "a tensor and a file name");
         Net x = a.tensor(0);
         String name = a.string(1);
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
-            throw a.error(1, "draw() writes .svg or .png files, not " + name);
-        }
-        boolean sizes = a.has("sizes") && truth(a, "sizes");
+        boolean png = OutputFile.isPng(a, name);
+        boolean sizes = a.bool("sizes", false);
         Set<String> isometries = names(a.string("isometry", ""));
         Set<String> unitaries = names(a.string("unitary", ""));
         String layout = a.string("layout", "auto");
@@ -60,22 +53,8 @@ public final class Drawing {
         if (!in.concrete()) return new Value.None();
         Expr e = a.expr(0);
         String title = e instanceof Expr.Var v ? v.name() : e.span().text();
-        Path file = in.directory().resolve(name).normalize();
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            if (lower.endsWith(".png")) Files.write(file, Diagrams.png(x, title, options));
-            else Files.writeString(file, Diagrams.svg(x, title, options), StandardCharsets.UTF_8);
-        } catch (IOException ex) {
-            throw a.error(1, "cannot write " + name + ": " + ex.getMessage());
-        }
+        OutputFile.write(a, name, png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
         return new Value.None();
-    }
-
-    private static boolean truth(Args a, String keyword) {
-        Value v = a.keyword(keyword);
-        if (v instanceof Value.Bool b) return b.value();
-        throw new tn.diag.TnError(a.keywordSpan(keyword), keyword + " must be true or false");
     }
 
     /** Names separated by spaces or commas. */

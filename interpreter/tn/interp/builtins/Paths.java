@@ -61,7 +61,7 @@ public final class Paths {
         Net x = a.tensor(0);
         String name = a.string(1);
         if (name.isEmpty() || name.contains("<-")) throw a.error(1, "a tag is a non-empty name without \"<-\", e.g. \"L0H3\"");
-        boolean slot = Decompositions.bool(a, "slot", false);
+        boolean slot = a.bool("slot", false);
         Net t = new Net.Relabel(x, x.legs(), a.span());
         t.setTag(name, slot);
         return new Value.TensorValue(t);

@@ -216,14 +216,14 @@ public final class Spectra {
         Net s = a.tensor(0);
         if (s.rank() != 1) throw a.error(0, "plot_spectrum() needs a vector (one leg), not legs " + s.legs());
         String name = a.string(1);
-        boolean png = format(a, name);
-        boolean log = Decompositions.bool(a, "log", false);
+        boolean png = OutputFile.isPng(a, name);
+        boolean log = a.bool("log", false);
         String title = a.string("title", title(a));
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Tensor x = in.evaluator().evaluate(s);
         double[] values = in.evaluator().backend().toDoubles(x.data());
-        write(a, name, Plots.spectrum(values, title, "index along " + s.legs().get(0), "value" + (log ? " (log scale)" : ""), log, png));
+        OutputFile.write(a, name, Plots.spectrum(values, title, "index along " + s.legs().get(0), "value" + (log ? " (log scale)" : ""), log, png));
         return new Value.None();
     }
 
@@ -232,7 +232,7 @@ public final class Spectra {
         Net m = a.tensor(0);
         if (m.rank() != 2) throw a.error(0, "heatmap() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
         String name = a.string(1);
-        boolean png = format(a, name);
+        boolean png = OutputFile.isPng(a, name);
         String title = a.string("title", title(a));
         String rowLeg = m.legs().get(0), colLeg = m.legs().get(1);
         List<String> rowLabels = a.has(rowLeg) ? labels(a, rowLeg, m.size(0)) : null;
@@ -246,7 +246,7 @@ public final class Spectra {
         if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
         Matrix data = bp.matrix(in, m);
-        write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
+        OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
         return new Value.None();
     }
 
@@ -255,20 +255,4 @@ public final class Spectra {
         return e instanceof Expr.Var v ? v.name() : e.span().text();
     }
 
-    private static boolean format(Args a, String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) throw a.error(1, a.name() + "() writes .svg or .png files, not " + name);
-        return lower.endsWith(".png");
-    }
-
-    private static void write(Args a, String name, byte[] bytes) {
-        Path file = a.interpreter().directory().resolve(name).normalize();
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw a.error(1, "cannot write " + name + ": " + e.getMessage());
-        }
-    }
 }

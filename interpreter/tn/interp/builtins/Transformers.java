@@ -73,8 +73,8 @@ public final class Transformers {
         if (!List.of("gelu", "bilinear", "none").contains(mlp)) {
             throw new TnError(a.keywordSpan("mlp"), "mlp= is \"gelu\", \"bilinear\" or \"none\", not \"" + mlp + "\"");
         }
-        boolean layernorm = Decompositions.bool(a, "layernorm", true);
-        boolean biases = Decompositions.bool(a, "biases", true);
+        boolean layernorm = a.bool("layernorm", true);
+        boolean biases = a.bool("biases", true);
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
