@@ -7,11 +7,23 @@ import java.util.Random;
  * Hyper-optimised search for hard networks: many trials, alternating between randomised greedy
  * (each with its own sampled cost weighting and Boltzmann temperature) and top-down trees by
  * balanced multilevel min-cut bisection ({@link Bisection}) with sampled leaf sizes and imbalance
- * (the first trial is plain greedy, so the result is never worse), the cheapest that fits the memory limit kept; then refined by subtree
- * reconfiguration, which re-solves every small subtree of the contraction tree exactly.
- * Deterministic for a seed.
+ * (the first trial is plain greedy, so the result is never worse). The few cheapest trees that fit
+ * the memory limit are then annealed ({@link TreeAnnealing}: simulated annealing over tree
+ * rotations, which finds what the builders' top-down or bottom-up choices miss) and the best is
+ * refined by subtree reconfiguration, which re-solves every small subtree of the contraction tree
+ * exactly. Deterministic for a seed.
  */
 public final class HyperOptimizer implements Optimizer {
+    /** How many of the cheapest trial trees are annealed. */
+    private static final int ANNEALED = 3;
+    /** Annealing moves per input tensor, and at most. */
+    private static final long MOVES_PER_TENSOR = 4000;
+    private static final long MAX_MOVES = 2_000_000;
+
+    /** Networks above this many tensors get at most {@code LARGE_TRIALS} trials. */
+    private static final int LARGE = 250;
+    private static final int LARGE_TRIALS = 64;
+
     private final int trials;
     private final long seed;
     private final int subtreeLeaves;
@@ -31,8 +43,10 @@ public final class HyperOptimizer implements Optimizer {
     @Override
     public List<int[]> path(Network network, double memoryLimit) {
         Random random = new Random(seed);
-        List<int[]> best = null;
-        double bestCost = Double.POSITIVE_INFINITY;
+        // The cheapest few trial trees (by cost, fitting the memory limit first), distinct costs.
+        java.util.TreeMap<Double, List<int[]>> top = new java.util.TreeMap<>();
+        // Large networks get fewer trials: annealing the best of them is what pays there.
+        int trials = network.inputCount() > LARGE ? Math.min(this.trials, LARGE_TRIALS) : this.trials;
         for (int t = 0; t < trials; t++) {
             List<int[]> path;
             // Trials alternate between the two families: which one wins depends on the network
@@ -49,19 +63,37 @@ public final class HyperOptimizer implements Optimizer {
                 double temperature = t == 0 ? 0.0 : Math.pow(10, -3 + 3 * random.nextDouble());
                 path = new GreedyCore(alpha, temperature, new Random(random.nextLong())).path(network);
             }
-            Plan p = Plan.fromPath(network, path, "hyper", 0);
-            // Paths that fit the memory limit come first; among equals, the cheapest.
-            double cost = p.largestIntermediate() <= memoryLimit ? p.cost() : Double.MAX_VALUE * 0.5 + p.largestIntermediate();
-            if (best == null || cost < bestCost) {
-                bestCost = cost;
-                best = path;
+            double cost = score(Plan.fromPath(network, path, "hyper", 0), memoryLimit);
+            if (top.size() < ANNEALED || cost < top.lastKey()) {
+                top.putIfAbsent(cost, path);
+                if (top.size() > ANNEALED) top.pollLastEntry();
             }
         }
+        List<int[]> best = top.firstEntry().getValue();
         if (best.isEmpty()) return best;
-        List<int[]> refined = new SubtreeReconfiguration(subtreeLeaves).improve(network, best);
-        // Reconfiguration lowers cost; keep it only if it does not break the memory limit.
-        Plan r = Plan.fromPath(network, refined, "hyper", 0), b = Plan.fromPath(network, best, "hyper", 0);
-        boolean fits = b.largestIntermediate() <= memoryLimit;
-        return !fits || r.largestIntermediate() <= memoryLimit ? refined : best;
+        double bestCost = top.firstKey();
+        int moves = (int) Math.min(MAX_MOVES, MOVES_PER_TENSOR * (long) network.inputCount());
+        List<List<int[]>> candidates = new java.util.ArrayList<>(List.of(best));
+        for (List<int[]> start : top.values()) {
+            candidates.add(new TreeAnnealing(new Random(random.nextLong()), moves, 0.05, 0.0005).improve(network, start, memoryLimit));
+        }
+        // Each candidate refined by reconfiguration (kept only if it does not break the memory
+        // limit); the cheapest that fits wins.
+        for (List<int[]> c : candidates) {
+            List<int[]> refined = new SubtreeReconfiguration(subtreeLeaves).improve(network, c);
+            Plan r = Plan.fromPath(network, refined, "hyper", 0);
+            if (r.largestIntermediate() > memoryLimit && Plan.fromPath(network, c, "hyper", 0).largestIntermediate() <= memoryLimit) refined = c;
+            double cost = score(Plan.fromPath(network, refined, "hyper", 0), memoryLimit);
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = refined;
+            }
+        }
+        return best;
+    }
+
+    /** Plans that fit the memory limit come first; among equals, the cheapest. */
+    private static double score(Plan p, double memoryLimit) {
+        return p.largestIntermediate() <= memoryLimit ? p.cost() : Double.MAX_VALUE * 0.5 + p.largestIntermediate();
     }
 }
