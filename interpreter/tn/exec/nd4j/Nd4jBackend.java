@@ -24,10 +24,10 @@ public final class Nd4jBackend implements Backend {
         this(true);
     }
 
-    /** With {@code smallKernel} false even small contractions go through ND4J (for tests). */
-    public Nd4jBackend(boolean smallKernel) {
+    /** With {@code arrays} false every contraction goes through ND4J operations (for tests). */
+    public Nd4jBackend(boolean arrays) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        this.contractor = new Nd4jContractor(smallKernel);
+        this.contractor = new Nd4jContractor(arrays);
     }
 
     static DataType type(DType d) {

@@ -6,86 +6,43 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import tn.exec.ArrayContractor;
 import tn.exec.DType;
 import tn.exec.Dense;
 import tn.plan.Network;
 import tn.plan.Plan;
 
 /**
- * Executes a contraction {@link Plan} on ND4J. Each input is first prepared (a repeated leg
+ * Executes a contraction {@link Plan}. Every plan whose arrays fit Java arrays runs in
+ * {@link ArrayContractor} (Java gathers, OpenBLAS GEMMs through {@link Blas}, no ND4J operation
+ * on the way: ND4J pays tens of microseconds per call and its own gemm reaches about a third of
+ * OpenBLAS's speed here). Larger plans go through ND4J: each input is prepared (a repeated leg
  * becomes its diagonal, read through a strided view; a private leg is summed out), then every
- * pairwise step is one GEMM: both operands are permuted to (batch, free, contracted) and
- * reshaped to rank 3 (rank 2 without batch legs), multiplied, and the result is reshaped and
- * permuted to the step's leg order. Inputs are never mutated.
+ * pairwise step is one ND4J GEMM over operands permuted to (batch, free, contracted).
+ * Inputs are never mutated.
  */
 public final class Nd4jContractor {
 
-    private final boolean smallKernel;
+    private final boolean arrays;
 
-    /** A contractor that runs small plans in plain Java (see {@link tn.exec.SmallContractor}). */
+    /** A contractor that runs every plan that fits Java arrays in {@link ArrayContractor}. */
     public Nd4jContractor() {
         this(true);
     }
 
-    /** With {@code smallKernel} false every plan goes through ND4J (tests use this to cover both paths). */
-    public Nd4jContractor(boolean smallKernel) {
-        this.smallKernel = smallKernel;
+    /** With {@code arrays} false every plan goes through ND4J (tests use this to cover both paths). */
+    public Nd4jContractor(boolean arrays) {
+        this.arrays = arrays;
     }
 
-    /** Steps up to this many multiply-adds run in plain Java even inside a large plan. */
-    static final double SMALL_STEP = 262_144;
-
-    /**
-     * An intermediate: the leg ids of its axes and its data, either as an ND4J array (C order) or
-     * as plain row-major doubles (after a step done in Java); converted only when needed.
-     */
-    private static final class Operand {
-        private INDArray array;
-        private double[] values;
-        private final int[] legs;
-        private final DataType type;
-
-        Operand(INDArray array, int[] legs) {
-            this.array = array;
-            this.legs = legs;
-            this.type = array.dataType();
-        }
-
-        Operand(double[] values, int[] legs, DataType type) {
-            this.values = values;
-            this.legs = legs;
-            this.type = type;
-        }
-
-        int[] legs() { return legs; }
-
-        INDArray array(long[] sizes) {
-            if (array == null) {
-                long[] shape = Arrays.stream(legs).mapToLong(l -> sizes[l]).toArray();
-                if (shape.length == 0) {
-                    array = Nd4j.scalar(type, values[0]);
-                } else if (type == DataType.DOUBLE) {
-                    array = Nd4j.create(values, shape, 'c');
-                } else {
-                    float[] f = new float[values.length];
-                    for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
-                    array = Nd4j.create(f, shape, 'c');
-                }
-            }
-            return array;
-        }
-
-        double[] values() {
-            if (values == null) values = array.rank() == 0 ? new double[] {array.getDouble(0)} : contiguous(array).data().asDouble();
-            return values;
-        }
-    }
+    /** An intermediate of the ND4J path: the leg ids of its axes and its data (C order). */
+    private record Operand(INDArray array, int[] legs) {}
 
     public Dense contract(Plan plan, List<Dense> operands) {
         Network n = plan.network();
         DType dtype = operands.get(0).dtype();
         for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
-        if (smallKernel && tn.exec.SmallContractor.suits(plan)) return small(plan, operands, dtype);
+        if (arrays && ArrayContractor.fits(plan)) return onArrays(plan, operands, dtype);
         DataType type = Nd4jBackend.type(dtype);
         List<Operand> ops = new ArrayList<>();
         for (int k = 0; k < operands.size(); k++) {
@@ -95,11 +52,7 @@ public final class Nd4jContractor {
         }
         for (Plan.Step step : plan.steps()) {
             checkInterrupted();
-            Operand left = ops.get(step.left()), right = ops.get(step.right());
-            Operand result = step.cost() <= SMALL_STEP && smallKernel
-                    ? new Operand(tn.exec.SmallContractor.pair(left.values(), left.legs(), right.values(), right.legs(), step, n.sizes(), Blas.GEMM),
-                            tn.exec.SmallContractor.pairLegs(step), type)
-                    : pair(left, right, step, n.sizes());
+            Operand result = pair(ops.get(step.left()), ops.get(step.right()), step, n.sizes());
             ops.remove(step.right());
             ops.remove(step.left());
             ops.add(result);
@@ -109,7 +62,7 @@ public final class Nd4jContractor {
         // Legs not in the output (only possible with a single input) are summed out.
         List<Integer> extra = new ArrayList<>();
         for (int k = 0; k < last.legs().length; k++) if (indexOf(output, last.legs()[k]) < 0) extra.add(k);
-        INDArray a = last.array(n.sizes());
+        INDArray a = last.array();
         int[] legs = last.legs();
         if (!extra.isEmpty()) {
             a = sum(a, extra.stream().mapToInt(Integer::intValue).toArray());
@@ -122,23 +75,14 @@ public final class Nd4jContractor {
         return new NdDense(a, dtype);
     }
 
-    /** Small networks: one copy out of ND4J, the plan in plain Java, one copy back. */
-    private static Dense small(Plan plan, List<Dense> operands, DType dtype) {
-        List<double[]> data = new ArrayList<>();
-        for (Dense d : operands) data.add(((NdDense) d).doubles());
-        double[] out = tn.exec.SmallContractor.contract(plan, data, Blas.GEMM);
-        long[] shape = java.util.Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
-        INDArray r;
-        if (shape.length == 0) {
-            r = Nd4j.scalar(Nd4jBackend.type(dtype), out[0]);
-        } else if (dtype == DType.FLOAT64) {
-            r = Nd4j.create(out, shape, 'c');
-        } else {
-            float[] f = new float[out.length];
-            for (int i = 0; i < f.length; i++) f[i] = (float) out[i];
-            r = Nd4j.create(f, shape, 'c');
-        }
-        return new NdDense(r, dtype);
+    /** The plan on Java arrays in the operands' type: one copy out of ND4J, one copy back. */
+    private static Dense onArrays(Plan plan, List<Dense> operands, DType dtype) {
+        List<Object> data = new ArrayList<>();
+        for (Dense d : operands) data.add(dtype == DType.FLOAT64 ? ((NdDense) d).doubles() : ((NdDense) d).floats());
+        Object out = new ArrayContractor(Blas.GEMM, Nd4jContractor::checkInterrupted).contract(plan, data);
+        long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
+        if (out instanceof INDArray written) return new NdDense(written, dtype); // the last GEMM wrote it in place
+        return new NdDense(out instanceof double[] d ? NdDense.array(d, shape) : NdDense.array((float[]) out, shape), dtype);
     }
 
     private static boolean isInput(INDArray a, List<Dense> operands) {
@@ -202,8 +146,7 @@ public final class Nd4jContractor {
      * (batch, left free, right free): copying large results into another order is what costs
      * most, and only the final output order matters.
      */
-    private static Operand pair(Operand lo, Operand ro, Plan.Step step, long[] sizes) {
-        Operand l = new Operand(lo.array(sizes), lo.legs()), r = new Operand(ro.array(sizes), ro.legs());
+    private static Operand pair(Operand l, Operand r, Plan.Step step, long[] sizes) {
         int[] batch = step.batch();
         int[] contracted = step.contracted();
         int[] freeL = Arrays.stream(l.legs()).filter(x -> indexOf(batch, x) < 0 && indexOf(contracted, x) < 0).toArray();
@@ -214,8 +157,8 @@ public final class Nd4jContractor {
         int[] rNormal = concat(batch, contracted, freeR), rTrans = concat(batch, freeR, contracted);
         boolean transL = !Arrays.equals(l.legs(), lNormal) && Arrays.equals(l.legs(), lTrans);
         boolean transR = !Arrays.equals(r.legs(), rNormal) && Arrays.equals(r.legs(), rTrans);
-        INDArray a = transL ? contiguous(l.array(sizes)) : permute(l.array(sizes), order(l.legs(), batch, freeL, contracted));
-        INDArray b = transR ? contiguous(r.array(sizes)) : permute(r.array(sizes), order(r.legs(), batch, contracted, freeR));
+        INDArray a = transL ? contiguous(l.array()) : permute(l.array(), order(l.legs(), batch, freeL, contracted));
+        INDArray b = transR ? contiguous(r.array()) : permute(r.array(), order(r.legs(), batch, contracted, freeR));
         INDArray out;
         if (batch.length == 0) {
             INDArray a2 = a.reshape('c', transL ? new long[] {nc, nl} : new long[] {nl, nc});

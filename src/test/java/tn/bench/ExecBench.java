@@ -66,12 +66,12 @@ public final class ExecBench {
 
     /**
      * Median wall time in seconds after a warm-up that lets the JIT compile the Java paths
-     * (repeated runs for up to ~300 ms); more repetitions for quick runs.
+     * (repeated runs for about a second, at least 2 and at most 2000); more repetitions for quick runs.
      */
     static double median(Runnable r) {
         long start = System.nanoTime();
         int warm = 0;
-        while (warm < 2 || (System.nanoTime() - start < 300e6 && warm < 500)) {
+        while (warm < 2 || (System.nanoTime() - start < 1e9 && warm < 2000)) {
             r.run();
             warm++;
         }

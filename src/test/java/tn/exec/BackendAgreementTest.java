@@ -91,7 +91,7 @@ class BackendAgreementTest {
             String what = "trial " + trial + " " + n.equation() + " sizes " + Arrays.toString(n.sizes()) + " path "
                     + path.stream().map(Arrays::toString).toList();
             Dense expected = reference.contract(plan, slow);
-            for (Backend b : List.of(nd4j, nd4jOnly)) { // the plain-Java small kernel and ND4J's GEMM path
+            for (Backend b : List.of(nd4j, nd4jOnly)) { // Java arrays with BLAS, and ND4J operations
                 Dense r = b.contract(plan, fast);
                 assertArrayEquals(expected.shape(), r.shape(), what);
                 assertClose(reference.toDoubles(expected), b.toDoubles(r), what);
@@ -100,27 +100,69 @@ class BackendAgreementTest {
         }
     }
 
-    /** Plans above the small-plan threshold mix plain-Java steps (small) and BLAS steps (large). */
+    /**
+     * Steps large enough for BLAS, in float64 and float32, along random paths: operands used in
+     * place through the transpose flags, batched products, gathers, diagonals and private legs.
+     */
     @Test
-    void largePlansMixingJavaAndBlasStepsAgree() {
+    void blasStepsAgreeInBothTypes() {
         Random rnd = new Random(3);
-        // CP reconstructions s[r] A[i,r] B[j,r] C[k,r] -> [i,j,k] (small enough for the naive reference).
-        List<Network> networks = List.of(
-            Network.of(List.of(new int[] {3}, new int[] {0, 3}, new int[] {1, 3}, new int[] {2, 3}), new int[] {0, 1, 2}, new long[] {64, 64, 64, 32}),
-            Network.of(List.of(new int[] {3}, new int[] {0, 3}, new int[] {1, 3}, new int[] {2, 3}), new int[] {2, 0, 1}, new long[] {70, 60, 50, 24}));
-        for (Network n : networks) {
-            Plan plan = new tn.plan.Planner().plan(n, "auto", Double.POSITIVE_INFINITY);
-            assertTrue(plan.cost() > tn.exec.SmallContractor.MAX_COST, "the plan must be too large for the small kernel");
-            assertTrue(plan.steps().stream().anyMatch(s -> s.cost() <= 262_144), "some step must be small");
-            List<Dense> fast = new ArrayList<>(), slow = new ArrayList<>();
-            for (int[] legs : n.inputs()) {
-                long[] shape = Arrays.stream(legs).mapToLong(l -> n.sizes()[l]).toArray();
-                double[] d = data(rnd, shape);
-                fast.add(nd4j.fromDoubles(d, shape, DType.FLOAT64));
-                slow.add(reference.fromDoubles(d, shape, DType.FLOAT64));
+        int blasSteps = 0, batched = 0, tested = 0;
+        for (int trial = 0; trial < 300; trial++) {
+            int legs = 3 + rnd.nextInt(4);
+            long[] sizes = new long[legs];
+            for (int l = 0; l < legs; l++) sizes[l] = 4 + rnd.nextInt(9);
+            List<int[]> in = new ArrayList<>();
+            boolean[] used = new boolean[legs];
+            for (int k = 3 + rnd.nextInt(2); k > 0; k--) {
+                int[] t = new int[3 + rnd.nextInt(2)];
+                for (int r = 0; r < t.length; r++) used[t[r] = rnd.nextInt(legs)] = true;
+                in.add(t);
             }
-            assertClose(reference.toDoubles(reference.contract(plan, slow)), nd4j.toDoubles(nd4j.contract(plan, fast)), n.equation());
+            List<Integer> outs = new ArrayList<>();
+            for (int l = 0; l < legs; l++) if (used[l] && rnd.nextInt(3) == 0) outs.add(l);
+            java.util.Collections.shuffle(outs, rnd);
+            Network n = Network.of(in, outs.stream().mapToInt(Integer::intValue).toArray(), sizes);
+            double dense = 1;
+            for (int l = 0; l < legs; l++) if (used[l]) dense *= sizes[l];
+            if (dense * n.inputCount() > 3e7) continue;
+            tested++;
+            List<int[]> path = new ArrayList<>();
+            for (int remaining = n.inputCount(); remaining > 1; remaining--) {
+                int a = rnd.nextInt(remaining), b = rnd.nextInt(remaining - 1);
+                if (b >= a) b++;
+                path.add(new int[] {Math.min(a, b), Math.max(a, b)});
+            }
+            Plan plan = Plan.fromPath(n, path, "random", 0);
+            for (Plan.Step s : plan.steps()) if (s.cost() >= 4096) blasSteps++;
+            for (Plan.Step s : plan.steps()) if (s.cost() >= 4096 && s.batch().length > 0) batched++;
+            for (DType type : DType.values()) {
+                List<Dense> fast = new ArrayList<>(), slow = new ArrayList<>(), magnitudes = new ArrayList<>();
+                for (int[] t : n.inputs()) {
+                    long[] dims = Arrays.stream(t).mapToLong(l -> n.sizes()[l]).toArray();
+                    double[] d = data(rnd, dims);
+                    if (type == DType.FLOAT32) for (int i = 0; i < d.length; i++) d[i] = (float) d[i];
+                    fast.add(nd4j.fromDoubles(d, dims, type));
+                    slow.add(reference.fromDoubles(d, dims, DType.FLOAT64));
+                    magnitudes.add(reference.fromDoubles(Arrays.stream(d).map(Math::abs).toArray(), dims, DType.FLOAT64));
+                }
+                double[] expected = reference.toDoubles(reference.contract(plan, slow));
+                double[] bound = reference.toDoubles(reference.contract(plan, magnitudes));
+                String what = type + " trial " + trial + " " + n.equation() + " sizes " + Arrays.toString(sizes);
+                for (Backend b : List.of(nd4j, nd4jOnly)) {
+                    Dense r = b.contract(plan, fast);
+                    assertEquals(type, r.dtype(), what);
+                    double[] got = b.toDoubles(r);
+                    if (type == DType.FLOAT64) {
+                        assertClose(expected, got, what);
+                    } else {
+                        // float32: the usual bound, a small multiple of eps times the sum of |terms|.
+                        for (int i = 0; i < got.length; i++) assertEquals(expected[i], got[i], 1e-5 * bound[i] + 1e-30, what + " entry " + i);
+                    }
+                }
+            }
         }
+        assertTrue(blasSteps > 50 && batched > 10, blasSteps + " steps large enough for BLAS, " + batched + " batched, " + tested + " networks");
     }
 
     /** Mid-sized legs: small plans whose steps go through BLAS on plain arrays, with batches. */
