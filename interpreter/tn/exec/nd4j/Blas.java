@@ -2,6 +2,7 @@ package tn.exec.nd4j;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,21 +33,13 @@ final class Blas {
         public void multiply(int batch, int m, int n, int k, double[] a, boolean ta, double[] b, boolean tb, double[] c) {
             if ((long) m * n * k < MIN_WORK) {
                 ArrayContractor.JAVA.multiply(batch, m, n, k, a, ta, b, tb, c);
-                return;
-            }
-            int transA = ta ? openblas.CblasTrans : openblas.CblasNoTrans, transB = tb ? openblas.CblasTrans : openblas.CblasNoTrans;
-            if (batch == 1 && (long) a.length + b.length + c.length < SMALL_ARRAYS) {
-                openblas.cblas_dgemm(openblas.CblasRowMajor, transA, transB, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, 0.0, c, n);
-                return;
-            }
-            try (DoublePointer x = new DoublePointer(a.length); DoublePointer y = new DoublePointer(b.length); DoublePointer z = new DoublePointer(c.length)) {
-                x.put(a, 0, a.length);
-                y.put(b, 0, b.length);
-                for (int p = 0; p < batch; p++) {
-                    openblas.cblas_dgemm(openblas.CblasRowMajor, transA, transB, m, n, k, 1.0, x.position((long) p * m * k), ta ? m : k,
-                            y.position((long) p * k * n), tb ? k : n, 0.0, z.position((long) p * m * n), n);
+            } else if (batch == 1 && (long) a.length + b.length + c.length < SMALL_ARRAYS) {
+                openblas.cblas_dgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, 0.0, c, n);
+            } else {
+                try (DoublePointer z = new DoublePointer(c.length)) {
+                    intoNative(batch, m, n, k, a, ta, b, tb, z);
+                    z.position(0).get(c, 0, c.length);
                 }
-                z.position(0).get(c, 0, c.length);
             }
         }
 
@@ -54,21 +47,13 @@ final class Blas {
         public void multiply(int batch, int m, int n, int k, float[] a, boolean ta, float[] b, boolean tb, float[] c) {
             if ((long) m * n * k < MIN_WORK) {
                 ArrayContractor.JAVA.multiply(batch, m, n, k, a, ta, b, tb, c);
-                return;
-            }
-            int transA = ta ? openblas.CblasTrans : openblas.CblasNoTrans, transB = tb ? openblas.CblasTrans : openblas.CblasNoTrans;
-            if (batch == 1 && (long) a.length + b.length + c.length < SMALL_ARRAYS) {
-                openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
-                return;
-            }
-            try (FloatPointer x = new FloatPointer(a.length); FloatPointer y = new FloatPointer(b.length); FloatPointer z = new FloatPointer(c.length)) {
-                x.put(a, 0, a.length);
-                y.put(b, 0, b.length);
-                for (int p = 0; p < batch; p++) {
-                    openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, m, n, k, 1f, x.position((long) p * m * k), ta ? m : k,
-                            y.position((long) p * k * n), tb ? k : n, 0f, z.position((long) p * m * n), n);
+            } else if (batch == 1 && (long) a.length + b.length + c.length < SMALL_ARRAYS) {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
+            } else {
+                try (FloatPointer z = new FloatPointer(c.length)) {
+                    intoNative(batch, m, n, k, a, ta, b, tb, z);
+                    z.position(0).get(c, 0, c.length);
                 }
-                z.position(0).get(c, 0, c.length);
             }
         }
 
@@ -77,31 +62,35 @@ final class Blas {
             if ((long) m * n * k < MIN_WORK || (long) batch * m * n < 1 << 16) return null;
             boolean f64 = a instanceof double[];
             INDArray out = Nd4j.createUninitialized(f64 ? DataType.DOUBLE : DataType.FLOAT, shape, 'c');
-            int transA = ta ? openblas.CblasTrans : openblas.CblasNoTrans, transB = tb ? openblas.CblasTrans : openblas.CblasNoTrans;
-            if (f64) {
-                double[] da = (double[]) a, db = (double[]) b;
-                DoublePointer z = new DoublePointer(out.data().addressPointer());
-                try (DoublePointer x = new DoublePointer(da.length); DoublePointer y = new DoublePointer(db.length)) {
-                    x.put(da, 0, da.length);
-                    y.put(db, 0, db.length);
-                    for (int p = 0; p < batch; p++) {
-                        openblas.cblas_dgemm(openblas.CblasRowMajor, transA, transB, m, n, k, 1.0, x.position((long) p * m * k), ta ? m : k,
-                                y.position((long) p * k * n), tb ? k : n, 0.0, z.position((long) p * m * n), n);
-                    }
-                }
-            } else {
-                float[] fa = (float[]) a, fb = (float[]) b;
-                FloatPointer z = new FloatPointer(out.data().addressPointer());
-                try (FloatPointer x = new FloatPointer(fa.length); FloatPointer y = new FloatPointer(fb.length)) {
-                    x.put(fa, 0, fa.length);
-                    y.put(fb, 0, fb.length);
-                    for (int p = 0; p < batch; p++) {
-                        openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, m, n, k, 1f, x.position((long) p * m * k), ta ? m : k,
-                                y.position((long) p * k * n), tb ? k : n, 0f, z.position((long) p * m * n), n);
-                    }
-                }
-            }
+            Pointer address = out.data().addressPointer();
+            intoNative(batch, m, n, k, a, ta, b, tb, f64 ? new DoublePointer(address) : new FloatPointer(address));
             return out;
         }
     };
+
+    private static int trans(boolean t) {
+        return t ? openblas.CblasTrans : openblas.CblasNoTrans;
+    }
+
+    /**
+     * The batched product (a, b both double[] or both float[]) into native memory z of the same
+     * type: both operands copied into native memory once, one GEMM call per batch.
+     */
+    private static void intoNative(int batch, int m, int n, int k, Object a, boolean ta, Object b, boolean tb, Pointer z) {
+        if (a instanceof double[] da) {
+            try (DoublePointer x = new DoublePointer(da); DoublePointer y = new DoublePointer((double[]) b)) {
+                for (int p = 0; p < batch; p++) {
+                    openblas.cblas_dgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1.0, x.position((long) p * m * k), ta ? m : k,
+                            y.position((long) p * k * n), tb ? k : n, 0.0, ((DoublePointer) z).position((long) p * m * n), n);
+                }
+            }
+        } else {
+            try (FloatPointer x = new FloatPointer((float[]) a); FloatPointer y = new FloatPointer((float[]) b)) {
+                for (int p = 0; p < batch; p++) {
+                    openblas.cblas_sgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1f, x.position((long) p * m * k), ta ? m : k,
+                            y.position((long) p * k * n), tb ? k : n, 0f, ((FloatPointer) z).position((long) p * m * n), n);
+                }
+            }
+        }
+    }
 }
