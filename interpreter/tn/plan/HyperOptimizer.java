@@ -16,7 +16,7 @@ import java.util.Random;
 public final class HyperOptimizer implements Optimizer {
     /** How many of the cheapest trial trees are annealed. */
     private static final int ANNEALED = 3;
-    /** Annealing moves per input tensor, and at most. */
+    /** Annealing moves per input tensor (for the default 192 trials; fewer trials, fewer moves), and at most. */
     private static final long MOVES_PER_TENSOR = 4000;
     private static final long MAX_MOVES = 2_000_000;
 
@@ -72,7 +72,8 @@ public final class HyperOptimizer implements Optimizer {
         List<int[]> best = top.firstEntry().getValue();
         if (best.isEmpty()) return best;
         double bestCost = top.firstKey();
-        int moves = (int) Math.min(MAX_MOVES, MOVES_PER_TENSOR * (long) network.inputCount());
+        // A lighter search (auto's few trials) anneals in proportion: 4000 moves per tensor at 192 trials.
+        int moves = (int) Math.min(MAX_MOVES, MOVES_PER_TENSOR * (long) network.inputCount() * Math.min(this.trials, 192) / 192);
         List<List<int[]>> candidates = new java.util.ArrayList<>(List.of(best));
         for (List<int[]> start : top.values()) {
             candidates.add(new TreeAnnealing(new Random(random.nextLong()), moves, 0.05, 0.0005).improve(network, start, memoryLimit));
