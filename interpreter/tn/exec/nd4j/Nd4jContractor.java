@@ -42,7 +42,10 @@ public final class Nd4jContractor {
         Network n = plan.network();
         DType dtype = operands.get(0).dtype();
         for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
-        if (arrays && ArrayContractor.fits(plan)) return onArrays(plan, operands, dtype);
+        // A step on arrays may hold two operands, a gathered copy and its result on the heap at
+        // once: plans with intermediates above a quarter of the heap stay in native memory.
+        boolean heapRoom = plan.largestIntermediate() * dtype.bytes() * 4 <= Runtime.getRuntime().maxMemory();
+        if (arrays && heapRoom && ArrayContractor.fits(plan)) return onArrays(plan, operands, dtype);
         DataType type = Nd4jBackend.type(dtype);
         List<Operand> ops = new ArrayList<>();
         for (int k = 0; k < operands.size(); k++) {
