@@ -81,13 +81,15 @@ public final class HyperOptimizer implements Optimizer {
         // Each candidate refined by reconfiguration (kept only if it does not break the memory
         // limit); the cheapest that fits wins.
         for (List<int[]> c : candidates) {
-            List<int[]> refined = new SubtreeReconfiguration(subtreeLeaves).improve(network, c);
-            Plan r = Plan.fromPath(network, refined, "hyper", 0);
-            if (r.largestIntermediate() > memoryLimit && Plan.fromPath(network, c, "hyper", 0).largestIntermediate() <= memoryLimit) refined = c;
-            double cost = score(Plan.fromPath(network, refined, "hyper", 0), memoryLimit);
+            Plan chosen = Plan.fromPath(network, new SubtreeReconfiguration(subtreeLeaves).improve(network, c), "hyper", 0);
+            if (chosen.largestIntermediate() > memoryLimit) {
+                Plan unrefined = Plan.fromPath(network, c, "hyper", 0);
+                if (unrefined.largestIntermediate() <= memoryLimit) chosen = unrefined;
+            }
+            double cost = score(chosen, memoryLimit);
             if (cost < bestCost) {
                 bestCost = cost;
-                best = refined;
+                best = chosen.path();
             }
         }
         return best;
