@@ -1,23 +1,27 @@
 package tn.exec;
 
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
 /**
- * The two memory-bound kernels of {@link ArrayContractor}, on {@code float[]} or {@code double[]}:
- * a strided gather (permutations and diagonals) and sums of contiguous runs. Axes that lie
- * contiguously in the source are merged first, so a gather is an odometer over the outer axes
- * around one tight loop (a block copy when the innermost axis is contiguous).
+ * The two memory-bound kernels of {@link BufferContractor}, on {@link FloatBuffer} or
+ * {@link DoubleBuffer} (heap or native): a strided gather (permutations and diagonals) and sums
+ * of contiguous runs. Axes that lie contiguously in the source are merged first, so a gather is
+ * an odometer over the outer axes around one tight loop (a block copy when the innermost axis is
+ * contiguous). Indices are absolute: buffer positions are never used or moved.
  */
 final class Strided {
+    /** Below this many entries a contiguous run is copied entry by entry (a bulk copy costs a call). */
+    private static final int BULK = 16;
+
     private Strided() {}
 
-    static int length(Object data) {
-        return data instanceof double[] d ? d.length : ((float[]) data).length;
-    }
-
     /**
-     * A new row-major array of {@code shape}: entry (i0, .., ik) is
+     * Fills {@code dst} (row-major {@code shape}): entry (i0, .., ik) is
      * {@code src[offset + i0 * step[0] + .. + ik * step[k]]}.
      */
-    static Object gather(Object src, long offset, long[] shape, long[] step) {
+    static void gather(Buffer src, long offset, long[] shape, long[] step, Buffer dst) {
         long total = 1;
         for (long d : shape) total *= d;
         // Drop size-1 axes, then merge axis k into k+1 when k steps over all of k+1.
@@ -37,29 +41,26 @@ final class Strided {
         int n = Math.toIntExact(total);
         int inner = r == 0 ? 1 : (int) sh[r - 1];
         int innerStep = r == 0 ? 1 : (int) st[r - 1];
-        int outer = r <= 1 ? 0 : r - 1;
-        long[] idx = new long[outer];
-        if (src instanceof double[] s) {
-            double[] out = new double[n];
-            long base = offset;
+        long[] idx = new long[r <= 1 ? 0 : r - 1];
+        long base = offset;
+        if (src instanceof DoubleBuffer s) {
+            DoubleBuffer out = (DoubleBuffer) dst;
             for (int o = 0; o < n; o += inner) {
                 int b = (int) base;
-                if (innerStep == 1) System.arraycopy(s, b, out, o, inner);
-                else for (int j = 0; j < inner; j++) out[o + j] = s[b + j * innerStep];
+                if (innerStep == 1 && inner >= BULK) out.put(o, s, b, inner);
+                else for (int j = 0; j < inner; j++) out.put(o + j, s.get(b + j * innerStep));
                 base = advance(idx, sh, st, base);
             }
-            return out;
+        } else {
+            FloatBuffer s = (FloatBuffer) src;
+            FloatBuffer out = (FloatBuffer) dst;
+            for (int o = 0; o < n; o += inner) {
+                int b = (int) base;
+                if (innerStep == 1 && inner >= BULK) out.put(o, s, b, inner);
+                else for (int j = 0; j < inner; j++) out.put(o + j, s.get(b + j * innerStep));
+                base = advance(idx, sh, st, base);
+            }
         }
-        float[] s = (float[]) src;
-        float[] out = new float[n];
-        long base = offset;
-        for (int o = 0; o < n; o += inner) {
-            int b = (int) base;
-            if (innerStep == 1) System.arraycopy(s, b, out, o, inner);
-            else for (int j = 0; j < inner; j++) out[o + j] = s[b + j * innerStep];
-            base = advance(idx, sh, st, base);
-        }
-        return out;
     }
 
     /** Moves the odometer over the outer axes one place on; returns the new base offset. */
@@ -73,24 +74,29 @@ final class Strided {
         return base;
     }
 
-    /** Sums of consecutive runs of {@code run} entries: result[i] = sum of src[i*run .. (i+1)*run). */
-    static Object sumRuns(Object src, int run) {
-        if (src instanceof double[] s) {
-            double[] out = new double[run == 0 ? 0 : s.length / run];
-            for (int i = 0; i < out.length; i++) {
+    /** Sums of consecutive runs: dst[i] = sum of src[i*run .. (i+1)*run) for i < count. */
+    static void sumRuns(Buffer src, int run, int count, Buffer dst) {
+        if (src instanceof DoubleBuffer s) {
+            DoubleBuffer out = (DoubleBuffer) dst;
+            for (int i = 0; i < count; i++) {
                 double t = 0;
-                for (int j = i * run, end = j + run; j < end; j++) t += s[j];
-                out[i] = t;
+                for (int j = i * run, end = j + run; j < end; j++) t += s.get(j);
+                out.put(i, t);
             }
-            return out;
+        } else {
+            FloatBuffer s = (FloatBuffer) src;
+            FloatBuffer out = (FloatBuffer) dst;
+            for (int i = 0; i < count; i++) {
+                float t = 0;
+                for (int j = i * run, end = j + run; j < end; j++) t += s.get(j);
+                out.put(i, t);
+            }
         }
-        float[] s = (float[]) src;
-        float[] out = new float[run == 0 ? 0 : s.length / run];
-        for (int i = 0; i < out.length; i++) {
-            float t = 0;
-            for (int j = i * run, end = j + run; j < end; j++) t += s[j];
-            out[i] = t;
-        }
-        return out;
+    }
+
+    /** Copies the first {@code n} entries of {@code src} into {@code dst}. */
+    static void copy(Buffer src, int n, Buffer dst) {
+        if (src instanceof DoubleBuffer s) ((DoubleBuffer) dst).put(0, s, 0, n);
+        else ((FloatBuffer) dst).put(0, (FloatBuffer) src, 0, n);
     }
 }

@@ -24,10 +24,10 @@ public final class Nd4jBackend implements Backend {
         this(true);
     }
 
-    /** With {@code arrays} false every contraction goes through ND4J operations (for tests). */
-    public Nd4jBackend(boolean arrays) {
+    /** With {@code buffers} false every contraction goes through ND4J operations (for tests). */
+    public Nd4jBackend(boolean buffers) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        this.contractor = new Nd4jContractor(arrays);
+        this.contractor = new Nd4jContractor(buffers);
     }
 
     static DataType type(DType d) {

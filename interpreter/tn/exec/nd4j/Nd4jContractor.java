@@ -1,38 +1,40 @@
 package tn.exec.nd4j;
 
+import java.lang.ref.Reference;
+import java.nio.Buffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import tn.exec.ArrayContractor;
+import tn.exec.BufferContractor;
 import tn.exec.DType;
 import tn.exec.Dense;
 import tn.plan.Network;
 import tn.plan.Plan;
 
 /**
- * Executes a contraction {@link Plan}. Every plan whose arrays fit Java arrays runs in
- * {@link ArrayContractor} (Java gathers, OpenBLAS GEMMs through {@link Blas}, no ND4J operation
- * on the way: ND4J pays tens of microseconds per call and its own gemm reaches about a third of
- * OpenBLAS's speed here). Larger plans go through ND4J: each input is prepared (a repeated leg
+ * Executes a contraction {@link Plan}. Every plan whose buffers can be indexed by int runs in
+ * {@link BufferContractor} on ND4J's native memory (Java gathers, OpenBLAS GEMMs in place through
+ * {@link Blas}, no ND4J operation on the way: ND4J pays tens of microseconds per call and its own
+ * gemm reaches about a third of OpenBLAS's speed here). Larger plans go through ND4J: each input is prepared (a repeated leg
  * becomes its diagonal, read through a strided view; a private leg is summed out), then every
  * pairwise step is one ND4J GEMM over operands permuted to (batch, free, contracted).
  * Inputs are never mutated.
  */
 public final class Nd4jContractor {
 
-    private final boolean arrays;
+    private final boolean buffers;
 
-    /** A contractor that runs every plan that fits Java arrays in {@link ArrayContractor}. */
+    /** A contractor that runs every plan whose buffers can be indexed by int in {@link BufferContractor}. */
     public Nd4jContractor() {
         this(true);
     }
 
-    /** With {@code arrays} false every plan goes through ND4J (tests use this to cover both paths). */
-    public Nd4jContractor(boolean arrays) {
-        this.arrays = arrays;
+    /** With {@code buffers} false every plan goes through ND4J operations (tests use this to cover both paths). */
+    public Nd4jContractor(boolean buffers) {
+        this.buffers = buffers;
     }
 
     /** An intermediate of the ND4J path: the leg ids of its axes and its data (C order). */
@@ -42,10 +44,7 @@ public final class Nd4jContractor {
         Network n = plan.network();
         DType dtype = operands.get(0).dtype();
         for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
-        // A step on arrays may hold two operands, a gathered copy and its result on the heap at
-        // once: plans with intermediates above a quarter of the heap stay in native memory.
-        boolean heapRoom = plan.largestIntermediate() * dtype.bytes() * 4 <= Runtime.getRuntime().maxMemory();
-        if (arrays && heapRoom && ArrayContractor.fits(plan)) return onArrays(plan, operands, dtype);
+        if (buffers && BufferContractor.fits(plan)) return onBuffers(plan, operands, dtype);
         DataType type = Nd4jBackend.type(dtype);
         List<Operand> ops = new ArrayList<>();
         for (int k = 0; k < operands.size(); k++) {
@@ -78,14 +77,26 @@ public final class Nd4jContractor {
         return new NdDense(a, dtype);
     }
 
-    /** The plan on Java arrays in the operands' type: one copy out of ND4J, one copy back. */
-    private static Dense onArrays(Plan plan, List<Dense> operands, DType dtype) {
-        List<Object> data = new ArrayList<>();
-        for (Dense d : operands) data.add(dtype == DType.FLOAT64 ? ((NdDense) d).doubles() : ((NdDense) d).floats());
-        Object out = new ArrayContractor(Blas.GEMM, Nd4jContractor::checkInterrupted).contract(plan, data);
+    /**
+     * The plan on native buffers in the operands' type: inputs read where they lie in ND4J's
+     * memory, temporaries malloc'd and freed step by step, the output written into a new array.
+     */
+    private static Dense onBuffers(Plan plan, List<Dense> operands, DType dtype) {
+        DataType type = Nd4jBackend.type(dtype);
+        List<INDArray> arrays = new ArrayList<>();
+        List<Buffer> data = new ArrayList<>();
+        for (Dense d : operands) {
+            INDArray a = NdDense.contiguous(((NdDense) d).array(), type);
+            arrays.add(a);
+            data.add(NdDense.buffer(a));
+        }
         long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
-        if (out instanceof INDArray written) return new NdDense(written, dtype); // the last GEMM wrote it in place
-        return new NdDense(out instanceof double[] d ? NdDense.array(d, shape) : NdDense.array((float[]) out, shape), dtype);
+        try (NativeMemory memory = new NativeMemory(dtype == DType.FLOAT64, shape)) {
+            new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contract(plan, data);
+            return memory.result(dtype);
+        } finally {
+            Reference.reachabilityFence(arrays); // the buffers are views of these arrays' memory
+        }
     }
 
     private static boolean isInput(INDArray a, List<Dense> operands) {

@@ -1,8 +1,8 @@
 package tn.exec.nd4j;
 
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import tn.exec.DType;
 import tn.exec.Dense;
 
@@ -10,72 +10,45 @@ import tn.exec.Dense;
 public final class NdDense implements Dense {
     private final INDArray array;
     private final DType dtype;
-    private double[] doubles;
-    private float[] floats;
+    /** The native memory of the array when tn allocated it (else ND4J owns it). */
+    private final Pointer owned;
 
     public NdDense(INDArray array, DType dtype) {
+        this(array, dtype, null);
+    }
+
+    NdDense(INDArray array, DType dtype, Pointer owned) {
         this.array = array;
         this.dtype = dtype;
+        this.owned = owned;
+    }
+
+    /**
+     * Frees the native memory now rather than when the garbage collector finds the array
+     * unreachable (benchmarks use this to free each result as numpy's reference counting does);
+     * the value must not be used afterwards.
+     */
+    public void release() {
+        if (owned != null) owned.deallocate();
+        else if (array.closeable()) array.close();
     }
 
     public INDArray array() { return array; }
 
     /**
-     * The entries as row-major doubles, computed once: backend arrays are never mutated, so the
-     * copy stays valid (callers must not modify it).
+     * The array's entries as a row-major view of its native memory ({@link java.nio.FloatBuffer}
+     * or {@link java.nio.DoubleBuffer}, by its type); the array must be C-ordered, own its whole
+     * buffer, and stay reachable while the view is in use (the view does not keep it alive).
      */
-    double[] doubles() {
-        if (doubles == null) {
-            if (array.rank() == 0) doubles = new double[] {array.getDouble(0)};
-            else if (array.dataType() == DataType.DOUBLE) {
-                doubles = new double[(int) array.length()];
-                nio(contiguous(array)).asDoubleBuffer().get(doubles);
-            } else {
-                float[] f = floats();
-                doubles = new double[f.length];
-                for (int i = 0; i < f.length; i++) doubles[i] = f[i];
-            }
-        }
-        return doubles;
+    static java.nio.Buffer buffer(INDArray a) {
+        java.nio.ByteBuffer bytes = a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+        return a.dataType() == DataType.DOUBLE ? bytes.asDoubleBuffer() : bytes.asFloatBuffer();
     }
 
-    /** The entries as row-major floats, computed once like {@link #doubles()} (callers must not modify it). */
-    float[] floats() {
-        if (floats == null) {
-            if (array.rank() == 0) return floats = new float[] {array.getFloat(0)};
-            floats = new float[(int) array.length()];
-            nio(contiguous(array.dataType() == DataType.FLOAT ? array : array.castTo(DataType.FLOAT))).asFloatBuffer().get(floats);
-        }
-        return floats;
-    }
-
-    /** The array itself when it is C-ordered and owns its whole buffer, else a C-ordered copy. */
-    private static INDArray contiguous(INDArray a) {
+    /** The array itself when it is C-ordered, of the given type and owns its whole buffer, else such a copy. */
+    static INDArray contiguous(INDArray a, DataType type) {
+        if (a.dataType() != type) a = a.castTo(type);
         return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length() ? a : a.dup('c');
-    }
-
-    /**
-     * The native memory of a C-ordered array as a byte buffer: bulk copies through it are one
-     * memcpy (DataBuffer.asDouble() and Nd4j.create(double[]) take about twice as long).
-     */
-    private static java.nio.ByteBuffer nio(INDArray a) {
-        return a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
-    }
-
-    /** A new C-ordered float32 array holding the row-major entries (rank 0 for an empty shape). */
-    static INDArray array(float[] data, long[] shape) {
-        if (shape.length == 0) return Nd4j.scalar(data[0]);
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        nio(a).asFloatBuffer().put(data);
-        return a;
-    }
-
-    /** A new C-ordered float64 array holding the row-major entries (rank 0 for an empty shape). */
-    static INDArray array(double[] data, long[] shape) {
-        if (shape.length == 0) return Nd4j.scalar(data[0]);
-        INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, shape, 'c');
-        nio(a).asDoubleBuffer().put(data);
-        return a;
     }
 
     @Override public long[] shape() { return array.shape(); }

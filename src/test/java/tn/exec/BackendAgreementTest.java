@@ -91,7 +91,7 @@ class BackendAgreementTest {
             String what = "trial " + trial + " " + n.equation() + " sizes " + Arrays.toString(n.sizes()) + " path "
                     + path.stream().map(Arrays::toString).toList();
             Dense expected = reference.contract(plan, slow);
-            for (Backend b : List.of(nd4j, nd4jOnly)) { // Java arrays with BLAS, and ND4J operations
+            for (Backend b : List.of(nd4j, nd4jOnly)) { // native buffers with BLAS, and ND4J operations
                 Dense r = b.contract(plan, fast);
                 assertArrayEquals(expected.shape(), r.shape(), what);
                 assertClose(reference.toDoubles(expected), b.toDoubles(r), what);
@@ -165,7 +165,7 @@ class BackendAgreementTest {
         assertTrue(blasSteps > 50 && batched > 10, blasSteps + " steps large enough for BLAS, " + batched + " batched, " + tested + " networks");
     }
 
-    /** Mid-sized legs: small plans whose steps go through BLAS on plain arrays, with batches. */
+    /** Mid-sized legs: small plans whose steps go through BLAS on native buffers, with batches. */
     @Test
     void midSizedStepsThroughBlasAgree() {
         Random rnd = new Random(17);
@@ -189,7 +189,7 @@ class BackendAgreementTest {
                 slow.add(reference.fromDoubles(d, shape, DType.FLOAT64));
             }
             assertClose(reference.toDoubles(reference.contract(plan, slow)), nd4j.toDoubles(nd4j.contract(plan, fast)), n.equation());
-            // a second run reuses the memoised plain copies of the inputs
+            // a second run on the same inputs (they are read in place, never written)
             assertClose(reference.toDoubles(reference.contract(plan, slow)), nd4j.toDoubles(nd4j.contract(plan, fast)), n.equation());
         }
     }

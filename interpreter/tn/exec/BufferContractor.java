@@ -1,0 +1,290 @@
+package tn.exec;
+
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import tn.plan.Network;
+import tn.plan.Plan;
+
+/**
+ * Executes a contraction plan on flat row-major buffers ({@link FloatBuffer} or
+ * {@link DoubleBuffer}; native memory in production, Java arrays in tests), with the matrix
+ * products handed to a {@link Gemm} (a BLAS in production, Java loops in tests). A native array
+ * library pays tens of microseconds per operation and copies every permuted operand; here each
+ * step is at most one gather per operand plus one GEMM call:
+ * <ul>
+ *   <li>inputs are read where they lie (a repeated leg becomes its diagonal, private legs are
+ *       summed);</li>
+ *   <li>a step's operands are used as they lie when their axes are already grouped as
+ *       (batch, free, contracted) or (batch, contracted, free), the latter through the GEMM's
+ *       transpose flag; the batch and contracted legs take the order they have in the larger
+ *       operand, so the larger one is the one left in place;</li>
+ *   <li>results keep the GEMM's layout (batch, left free, right free); only the final output is
+ *       permuted into the requested order, and the last step writes straight into the output
+ *       when its layout already is the output's;</li>
+ *   <li>every intermediate comes from a {@link Memory} and goes back to it as soon as its step
+ *       has used it, so native memory is reused while it is still in cache and mapped.</li>
+ * </ul>
+ * Buffers are indexed by int: {@link #fits} says whether a plan can run here.
+ */
+public final class BufferContractor {
+    /** The largest buffer a plan may need (buffers are indexed by int). */
+    static final long MAX_ENTRIES = Integer.MAX_VALUE - 16;
+
+    /**
+     * Batched row-major matrix products: for p in [0, batch), C_p[m, n] = op(A_p) op(B_p) where
+     * op(A_p) is [m, k] (stored [k, m] when transposed) and op(B_p) is [k, n] (stored [n, k] when
+     * transposed); the batches lie one after another from index 0. The buffers are all
+     * {@link FloatBuffer} or all {@link DoubleBuffer}; C's entries are overwritten.
+     */
+    public interface Gemm {
+        void multiply(int batch, int m, int n, int k, Buffer a, boolean transA, Buffer b, boolean transB, Buffer c);
+    }
+
+    /** Where a contraction's buffers come from (all of one type: float or double). */
+    public interface Memory {
+        /** A buffer of at least {@code n} entries, contents undefined. */
+        Buffer allocate(int n);
+
+        /** Gives back a buffer from {@link #allocate} that is no longer used. */
+        void release(Buffer b);
+
+        /** The buffer of {@code n} entries that receives the output (asked for once per contraction). */
+        Buffer output(int n);
+
+        /** Memory on the Java heap (tests): plain arrays, released by the garbage collector. */
+        static Memory heap(boolean f64) {
+            return new Memory() {
+                @Override
+                public Buffer allocate(int n) {
+                    return f64 ? DoubleBuffer.wrap(new double[n]) : FloatBuffer.wrap(new float[n]);
+                }
+
+                @Override
+                public void release(Buffer b) {}
+
+                @Override
+                public Buffer output(int n) {
+                    return allocate(n);
+                }
+            };
+        }
+    }
+
+    /** The plain-Java products (i-q-j loops over contiguous rows). */
+    public static final Gemm JAVA = (batch, m, n, k, a, ta, b, tb, c) -> {
+        if (c instanceof DoubleBuffer dc) {
+            DoubleBuffer da = (DoubleBuffer) a, db = (DoubleBuffer) b;
+            for (int i = 0, total = batch * m * n; i < total; i++) dc.put(i, 0);
+            for (int p = 0; p < batch; p++) {
+                int ao = p * m * k, bo = p * k * n, co = p * m * n;
+                for (int i = 0; i < m; i++) {
+                    int ci = co + i * n;
+                    for (int q = 0; q < k; q++) {
+                        double av = da.get(ao + (ta ? q * m + i : i * k + q));
+                        if (tb) for (int j = 0; j < n; j++) dc.put(ci + j, dc.get(ci + j) + av * db.get(bo + j * k + q));
+                        else for (int j = 0, bq = bo + q * n; j < n; j++) dc.put(ci + j, dc.get(ci + j) + av * db.get(bq + j));
+                    }
+                }
+            }
+        } else {
+            FloatBuffer fa = (FloatBuffer) a, fb = (FloatBuffer) b, fc = (FloatBuffer) c;
+            for (int i = 0, total = batch * m * n; i < total; i++) fc.put(i, 0);
+            for (int p = 0; p < batch; p++) {
+                int ao = p * m * k, bo = p * k * n, co = p * m * n;
+                for (int i = 0; i < m; i++) {
+                    int ci = co + i * n;
+                    for (int q = 0; q < k; q++) {
+                        float av = fa.get(ao + (ta ? q * m + i : i * k + q));
+                        if (tb) for (int j = 0; j < n; j++) fc.put(ci + j, fc.get(ci + j) + av * fb.get(bo + j * k + q));
+                        else for (int j = 0, bq = bo + q * n; j < n; j++) fc.put(ci + j, fc.get(ci + j) + av * fb.get(bq + j));
+                    }
+                }
+            }
+        }
+    };
+
+    private final Gemm gemm;
+    private final Memory memory;
+    private final Runnable betweenSteps;
+
+    /** {@code betweenSteps} runs before every step (a cancellation check may throw from it). */
+    public BufferContractor(Gemm gemm, Memory memory, Runnable betweenSteps) {
+        this.gemm = gemm;
+        this.memory = memory;
+        this.betweenSteps = betweenSteps;
+    }
+
+    /** Whether every buffer the plan needs (inputs, intermediates, output) can be indexed by int. */
+    public static boolean fits(Plan plan) {
+        if (plan.slicedLegs().length > 0 || plan.largestIntermediate() > MAX_ENTRIES) return false;
+        long[] sizes = plan.network().sizes();
+        for (int[] legs : plan.network().inputs()) if (product(legs, sizes) > MAX_ENTRIES) return false;
+        return true;
+    }
+
+    /** Who owns an operand's buffer: the caller (an input), this contraction (a temporary), or the result. */
+    private enum Owner { CALLER, TEMPORARY, OUTPUT }
+
+    /** An operand: row-major data and the legs of its axes. */
+    private record Op(Buffer data, int[] legs, Owner owner) {}
+
+    /**
+     * Contracts; {@code inputs} are the row-major entries of the network's inputs, all of the
+     * memory's type (the arithmetic is done in that type), and are only read. Returns the
+     * buffer from {@link Memory#output} holding the output.
+     */
+    public Buffer contract(Plan plan, List<? extends Buffer> inputs) {
+        Network n = plan.network();
+        long[] sizes = n.sizes();
+        List<Op> ops = new ArrayList<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            ops.add(prepare(new Op(inputs.get(k), n.inputs().get(k), Owner.CALLER), plan.prepared().get(k), sizes));
+        }
+        List<Plan.Step> steps = plan.steps();
+        for (int k = 0; k < steps.size(); k++) {
+            betweenSteps.run();
+            Plan.Step s = steps.get(k);
+            Op a = ops.get(s.left()), b = ops.get(s.right());
+            Op r = pair(a, b, s, sizes, k == steps.size() - 1 ? n.output() : null);
+            release(a);
+            release(b);
+            ops.remove(s.right());
+            ops.remove(s.left());
+            ops.add(r);
+        }
+        return finish(ops.get(0), n.output(), sizes);
+    }
+
+    /** The output buffer holding {@code op} summed down to the output legs, in the output's order. */
+    private Buffer finish(Op op, int[] output, long[] sizes) {
+        if (op.owner == Owner.OUTPUT) return op.data;
+        int[] kept = Arrays.stream(op.legs).filter(l -> indexOf(output, l) >= 0).toArray();
+        if (kept.length < op.legs.length) {
+            Op summed = reduce(op, kept, sizes, Arrays.equals(kept, output));
+            release(op);
+            if (summed.owner == Owner.OUTPUT) return summed.data;
+            op = summed;
+        }
+        Buffer out = memory.output((int) product(output, sizes));
+        gatherInto(op, output, sizes, out);
+        release(op);
+        return out;
+    }
+
+    /** Diagonals of repeated legs, then the legs {@code prepared} drops summed out. */
+    private Op prepare(Op op, int[] prepared, long[] sizes) {
+        int[] legs = op.legs;
+        int[] unique = Arrays.stream(legs).distinct().toArray();
+        if (unique.length < legs.length) {
+            // Generalised diagonal: one axis per distinct leg, read at the summed strides.
+            long[] strides = strides(legs, sizes);
+            long[] step = new long[unique.length];
+            for (int u = 0; u < unique.length; u++) for (int k = 0; k < legs.length; k++) if (legs[k] == unique[u]) step[u] += strides[k];
+            Buffer d = memory.allocate((int) product(unique, sizes));
+            Strided.gather(op.data, 0, shape(unique, sizes), step, d);
+            release(op);
+            op = new Op(d, unique, Owner.TEMPORARY);
+        }
+        int[] kept = Arrays.stream(op.legs).filter(l -> indexOf(prepared, l) >= 0).toArray();
+        if (kept.length == op.legs.length) return op;
+        Op summed = reduce(op, kept, sizes, false);
+        release(op);
+        return summed;
+    }
+
+    /** {@code op} with every leg not in {@code kept} summed out (kept in op's order); into the output if asked. */
+    private Op reduce(Op op, int[] kept, long[] sizes, boolean intoOutput) {
+        int[] summed = Arrays.stream(op.legs).filter(l -> indexOf(kept, l) < 0).toArray();
+        Op grouped = arranged(op, concat(kept, summed), sizes);
+        int count = (int) product(kept, sizes);
+        Buffer out = intoOutput ? memory.output(count) : memory.allocate(count);
+        Strided.sumRuns(grouped.data, (int) product(summed, sizes), count, out);
+        if (grouped != op) release(grouped);
+        return new Op(out, kept, intoOutput ? Owner.OUTPUT : Owner.TEMPORARY);
+    }
+
+    /** {@code op} with its axes in the order {@code to} (the same legs): itself if already so, else a temporary copy. */
+    private Op arranged(Op op, int[] to, long[] sizes) {
+        if (Arrays.equals(op.legs, to)) return op;
+        Buffer d = memory.allocate((int) product(to, sizes));
+        gatherInto(op, to, sizes, d);
+        return new Op(d, to, Owner.TEMPORARY);
+    }
+
+    private static void gatherInto(Op op, int[] to, long[] sizes, Buffer dst) {
+        long[] from = strides(op.legs, sizes);
+        long[] step = new long[to.length];
+        for (int k = 0; k < to.length; k++) step[k] = from[indexOf(op.legs, to[k])];
+        Strided.gather(op.data, 0, shape(to, sizes), step, dst);
+    }
+
+    private void release(Op op) {
+        if (op.owner == Owner.TEMPORARY) memory.release(op.data);
+    }
+
+    /**
+     * One step as a batched GEMM; the result's axes are (batch, left free, right free). With
+     * {@code output} (the last step) and that layout equal to it, the GEMM writes the output.
+     */
+    private Op pair(Op a, Op b, Plan.Step s, long[] sizes, int[] output) {
+        Op big = product(a.legs, sizes) >= product(b.legs, sizes) ? a : b;
+        int[] batch = inOrderOf(big.legs, s.batch());
+        int[] con = inOrderOf(big.legs, s.contracted());
+        int[] freeA = Arrays.stream(a.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
+        int[] freeB = Arrays.stream(b.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
+        int nb = (int) product(batch, sizes), nc = (int) product(con, sizes);
+        int m = (int) product(freeA, sizes), n = (int) product(freeB, sizes);
+        // A as [nb, m, nc], or as it lies if that is [nb, nc, m] (transposed).
+        boolean ta = !Arrays.equals(a.legs, concat(batch, freeA, con)) && Arrays.equals(a.legs, concat(batch, con, freeA));
+        Op x = ta ? a : arranged(a, concat(batch, freeA, con), sizes);
+        // B as [nb, nc, n], or as it lies if that is [nb, n, nc] (transposed).
+        boolean tb = !Arrays.equals(b.legs, concat(batch, con, freeB)) && Arrays.equals(b.legs, concat(batch, freeB, con));
+        Op y = tb ? b : arranged(b, concat(batch, con, freeB), sizes);
+        int[] legs = concat(batch, freeA, freeB);
+        boolean toOutput = output != null && Arrays.equals(legs, output);
+        int count = Math.multiplyExact(nb, Math.multiplyExact(m, n));
+        Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
+        gemm.multiply(nb, m, n, nc, x.data, ta, y.data, tb, z);
+        if (x != a) release(x);
+        if (y != b) release(y);
+        return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
+    }
+
+    /** The legs of {@code subset} in the order they appear in {@code legs}. */
+    private static int[] inOrderOf(int[] legs, int[] subset) {
+        return Arrays.stream(legs).filter(l -> indexOf(subset, l) >= 0).toArray();
+    }
+
+    private static long[] shape(int[] legs, long[] sizes) {
+        return Arrays.stream(legs).mapToLong(l -> sizes[l]).toArray();
+    }
+
+    private static long[] strides(int[] legs, long[] sizes) {
+        long[] s = new long[legs.length];
+        long m = 1;
+        for (int k = legs.length - 1; k >= 0; k--) {
+            s[k] = m;
+            m *= sizes[legs[k]];
+        }
+        return s;
+    }
+
+    private static long product(int[] legs, long[] sizes) {
+        long p = 1;
+        for (int l : legs) p *= sizes[l];
+        return p;
+    }
+
+    private static int[] concat(int[]... parts) {
+        return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
+    }
+
+    private static int indexOf(int[] a, int x) {
+        for (int k = 0; k < a.length; k++) if (a[k] == x) return k;
+        return -1;
+    }
+}

@@ -1,0 +1,133 @@
+package tn.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import tn.plan.Network;
+import tn.plan.Plan;
+import tn.reference.ReferenceBackend;
+
+/**
+ * The buffer contractor on the Java heap with the plain-Java products, against the naive
+ * reference (random networks along random paths, float64 and float32), and its memory
+ * discipline: every temporary it takes is given back, the output is asked for once, inputs are
+ * never written.
+ */
+class BufferContractorTest {
+    private final ReferenceBackend reference = new ReferenceBackend();
+
+    /** Heap memory that records what is live. */
+    private static final class Counting implements BufferContractor.Memory {
+        final BufferContractor.Memory heap;
+        final Map<Buffer, Boolean> live = new IdentityHashMap<>();
+        int outputs, allocations;
+
+        Counting(boolean f64) {
+            heap = BufferContractor.Memory.heap(f64);
+        }
+
+        @Override
+        public Buffer allocate(int n) {
+            Buffer b = heap.allocate(n);
+            // garbage in fresh memory, as malloc may give: the contractor must overwrite it
+            if (b instanceof DoubleBuffer d) for (int i = 0; i < n; i++) d.put(i, Double.NaN);
+            else for (int i = 0; i < n; i++) ((FloatBuffer) b).put(i, Float.NaN);
+            live.put(b, true);
+            allocations++;
+            return b;
+        }
+
+        @Override
+        public void release(Buffer b) {
+            assertTrue(live.remove(b) != null, "released a buffer that was not allocated (or twice)");
+        }
+
+        @Override
+        public Buffer output(int n) {
+            outputs++;
+            return allocate(n);
+        }
+    }
+
+    @Test
+    void randomNetworksAgreeWithTheReferenceAndGiveBackEveryTemporary() {
+        Random rnd = new Random(11);
+        int withTemporaries = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            Network n = BackendAgreementTest.randomNetwork(rnd);
+            List<int[]> path = new ArrayList<>();
+            for (int remaining = n.inputCount(); remaining > 1; remaining--) {
+                int a = rnd.nextInt(remaining), b = rnd.nextInt(remaining - 1);
+                if (b >= a) b++;
+                path.add(new int[] {Math.min(a, b), Math.max(a, b)});
+            }
+            Plan plan = Plan.fromPath(n, path, "random", 0);
+            List<Dense> slow = new ArrayList<>();
+            List<double[]> raw = new ArrayList<>();
+            for (int[] legs : n.inputs()) {
+                long[] shape = Arrays.stream(legs).mapToLong(l -> n.sizes()[l]).toArray();
+                double[] d = new double[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+                for (int i = 0; i < d.length; i++) d[i] = (float) rnd.nextGaussian();
+                raw.add(d);
+                slow.add(reference.fromDoubles(d, shape, DType.FLOAT64));
+            }
+            double[] expected = reference.toDoubles(reference.contract(plan, slow));
+            String what = "trial " + trial + " " + n.equation() + " sizes " + Arrays.toString(n.sizes());
+            for (boolean f64 : new boolean[] {true, false}) {
+                List<Buffer> inputs = new ArrayList<>();
+                for (double[] d : raw) {
+                    if (f64) inputs.add(DoubleBuffer.wrap(d.clone()));
+                    else {
+                        float[] f = new float[d.length];
+                        for (int i = 0; i < f.length; i++) f[i] = (float) d[i];
+                        inputs.add(FloatBuffer.wrap(f));
+                    }
+                }
+                Counting memory = new Counting(f64);
+                Buffer out = new BufferContractor(BufferContractor.JAVA, memory, () -> {}).contract(plan, inputs);
+                assertEquals(1, memory.outputs, what + ": output asked for once");
+                assertEquals(1, memory.live.size(), what + ": every temporary given back");
+                assertTrue(memory.live.containsKey(out), what + ": the output is the memory's");
+                if (memory.allocations > 1) withTemporaries++;
+                for (int i = 0; i < expected.length; i++) {
+                    double got = f64 ? ((DoubleBuffer) out).get(i) : ((FloatBuffer) out).get(i);
+                    assertEquals(expected[i], got, (f64 ? 1e-12 : 1e-4) * (1 + Math.abs(expected[i])), what + " entry " + i);
+                }
+                for (int k = 0; k < raw.size(); k++) {
+                    double[] now = new double[raw.get(k).length];
+                    for (int i = 0; i < now.length; i++) now[i] = f64 ? ((DoubleBuffer) inputs.get(k)).get(i) : ((FloatBuffer) inputs.get(k)).get(i);
+                    double[] was = raw.get(k).clone();
+                    assertArrayEquals(was, now, what + ": input " + k + " written");
+                }
+            }
+        }
+        assertTrue(withTemporaries > 200, withTemporaries + " runs needed temporaries");
+    }
+
+    @Test
+    void aCancelledContractionStopsBetweenSteps() {
+        Network n = Network.of(List.of(new int[] {0, 1}, new int[] {1, 2}, new int[] {2, 3}), new int[] {0, 3}, new long[] {2, 2, 2, 2});
+        Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}, new int[] {0, 1}), "chain", 0);
+        int[] calls = {0};
+        Runnable cancelOnSecond = () -> {
+            if (++calls[0] == 2) throw new java.util.concurrent.CancellationException("stop");
+        };
+        List<Buffer> inputs = List.of(DoubleBuffer.wrap(new double[4]), DoubleBuffer.wrap(new double[4]), DoubleBuffer.wrap(new double[4]));
+        Counting memory = new Counting(true);
+        BufferContractor c = new BufferContractor(BufferContractor.JAVA, memory, cancelOnSecond);
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class, () -> c.contract(plan, inputs));
+        assertEquals(2, calls[0]);
+        assertEquals(1, memory.live.size(), "the first step's result is still held (the caller's memory frees it)");
+    }
+}
