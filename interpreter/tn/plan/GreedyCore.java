@@ -47,7 +47,7 @@ final class GreedyCore {
             for (int[] in : prepared) everywhere &= contains(in, l);
             if (everywhere) kept[l] = true;
         }
-        State s = new State(sizes, kept);
+        State s = new State(sizes, kept, n);
         for (int k = 0; k < n; k++) s.add(sorted(prepared.get(k)));
         List<int[]> ssa = new ArrayList<>();
         // Identical leg sets first: their elementwise product never grows anything.
@@ -55,7 +55,7 @@ final class GreedyCore {
         for (int k = 0; k < n; k++) {
             String key = Arrays.toString(s.legs.get(k));
             Integer twin = seen.get(key);
-            if (twin != null && s.alive.get(twin)) {
+            if (twin != null && s.alive[twin]) {
                 int merged = s.contract(twin, k);
                 ssa.add(new int[] {twin, k});
                 seen.put(key, merged);
@@ -93,7 +93,7 @@ final class GreedyCore {
             int c = Double.compare(x[0], y[0]);
             return c != 0 ? c : Double.compare(x[1], y[1]);
         });
-        for (int id = 0; id < s.legs.size(); id++) if (s.alive.get(id)) rest.add(new double[] {s.size(id), id});
+        for (int id = 0; id < s.legs.size(); id++) if (s.alive[id]) rest.add(new double[] {s.size(id), id});
         while (rest.size() > 1) {
             int a = (int) rest.poll()[1], b = (int) rest.poll()[1];
             int result = s.contract(Math.min(a, b), Math.max(a, b));
@@ -106,7 +106,7 @@ final class GreedyCore {
     private void push(State s, PriorityQueue<Candidate> queue, int k1, List<Integer> others, boolean all) {
         Candidate best = null;
         for (int k2 : others) {
-            if (k2 == k1 || !s.alive.get(k2)) continue;
+            if (k2 == k1 || !s.alive[k2]) continue;
             int older = Math.min(k1, k2), newer = Math.max(k1, k2);
             double score = s.size(s.resultLegs(older, newer)) - alpha * (s.size(older) + s.size(newer));
             Candidate c = new Candidate(score, older, newer);
@@ -123,12 +123,12 @@ final class GreedyCore {
     private Candidate choose(PriorityQueue<Candidate> queue, State s) {
         if (temperature <= 0) {
             Candidate c = queue.poll();
-            return s.alive.get(c.older) && s.alive.get(c.newer) ? c : null;
+            return s.alive[c.older] && s.alive[c.newer] ? c : null;
         }
         List<Candidate> top = new ArrayList<>();
         while (!queue.isEmpty() && top.size() < SAMPLE_FROM) {
             Candidate c = queue.poll();
-            if (s.alive.get(c.older) && s.alive.get(c.newer)) top.add(c);
+            if (s.alive[c.older] && s.alive[c.newer]) top.add(c);
         }
         if (top.isEmpty()) return null;
         double min = top.get(0).score;
@@ -175,32 +175,43 @@ final class GreedyCore {
 
     /** Live operands, their legs, and for each leg the operands carrying it. */
     private static final class State {
+        private static final TreeSet<Integer> NONE = new TreeSet<>();
         final long[] sizes;
         final boolean[] kept;
         final List<int[]> legs = new ArrayList<>();
-        final List<Boolean> alive = new ArrayList<>();
-        final List<Double> footprint = new ArrayList<>();
-        final Map<Integer, TreeSet<Integer>> byLeg = new HashMap<>();
+        /** By operand id (inputs first, then results in order; at most 2n - 1 in all). */
+        final boolean[] alive;
+        final double[] footprint;
+        /** By leg: the live operands carrying it (null until one does). */
+        final TreeSet<Integer>[] byLeg;
 
-        State(long[] sizes, boolean[] kept) {
+        @SuppressWarnings("unchecked")
+        State(long[] sizes, boolean[] kept, int operands) {
             this.sizes = sizes;
             this.kept = kept;
+            this.alive = new boolean[Math.max(1, 2 * operands - 1)];
+            this.footprint = new double[alive.length];
+            this.byLeg = new TreeSet[sizes.length];
         }
 
         int add(int[] l) {
             int id = legs.size();
             legs.add(l);
-            alive.add(true);
-            footprint.add(Plan.size(l, sizes));
-            for (int leg : l) byLeg.computeIfAbsent(leg, k -> new TreeSet<>()).add(id);
+            alive[id] = true;
+            footprint[id] = Plan.size(l, sizes);
+            for (int leg : l) {
+                if (byLeg[leg] == null) byLeg[leg] = new TreeSet<>();
+                byLeg[leg].add(id);
+            }
             return id;
         }
 
+        /** The live operands carrying {@code leg} (read only). */
         TreeSet<Integer> carriers(int leg) {
-            return byLeg.getOrDefault(leg, new TreeSet<>());
+            return byLeg[leg] == null ? NONE : byLeg[leg];
         }
 
-        double size(int id) { return footprint.get(id); }
+        double size(int id) { return footprint[id]; }
 
         double size(int[] l) { return Plan.size(l, sizes); }
 
@@ -222,10 +233,10 @@ final class GreedyCore {
 
         int contract(int a, int b) {
             int[] r = resultLegs(a, b);
-            alive.set(a, false);
-            alive.set(b, false);
-            for (int leg : legs.get(a)) byLeg.get(leg).remove(a);
-            for (int leg : legs.get(b)) byLeg.get(leg).remove(b);
+            alive[a] = false;
+            alive[b] = false;
+            for (int leg : legs.get(a)) byLeg[leg].remove(a);
+            for (int leg : legs.get(b)) byLeg[leg].remove(b);
             return add(r);
         }
     }

@@ -1,6 +1,7 @@
 package tn.plan;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,18 +88,19 @@ public record Plan(
                 if (first) holders[in[k]]++;
             }
         }
-        List<int[]> prepared = new ArrayList<>();
+        List<int[]> prepared = new ArrayList<>(n.inputCount());
         for (int[] in : n.inputs()) {
-            List<Integer> legs = new ArrayList<>();
+            int[] legs = new int[in.length];
+            int kept = 0;
             for (int leg : in) {
-                if (legs.contains(leg)) continue;
+                if (contains(legs, kept, leg)) continue;
                 boolean privateLeg = holders[leg] == 1 && !out[leg];
                 // A leg on this input only and not in the output is summed out, unless this
                 // is the only input (then the final reduction does it).
                 if (privateLeg && n.inputCount() > 1) continue;
-                legs.add(leg);
+                legs[kept++] = leg;
             }
-            prepared.add(legs.stream().mapToInt(Integer::intValue).toArray());
+            prepared.add(kept == legs.length ? legs : Arrays.copyOf(legs, kept));
         }
         return prepared;
     }
@@ -145,29 +147,33 @@ public record Plan(
                         + ") is out of range for " + ops.size() + " operands");
             }
             int[] a = ops.get(i), b = ops.get(j);
-            List<Integer> result = new ArrayList<>(), contracted = new ArrayList<>(), batch = new ArrayList<>();
-            List<Integer> union = new ArrayList<>();
-            for (int l : a) union.add(l);
-            for (int l : b) if (!union.contains(l)) union.add(l);
-            for (int l : union) {
-                boolean inA = contains(a, l), inB = contains(b, l);
-                boolean shared = inA && inB;
+            // The union of the two operands' legs (a's order, then b's new ones), split into the
+            // legs the result keeps (shared ones among them are batch legs) and the contracted.
+            int n = a.length + b.length;
+            int[] result = new int[n], contracted = new int[n], batch = new int[n];
+            int nr = 0, nc = 0, nb = 0;
+            double stepCost = 1, resultSize = 1;
+            for (int u = 0; u < n; u++) {
+                int l = u < a.length ? a[u] : b[u - a.length];
+                boolean inA = u < a.length || contains(a, a.length, l);
+                if (u >= a.length && inA) continue; // already seen in a
+                boolean inB = u >= a.length || contains(b, b.length, l);
+                stepCost *= sizes[l];
                 // Needed: by the output, or by an operand other than these two.
                 boolean needed = out[l] || holders[l] - (inA ? 1 : 0) - (inB ? 1 : 0) > 0;
                 if (needed) {
-                    result.add(l);
-                    if (shared) batch.add(l);
+                    result[nr++] = l;
+                    resultSize *= sizes[l];
+                    if (inA && inB) batch[nb++] = l;
                 } else {
-                    contracted.add(l);
+                    contracted[nc++] = l;
                 }
             }
-            int[] res = toArray(result);
-            double stepCost = size(toArray(union), sizes);
-            double resultSize = size(res, sizes);
+            int[] res = Arrays.copyOf(result, nr);
             cost += stepCost;
             written += resultSize;
             largest = Math.max(largest, resultSize);
-            steps.add(new Step(i, j, a, b, res, toArray(contracted), toArray(batch), stepCost, resultSize));
+            steps.add(new Step(i, j, a, b, res, Arrays.copyOf(contracted, nc), Arrays.copyOf(batch, nb), stepCost, resultSize));
             for (int l : a) holders[l]--;
             for (int l : b) holders[l]--;
             for (int l : res) holders[l]++;
@@ -179,22 +185,25 @@ public record Plan(
         boolean[] seen = new boolean[sizes.length];
         for (int[] in : network.inputs()) for (int l : in) if (!seen[l]) { seen[l] = true; all *= sizes[l]; }
         double naive = all * Math.max(1, network.inputCount() - 1);
-        List<int[]> pathCopy = path.stream().map(p -> new int[] {Math.min(p[0], p[1]), Math.max(p[0], p[1])}).toList();
-        return new Plan(network, method, pathCopy, prepared, List.copyOf(steps), cost, naive, largest, written, planningNanos, new int[0]);
+        int[][] pathCopy = new int[path.size()][];
+        for (int k = 0; k < pathCopy.length; k++) {
+            int[] p = path.get(k);
+            pathCopy[k] = new int[] {Math.min(p[0], p[1]), Math.max(p[0], p[1])};
+        }
+        return new Plan(network, method, List.of(pathCopy), prepared, List.copyOf(steps), cost, naive, largest, written, planningNanos, new int[0]);
     }
 
 
     private static int distinct(int[] legs) {
-        return (int) java.util.Arrays.stream(legs).distinct().count();
+        int d = 0;
+        for (int k = 0; k < legs.length; k++) if (!contains(legs, k, legs[k])) d++;
+        return d;
     }
 
-    private static boolean contains(int[] legs, int l) {
-        for (int x : legs) if (x == l) return true;
+    /** Whether {@code l} is among the first {@code count} entries of {@code legs}. */
+    private static boolean contains(int[] legs, int count, int l) {
+        for (int k = 0; k < count; k++) if (legs[k] == l) return true;
         return false;
-    }
-
-    private static int[] toArray(List<Integer> list) {
-        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
     static double size(int[] legs, long[] sizes) {
