@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.TreeSet;
 
 /**
  * The greedy contraction builder shared by `greedy` and the randomised search. Follows the
@@ -51,9 +50,9 @@ final class GreedyCore {
         for (int k = 0; k < n; k++) s.add(sorted(prepared.get(k)));
         List<int[]> ssa = new ArrayList<>();
         // Identical leg sets first: their elementwise product never grows anything.
-        Map<String, Integer> seen = new HashMap<>();
+        Map<LegSet, Integer> seen = new HashMap<>();
         for (int k = 0; k < n; k++) {
-            String key = Arrays.toString(s.legs.get(k));
+            LegSet key = new LegSet(s.legs.get(k));
             Integer twin = seen.get(key);
             if (twin != null && s.alive[twin]) {
                 int merged = s.contract(twin, k);
@@ -63,30 +62,42 @@ final class GreedyCore {
                 seen.put(key, k);
             }
         }
-        PriorityQueue<Candidate> queue = new PriorityQueue<>((x, y) -> {
-            int c = Double.compare(x.score, y.score);
-            if (c != 0) return c;
-            c = Integer.compare(x.newer, y.newer);
-            return c != 0 ? c : Integer.compare(x.older, y.older);
-        });
+        PriorityQueue<Candidate> queue = new PriorityQueue<>(GreedyCore::compare);
         boolean pushAll = temperature > 0;
         // Initial candidates: for each leg, each operand with the later ones carrying it.
         for (int leg = 0; leg < sizes.length; leg++) {
             if (kept[leg]) continue;
-            List<Integer> carriers = new ArrayList<>(s.carriers(leg));
-            for (int x = 0; x + 1 < carriers.size(); x++) {
-                push(s, queue, carriers.get(x), carriers.subList(x + 1, carriers.size()), pushAll);
+            int[] carriers = s.carriers(leg);
+            for (int x = 0; x + 1 < s.carrierCount(leg); x++) {
+                push(s, queue, carriers[x], carriers, x + 1, s.carrierCount(leg), pushAll);
             }
         }
+        // Scratch for the operands next to a new result: their ids, and a mark per id.
+        int[] neighbours = new int[s.alive.length];
+        int[] markedFor = new int[s.alive.length];
+        Arrays.fill(markedFor, -1);
         while (!queue.isEmpty()) {
             Candidate c = choose(queue, s);
             if (c == null) continue;
             int result = s.contract(c.older, c.newer);
             ssa.add(new int[] {c.older, c.newer});
-            TreeSet<Integer> neighbours = new TreeSet<>();
-            for (int leg : s.legs.get(result)) if (!kept[leg]) neighbours.addAll(s.carriers(leg));
-            neighbours.remove(result);
-            if (!neighbours.isEmpty()) push(s, queue, result, new ArrayList<>(neighbours), pushAll);
+            markedFor[result] = result;
+            int count = 0;
+            for (int leg : s.legs.get(result)) {
+                if (kept[leg]) continue;
+                int[] carriers = s.carriers(leg);
+                for (int x = 0; x < s.carrierCount(leg); x++) {
+                    int id = carriers[x];
+                    if (markedFor[id] != result) {
+                        markedFor[id] = result;
+                        neighbours[count++] = id;
+                    }
+                }
+            }
+            if (count > 0) {
+                Arrays.sort(neighbours, 0, count);
+                push(s, queue, result, neighbours, 0, count, pushAll);
+            }
         }
         // Whatever is left shares nothing: outer products, smallest first.
         PriorityQueue<double[]> rest = new PriorityQueue<>((x, y) -> {
@@ -103,16 +114,37 @@ final class GreedyCore {
         return ssaToLinear(ssa, n);
     }
 
-    private void push(State s, PriorityQueue<Candidate> queue, int k1, List<Integer> others, boolean all) {
+    /** Lower score first; ties go to the older operands (the smaller newer id, then older id). */
+    private static int compare(Candidate x, Candidate y) {
+        int c = Double.compare(x.score, y.score);
+        if (c != 0) return c;
+        c = Integer.compare(x.newer, y.newer);
+        return c != 0 ? c : Integer.compare(x.older, y.older);
+    }
+
+    /** A sorted leg set as a map key (arrays compare by identity). */
+    private record LegSet(int[] legs) {
+        @Override public boolean equals(Object o) {
+            return o instanceof LegSet other && Arrays.equals(legs, other.legs);
+        }
+
+        @Override public int hashCode() {
+            return Arrays.hashCode(legs);
+        }
+    }
+
+    /** Candidates pairing {@code k1} with each live operand in {@code others[from, to)}. */
+    private void push(State s, PriorityQueue<Candidate> queue, int k1, int[] others, int from, int to, boolean all) {
         Candidate best = null;
-        for (int k2 : others) {
+        for (int x = from; x < to; x++) {
+            int k2 = others[x];
             if (k2 == k1 || !s.alive[k2]) continue;
             int older = Math.min(k1, k2), newer = Math.max(k1, k2);
-            double score = s.size(s.resultLegs(older, newer)) - alpha * (s.size(older) + s.size(newer));
+            double score = s.resultSize(older, newer) - alpha * (s.size(older) + s.size(newer));
             Candidate c = new Candidate(score, older, newer);
             if (all) {
                 queue.add(c);
-            } else if (best == null || queue.comparator().compare(c, best) < 0) {
+            } else if (best == null || compare(c, best) < 0) {
                 best = c;
             }
         }
@@ -148,18 +180,26 @@ final class GreedyCore {
 
     /** Converts pairs of operand ids (results numbered on from the inputs) to list positions. */
     static List<int[]> ssaToLinear(List<int[]> ssa, int inputs) {
-        List<Integer> order = new ArrayList<>();
-        for (int k = 0; k < inputs; k++) order.add(k);
-        int next = inputs;
-        List<int[]> path = new ArrayList<>();
-        for (int[] pair : ssa) {
-            int pa = order.indexOf(pair[0]), pb = order.indexOf(pair[1]);
-            path.add(new int[] {Math.min(pa, pb), Math.max(pa, pb)});
-            order.remove(Integer.valueOf(pair[0]));
-            order.remove(Integer.valueOf(pair[1]));
-            order.add(next++);
+        int[] order = new int[Math.max(1, inputs)];
+        for (int k = 0; k < inputs; k++) order[k] = k;
+        int live = inputs, next = inputs;
+        int[][] path = new int[ssa.size()][];
+        for (int s = 0; s < path.length; s++) {
+            int[] pair = ssa.get(s);
+            int pa = indexOf(order, live, pair[0]), pb = indexOf(order, live, pair[1]);
+            int lo = Math.min(pa, pb), hi = Math.max(pa, pb);
+            path[s] = new int[] {lo, hi};
+            System.arraycopy(order, hi + 1, order, hi, live - hi - 1);
+            System.arraycopy(order, lo + 1, order, lo, live - lo - 2);
+            order[live - 2] = next++;
+            live--;
         }
-        return path;
+        return Arrays.asList(path);
+    }
+
+    private static int indexOf(int[] a, int count, int x) {
+        for (int k = 0; k < count; k++) if (a[k] == x) return k;
+        throw new IllegalArgumentException("operand " + x + " is not live");
     }
 
     private static boolean contains(int[] a, int x) {
@@ -175,23 +215,27 @@ final class GreedyCore {
 
     /** Live operands, their legs, and for each leg the operands carrying it. */
     private static final class State {
-        private static final TreeSet<Integer> NONE = new TreeSet<>();
+        private static final int[] NONE = new int[0];
         final long[] sizes;
         final boolean[] kept;
         final List<int[]> legs = new ArrayList<>();
         /** By operand id (inputs first, then results in order; at most 2n - 1 in all). */
         final boolean[] alive;
         final double[] footprint;
-        /** By leg: the live operands carrying it (null until one does). */
-        final TreeSet<Integer>[] byLeg;
+        /**
+         * By leg: the live operands carrying it in increasing id order (new ids are always the
+         * largest, so appending keeps the order), and how many there are.
+         */
+        final int[][] byLeg;
+        final int[] carrierCount;
 
-        @SuppressWarnings("unchecked")
         State(long[] sizes, boolean[] kept, int operands) {
             this.sizes = sizes;
             this.kept = kept;
             this.alive = new boolean[Math.max(1, 2 * operands - 1)];
             this.footprint = new double[alive.length];
-            this.byLeg = new TreeSet[sizes.length];
+            this.byLeg = new int[sizes.length][];
+            this.carrierCount = new int[sizes.length];
         }
 
         int add(int[] l) {
@@ -200,44 +244,73 @@ final class GreedyCore {
             alive[id] = true;
             footprint[id] = Plan.size(l, sizes);
             for (int leg : l) {
-                if (byLeg[leg] == null) byLeg[leg] = new TreeSet<>();
-                byLeg[leg].add(id);
+                int[] c = byLeg[leg];
+                if (c == null) c = byLeg[leg] = new int[4];
+                else if (carrierCount[leg] == c.length) c = byLeg[leg] = Arrays.copyOf(c, 2 * c.length);
+                c[carrierCount[leg]++] = id;
             }
             return id;
         }
 
-        /** The live operands carrying {@code leg} (read only). */
-        TreeSet<Integer> carriers(int leg) {
+        /** The live operands carrying {@code leg}: the first {@link #carrierCount} entries (read only). */
+        int[] carriers(int leg) {
             return byLeg[leg] == null ? NONE : byLeg[leg];
         }
 
+        int carrierCount(int leg) { return carrierCount[leg]; }
+
         double size(int id) { return footprint[id]; }
 
-        double size(int[] l) { return Plan.size(l, sizes); }
-
+        /** The legs of the result of contracting {@code a} and {@code b}, sorted. */
         int[] resultLegs(int a, int b) {
             int[] la = legs.get(a), lb = legs.get(b);
             int[] out = new int[la.length + lb.length];
             int n = 0, i = 0, j = 0;
             while (i < la.length || j < lb.length) {
-                int leg;
-                if (j >= lb.length || (i < la.length && la[i] < lb[j])) leg = la[i++];
-                else if (i >= la.length || lb[j] < la[i]) leg = lb[j++];
-                else { leg = la[i++]; j++; }
-                if (kept[leg] || carriers(leg).size() > (contains(la, leg) ? 1 : 0) + (contains(lb, leg) ? 1 : 0)) {
-                    out[n++] = leg;
-                }
+                int leg, here;
+                if (j >= lb.length || (i < la.length && la[i] < lb[j])) { leg = la[i++]; here = 1; }
+                else if (i >= la.length || lb[j] < la[i]) { leg = lb[j++]; here = 1; }
+                else { leg = la[i++]; j++; here = 2; }
+                // Kept, or carried by some operand other than these two.
+                if (kept[leg] || carrierCount[leg] > here) out[n++] = leg;
             }
-            return Arrays.copyOf(out, n);
+            return n == out.length ? out : Arrays.copyOf(out, n);
+        }
+
+        /** The size of {@link #resultLegs} without building it. */
+        double resultSize(int a, int b) {
+            int[] la = legs.get(a), lb = legs.get(b);
+            double size = 1;
+            int i = 0, j = 0;
+            while (i < la.length || j < lb.length) {
+                int leg, here;
+                if (j >= lb.length || (i < la.length && la[i] < lb[j])) { leg = la[i++]; here = 1; }
+                else if (i >= la.length || lb[j] < la[i]) { leg = lb[j++]; here = 1; }
+                else { leg = la[i++]; j++; here = 2; }
+                if (kept[leg] || carrierCount[leg] > here) size *= sizes[leg];
+            }
+            return size;
         }
 
         int contract(int a, int b) {
             int[] r = resultLegs(a, b);
             alive[a] = false;
             alive[b] = false;
-            for (int leg : legs.get(a)) byLeg[leg].remove(a);
-            for (int leg : legs.get(b)) byLeg[leg].remove(b);
+            for (int leg : legs.get(a)) remove(leg, a);
+            for (int leg : legs.get(b)) remove(leg, b);
             return add(r);
+        }
+
+        private void remove(int leg, int id) {
+            int[] c = byLeg[leg];
+            int count = carrierCount[leg];
+            for (int k = 0; k < count; k++) {
+                if (c[k] == id) {
+                    System.arraycopy(c, k + 1, c, k, count - k - 1);
+                    carrierCount[leg] = count - 1;
+                    return;
+                }
+            }
         }
     }
 }
