@@ -5,9 +5,10 @@ Planning: plans every network that tn's PlanBench wrote (target/bench/networks/*
 numpy's einsum_path algorithms ('greedy', and 'optimal' where it finishes), timed the same way
 (median of repeats after a warm-up), and prints costs under tn's cost model (log10 of
 multiply-adds, recomputed here independently from each path) and the ratio of planning times.
-numpy's einsum_path takes at most 52 distinct indices as subscripts, so its path functions are
-called directly on index sets, as einsum_path itself does, with einsum_path's default memory
-cap (the largest input or output).
+Times are those of numpy.einsum_path itself, as a user calls it, where the network has at most
+the 52 legs einsum subscripts can name; beyond that numpy's path functions are timed directly on
+index sets (as einsum_path calls them, with its default memory cap: the largest input or output)
+and the time is marked *. Costs always come from those path functions' paths.
 
 Execution: for the networks tn's ExecBench timed, runs numpy.einsum with the same path on
 float32 data and prints tn's time over numpy's (below 1 means tn is faster).
@@ -111,10 +112,12 @@ def planning(bench):
             tn[(r["network"], r["method"])] = r
     names = sorted({k[0] for k in tn}, key=lambda n: list(tn).index((n, "greedy")))
     print()
-    print("Planning, log10 multiply-adds (tn's cost model) and median planning time; speed-up = numpy time / tn time")
-    print("(np greedy ms: numpy.einsum_path(optimize='greedy') itself where the network has at most 52 legs, else")
-    print(" numpy's internal greedy path function, marked *, which einsum_path calls; tn's time is Planner.plan, the whole plan)")
-    head = f"{'network':36} {'tn greedy':>10} {'np greedy':>10} {'tn hyper':>9} {'tn optimal':>10} {'np optimal':>10} {'tn greedy ms':>13} {'np greedy ms':>13} {'speed-up':>9}"
+    print("Planning, log10 multiply-adds (tn's cost model) and median planning time in ms; speed-up = numpy time / tn time")
+    print("(np ms: numpy.einsum_path(optimize=...) itself where the network has at most 52 legs, else numpy's internal")
+    print(" path function, marked *, which einsum_path calls; np optimal where it has at most 9 tensors and finishes in")
+    print(" 10 s; tn's time is Planner.plan, the whole plan)")
+    head = (f"{'network':36} {'tn greedy':>10} {'np greedy':>10} {'tn hyper':>9} {'tn optimal':>10} {'np optimal':>10}"
+            f" {'tn greedy ms':>13} {'np greedy ms':>13} {'speed-up':>9} {'tn opt ms':>10} {'np opt ms':>10} {'speed-up':>9}")
     print(head)
     for name in names:
         inputs, output, sizes = load(os.path.join(bench, "networks", name + ".json"))
@@ -124,26 +127,39 @@ def planning(bench):
         t_np, path = median_time(numpy_plan(inputs, output, sizes, "greedy"), blocks=5)
         np_greedy = math.log10(tn_cost(inputs, output, sizes, path)) if path else float("nan")
         public = public_einsum_path(inputs, output, sizes, "greedy")
-        mark = "*"
+        mark = ""
         if public is not None:
             t_np, _ = median_time(public, blocks=5)
-            mark = ""
-        np_opt = "-"
+        else:
+            mark = "*"
+        np_opt, opt_ms, opt_speed = "-", "-", "-"
         if len(inputs) <= 9:
             t_opt, opath = median_time(numpy_plan(inputs, output, sizes, "optimal"), budget=10)
             if opath:
                 np_opt = f"{math.log10(tn_cost(inputs, output, sizes, opath)):.2f}"
+                public = public_einsum_path(inputs, output, sizes, "optimal")
+                omark = "*"
+                if public is not None and t_opt < 10:
+                    t_opt, _ = median_time(public, budget=10, blocks=5)
+                    omark = ""
+                opt_ms = f"{t_opt * 1e3:.3f}{omark}"
+                if o:
+                    opt_speed = f"{t_opt * 1e3 / o['median_ms']:.1f}x"
         row = [
             f"{math.log10(g['cost']):.2f}",
             f"{np_greedy:.2f}",
             f"{math.log10(h['cost']):.2f}" if h else "-",
             f"{math.log10(o['cost']):.2f}" if o else "-",
             np_opt,
-            f"{g['median_ms']:.2f}",
-            f"{t_np * 1e3:.2f}{mark}",
+            f"{g['median_ms']:.3f}",
+            f"{t_np * 1e3:.3f}{mark}",
             f"{t_np * 1e3 / g['median_ms']:.1f}x",
+            f"{o['median_ms']:.3f}" if o else "-",
+            opt_ms,
+            opt_speed,
         ]
-        print(f"{name:36} {row[0]:>10} {row[1]:>10} {row[2]:>9} {row[3]:>10} {row[4]:>10} {row[5]:>13} {row[6]:>13} {row[7]:>9}")
+        print(f"{name:36} {row[0]:>10} {row[1]:>10} {row[2]:>9} {row[3]:>10} {row[4]:>10} {row[5]:>13} {row[6]:>13} {row[7]:>9}"
+              f" {row[8]:>10} {row[9]:>10} {row[10]:>9}")
 
 
 def execution(bench):
