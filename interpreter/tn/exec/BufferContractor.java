@@ -228,7 +228,8 @@ public final class BufferContractor {
 
     /**
      * One step as a batched GEMM; the result's axes are (batch, left free, right free). With
-     * {@code output} (the last step) and that layout equal to it, the GEMM writes the output.
+     * {@code output} (the last step) and that layout, or (batch, right free, left free), equal
+     * to it, the GEMM writes the output.
      */
     private Op pair(Op a, Op b, Plan.Step s, long[] sizes, int[] output) {
         Op big = product(a.legs, sizes) >= product(b.legs, sizes) ? a : b;
@@ -245,10 +246,18 @@ public final class BufferContractor {
         boolean tb = !Arrays.equals(b.legs, concat(batch, con, freeB)) && Arrays.equals(b.legs, concat(batch, freeB, con));
         Op y = tb ? b : arranged(b, concat(batch, con, freeB), sizes);
         int[] legs = concat(batch, freeA, freeB);
+        // The last step may compute the transpose instead (B^T A^T: batch, right free, left
+        // free) when that is the output's order: the result needs no final gather then.
+        boolean swap = output != null && !Arrays.equals(legs, output) && Arrays.equals(concat(batch, freeB, freeA), output);
+        if (swap) legs = concat(batch, freeB, freeA);
         boolean toOutput = output != null && Arrays.equals(legs, output);
         int count = Math.multiplyExact(nb, Math.multiplyExact(m, n));
         Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
-        gemm.multiply(nb, m, n, nc, x.data, ta, y.data, tb, z);
+        if (swap) {
+            gemm.multiply(nb, n, m, nc, y.data, !tb, x.data, !ta, z);
+        } else {
+            gemm.multiply(nb, m, n, nc, x.data, ta, y.data, tb, z);
+        }
         if (x != a) release(x);
         if (y != b) release(y);
         return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);

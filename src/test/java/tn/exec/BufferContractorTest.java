@@ -116,6 +116,34 @@ class BufferContractorTest {
     }
 
     @Test
+    void aLastStepWhoseTransposeIsTheOutputWritesItWithoutAGather() {
+        // A[i,j] B[j,k] -> [k,i]: the product in (i, k) order would need a final transpose;
+        // computed as B^T A^T it lands in the output directly (one buffer: the output).
+        Network n = Network.of(List.of(new int[] {0, 1}, new int[] {1, 2}), new int[] {2, 0}, new long[] {2, 3, 2});
+        Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}), "one step", 0);
+        double[] a = {1, 2, 3, 4, 5, 6}; // [[1,2,3],[4,5,6]]
+        double[] b = {1, 0, 0, 1, 1, 1}; // [[1,0],[0,1],[1,1]]
+        // A B = [[4, 5], [10, 11]]; its transpose, row-major:
+        double[] expected = {4, 10, 5, 11};
+        for (boolean transposedInputs : new boolean[] {false, true}) {
+            Network m = n;
+            List<Buffer> inputs = List.of(DoubleBuffer.wrap(a.clone()), DoubleBuffer.wrap(b.clone()));
+            if (transposedInputs) {
+                // The same product with A stored as [j,i] and B as [k,j] (transposed GEMM operands).
+                m = Network.of(List.of(new int[] {1, 0}, new int[] {2, 1}), new int[] {2, 0}, new long[] {2, 3, 2});
+                inputs = List.of(DoubleBuffer.wrap(new double[] {1, 4, 2, 5, 3, 6}), DoubleBuffer.wrap(new double[] {1, 0, 1, 0, 1, 1}));
+            }
+            Counting memory = new Counting(true);
+            Buffer out = new BufferContractor(BufferContractor.JAVA, memory, () -> {})
+                    .contract(Plan.fromPath(m, plan.path(), "one step", 0), inputs);
+            assertEquals(1, memory.allocations, "only the output is allocated");
+            double[] got = new double[4];
+            ((DoubleBuffer) out).get(0, got);
+            assertArrayEquals(expected, got, 1e-15);
+        }
+    }
+
+    @Test
     void aCancelledContractionStopsBetweenSteps() {
         Network n = Network.of(List.of(new int[] {0, 1}, new int[] {1, 2}, new int[] {2, 3}), new int[] {0, 3}, new long[] {2, 2, 2, 2});
         Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}, new int[] {0, 1}), "chain", 0);
