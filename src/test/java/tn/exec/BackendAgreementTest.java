@@ -68,17 +68,23 @@ class BackendAgreementTest {
         return Network.of(in, out.stream().mapToInt(Integer::intValue).toArray(), sizes);
     }
 
+    /** A random complete path in numpy/opt_einsum format: any two operands at each step. */
+    static List<int[]> randomPath(Network n, Random rnd) {
+        List<int[]> path = new ArrayList<>();
+        for (int remaining = n.inputCount(); remaining > 1; remaining--) {
+            int a = rnd.nextInt(remaining), b = rnd.nextInt(remaining - 1);
+            if (b >= a) b++;
+            path.add(new int[] {Math.min(a, b), Math.max(a, b)});
+        }
+        return path;
+    }
+
     @Test
     void contractionsAlongRandomPathsAgree() {
         Random rnd = new Random(7);
         for (int trial = 0; trial < 500; trial++) {
             Network n = randomNetwork(rnd);
-            List<int[]> path = new ArrayList<>();
-            for (int remaining = n.inputCount(); remaining > 1; remaining--) {
-                int a = rnd.nextInt(remaining), b = rnd.nextInt(remaining - 1);
-                if (b >= a) b++;
-                path.add(new int[] {Math.min(a, b), Math.max(a, b)});
-            }
+            List<int[]> path = randomPath(n, rnd);
             Plan plan = Plan.fromPath(n, path, "random", 0);
             List<Dense> fast = new ArrayList<>(), slow = new ArrayList<>();
             for (int[] legs : n.inputs()) {
@@ -127,12 +133,7 @@ class BackendAgreementTest {
             for (int l = 0; l < legs; l++) if (used[l]) dense *= sizes[l];
             if (dense * n.inputCount() > 3e7) continue;
             tested++;
-            List<int[]> path = new ArrayList<>();
-            for (int remaining = n.inputCount(); remaining > 1; remaining--) {
-                int a = rnd.nextInt(remaining), b = rnd.nextInt(remaining - 1);
-                if (b >= a) b++;
-                path.add(new int[] {Math.min(a, b), Math.max(a, b)});
-            }
+            List<int[]> path = randomPath(n, rnd);
             Plan plan = Plan.fromPath(n, path, "random", 0);
             for (Plan.Step s : plan.steps()) if (s.cost() >= 4096) blasSteps++;
             for (Plan.Step s : plan.steps()) if (s.cost() >= 4096 && s.batch().length > 0) batched++;

@@ -66,12 +66,7 @@ class BufferContractorTest {
         int withTemporaries = 0;
         for (int trial = 0; trial < 400; trial++) {
             Network n = BackendAgreementTest.randomNetwork(rnd);
-            List<int[]> path = new ArrayList<>();
-            for (int remaining = n.inputCount(); remaining > 1; remaining--) {
-                int a = rnd.nextInt(remaining), b = rnd.nextInt(remaining - 1);
-                if (b >= a) b++;
-                path.add(new int[] {Math.min(a, b), Math.max(a, b)});
-            }
+            List<int[]> path = BackendAgreementTest.randomPath(n, rnd);
             Plan plan = Plan.fromPath(n, path, "random", 0);
             List<Dense> slow = new ArrayList<>();
             List<double[]> raw = new ArrayList<>();
