@@ -48,7 +48,7 @@ final class Strided {
             for (int o = 0; o < n; o += inner) {
                 int b = (int) base;
                 if (innerStep == 1 && inner >= BULK) out.put(o, s, b, inner);
-                else for (int j = 0; j < inner; j++) out.put(o + j, s.get(b + j * innerStep));
+                else run(s, b, innerStep, out, o, inner);
                 base = advance(idx, sh, st, base);
             }
         } else {
@@ -57,10 +57,24 @@ final class Strided {
             for (int o = 0; o < n; o += inner) {
                 int b = (int) base;
                 if (innerStep == 1 && inner >= BULK) out.put(o, s, b, inner);
-                else for (int j = 0; j < inner; j++) out.put(o + j, s.get(b + j * innerStep));
+                else run(s, b, innerStep, out, o, inner);
                 base = advance(idx, sh, st, base);
             }
         }
+    }
+
+    /*
+     * One strided run: out[o + j] = src[b + j * step] for j < n. Kept as small methods of their
+     * own so the JIT compiles them alike in every process: written inline in gather's loop, some
+     * processes ran it much slower than others (cp_reconstruct_r32: 0.22 ms in most JVMs,
+     * 0.37-0.39 ms in about one in four; with these methods 0.22 ms in six of six).
+     */
+    private static void run(DoubleBuffer src, int b, int step, DoubleBuffer out, int o, int n) {
+        for (int j = 0; j < n; j++) out.put(o + j, src.get(b + j * step));
+    }
+
+    private static void run(FloatBuffer src, int b, int step, FloatBuffer out, int o, int n) {
+        for (int j = 0; j < n; j++) out.put(o + j, src.get(b + j * step));
     }
 
     /** Moves the odometer over the outer axes one place on; returns the new base offset. */
