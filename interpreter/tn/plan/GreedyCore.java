@@ -228,6 +228,8 @@ final class GreedyCore {
          */
         final int[][] byLeg;
         final int[] carrierCount;
+        /** Room for one result's legs (a result never has more legs than the network). */
+        private final int[] scratch;
 
         State(long[] sizes, boolean[] kept, int operands) {
             this.sizes = sizes;
@@ -236,6 +238,7 @@ final class GreedyCore {
             this.footprint = new double[alive.length];
             this.byLeg = new int[sizes.length][];
             this.carrierCount = new int[sizes.length];
+            this.scratch = new int[sizes.length];
         }
 
         int add(int[] l) {
@@ -263,33 +266,29 @@ final class GreedyCore {
 
         /** The legs of the result of contracting {@code a} and {@code b}, sorted. */
         int[] resultLegs(int a, int b) {
+            return Arrays.copyOf(scratch, mergeResult(a, b));
+        }
+
+        /** The size of {@link #resultLegs} without allocating it. */
+        double resultSize(int a, int b) {
+            return Plan.size(scratch, mergeResult(a, b), sizes);
+        }
+
+        /**
+         * Writes the result's legs (sorted) into {@link #scratch} and returns how many: the legs of
+         * either operand that are kept or carried by some operand other than these two.
+         */
+        private int mergeResult(int a, int b) {
             int[] la = legs.get(a), lb = legs.get(b);
-            int[] out = new int[la.length + lb.length];
             int n = 0, i = 0, j = 0;
             while (i < la.length || j < lb.length) {
                 int leg, here;
                 if (j >= lb.length || (i < la.length && la[i] < lb[j])) { leg = la[i++]; here = 1; }
                 else if (i >= la.length || lb[j] < la[i]) { leg = lb[j++]; here = 1; }
                 else { leg = la[i++]; j++; here = 2; }
-                // Kept, or carried by some operand other than these two.
-                if (kept[leg] || carrierCount[leg] > here) out[n++] = leg;
+                if (kept[leg] || carrierCount[leg] > here) scratch[n++] = leg;
             }
-            return n == out.length ? out : Arrays.copyOf(out, n);
-        }
-
-        /** The size of {@link #resultLegs} without building it. */
-        double resultSize(int a, int b) {
-            int[] la = legs.get(a), lb = legs.get(b);
-            double size = 1;
-            int i = 0, j = 0;
-            while (i < la.length || j < lb.length) {
-                int leg, here;
-                if (j >= lb.length || (i < la.length && la[i] < lb[j])) { leg = la[i++]; here = 1; }
-                else if (i >= la.length || lb[j] < la[i]) { leg = lb[j++]; here = 1; }
-                else { leg = la[i++]; j++; here = 2; }
-                if (kept[leg] || carrierCount[leg] > here) size *= sizes[leg];
-            }
-            return size;
+            return n;
         }
 
         int contract(int a, int b) {

@@ -207,8 +207,13 @@ public record Plan(
     }
 
     static double size(int[] legs, long[] sizes) {
+        return size(legs, legs.length, sizes);
+    }
+
+    /** The number of entries spanned by the first {@code count} of {@code legs}. */
+    static double size(int[] legs, int count, long[] sizes) {
         double s = 1;
-        for (int l : legs) s *= sizes[l];
+        for (int k = 0; k < count; k++) s *= sizes[legs[k]];
         return s;
     }
 }
