@@ -20,11 +20,13 @@ import tn.plan.Plan;
  *       summed);</li>
  *   <li>a step's operands are used as they lie when their axes are already grouped as
  *       (batch, free, contracted) or (batch, contracted, free), the latter through the GEMM's
- *       transpose flag; the batch and contracted legs take the order they have in the larger
- *       operand, so the larger one is the one left in place;</li>
- *   <li>results keep the GEMM's layout (batch, left free, right free); only the final output is
- *       permuted into the requested order, and the last step writes straight into the output
- *       when its layout already is the output's;</li>
+ *       transpose flag; the batch and contracted legs take the order they have in an operand
+ *       that can be used so (the larger if both can); an operand that cannot is gathered into
+ *       whichever of the two groupings copies the longer contiguous runs;</li>
+ *   <li>results keep a GEMM's layout, (batch, left free, right free) or its transpose
+ *       (batch, right free, left free), whichever the step that uses the result can take in
+ *       place; the last step writes straight into the output when either layout is the
+ *       output's, otherwise the output is gathered at the end;</li>
  *   <li>every intermediate comes from a {@link Memory} and goes back to it as soon as its step
  *       has used it, so native memory is reused while it is still in cache and mapped.</li>
  * </ul>
@@ -145,11 +147,13 @@ public final class BufferContractor {
             ops.add(prepare(new Op(inputs.get(k), n.inputs().get(k), Owner.CALLER), plan.prepared().get(k), sizes));
         }
         List<Plan.Step> steps = plan.steps();
+        int[] consumer = consumers(inputs.size(), steps);
         for (int k = 0; k < steps.size(); k++) {
             betweenSteps.run();
             Plan.Step s = steps.get(k);
             Op a = ops.get(s.left()), b = ops.get(s.right());
-            Op r = pair(a, b, s, sizes, k == steps.size() - 1 ? n.output() : null);
+            boolean last = k == steps.size() - 1;
+            Op r = pair(a, b, s, sizes, last ? n.output() : null, last ? null : steps.get(consumer[inputs.size() + k]));
             release(a);
             release(b);
             ops.remove(s.right());
@@ -157,6 +161,26 @@ public final class BufferContractor {
             ops.add(r);
         }
         return finish(ops.get(0), n.output(), sizes);
+    }
+
+    /**
+     * For every operand (inputs 0..count-1, then the result of step k as count + k), the index
+     * of the step that consumes it (-1 for the final result).
+     */
+    private static int[] consumers(int count, List<Plan.Step> steps) {
+        int[] consumer = new int[count + steps.size()];
+        Arrays.fill(consumer, -1);
+        List<Integer> ids = new ArrayList<>();
+        for (int k = 0; k < count; k++) ids.add(k);
+        for (int k = 0; k < steps.size(); k++) {
+            Plan.Step s = steps.get(k);
+            consumer[ids.get(s.left())] = k;
+            consumer[ids.get(s.right())] = k;
+            ids.remove(s.right());
+            ids.remove(s.left());
+            ids.add(count + k);
+        }
+        return consumer;
     }
 
     /** The output buffer holding {@code op} summed down to the output legs, in the output's order. */
@@ -227,29 +251,40 @@ public final class BufferContractor {
     }
 
     /**
-     * One step as a batched GEMM; the result's axes are (batch, left free, right free). With
-     * {@code output} (the last step) and that layout, or (batch, right free, left free), equal
-     * to it, the GEMM writes the output.
+     * One step as a batched GEMM; the result's axes are (batch, left free, right free) or, when
+     * that suits what comes next better, (batch, right free, left free), computed as B^T A^T.
+     * With {@code output} (the last step) and either layout equal to it, the GEMM writes the
+     * output; otherwise {@code next} (the step that uses the result) decides: the transposed
+     * layout is taken when only it can be used there in place.
      */
-    private Op pair(Op a, Op b, Plan.Step s, long[] sizes, int[] output) {
+    private Op pair(Op a, Op b, Plan.Step s, long[] sizes, int[] output, Plan.Step next) {
+        // The batch and contracted legs take their order from an operand that can be used in
+        // place (the larger if both can), so that one is never copied.
+        boolean aInPlace = inPlace(a.legs, s), bInPlace = inPlace(b.legs, s);
         Op big = product(a.legs, sizes) >= product(b.legs, sizes) ? a : b;
-        int[] batch = inOrderOf(big.legs, s.batch());
-        int[] con = inOrderOf(big.legs, s.contracted());
+        Op lead = aInPlace == bInPlace ? big : aInPlace ? a : b;
+        int[] batch = inOrderOf(lead.legs, s.batch());
+        int[] con = inOrderOf(lead.legs, s.contracted());
         int[] freeA = Arrays.stream(a.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
         int[] freeB = Arrays.stream(b.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
         int nb = (int) product(batch, sizes), nc = (int) product(con, sizes);
         int m = (int) product(freeA, sizes), n = (int) product(freeB, sizes);
-        // A as [nb, m, nc], or as it lies if that is [nb, nc, m] (transposed).
-        boolean ta = !Arrays.equals(a.legs, concat(batch, freeA, con)) && Arrays.equals(a.legs, concat(batch, con, freeA));
-        Op x = ta ? a : arranged(a, concat(batch, freeA, con), sizes);
-        // B as [nb, nc, n], or as it lies if that is [nb, n, nc] (transposed).
-        boolean tb = !Arrays.equals(b.legs, concat(batch, con, freeB)) && Arrays.equals(b.legs, concat(batch, freeB, con));
-        Op y = tb ? b : arranged(b, concat(batch, con, freeB), sizes);
-        int[] legs = concat(batch, freeA, freeB);
-        // The last step may compute the transpose instead (B^T A^T: batch, right free, left
-        // free) when that is the output's order: the result needs no final gather then.
-        boolean swap = output != null && !Arrays.equals(legs, output) && Arrays.equals(concat(batch, freeB, freeA), output);
-        if (swap) legs = concat(batch, freeB, freeA);
+        // A as [nb, m, nc] or [nb, nc, m] (transposed): as it lies if it is either, else
+        // gathered into the one with the longer contiguous run to copy.
+        int[] aNormal = concat(batch, freeA, con), aTrans = concat(batch, con, freeA);
+        boolean ta = Arrays.equals(a.legs, aNormal) ? false
+                : Arrays.equals(a.legs, aTrans) || run(a.legs, aTrans, sizes) > run(a.legs, aNormal, sizes);
+        Op x = arranged(a, ta ? aTrans : aNormal, sizes);
+        // B as [nb, nc, n] or [nb, n, nc] (transposed), chosen the same way.
+        int[] bNormal = concat(batch, con, freeB), bTrans = concat(batch, freeB, con);
+        boolean tb = Arrays.equals(b.legs, bNormal) ? false
+                : Arrays.equals(b.legs, bTrans) || run(b.legs, bTrans, sizes) > run(b.legs, bNormal, sizes);
+        Op y = arranged(b, tb ? bTrans : bNormal, sizes);
+        int[] legs = concat(batch, freeA, freeB), swapped = concat(batch, freeB, freeA);
+        boolean swap = output != null
+                ? !Arrays.equals(legs, output) && Arrays.equals(swapped, output)
+                : next != null && !inPlace(legs, next) && inPlace(swapped, next);
+        if (swap) legs = swapped;
         boolean toOutput = output != null && Arrays.equals(legs, output);
         int count = Math.multiplyExact(nb, Math.multiplyExact(m, n));
         Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
@@ -261,6 +296,32 @@ public final class BufferContractor {
         if (x != a) release(x);
         if (y != b) release(y);
         return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
+    }
+
+    /**
+     * Whether an operand with axes {@code legs} can enter step {@code s} as it lies: its batch
+     * legs first (in any order), then its contracted legs either right after them or last.
+     */
+    private static boolean inPlace(int[] legs, Plan.Step s) {
+        int[] batch = s.batch(), con = s.contracted();
+        int nb = batch.length, nc = con.length;
+        for (int k = 0; k < nb; k++) if (indexOf(batch, legs[k]) < 0) return false;
+        boolean first = true, last = true;
+        for (int k = 0; k < nc; k++) {
+            first &= indexOf(con, legs[nb + k]) >= 0;
+            last &= indexOf(con, legs[legs.length - nc + k]) >= 0;
+        }
+        return first || last;
+    }
+
+    /**
+     * The length of the contiguous runs a gather from axes {@code from} into axes {@code to} copies:
+     * the product of the sizes of the trailing axes that stay trailing, in the same order.
+     */
+    private static long run(int[] from, int[] to, long[] sizes) {
+        long run = 1;
+        for (int k = 1; k <= from.length && from[from.length - k] == to[to.length - k]; k++) run *= sizes[from[from.length - k]];
+        return run;
     }
 
     /** The legs of {@code subset} in the order they appear in {@code legs}. */

@@ -6,9 +6,6 @@ import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.indexer.DoubleIndexer;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +15,7 @@ import tn.exec.BufferContractor;
  * The memory of one contraction on native buffers: temporaries are malloc'd and freed as soon as
  * the contractor gives them back (so the C allocator hands the same, already mapped pages to the
  * next step and the next contraction, instead of the garbage collector freeing them some time
- * later), and the output is a new ND4J array that the contractor writes into. {@link #close}
+ * later), and the output is new native memory that becomes the result's value. {@link #close}
  * frees whatever an interrupted contraction did not give back.
  */
 final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
@@ -50,9 +47,10 @@ final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
     }
 
     /**
-     * A new array around memory allocated here: ND4J's own allocation fills the memory first
+     * The output: native memory allocated here, handed out as a value of its own (an ND4J array
+     * only for a scalar or an empty output). ND4J's own allocation would fill the memory first
      * (8 ms for 64 MB on this VM, against 0.1 ms), and the contractor overwrites it anyway. The
-     * array's buffer holds the pointer, so the memory lives as long as the array.
+     * pointer frees the memory when the value is dropped (or {@link NdDense#release}d).
      */
     @Override
     public Buffer output(int n) {
@@ -61,26 +59,13 @@ final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
             output = outputShape.length == 0 ? Nd4j.scalar(type, 0.0) : Nd4j.createUninitialized(type, outputShape, 'c');
             return NdDense.buffer(output);
         }
-        DataBuffer data;
-        Buffer view;
-        if (f64) {
-            DoublePointer p = new DoublePointer(n);
-            data = Nd4j.createBuffer(p, type, n, DoubleIndexer.create(p));
-            view = p.asBuffer();
-            owned = p;
-        } else {
-            FloatPointer p = new FloatPointer(n);
-            data = Nd4j.createBuffer(p, type, n, FloatIndexer.create(p));
-            view = p.asBuffer();
-            owned = p;
-        }
-        output = Nd4j.create(data, outputShape, Nd4j.getStrides(outputShape, 'c'), 0, 'c');
-        return view;
+        owned = f64 ? new DoublePointer(n) : new FloatPointer(n);
+        return f64 ? ((DoublePointer) owned).asBuffer() : ((FloatPointer) owned).asBuffer();
     }
 
     /** The output (after the contraction asked for it). */
     NdDense result(tn.exec.DType dtype) {
-        return new NdDense(output, dtype, owned);
+        return owned != null ? new NdDense(owned, outputShape, dtype) : new NdDense(output, dtype);
     }
 
     @Override

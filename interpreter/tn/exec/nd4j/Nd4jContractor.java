@@ -83,19 +83,26 @@ public final class Nd4jContractor {
      */
     private static Dense onBuffers(Plan plan, List<Dense> operands, DType dtype) {
         DataType type = Nd4jBackend.type(dtype);
-        List<INDArray> arrays = new ArrayList<>();
+        List<Object> holders = new ArrayList<>();
         List<Buffer> data = new ArrayList<>();
         for (Dense d : operands) {
-            INDArray a = NdDense.contiguous(((NdDense) d).array(), type);
-            arrays.add(a);
-            data.add(NdDense.buffer(a));
+            NdDense nd = (NdDense) d;
+            Buffer own = nd.ownBuffer(type);
+            if (own != null) {
+                holders.add(nd);
+                data.add(own);
+            } else {
+                INDArray a = NdDense.contiguous(nd.array(), type);
+                holders.add(a);
+                data.add(NdDense.buffer(a));
+            }
         }
         long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
         try (NativeMemory memory = new NativeMemory(dtype == DType.FLOAT64, shape)) {
             new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contract(plan, data);
             return memory.result(dtype);
         } finally {
-            Reference.reachabilityFence(arrays); // the buffers are views of these arrays' memory
+            Reference.reachabilityFence(holders); // the buffers are views of these values' memory
         }
     }
 

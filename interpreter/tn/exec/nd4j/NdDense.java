@@ -1,30 +1,52 @@
 package tn.exec.nd4j;
 
+import java.nio.Buffer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.indexer.DoubleIndexer;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import tn.exec.DType;
 import tn.exec.Dense;
 
-/** A {@link Dense} backed by an ND4J array (always a C-ordered array the backend owns). */
+/**
+ * A {@link Dense} backed by ND4J: either an ND4J array (always a C-ordered array the backend
+ * owns), or native memory tn allocated and wrote itself (a contraction's result), row-major.
+ * The latter is wrapped as an ND4J array only when an ND4J operation asks for it: wrapping costs
+ * about 10 us (ND4J builds and caches shape information natively), as much as a whole small
+ * contraction, and a result that only feeds the next contraction never needs it.
+ */
 public final class NdDense implements Dense {
-    private final INDArray array;
     private final DType dtype;
-    /** The native memory of the array when tn allocated it (else ND4J owns it). */
+    private final long[] shape;
+    /** The native memory of the entries when tn allocated it (else ND4J owns it). */
     private final Pointer owned;
+    /** A row-major view of {@link #owned} (null when ND4J owns the memory). */
+    private final Buffer view;
+    private volatile INDArray array;
 
     public NdDense(INDArray array, DType dtype) {
-        this(array, dtype, null);
-    }
-
-    NdDense(INDArray array, DType dtype, Pointer owned) {
         this.array = array;
         this.dtype = dtype;
+        this.shape = array.shape();
+        this.owned = null;
+        this.view = null;
+    }
+
+    /** A value around native memory tn allocated ({@link FloatPointer} or {@link DoublePointer}, by type). */
+    NdDense(Pointer owned, long[] shape, DType dtype) {
+        this.dtype = dtype;
+        this.shape = shape.clone();
         this.owned = owned;
+        this.view = owned instanceof DoublePointer d ? d.asBuffer() : ((FloatPointer) owned).asBuffer();
     }
 
     /**
-     * Frees the native memory now rather than when the garbage collector finds the array
+     * Frees the native memory now rather than when the garbage collector finds the value
      * unreachable (benchmarks use this to free each result as numpy's reference counting does);
      * the value must not be used afterwards.
      */
@@ -33,14 +55,43 @@ public final class NdDense implements Dense {
         else if (array.closeable()) array.close();
     }
 
-    public INDArray array() { return array; }
+    /** The value as an ND4J array (wrapping tn's memory, without a copy, on first use). */
+    public INDArray array() {
+        INDArray a = array;
+        if (a == null) {
+            synchronized (this) {
+                a = array;
+                if (a == null) array = a = wrap();
+            }
+        }
+        return a;
+    }
+
+    private INDArray wrap() {
+        long n = 1;
+        for (long d : shape) n *= d;
+        DataBuffer data = owned instanceof DoublePointer d
+                ? Nd4j.createBuffer(d, DataType.DOUBLE, n, DoubleIndexer.create(d))
+                : Nd4j.createBuffer(owned, DataType.FLOAT, n, FloatIndexer.create((FloatPointer) owned));
+        // The buffer holds the pointer, so the memory lives as long as the array.
+        return Nd4j.create(data, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
+    }
+
+    /**
+     * The row-major entries as a view of tn's own native memory when this value is such memory
+     * of the given type, else null. The value must stay reachable while the view is in use.
+     */
+    Buffer ownBuffer(DataType type) {
+        if (view == null) return null;
+        return (type == DataType.DOUBLE) == (owned instanceof DoublePointer) ? view : null;
+    }
 
     /**
      * The array's entries as a row-major view of its native memory ({@link java.nio.FloatBuffer}
      * or {@link java.nio.DoubleBuffer}, by its type); the array must be C-ordered, own its whole
      * buffer, and stay reachable while the view is in use (the view does not keep it alive).
      */
-    static java.nio.Buffer buffer(INDArray a) {
+    static Buffer buffer(INDArray a) {
         java.nio.ByteBuffer bytes = a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
         return a.dataType() == DataType.DOUBLE ? bytes.asDoubleBuffer() : bytes.asFloatBuffer();
     }
@@ -51,11 +102,11 @@ public final class NdDense implements Dense {
         return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length() ? a : a.dup('c');
     }
 
-    @Override public long[] shape() { return array.shape(); }
+    @Override public long[] shape() { return shape.clone(); }
 
     @Override public DType dtype() { return dtype; }
 
     @Override public String toString() {
-        return "NdDense" + java.util.Arrays.toString(shape()) + " " + dtype;
+        return "NdDense" + java.util.Arrays.toString(shape) + " " + dtype;
     }
 }

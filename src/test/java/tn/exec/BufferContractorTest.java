@@ -139,6 +139,35 @@ class BufferContractorTest {
     }
 
     @Test
+    void intermediatesAreLaidOutSoTheStepThatUsesThemNeedsNoGather() {
+        // A Tucker reconstruction G[a,b,c] U1[i,a] U2[j,b] U3[k,c] -> [i,j,k] along
+        // (G U3), (U2 .), (U1 .): kept in the GEMMs' plain layout, the second and third steps
+        // would each gather their intermediate first (5 buffers); laid out as B^T A^T where the
+        // next step can use that in place, only the two intermediates and the output are needed.
+        int i = 0, j = 1, k = 2, a = 3, b = 4, c = 5;
+        Network n = Network.of(List.of(new int[] {a, b, c}, new int[] {i, a}, new int[] {j, b}, new int[] {k, c}),
+                new int[] {i, j, k}, new long[] {4, 3, 5, 2, 3, 2});
+        Plan plan = Plan.fromPath(n, List.of(new int[] {0, 3}, new int[] {1, 2}, new int[] {0, 1}), "tucker", 0);
+        Random rnd = new Random(5);
+        List<Dense> slow = new ArrayList<>();
+        List<Buffer> inputs = new ArrayList<>();
+        for (int[] legs : n.inputs()) {
+            long[] shape = Arrays.stream(legs).mapToLong(l -> n.sizes()[l]).toArray();
+            double[] d = new double[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+            for (int e = 0; e < d.length; e++) d[e] = rnd.nextGaussian();
+            slow.add(reference.fromDoubles(d, shape, DType.FLOAT64));
+            inputs.add(DoubleBuffer.wrap(d));
+        }
+        double[] expected = reference.toDoubles(reference.contract(plan, slow));
+        Counting memory = new Counting(true);
+        Buffer out = new BufferContractor(BufferContractor.JAVA, memory, () -> {}).contract(plan, inputs);
+        assertEquals(3, memory.allocations, "two intermediates and the output, no gathered copies");
+        double[] got = new double[expected.length];
+        ((DoubleBuffer) out).get(0, got);
+        assertArrayEquals(expected, got, 1e-12);
+    }
+
+    @Test
     void aCancelledContractionStopsBetweenSteps() {
         Network n = Network.of(List.of(new int[] {0, 1}, new int[] {1, 2}, new int[] {2, 3}), new int[] {0, 3}, new long[] {2, 2, 2, 2});
         Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}, new int[] {0, 1}), "chain", 0);
