@@ -10,8 +10,10 @@ the 52 legs einsum subscripts can name; beyond that numpy's path functions are t
 index sets (as einsum_path calls them, with its default memory cap: the largest input or output)
 and the time is marked *. Costs always come from those path functions' paths.
 
-Execution: for the networks tn's ExecBench timed, runs numpy.einsum with the same path on
-float32 data and prints tn's time over numpy's (below 1 means tn is faster).
+Execution: `compare.py OUT --exec-round R` runs numpy.einsum with tn's paths on float32 data for
+the networks tn's ExecBench timed in round R; src/bench/run alternates the two sides for several
+rounds, each in a fresh process, and the report prints tn's time over numpy's for the best and the
+median round of each (below 1 means tn is faster).
 
 numpy is only a yardstick here: tn itself never uses Python.
 """
@@ -162,16 +164,14 @@ def planning(bench):
               f" {row[8]:>10} {row[9]:>10} {row[10]:>9}")
 
 
-def execution(bench):
-    path_file = os.path.join(bench, "tn_exec.jsonl")
-    if not os.path.exists(path_file):
-        return
-    print()
-    print("Execution, float32, same path in both; ratio = tn time / numpy.einsum time (<= 1: tn at least as fast)")
-    print(f"{'network':22} {'tn ms':>10} {'numpy ms':>10} {'ratio':>7} {'tn GFLOP/s':>11} {'np GFLOP/s':>11} {'tn GEMM':>8} {'np GEMM':>8}")
-    rng = np.random.default_rng(1)
-    with open(path_file) as f:
+def exec_round(bench, rnd):
+    """Times numpy.einsum on the networks of tn's execution round `rnd`, with tn's paths, and
+    writes numpy's figures for that round next to tn's (exec/np_<rnd>.jsonl)."""
+    folder = os.path.join(bench, "exec")
+    with open(os.path.join(folder, f"tn_{rnd}.jsonl")) as f:
         rows = [json.loads(line) for line in f]
+    rng = np.random.default_rng(1)
+    out = []
     for r in rows:
         inputs, output, sizes = load(os.path.join(bench, "networks", r["network"] + ".json"))
         labels = {}
@@ -184,15 +184,50 @@ def execution(bench):
         args.append([labels[l] for l in output])
         path = ["einsum_path"] + [tuple(p) for p in r["path"]]
         t_np, _ = median_time(lambda: np.einsum(*args, optimize=path), blocks=5)
-        cost = r["cost"]
-        n = int(max(64, min(2048, round(cost ** (1 / 3)))))
+        n = int(max(64, min(2048, round(r["cost"] ** (1 / 3)))))
         a = np.full((n, n), 0.5, dtype=np.float32)
         t_gemm, _ = median_time(lambda: a @ a, blocks=5)
-        print(f"{r['network']:22} {r['tn_ms']:10.3f} {t_np * 1e3:10.3f} {r['tn_ms'] / (t_np * 1e3):7.2f} "
-              f"{r['tn_gflops']:11.1f} {2 * cost / t_np / 1e9:11.1f} {r['gemm_gflops']:8.1f} {2 * n ** 3 / t_gemm / 1e9:8.1f}")
+        out.append({"network": r["network"], "np_ms": t_np * 1e3, "np_gemm_gflops": 2 * n ** 3 / t_gemm / 1e9})
+    with open(os.path.join(folder, f"np_{rnd}.jsonl"), "w") as f:
+        for o in out:
+            f.write(json.dumps(o) + "\n")
+
+
+def execution(bench):
+    """The execution table over every round: each side's best and median time across rounds
+    (each round a fresh process per side, the two sides alternating)."""
+    folder = os.path.join(bench, "exec")
+    rounds = sorted(f[3:-6] for f in os.listdir(folder) if f.startswith("np_")) if os.path.isdir(folder) else []
+    if not rounds:
+        return
+    tn, np_ = {}, {}
+    for rnd in rounds:
+        for side, table in (("tn", tn), ("np", np_)):
+            with open(os.path.join(folder, f"{side}_{rnd}.jsonl")) as f:
+                for line in f:
+                    r = json.loads(line)
+                    table.setdefault(r["network"], []).append(r)
+    print()
+    print(f"Execution, float32, same path in both, {len(rounds)} rounds (fresh processes, tn and numpy alternating);")
+    print("ratio = tn time / numpy.einsum time (<= 1: tn at least as fast), of the best round and of the median round")
+    print(f"{'network':22} {'tn best':>9} {'tn med':>9} {'np best':>9} {'np med':>9} {'ratio best':>10} {'ratio med':>10}"
+          f" {'tn GFLOP/s':>11} {'np GFLOP/s':>11} {'tn GEMM':>8} {'np GEMM':>8}")
+    for name, runs in tn.items():
+        if name not in np_:
+            continue
+        t = [r["tn_ms"] for r in runs]
+        n = [r["np_ms"] for r in np_[name]]
+        cost = runs[0]["cost"]
+        tb, tm, nb, nm = min(t), statistics.median(t), min(n), statistics.median(n)
+        print(f"{name:22} {tb:9.3f} {tm:9.3f} {nb:9.3f} {nm:9.3f} {tb / nb:10.2f} {tm / nm:10.2f}"
+              f" {2 * cost / tb / 1e6:11.1f} {2 * cost / nb / 1e6:11.1f}"
+              f" {max(r['gemm_gflops'] for r in runs):8.1f} {max(r['np_gemm_gflops'] for r in np_[name]):8.1f}")
 
 
 if __name__ == "__main__":
     bench = sys.argv[1] if len(sys.argv) > 1 else "target/bench"
-    planning(bench)
-    execution(bench)
+    if len(sys.argv) > 3 and sys.argv[2] == "--exec-round":
+        exec_round(bench, sys.argv[3])
+    else:
+        planning(bench)
+        execution(bench)

@@ -3,6 +3,7 @@ package tn.exec.nd4j;
 import java.nio.Buffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -10,32 +11,35 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import tn.exec.BufferContractor;
+import tn.exec.DType;
 
 /**
- * The memory of one contraction on native buffers: temporaries are malloc'd and freed as soon as
- * the contractor gives them back (so the C allocator hands the same, already mapped pages to the
- * next step and the next contraction, instead of the garbage collector freeing them some time
- * later), and the output is new native memory that becomes the result's value. {@link #close}
- * frees whatever an interrupted contraction did not give back.
+ * The memory of one contraction on native buffers: temporaries are malloc'd (large ones taken
+ * from the {@link BlockPool}) and freed or given back as soon as the contractor is done with them
+ * (so the next step and the next contraction get the same, already mapped pages, instead of the
+ * garbage collector freeing them some time later), and the output is native memory that becomes
+ * the result's value. {@link #close} frees whatever an interrupted contraction did not give back.
  */
 final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
+    private final DType dtype;
     private final boolean f64;
     private final long[] outputShape;
     private final Map<Buffer, Pointer> live = new IdentityHashMap<>();
     private INDArray output;
-    private Pointer owned;
+    private NdDense result;
 
-    NativeMemory(boolean f64, long[] outputShape) {
-        this.f64 = f64;
+    NativeMemory(DType dtype, long[] outputShape) {
+        this.dtype = dtype;
+        this.f64 = dtype == DType.FLOAT64;
         this.outputShape = outputShape;
     }
 
     @Override
     public Buffer allocate(int n) {
         long bytes = Math.max(1L, n) * (f64 ? Double.BYTES : Float.BYTES);
-        Pointer p = Pointer.malloc(bytes);
+        Pointer p = bytes >= BlockPool.MIN_BYTES ? BlockPool.take(bytes) : Pointer.malloc(bytes);
         if (p == null || p.isNull()) throw new OutOfMemoryError("native memory: cannot allocate " + bytes + " bytes for an intermediate");
-        Buffer b = f64 ? new DoublePointer(p).capacity(Math.max(1, n)).asBuffer() : new FloatPointer(p).capacity(Math.max(1, n)).asBuffer();
+        Buffer b = typed(p, Math.max(1, n)).asBuffer();
         live.put(b, p);
         return b;
     }
@@ -43,14 +47,25 @@ final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
     @Override
     public void release(Buffer b) {
         Pointer p = live.remove(b);
-        if (p != null) Pointer.free(p);
+        if (p != null) free(p);
+    }
+
+    private static void free(Pointer p) {
+        if (p instanceof BytePointer block) BlockPool.give(block);
+        else Pointer.free(p);
+    }
+
+    /** A {@link FloatPointer} or {@link DoublePointer} (by this memory's type) of {@code n} entries at {@code p}'s address. */
+    private Pointer typed(Pointer p, long n) {
+        return f64 ? new DoublePointer(p).capacity(n).limit(n) : new FloatPointer(p).capacity(n).limit(n);
     }
 
     /**
-     * The output: native memory allocated here, handed out as a value of its own (an ND4J array
-     * only for a scalar or an empty output). ND4J's own allocation would fill the memory first
-     * (8 ms for 64 MB on this VM, against 0.1 ms), and the contractor overwrites it anyway. The
-     * pointer frees the memory when the value is dropped (or {@link NdDense#release}d).
+     * The output: native memory handed out as a value of its own (an ND4J array only for a
+     * scalar or an empty output), from the {@link BlockPool} when large. ND4J's own allocation
+     * would fill the memory first (8 ms for 64 MB on this VM, against 0.1 ms), and the contractor
+     * overwrites it anyway. The memory is freed or given back when the value is released or
+     * becomes unreachable.
      */
     @Override
     public Buffer output(int n) {
@@ -59,18 +74,26 @@ final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
             output = outputShape.length == 0 ? Nd4j.scalar(type, 0.0) : Nd4j.createUninitialized(type, outputShape, 'c');
             return NdDense.buffer(output);
         }
-        owned = f64 ? new DoublePointer(n) : new FloatPointer(n);
-        return f64 ? ((DoublePointer) owned).asBuffer() : ((FloatPointer) owned).asBuffer();
+        long bytes = (long) n * (f64 ? Double.BYTES : Float.BYTES);
+        if (bytes >= BlockPool.MIN_BYTES) {
+            BytePointer block = BlockPool.take(bytes);
+            Pointer data = typed(block, n);
+            result = new NdDense(data, BlockPool.giveWhenUnreachable(data, block)::clean, outputShape, dtype);
+            return NdDense.view(data);
+        }
+        Pointer data = f64 ? new DoublePointer(n) : new FloatPointer(n);
+        result = new NdDense(data, data::deallocate, outputShape, dtype);
+        return NdDense.view(data);
     }
 
     /** The output (after the contraction asked for it). */
-    NdDense result(tn.exec.DType dtype) {
-        return owned != null ? new NdDense(owned, outputShape, dtype) : new NdDense(output, dtype);
+    NdDense result() {
+        return result != null ? result : new NdDense(output, dtype);
     }
 
     @Override
     public void close() {
-        for (Pointer p : live.values()) Pointer.free(p);
+        for (Pointer p : live.values()) free(p);
         live.clear();
     }
 }

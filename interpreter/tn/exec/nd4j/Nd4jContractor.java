@@ -98,9 +98,9 @@ public final class Nd4jContractor {
             }
         }
         long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
-        try (NativeMemory memory = new NativeMemory(dtype == DType.FLOAT64, shape)) {
+        try (NativeMemory memory = new NativeMemory(dtype, shape)) {
             new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contract(plan, data);
-            return memory.result(dtype);
+            return memory.result();
         } finally {
             Reference.reachabilityFence(holders); // the buffers are views of these values' memory
         }

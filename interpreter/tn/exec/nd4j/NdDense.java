@@ -23,26 +23,37 @@ import tn.exec.Dense;
 public final class NdDense implements Dense {
     private final DType dtype;
     private final long[] shape;
-    /** The native memory of the entries when tn allocated it (else ND4J owns it). */
-    private final Pointer owned;
-    /** A row-major view of {@link #owned} (null when ND4J owns the memory). */
+    /**
+     * The entries when tn allocated their memory ({@link FloatPointer} or {@link DoublePointer};
+     * null when ND4J owns the memory). Whatever wraps the memory holds this object, so the memory
+     * lives as long as it is reachable.
+     */
+    private final Pointer data;
+    /** A row-major view of {@link #data} (null when ND4J owns the memory). */
     private final Buffer view;
+    /** Frees or gives back {@link #data}'s memory at once (null when ND4J owns the memory). */
+    private final Runnable free;
     private volatile INDArray array;
 
     public NdDense(INDArray array, DType dtype) {
         this.array = array;
         this.dtype = dtype;
         this.shape = array.shape();
-        this.owned = null;
+        this.data = null;
         this.view = null;
+        this.free = null;
     }
 
-    /** A value around native memory tn allocated ({@link FloatPointer} or {@link DoublePointer}, by type). */
-    NdDense(Pointer owned, long[] shape, DType dtype) {
+    /**
+     * A value around native memory tn allocated and wrote ({@code data}: a {@link FloatPointer} or
+     * {@link DoublePointer}, by type); {@code free} frees it or gives it back, at most once.
+     */
+    NdDense(Pointer data, Runnable free, long[] shape, DType dtype) {
         this.dtype = dtype;
         this.shape = shape.clone();
-        this.owned = owned;
-        this.view = owned instanceof DoublePointer d ? d.asBuffer() : ((FloatPointer) owned).asBuffer();
+        this.data = data;
+        this.free = free;
+        this.view = view(data);
     }
 
     /**
@@ -51,7 +62,7 @@ public final class NdDense implements Dense {
      * the value must not be used afterwards.
      */
     public void release() {
-        if (owned != null) owned.deallocate();
+        if (free != null) free.run();
         else if (array.closeable()) array.close();
     }
 
@@ -70,11 +81,11 @@ public final class NdDense implements Dense {
     private INDArray wrap() {
         long n = 1;
         for (long d : shape) n *= d;
-        DataBuffer data = owned instanceof DoublePointer d
+        DataBuffer buffer = data instanceof DoublePointer d
                 ? Nd4j.createBuffer(d, DataType.DOUBLE, n, DoubleIndexer.create(d))
-                : Nd4j.createBuffer(owned, DataType.FLOAT, n, FloatIndexer.create((FloatPointer) owned));
+                : Nd4j.createBuffer(data, DataType.FLOAT, n, FloatIndexer.create((FloatPointer) data));
         // The buffer holds the pointer, so the memory lives as long as the array.
-        return Nd4j.create(data, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
+        return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
     }
 
     /**
@@ -83,7 +94,12 @@ public final class NdDense implements Dense {
      */
     Buffer ownBuffer(DataType type) {
         if (view == null) return null;
-        return (type == DataType.DOUBLE) == (owned instanceof DoublePointer) ? view : null;
+        return (type == DataType.DOUBLE) == (data instanceof DoublePointer) ? view : null;
+    }
+
+    /** A row-major view of {@code data}'s entries ({@link FloatPointer} or {@link DoublePointer}). */
+    static Buffer view(Pointer data) {
+        return data instanceof DoublePointer d ? d.asBuffer() : ((FloatPointer) data).asBuffer();
     }
 
     /**

@@ -25,7 +25,10 @@ import tn.plan.PlanReport;
  * multiply-add). Writes the paths used, so the numpy companion can run numpy.einsum with the
  * same path and report the ratio.
  *
- * <p>Usage: ExecBench OUT_DIR
+ * <p>Usage: ExecBench OUT_DIR [ROUND]. {@code src/bench/run} runs several rounds, each in a fresh
+ * JVM and alternating with numpy's: single figures on this shared VM move by up to 2x between
+ * processes (the JIT and OpenBLAS's threads settle differently per process, and the machine has
+ * bursts of interference), so one process per side would compare luck as much as speed.
  */
 public final class ExecBench {
     static final List<String> NETWORKS = List.of("matrix_chain_10", "mps_norm_L16_chi16", "mps_norm_L16_chi64",
@@ -35,12 +38,13 @@ public final class ExecBench {
     private ExecBench() {}
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench").resolve("exec");
+        String round = args.length > 1 ? args[1] : "1";
         Files.createDirectories(out);
         Backend backend = new Nd4jBackend();
         Map<String, Network> all = BenchNetworks.all();
         StringBuilder json = new StringBuilder();
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s %10s%n", "network", "cost", "tn time", "tn GFLOP/s", "GEMM GFLOP/s");
+        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s %10s   (round %s)%n", "network", "cost", "tn time", "tn GFLOP/s", "GEMM GFLOP/s", round);
         for (String name : NETWORKS) {
             Network n = all.get(name);
             Plan plan = new Planner().plan(n, "auto", Double.POSITIVE_INFINITY);
@@ -62,7 +66,7 @@ public final class ExecBench {
                 .append(", \"gemm_gflops\": ").append(String.format(Locale.ROOT, "%.2f", gemm)).append(", ")
                 .append(PlanReport.json(plan).substring(1)).append('\n');
         }
-        Files.writeString(out.resolve("tn_exec.jsonl"), json.toString(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("tn_" + round + ".jsonl"), json.toString(), StandardCharsets.UTF_8);
     }
 
     /**
