@@ -96,7 +96,7 @@ public final class Main implements Callable<Integer> {
         String dtype;
 
         @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
-                description = "contraction planning method: auto (default), greedy or optimal")
+                description = PlanCommand.METHODS_HELP)
         String method;
 
         @Option(names = "--memory-limit", paramLabel = "BYTES",

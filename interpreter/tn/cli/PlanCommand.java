@@ -32,6 +32,13 @@ final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the .tn script")
     Path file;
 
+    /** What each planning method does (the help of --method here and in `run`/`check`). */
+    static final String METHODS_HELP = "planning method: auto (default: optimal up to " + tn.plan.Planner.AUTO_OPTIMAL_MAX
+            + " tensors, a short hyper search up to " + tn.plan.Planner.AUTO_HYPER_MAX + ", greedy above), greedy (fast, "
+            + "opt_einsum's rule), optimal (proven cheapest order, up to " + tn.plan.OptimalOptimizer.MAX_INPUTS
+            + " tensors) or hyper (randomised trees refined by annealing: seconds, for hard networks); "
+            + "docs/planner.md has the details";
+
     @Option(names = "--network", paramLabel = "JSON", description = "plan this network (JSON) instead of a script")
     Path network;
 
@@ -39,7 +46,7 @@ final class PlanCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
-            description = "planning method: auto (default), greedy or optimal")
+            description = METHODS_HELP)
     String method;
 
     @Option(names = "--memory-limit", paramLabel = "BYTES",

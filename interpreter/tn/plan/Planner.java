@@ -15,9 +15,9 @@ import java.util.TreeMap;
  */
 public final class Planner {
     /** Networks up to this many inputs are planned exactly by `auto`. */
-    static final int AUTO_OPTIMAL_MAX = 12;
+    public static final int AUTO_OPTIMAL_MAX = 12;
     /** Up to this many inputs `auto` runs the randomised search (a short one). */
-    static final int AUTO_HYPER_MAX = 2000;
+    public static final int AUTO_HYPER_MAX = 2000;
     private static final int CACHE_SIZE = 512;
 
     private final Map<String, Optimizer> optimizers = new TreeMap<>();

@@ -24,6 +24,13 @@ class CliTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("--memory-limit"), run.out());
         assertTrue(run.out().contains("--dtype"), run.out());
+        // --method names every method the planner knows, in `run` and in `plan`.
+        for (String command : new String[] {"run", "plan"}) {
+            String help = Golden.run(command, "--help").out().replaceAll("\\s+", " ");
+            for (String method : new tn.plan.Planner().methods()) {
+                assertTrue(help.contains(method + " ("), command + " --help does not explain method " + method + ": " + help);
+            }
+        }
     }
 
     @Test
