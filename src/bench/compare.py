@@ -10,10 +10,9 @@ the 52 legs einsum subscripts can name; beyond that numpy's path functions are t
 index sets (as einsum_path calls them, with its default memory cap: the largest input or output)
 and the time is marked *. Costs always come from those path functions' paths.
 
-Execution: `compare.py OUT --exec-round R` runs numpy.einsum with tn's paths on float32 data for
-the networks tn's ExecBench timed in round R; src/bench/run alternates the two sides for several
-rounds, each in a fresh process, and the report prints tn's time over numpy's for the best and the
-median round of each (below 1 means tn is faster).
+Execution: `compare.py OUT --serve` is numpy's side of tn's ExecBench, which starts it and takes
+turns with it: numpy.einsum with tn's paths on float32 data, timed block by block next to tn's
+blocks, so both see the same machine (see ExecBench for why).
 
 numpy is only a yardstick here: tn itself never uses Python.
 """
@@ -61,7 +60,7 @@ def tn_cost(inputs, output, sizes, path):
 
 def median_time(fn, budget=20.0, blocks=1):
     """Median time of repeated runs after one warm-up run; with blocks > 1 the runs are timed in
-    that many blocks and the smallest block median is returned (as tn's ExecBench does)."""
+    that many blocks and the smallest block median is returned (as tn's PlanBench does)."""
     start = time.perf_counter()
     result = fn()
     first = time.perf_counter() - start
@@ -164,70 +163,58 @@ def planning(bench):
               f" {row[8]:>10} {row[9]:>10} {row[10]:>9}")
 
 
-def exec_round(bench, rnd):
-    """Times numpy.einsum on the networks of tn's execution round `rnd`, with tn's paths, and
-    writes numpy's figures for that round next to tn's (exec/np_<rnd>.jsonl)."""
-    folder = os.path.join(bench, "exec")
-    with open(os.path.join(folder, f"tn_{rnd}.jsonl")) as f:
-        rows = [json.loads(line) for line in f]
+def einsum_call(bench, network, path):
+    """numpy.einsum on the network's inputs (standard normal float32, fixed seed) along `path`."""
+    inputs, output, sizes = load(os.path.join(bench, "networks", network + ".json"))
+    labels = {}
+    for leg in [l for t in inputs for l in t] + output:
+        labels.setdefault(leg, len(labels))
     rng = np.random.default_rng(1)
-    out = []
-    for r in rows:
-        inputs, output, sizes = load(os.path.join(bench, "networks", r["network"] + ".json"))
-        labels = {}
-        for leg in [l for t in inputs for l in t] + output:
-            labels.setdefault(leg, len(labels))
-        ops = [rng.standard_normal([sizes[l] for l in t]).astype(np.float32) for t in inputs]
-        args = []
-        for op, t in zip(ops, inputs):
-            args += [op, [labels[l] for l in t]]
-        args.append([labels[l] for l in output])
-        path = ["einsum_path"] + [tuple(p) for p in r["path"]]
-        t_np, _ = median_time(lambda: np.einsum(*args, optimize=path), blocks=5)
-        n = int(max(64, min(2048, round(r["cost"] ** (1 / 3)))))
-        a = np.full((n, n), 0.5, dtype=np.float32)
-        t_gemm, _ = median_time(lambda: a @ a, blocks=5)
-        out.append({"network": r["network"], "np_ms": t_np * 1e3, "np_gemm_gflops": 2 * n ** 3 / t_gemm / 1e9})
-    with open(os.path.join(folder, f"np_{rnd}.jsonl"), "w") as f:
-        for o in out:
-            f.write(json.dumps(o) + "\n")
+    args = []
+    for t in inputs:
+        args += [rng.standard_normal([sizes[l] for l in t]).astype(np.float32), [labels[l] for l in t]]
+    args.append([labels[l] for l in output])
+    optimize = ["einsum_path"] + [tuple(p) for p in path]
+    return lambda: np.einsum(*args, optimize=optimize)
 
 
-def execution(bench):
-    """The execution table over every round: each side's best and median time across rounds
-    (each round a fresh process per side, the two sides alternating)."""
-    folder = os.path.join(bench, "exec")
-    rounds = sorted(f[3:-6] for f in os.listdir(folder) if f.startswith("np_")) if os.path.isdir(folder) else []
-    if not rounds:
-        return
-    tn, np_ = {}, {}
-    for rnd in rounds:
-        for side, table in (("tn", tn), ("np", np_)):
-            with open(os.path.join(folder, f"{side}_{rnd}.jsonl")) as f:
-                for line in f:
-                    r = json.loads(line)
-                    table.setdefault(r["network"], []).append(r)
-    print()
-    print(f"Execution, float32, same path in both, {len(rounds)} rounds (fresh processes, tn and numpy alternating);")
-    print("ratio = tn time / numpy.einsum time (<= 1: tn at least as fast), of the best round and of the median round")
-    print(f"{'network':22} {'tn best':>9} {'tn med':>9} {'np best':>9} {'np med':>9} {'ratio best':>10} {'ratio med':>10}"
-          f" {'tn GFLOP/s':>11} {'np GFLOP/s':>11} {'tn GEMM':>8} {'np GEMM':>8}")
-    for name, runs in tn.items():
-        if name not in np_:
-            continue
-        t = [r["tn_ms"] for r in runs]
-        n = [r["np_ms"] for r in np_[name]]
-        cost = runs[0]["cost"]
-        tb, tm, nb, nm = min(t), statistics.median(t), min(n), statistics.median(n)
-        print(f"{name:22} {tb:9.3f} {tm:9.3f} {nb:9.3f} {nm:9.3f} {tb / nb:10.2f} {tm / nm:10.2f}"
-              f" {2 * cost / tb / 1e6:11.1f} {2 * cost / nb / 1e6:11.1f}"
-              f" {max(r['gemm_gflops'] for r in runs):8.1f} {max(r['np_gemm_gflops'] for r in np_[name]):8.1f}")
+def block(fn, seconds):
+    """The median time of the runs in a block of about `seconds` (at least 3 runs), after a tenth
+    of a second of untimed runs, as tn's ExecBench times its side."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < 0.1:
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < 3 or time.perf_counter() - start < seconds:
+        s = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - s)
+    return statistics.median(times)
+
+
+def serve(bench):
+    """numpy's side of tn's execution benchmark (ExecBench starts this and takes turns with it):
+    reads one JSON command per line, times a block, answers {"seconds": median run time}.
+    Commands: {"op": "einsum", "network": name, "plan": {"path": ...}, "seconds": s} and
+    {"op": "gemm", "n": n, "seconds": s} (a float32 n x n product)."""
+    calls = {}
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        if cmd["op"] == "einsum":
+            name = cmd["network"]
+            if name not in calls:
+                calls[name] = einsum_call(bench, name, cmd["plan"]["path"])
+            fn = calls[name]
+        else:
+            a = np.full((cmd["n"], cmd["n"]), 0.5, dtype=np.float32)
+            fn = lambda: a @ a
+        print(json.dumps({"seconds": block(fn, cmd["seconds"])}), flush=True)
 
 
 if __name__ == "__main__":
     bench = sys.argv[1] if len(sys.argv) > 1 else "target/bench"
-    if len(sys.argv) > 3 and sys.argv[2] == "--exec-round":
-        exec_round(bench, sys.argv[3])
+    if len(sys.argv) > 2 and sys.argv[2] == "--serve":
+        serve(bench)
     else:
         planning(bench)
-        execution(bench)
