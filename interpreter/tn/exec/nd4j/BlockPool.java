@@ -9,11 +9,10 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Large native blocks kept for reuse once the values (or temporaries) that held them are gone.
- * A contraction's result is new memory, and new memory costs its first touch: on this VM about
- * 300 us per MB (a 64 MB result: ~7 ms of page faults and zeroing before the first product is
- * written, a quarter of a transformer circuit's time). malloc gives blocks of 32 MB and more
- * straight back to the system, so every such result would pay it again; blocks from here are
- * already mapped. Blocks below {@link #MIN_BYTES} stay with malloc, which keeps those mapped
+ * A contraction's result is new memory, and new memory pays for its first touch (page faults
+ * and zeroing by the kernel). malloc gives blocks of 32 MB and more straight back to the system,
+ * so every such result would pay it again; blocks from here are already mapped (the transformer
+ * circuits of the benchmarks, 64 MB results, went from 22-32 ms to 20-25 ms a contraction). Blocks below {@link #MIN_BYTES} stay with malloc, which keeps those mapped
  * itself.
  *
  * <p>A block is in one place at a time: handed out (to one value or temporary) or cached here.
