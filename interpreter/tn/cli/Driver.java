@@ -2,8 +2,6 @@ package tn.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,14 +60,18 @@ public final class Driver {
         return limit / 2;
     }
 
-    /** Reads a script; null (and a message) when it cannot be read. */
+    /** Reads a script; null (and a message) when it cannot be read or is not UTF-8. */
     public Source read(Path file) {
         try {
-            return new Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            return Source.read(file, file.toString());
         } catch (NoSuchFileException e) {
             err.println("error: " + file + ": no such file");
         } catch (IOException e) {
             err.println("error: cannot read " + file + ": " + e.getMessage());
+        } catch (TnError e) {
+            Diagnostics d = new Diagnostics();
+            d.add(e);
+            report(d);
         }
         return null;
     }

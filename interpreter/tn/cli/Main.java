@@ -47,6 +47,12 @@ public final class Main implements Callable<Integer> {
         cl.setExecutionStrategy(new CommandLine.RunLast());
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
+            // `tn file.tn` or `tn rnu`: the first argument names no command.
+            if (c == cl && ex instanceof CommandLine.UnmatchedArgumentException u && !u.isUnknownOption()
+                    && a.length > 0 && !u.getUnmatched().isEmpty() && u.getUnmatched().get(0).equals(a[0])) {
+                c.getErr().println("error: " + UnknownCommand.message(a[0], c.getSubcommands().keySet()));
+                return CommandLine.ExitCode.USAGE;
+            }
             c.getErr().println("error: " + ex.getMessage());
             c.getErr().println("(see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return CommandLine.ExitCode.USAGE;
@@ -72,6 +78,16 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         return new ReplCommand().call();
+    }
+
+    /**
+     * The usage error for a --method the planner does not know (null for a known one), checked
+     * before the script is read so it is reported once, against the option, with exit code 2.
+     */
+    static String badMethod(String method) {
+        java.util.List<String> methods = new tn.plan.Planner().methods();
+        if (methods.contains(method)) return null;
+        return "--method must be one of " + String.join(", ", methods) + ", not '" + method + "' (see --help)";
     }
 
     /** Holds the streams of the current invocation (tests run several in one JVM). */
@@ -107,6 +123,8 @@ public final class Main implements Callable<Integer> {
         Driver.Options toOptions() {
             DType d = DType.parse(dtype);
             if (d == null) throw new CommandLine.ParameterException(new CommandLine(this), "--dtype must be float32 or float64, not '" + dtype + "'");
+            String bad = badMethod(method);
+            if (bad != null) throw new CommandLine.ParameterException(new CommandLine(this), bad);
             double limit = Driver.defaultMemoryLimit();
             if (memoryLimit != null) {
                 try {
@@ -145,8 +163,9 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Checks a script without computing anything: syntax, names, legs and sizes,",
-                "and the memory each contraction would need. Does not start the numeric backend."})
+            description = {"Checks a script without computing anything: syntax, names, legs, sizes and memory.",
+                "Reports every error of the script at once, including contractions whose intermediates",
+                "would not fit in memory. Does not start the numeric backend."})
     static final class Check extends ScriptOptions implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -179,11 +198,19 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--memory-limit", paramLabel = "BYTES", description = "largest intermediate tensor allowed")
         String memoryLimit;
 
+        @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = PlanCommand.METHODS_HELP)
+        String method = "auto";
+
         @Override
         public Integer call() {
             DType d = DType.parse(dtype);
             if (d == null) {
                 Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+                return CommandLine.ExitCode.USAGE;
+            }
+            String bad = badMethod(method);
+            if (bad != null) {
+                Streams.err.println("error: " + bad);
                 return CommandLine.ExitCode.USAGE;
             }
             double limit = Driver.defaultMemoryLimit();
@@ -197,7 +224,7 @@ public final class Main implements Callable<Integer> {
             }
             tn.interp.Settings settings = new tn.interp.Settings();
             settings.setDtype(d);
-            tn.repl.Repl repl = new tn.repl.Repl(Backends.nd4j(), new tn.plan.Planner(), Streams.out, Streams.err, limit, settings);
+            tn.repl.Repl repl = new tn.repl.Repl(Backends.nd4j(), new tn.plan.Planner(), Streams.out, Streams.err, limit, settings, method);
             return System.console() != null && Streams.out == System.out ? repl.runTerminal() : repl.runPlain(Streams.in);
         }
     }

@@ -1,8 +1,6 @@
 package tn.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +20,8 @@ import tn.plan.PlanReport;
  * as JSON with --network), as a report or as JSON lines. Computes nothing.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows how each contraction of a script would be done, without computing it:",
-            "the network as an einsum equation, the planning method and time, the cost (multiply-adds:",
+        description = {"Shows how each contraction of a script would be done, without computing it.",
+            "For each: the network as an einsum equation, the planning method and time, the cost (multiply-adds:",
             "for each pairwise step, the product of the sizes of all legs on its two operands),",
             "the naive cost (one loop over all legs), the speed-up, the largest intermediate and the steps.",
             "With --network, plans a network given in the JSON format of opt_einsum/cotengra benchmarks:",
@@ -62,6 +60,11 @@ final class PlanCommand implements Callable<Integer> {
             Main.Streams.err.println("error: give a script FILE or --network JSON (one of them)");
             return CommandLine.ExitCode.USAGE;
         }
+        String badMethod = Main.badMethod(method);
+        if (badMethod != null) {
+            Main.Streams.err.println("error: " + badMethod);
+            return CommandLine.ExitCode.USAGE;
+        }
         double limit = Driver.defaultMemoryLimit();
         if (memoryLimit != null) {
             try {
@@ -85,7 +88,10 @@ final class PlanCommand implements Callable<Integer> {
     private int planNetwork(Driver driver, double limitElements) {
         String text;
         try {
-            text = Files.readString(network, StandardCharsets.UTF_8);
+            text = Source.read(network, network.toString()).text();
+        } catch (tn.diag.TnError e) {
+            Main.Streams.err.println(e.diagnostic().format());
+            return 1;
         } catch (NoSuchFileException e) {
             Main.Streams.err.println("error: " + network + ": no such file");
             return 1;

@@ -30,7 +30,10 @@ public final class DrawCommand {
         }
         Source source;
         try {
-            source = new Source(r.file().toString(), Files.readString(r.file(), StandardCharsets.UTF_8));
+            source = Source.read(r.file(), r.file().toString());
+        } catch (tn.diag.TnError e) {
+            err.print(e.diagnostic().format() + "\n");
+            return 1;
         } catch (NoSuchFileException e) {
             err.println("error: " + r.file() + ": no such file");
             return 1;

@@ -2,7 +2,6 @@ package tn.interp;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -362,9 +361,13 @@ public final class Interpreter {
             Path file = base.resolve(imp.target()).normalize();
             if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
             try {
-                source = new Source(displayName(imp.target()), Files.readString(file, StandardCharsets.UTF_8));
+                source = Source.read(file, displayName(imp.target()));
             } catch (IOException e) {
                 throw new TnError(imp.span(), "cannot read " + file + ": " + e.getMessage());
+            } catch (TnError e) {
+                Diagnostics notUtf8 = new Diagnostics();
+                notUtf8.add(e);
+                throw new ImportError(imp.span(), notUtf8);
             }
             dir = file.toAbsolutePath().getParent();
             key = file.toAbsolutePath();

@@ -3,10 +3,10 @@ package tn.interp;
 import java.util.Collection;
 
 /** "Did you mean ...?": the closest known name by edit distance, when close enough. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {}
 
-    static String closest(String name, Collection<String> known) {
+    public static String closest(String name, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

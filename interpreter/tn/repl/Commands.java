@@ -230,15 +230,21 @@ final class Commands {
             return true;
         }
         Path path = Path.of(file);
-        String text;
+        Source source;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            source = Source.read(path, file);
         } catch (IOException e) {
             s.err().println("cannot read " + file + (e instanceof java.nio.file.NoSuchFileException ? ": no such file" : ": " + e.getMessage()));
             return true;
+        } catch (TnError e) {
+            Diagnostics notUtf8 = new Diagnostics();
+            notUtf8.add(e);
+            s.err().print(notUtf8.format());
+            return true;
         }
+        String text = source.text();
         Diagnostics d = new Diagnostics();
-        List<Stmt> program = TnParserFacade.parse(new Source(file, text), d);
+        List<Stmt> program = TnParserFacade.parse(source, d);
         if (program == null) {
             s.err().print(d.format());
             return true;

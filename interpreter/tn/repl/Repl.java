@@ -20,7 +20,12 @@ public final class Repl {
     private final Session session;
 
     public Repl(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings) {
-        this.session = new Session(backend, planner, out, err, memoryLimit, settings);
+        this(backend, planner, out, err, memoryLimit, settings, "auto");
+    }
+
+    /** A session whose contractions are planned with {@code method} (`tn repl --method`) until `set method`. */
+    public Repl(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings, String method) {
+        this.session = new Session(backend, planner, out, err, memoryLimit, settings, method);
     }
 
     /** Runs a session on piped input (no prompts, no escape codes). Returns the exit code. */

@@ -31,12 +31,18 @@ final class Session {
     private final PrintStream err;
     private final double memoryLimit;
     private final tn.exec.DType initialDtype;
+    private final String initialMethod;
     private Interpreter interpreter;
     private Interpreter.Module module;
     private final List<String> accepted = new ArrayList<>();
     private int inputs;
 
     Session(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings) {
+        this(backend, planner, out, err, memoryLimit, settings, "auto");
+    }
+
+    Session(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings, String method) {
+        this.initialMethod = method;
         this.backend = backend;
         this.planner = planner;
         this.out = out;
@@ -51,6 +57,7 @@ final class Session {
         Settings settings = new Settings();
         settings.setDtype(initialDtype);
         Evaluator evaluator = new Evaluator(backend, planner, memoryLimit);
+        evaluator.setMethod(initialMethod);
         interpreter = new Interpreter(evaluator, out, settings);
         module = interpreter.newModule(new Source("<repl>", ""), Path.of("").toAbsolutePath());
         accepted.clear();
