@@ -1,0 +1,131 @@
+package tn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The `tn` launcher works from any directory and through symbolic links (the way it is put on
+ * the PATH): it finds the project, its jar and its build where the real script lies, and keeps
+ * the caller's directory. The launcher under test is a copy of ./tn in a project folder (with a
+ * space in its name) whose `java` and `mvn` are stand-ins on the PATH that print what they are
+ * asked, so the test needs bash but neither a build nor a JVM start.
+ */
+class LauncherTest {
+    @TempDir Path tmp;
+    Path root;
+    Path elsewhere;
+    Path fakes;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Assumptions.assumeTrue(bashFound(), () -> {
+            System.err.println("LauncherTest: bash not found, the tn launcher is not tested");
+            return "bash not found: the tn launcher is not tested";
+        });
+        root = Files.createDirectories(tmp.resolve("tn project"));
+        Files.copy(Path.of("tn"), root.resolve("tn"));
+        executable(root.resolve("tn"));
+        Files.createDirectories(root.resolve("src/sh"));
+        Files.copy(Path.of("src/sh/native-env.sh"), root.resolve("src/sh/native-env.sh"));
+        for (String dir : List.of("interpreter", "grammar", "stdlib")) Files.createDirectories(root.resolve(dir));
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+        Files.createDirectories(root.resolve("target"));
+        Files.writeString(root.resolve("target/tn.jar"), "");
+        age(root.resolve("pom.xml"), 3600);
+        for (String dir : List.of("interpreter", "grammar", "stdlib")) age(root.resolve(dir), 3600);
+        elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        fakes = Files.createDirectories(tmp.resolve("fakes"));
+        script(fakes.resolve("java"), "#!/usr/bin/env bash\necho \"java in $PWD: $*\"\n");
+        script(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho \"mvn in $PWD\" >&2\ntouch target/tn.jar\n");
+    }
+
+    @Test
+    void runsFromAnotherDirectory() throws Exception {
+        Result r = bash("\"" + root.resolve("tn") + "\" run script.tn");
+        assertEquals(0, r.code, r.err);
+        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
+        assertEquals("", r.err, "nothing to build: the jar is newer than the sources");
+    }
+
+    @Test
+    void runsThroughASymlinkOnThePath() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("home/.local/bin"));
+        Files.createSymbolicLink(bin.resolve("tn"), root.resolve("tn"));
+        Result r = bash("PATH=\"" + bin + ":$PATH\" tn --help");
+        assertEquals(0, r.code, r.err);
+        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
+    }
+
+    @Test
+    void followsAChainOfRelativeSymlinks() throws Exception {
+        Path links = Files.createDirectories(tmp.resolve("links"));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(links.resolve("tn-real"), links.relativize(root.resolve("tn")));
+        Files.createSymbolicLink(bin.resolve("tn"), Path.of("../links/tn-real"));
+        Result r = bash("PATH=\"" + bin + ":$PATH\" tn check x.tn");
+        assertEquals(0, r.code, r.err);
+        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+    }
+
+    @Test
+    void buildsInTheProjectWhenSourcesAreNewer() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("tn"), root.resolve("tn"));
+        age(root.resolve("target/tn.jar"), 60);
+        Files.writeString(root.resolve("interpreter/New.java"), "class New {}\n");
+        Result r = bash("PATH=\"" + bin + ":$PATH\" tn run x.tn");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("mvn in " + root + "\n"), "Maven must build in the project, not where the link is:\n" + r.err);
+        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+    }
+
+    record Result(int code, String out, String err) {}
+
+    /** Runs a bash command in {@link #elsewhere} with the stand-in java and mvn first on the PATH. */
+    Result bash(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(elsewhere.toFile());
+        pb.environment().put("PATH", fakes + ":" + System.getenv("PATH"));
+        pb.environment().remove("TN_JAVA_OPTS");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+        return new Result(p.exitValue(), out, err);
+    }
+
+    static boolean bashFound() {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", "exit 0").start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static void script(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        executable(file);
+    }
+
+    private static void executable(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static void age(Path file, long seconds) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - seconds * 1000));
+    }
+}
