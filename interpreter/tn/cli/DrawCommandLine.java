@@ -10,9 +10,16 @@ import picocli.CommandLine.Parameters;
 /** `tn draw FILE`: the options; the drawing itself is tn.draw.DrawCommand. */
 @Command(name = "draw", mixinStandardHelpOptions = true,
         description = {"Draws the networks of a script as SVG diagrams, without computing anything.",
-            "One file per name, DIR/NAME.svg, for each name holding a contraction, bubble,",
-            "sum, ... (plain tensors too with --all or --name). The script is only checked:",
-            "no numeric backend starts. The notation is described in docs/notation.md."})
+            "",
+            "Where the files go: NAME.svg for each variable holding a contraction, bubble,",
+            "sum, ... (plain tensors too with --all or --name), in the current directory,",
+            "or in DIR with -d DIR (created if needed). -o FILE writes the one diagram to",
+            "FILE instead. --png adds NAME.png next to each SVG. NAME is the variable's",
+            "name, with characters other than letters, digits, _ and - written as _ and",
+            "their hex code (f' gives f_27.svg). The path of each file written is printed.",
+            "",
+            "The script is only checked: no numeric backend starts. docs/notation.md",
+            "describes the notation."})
 final class DrawCommandLine implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the .tn script")
     Path file;

@@ -38,7 +38,7 @@ final class Commands {
         new Command(":legs", ":legs [X]", "the legs of tensor X (or every bound leg) with their sizes", Commands::legs),
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
         new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
-        new Command(":draw", ":draw EXPR [FILE]", "draws EXPR as a diagram (FILE .svg or .png; default NAME.svg from the expression)", Commands::draw),
+        new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i)", Commands::draw),
         new Command(":load", ":load FILE", "runs a script into this session", Commands::load),
         new Command(":save", ":save FILE", "writes this session's statements as a script that reproduces it", Commands::save),
         new Command(":reset", ":reset", "forgets every tensor, leg and setting", Commands::reset),

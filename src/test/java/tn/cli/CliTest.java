@@ -33,6 +33,34 @@ class CliTest {
         }
     }
 
+    /** `tn draw --help` and the REPL's `:help :draw` say which folder and file names drawings get. */
+    @Test
+    void drawHelpSaysWhereTheFilesGo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String help = Golden.run("draw", "--help").out().replaceAll("\\s+", " ");
+        for (String claim : List.of("NAME.svg for each variable", "in the current directory", "or in DIR with -d DIR",
+                "-o FILE writes the one diagram to FILE", "--png adds NAME.png next to each SVG", "(f' gives f_27.svg)")) {
+            assertTrue(help.contains(claim), "tn draw --help does not say: " + claim + "\n" + help);
+        }
+        // The example in the help is what happens.
+        java.nio.file.Path script = dir.resolve("f.tn");
+        java.nio.file.Files.writeString(script, "leg i = 2, j = 3\nA = random(i, j, seed=1)\nx = ones(j)\nf' = A x\n");
+        java.nio.file.Path out = dir.resolve("figures");
+        Golden.Result r = Golden.run("draw", script.toString(), "-d", out.toString(), "--png");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("wrote " + out.resolve("f_27.svg") + "\nwrote " + out.resolve("f_27.png") + "\n", r.out());
+        String replHelp = replTranscript(":help :draw\n");
+        assertTrue(replHelp.contains("by default NAME.svg in the current directory"), replHelp);
+    }
+
+    /** What a piped REPL session prints. */
+    private static String replTranscript(String input) {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stream = new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8);
+        new tn.repl.Repl(Backends.nd4j(), new tn.plan.Planner(), stream, stream, 1e9, new tn.interp.Settings())
+                .runPlain(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void versionIsPrinted() {
         Golden.Result r = Golden.run("--version");
