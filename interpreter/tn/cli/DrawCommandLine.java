@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
             "Where the files go: NAME.svg for each variable holding a contraction, bubble,",
             "sum, ... (plain tensors too with --all or --name), in the current directory,",
             "or in DIR with -d DIR (created if needed). -o FILE writes the one diagram to",
-            "FILE instead. --png adds NAME.png next to each SVG. NAME is the variable's",
-            "name, with characters other than letters, digits, _ and - written as _ and",
-            "their hex code (f' gives f_27.svg). The path of each file written is printed.",
+            "FILE instead. --png also writes each diagram as .png next to its SVG. NAME is",
+            "the variable's name, with characters other than letters, digits, _ and -",
+            "written as _ and their hex code (f' gives f_27.svg). The path of each file",
+            "written is printed.",
             "",
             "The script is only checked: no numeric backend starts. docs/notation.md",
             "describes the notation."})

@@ -38,7 +38,7 @@ class CliTest {
     void drawHelpSaysWhereTheFilesGo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String help = Golden.run("draw", "--help").out().replaceAll("\\s+", " ");
         for (String claim : List.of("NAME.svg for each variable", "in the current directory", "or in DIR with -d DIR",
-                "-o FILE writes the one diagram to FILE", "--png adds NAME.png next to each SVG", "(f' gives f_27.svg)")) {
+                "-o FILE writes the one diagram to FILE", "--png also writes each diagram as .png next to its SVG", "(f' gives f_27.svg)")) {
             assertTrue(help.contains(claim), "tn draw --help does not say: " + claim + "\n" + help);
         }
         // The example in the help is what happens.
