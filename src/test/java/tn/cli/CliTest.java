@@ -52,6 +52,23 @@ class CliTest {
         assertTrue(replHelp.contains("by default NAME.svg in the current directory"), replHelp);
     }
 
+    /** `tn repl --method M` plans the session's contractions with M (until `set method`). */
+    @Test
+    void replPlansWithTheMethodGiven() {
+        java.io.InputStream saved = Main.Streams.in;
+        try {
+            for (String method : List.of("greedy", "optimal")) {
+                Main.Streams.in = new java.io.ByteArrayInputStream(
+                        "leg i = 2, j = 3, k = 4\nA = random(i, j)\nB = random(j, k)\n:plan A B\n".getBytes(StandardCharsets.UTF_8));
+                Golden.Result r = Golden.run("repl", "--method", method);
+                assertEquals(0, r.exitCode(), r.err());
+                assertTrue(r.out().contains("method:                " + method + " (planned in"), r.out());
+            }
+        } finally {
+            Main.Streams.in = saved;
+        }
+    }
+
     /** What a piped REPL session prints. */
     private static String replTranscript(String input) {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
