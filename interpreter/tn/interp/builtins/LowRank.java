@@ -35,9 +35,12 @@ public final class LowRank {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("cp", "cp(T, rank=, bond=r, tol=1e-10, max_iter=500, seed=0)",
+            Builtin.of("cp", "cp(T, rank=, bond=r, init=\"hosvd\", restarts=0, seed=0, tol=1e-10, max_iter=500)",
                 "CP decomposition by alternating least squares: weights w[r], one factor [leg, r] per leg of T"
-                    + " (unit columns), and the fit 1 - ||T - w A B ...|| / ||T||; reconstruct with w A B C -> [i, j, k]",
+                    + " (unit columns), the fit 1 - ||T - w A B ...|| / ||T|| and the number of sweeps made; reconstruct with"
+                    + " w A B C -> [i, j, k]. Starts from the leading singular vectors of each unfolding (init=\"random\":"
+                    + " seeded normal factors); restarts=n adds n runs from random starts and keeps the best fit; stops when"
+                    + " a sweep changes the fit by less than tol, or after max_iter sweeps",
                 LowRank::cp),
             Builtin.of("tucker", "tucker(T, ranks=[..], core=[..], method=\"hooi\", tol=1e-12, max_iter=100)",
                 "Tucker decomposition: core G[core..], one orthonormal factor [leg, core leg] per leg of T, and"
@@ -69,17 +72,41 @@ public final class LowRank {
         if (rank < 1) throw new TnError(a.keywordSpan("rank"), "rank= must be at least 1, not " + rank);
         String bond = Bipartition.bond(a, t, "shared by the weights and every factor");
         double tol = a.number("tol", 1e-10);
+        if (!(tol >= 0 && tol < 1)) {
+            throw new TnError(a.keywordSpan("tol"), "tol= is the change of fit between two sweeps below which cp() stops: a number in [0, 1), not "
+                    + tn.interp.Printer.number(tol));
+        }
         long maxIter = a.integer("max_iter", 500);
-        if (maxIter < 1) throw new TnError(a.keywordSpan("max_iter"), "max_iter= must be at least 1");
+        if (maxIter < 1) throw new TnError(a.keywordSpan("max_iter"), "max_iter= must be at least 1, not " + maxIter);
+        String init = a.string("init", "hosvd");
+        if (!init.equals("hosvd") && !init.equals("random")) {
+            throw new TnError(a.keywordSpan("init"), "init= is \"hosvd\" (the default: the leading singular vectors of each unfolding)"
+                    + " or \"random\" (seeded normal factors), not \"" + init + "\"");
+        }
+        long restarts = a.integer("restarts", 0);
+        if (restarts < 0) throw new TnError(a.keywordSpan("restarts"), "restarts= is the number of extra runs from random starts: 0 or more, not " + restarts);
+        boolean random = init.equals("random") || restarts > 0 || rank > minSize(t);
+        if (a.has("seed") && !random) {
+            throw new TnError(a.keywordSpan("seed"), "seed= has no effect here: the HOSVD start is not random (every leg is at least rank="
+                    + rank + " long); use init=\"random\" or restarts= for random starts");
+        }
         long seed = a.integer("seed", 0);
         Interpreter in = a.interpreter();
         in.bindLeg(bond, rank, a.keywordSpan("bond"));
         Cp.Result r = null;
         if (in.concrete()) {
+            Contraction c = contraction(a);
+            Tensor x = float64(in, t);
+            // One stream of random numbers for every random start (and the HOSVD start's filling), so
+            // the same seed gives the same runs.
             Rng rng = new Rng(seed);
-            List<Matrix> init = new ArrayList<>();
-            for (int m = 0; m < t.rank(); m++) init.add(new Matrix((int) t.size(m), (int) rank, rng.normal((int) (t.size(m) * rank))));
-            r = Cp.decompose(contraction(a), float64(in, t), bond, init, tol, (int) maxIter);
+            int k = (int) rank;
+            r = Cp.best(c, x, bond, (int) (1 + restarts), run -> {
+                if (run == 0 && init.equals("hosvd")) return Cp.hosvdStart(c, x, k, rng::normal);
+                List<Matrix> start = new ArrayList<>();
+                for (int m = 0; m < x.rank(); m++) start.add(new Matrix((int) x.shape()[m], k, rng.normal((int) (x.shape()[m] * k))));
+                return start;
+            }, tol, (int) maxIter);
         }
         List<Value> out = new ArrayList<>();
         out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {rank}, t.dtype(), r == null ? null : r.weights(), "weights", a)));
@@ -89,7 +116,14 @@ public final class LowRank {
                     r == null ? null : r.factors().get(m).data(), "factor", a)));
         }
         out.add(Bipartition.number(a, r == null ? 0 : r.fit()));
+        out.add(Bipartition.number(a, r == null ? 0 : r.iterations()));
         return new Value.Tuple(out);
+    }
+
+    private static long minSize(Net t) {
+        long min = Long.MAX_VALUE;
+        for (int m = 0; m < t.rank(); m++) min = Math.min(min, t.size(m));
+        return min;
     }
 
     // ---- Tucker ---------------------------------------------------------------------------------
