@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import tn.exec.DType;
 import tn.exec.Dense;
+import tn.exec.NonFiniteException;
 
 /**
  * The matrix factorisations, by LAPACK (the LAPACKE in the OpenBLAS that ND4J bundles) called
@@ -171,22 +172,37 @@ final class Lapack {
 
     /**
      * A fresh native float64 copy of the matrix (any dtype), row-major; of its transpose when
-     * {@code transposed} (which is the matrix in column-major order).
+     * {@code transposed} (which is the matrix in column-major order). A {@link NonFiniteException}
+     * (indices into the matrix as given) when it has an inf or nan.
      */
     private static DoublePointer copy(INDArray a, boolean transposed) {
         INDArray c = NdDense.contiguous(a, a.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT);
         int rows = (int) c.rows(), cols = (int) c.columns();
         long n = (long) rows * cols;
         DoublePointer p = new DoublePointer(Math.max(1, n));
-        java.nio.DoubleBuffer dst = p.asBuffer();
+        DoubleBuffer dst = p.asBuffer();
         java.nio.Buffer src = NdDense.buffer(c);
-        if (src instanceof java.nio.DoubleBuffer d && !transposed) {
-            dst.put(d);
-        } else if (src instanceof java.nio.DoubleBuffer d) {
-            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) dst.put(j * rows + i, d.get(i * cols + j));
-        } else {
-            java.nio.FloatBuffer f = (java.nio.FloatBuffer) src;
-            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) dst.put(transposed ? j * rows + i : i * cols + j, f.get(i * cols + j));
+        DoubleBuffer d = src instanceof DoubleBuffer db ? db : null;
+        java.nio.FloatBuffer f = d == null ? (java.nio.FloatBuffer) src : null;
+        // The copy is also the scan for inf and nan (LAPACK fails on them, e.g. dgesdd's "-6").
+        long bad = 0, infinities = 0, first = -1;
+        double firstValue = 0;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double x = d != null ? d.get(i * cols + j) : f.get(i * cols + j);
+                if (!Double.isFinite(x)) {
+                    if (bad++ == 0) {
+                        first = (long) i * cols + j;
+                        firstValue = x;
+                    }
+                    if (Double.isInfinite(x)) infinities++;
+                }
+                dst.put(transposed ? j * rows + i : i * cols + j, x);
+            }
+        }
+        if (bad > 0) {
+            p.close();
+            throw new NonFiniteException(bad, infinities, first, firstValue);
         }
         java.lang.ref.Reference.reachabilityFence(c); // the buffer views do not keep c's memory alive
         return p;

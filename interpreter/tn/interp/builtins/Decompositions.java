@@ -29,30 +29,30 @@ public final class Decompositions {
                 "U, S, V with T = U S V (S a vector on the new leg b, shared by all three); with rank= (keep at most"
                     + " that many) or cutoff= (drop s < cutoff * s_max) a fourth result: the discarded weight"
                     + " sqrt(sum of the dropped s^2), which equals the Frobenius error of the truncation",
-                Decompositions::svd),
+                Bipartition.guarded(Decompositions::svd)),
             Builtin.of("svdvals", "svdvals(T, left=[..], right=[..], bond=b)",
                 "the singular values of T across the bipartition, descending, as a vector on leg b",
-                Decompositions::svdvals),
+                Bipartition.guarded(Decompositions::svdvals)),
             Builtin.of("qr", "qr(T, left=[..], right=[..], bond=b)",
                 "Q, R with T = Q R: Q[left.., b] an isometry, R[b, right..] upper triangular with diagonal >= 0",
-                Decompositions::qr),
+                Bipartition.guarded(Decompositions::qr)),
             Builtin.of("polar", "polar(T, left=[..], right=[..])",
                 "U, P with T = U P: U[left.., right'..] an isometry (the closest one to T), P[right'.., right..]"
                     + " symmetric positive semi-definite; the primed legs are new",
-                Decompositions::polar),
+                Bipartition.guarded(Decompositions::polar)),
             Builtin.of("eigh", "eigh(M, left=[..], right=[..], bond=e)",
                 "values, vectors of a symmetric M = vectors diag(values) vectors^T: values[e] ascending,"
                     + " vectors[left.., e] orthonormal",
-                Decompositions::eigh),
+                Bipartition.guarded(Decompositions::eigh)),
             Builtin.of("eig", "eig(M, left=[..], right=[..], bond=e, vectors=false)",
                 "the eigenvalues of a square M as their real and imaginary parts re[e], im[e] (by decreasing"
                     + " modulus); with vectors=true also the eigenvectors' real and imaginary parts [left.., e]; for a"
                     + " product through a small middle (A B^T) the nonzero ones, from the reversed product B^T A",
-                Decompositions::eig),
+                Bipartition.guarded(Decompositions::eig)),
             Builtin.of("is_isometry", "is_isometry(U, into=[..], tol=)",
                 "true when contracting U with itself over the legs it maps into gives the identity on its"
                     + " other legs (into= defaults to every leg but the last); tol defaults to 1e-9 (float64)",
-                Decompositions::isIsometry));
+                Bipartition.guarded(Decompositions::isIsometry)));
     }
 
     // ---- svd ----------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ public final class Decompositions {
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
         if (cut != null) kept = (int) Math.min(kept, cut.bondSize());
         if (in.concrete()) {
-            f = svdOf(in, t, bp, cut);
+            f = svdOf(a, t, bp, cut);
             kept = new Truncation(kept, cutoff).keep(f.s());
             discarded = Vectors.tailNorm(f.s(), kept);
         }
@@ -95,9 +95,10 @@ public final class Decompositions {
      * The SVD of the tensor's matrix; a product network with a cut narrower than the matrix is
      * factorised through the cut (the two sides are contracted, the whole never is).
      */
-    static Factorizations.Svd svdOf(Interpreter in, Net t, Bipartition bp, Cut.Sides cut) {
-        if (cut == null) return Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
-        Matrix[] sides = bp.sides(in, cut);
+    static Factorizations.Svd svdOf(Args a, Net t, Bipartition bp, Cut.Sides cut) {
+        Interpreter in = a.interpreter();
+        if (cut == null) return bp.finite(a, () -> Factorizations.svd(in.evaluator().backend(), bp.dense(in, t)));
+        Matrix[] sides = bp.sides(a, cut);
         return Factorizations.svdOfProduct(in.evaluator().backend(), sides[0], sides[1]);
     }
 
@@ -120,7 +121,12 @@ public final class Decompositions {
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
         if (cut != null) k = (int) cut.bondSize();
         in.bindLeg(bond, k, a.keywordSpan("bond"));
-        double[] s = in.concrete() ? svdOf(in, t, bp, cut).s() : null;
+        double[] s = null;
+        if (in.concrete() && cut == null) {
+            s = bp.finite(a, () -> Factorizations.svdvals(in.evaluator().backend(), bp.dense(in, t)));
+        } else if (in.concrete()) {
+            s = svdOf(a, t, bp, cut).s();
+        }
         return new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {k}, t.dtype(), s, "singular values", a));
     }
 
@@ -134,7 +140,7 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         int k = (int) Math.min(bp.rows(), bp.cols());
         in.bindLeg(bond, k, a.keywordSpan("bond"));
-        Factorizations.Qr f = in.concrete() ? Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t)) : null;
+        Factorizations.Qr f = in.concrete() ? bp.finite(a, () -> Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t))) : null;
         Net q = Bipartition.leaf(in, Bipartition.plus(bp.left(), bond), Bipartition.plus(bp.leftSizes(), k), t.dtype(),
                 f == null ? null : f.q().data(), "isometry", a);
         Net r = Bipartition.leaf(in, Bipartition.plus(bond, bp.right()), Bipartition.plus(k, bp.rightSizes()), t.dtype(),
@@ -157,7 +163,7 @@ public final class Decompositions {
         int cols = (int) bp.cols();
         double[] u = null, p = null;
         if (in.concrete()) {
-            Factorizations.Svd f = Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
+            Factorizations.Svd f = bp.finite(a, () -> Factorizations.svd(in.evaluator().backend(), bp.dense(in, t)));
             Matrix vt = f.v().transpose();
             u = f.u().times(vt).data();
             Matrix vs = f.v().leadingColumns(f.s().length);
@@ -203,7 +209,7 @@ public final class Decompositions {
         in.bindLeg(bond, n, a.keywordSpan("bond"));
         Factorizations.Eigh f = null;
         if (in.concrete()) {
-            Matrix m = bp.matrix(in, t);
+            Matrix m = bp.finite(a, () -> bp.matrix(in, t));
             double asym = Factorizations.asymmetry(m);
             if (asym > tol) {
                 throw a.error("eigh() needs a symmetric matrix, but ||M - M^T|| / ||M|| = " + Printer.number(asym)
@@ -232,9 +238,9 @@ public final class Decompositions {
         Factorizations.Eig f = null;
         if (in.concrete()) {
             if (cut == null) {
-                f = Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t));
+                f = bp.finite(a, () -> Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t)));
             } else {
-                Matrix[] sides = bp.sides(in, cut);
+                Matrix[] sides = bp.sides(a, cut);
                 f = Factorizations.eigOfProduct(in.evaluator().backend(), sides[0], sides[1]);
             }
         }
@@ -272,7 +278,7 @@ public final class Decompositions {
         from.removeAll(into);
         Bipartition bp = new Bipartition(List.copyOf(into), from, Bipartition.sizes(t, into), Bipartition.sizes(t, from));
         if (!in.concrete()) return new Value.Unknown();
-        Matrix m = bp.matrix(in, t);
+        Matrix m = bp.finite(a, () -> bp.matrix(in, t));
         Matrix gram = m.transpose().times(m);
         double worst = 0;
         for (int i = 0; i < gram.rows(); i++) {

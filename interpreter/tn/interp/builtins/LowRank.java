@@ -10,6 +10,7 @@ import tn.ast.Expr;
 import tn.diag.TnError;
 import tn.exec.Backend;
 import tn.exec.DType;
+import tn.exec.NonFiniteException;
 import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
@@ -41,23 +42,23 @@ public final class LowRank {
                     + " w A B C -> [i, j, k]. Starts from the leading singular vectors of each unfolding (init=\"random\":"
                     + " seeded normal factors); restarts=n adds n runs from random starts and keeps the best fit; stops when"
                     + " a sweep changes the fit by less than tol, or after max_iter sweeps",
-                LowRank::cp),
+                Bipartition.guarded(LowRank::cp)),
             Builtin.of("tucker", "tucker(T, ranks=[..], core=[..], method=\"hooi\", tol=1e-12, max_iter=100)",
                 "Tucker decomposition: core G[core..], one orthonormal factor [leg, core leg] per leg of T, and"
                     + " the relative error ||T - G U1 U2 ...|| / ||T||; method \"hosvd\" or \"hooi\"",
-                LowRank::tucker),
+                Bipartition.guarded(LowRank::tucker)),
             Builtin.of("tt", "tt(T, legs=[..], bond=b, max_bond=, cutoff=)",
                 "a tensor train (MPS) of T by sequential SVDs, sites in the order of legs= (default: T's), bonds"
                     + " b1, b2, ...; returns the train (a network of cores) and the discarded weight, which equals"
                     + " the Frobenius error",
-                LowRank::tt),
+                Bipartition.guarded(LowRank::tt)),
             Builtin.of("canonical", "canonical(psi, center=leg | form=\"left\"|\"right\")",
                 "the same tensor train with its orthogonality centre at the site of the leg (left: the last"
                     + " site, right: the first); cores before the centre are left-, after it right-orthonormal",
-                LowRank::canonical),
+                Bipartition.guarded(LowRank::canonical)),
             Builtin.of("compress", "compress(psi, max_bond=, cutoff=)",
                 "a tensor train with smaller bonds and the discarded weight (= the Frobenius error)",
-                LowRank::compress),
+                Bipartition.guarded(LowRank::compress)),
             Builtin.of("cores", "cores(psi)", "the cores of a tensor train, first site first", LowRank::cores));
     }
 
@@ -96,7 +97,7 @@ public final class LowRank {
         Cp.Result r = null;
         if (in.concrete()) {
             Contraction c = contraction(a);
-            Tensor x = float64(in, t);
+            Tensor x = finite(a, float64(in, t));
             // One stream of random numbers for every random start (and the HOSVD start's filling), so
             // the same seed gives the same runs.
             Rng rng = new Rng(seed);
@@ -155,7 +156,7 @@ public final class LowRank {
             in.bindLeg(core.get(m), ranks[m], a.keywordSpan("core"));
         }
         Tucker.Result r = in.concrete()
-                ? Tucker.decompose(contraction(a), float64(in, t), core, ranks, method.equals("hooi"), tol, (int) maxIter)
+                ? Tucker.decompose(contraction(a), finite(a, float64(in, t)), core, ranks, method.equals("hooi"), tol, (int) maxIter)
                 : null;
         List<Value> out = new ArrayList<>();
         Net g = r == null
@@ -242,6 +243,13 @@ public final class LowRank {
         }
         Tensor x = float64(in, t);
         double[] data = contraction(a).data(x, sites);
+        long[] siteSizes = new long[n];
+        for (int k = 0; k < n; k++) siteSizes[k] = dims[k];
+        try {
+            NonFiniteException.check(data);
+        } catch (NonFiniteException e) {
+            throw Bipartition.nonFinite(a, e, sites, siteSizes, "");
+        }
         TensorTrain.Result r = TensorTrain.fromDense(in.evaluator().backend(), data, dims, trunc);
         return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), sites, bonds, t.dtype())), Bipartition.number(a, r.discarded())));
     }
@@ -363,6 +371,11 @@ public final class LowRank {
                     if (right != null) order.add(right);
                     Tensor x = in.evaluator().evaluate(f);
                     data = new Contraction(in.evaluator(), a.span()).data(x, order);
+                    try {
+                        NonFiniteException.check(data);
+                    } catch (NonFiniteException e) {
+                        throw Bipartition.nonFinite(a, e, order, sizes(f, order), "in core " + (k + 1) + ", ");
+                    }
                 }
                 cores.add(new TensorTrain.Core(l, s, r, data));
             }
@@ -374,6 +387,22 @@ public final class LowRank {
 
     private static Contraction contraction(Args a) {
         return new Contraction(a.interpreter().evaluator(), a.span());
+    }
+
+    /** The tensor itself; an error naming it when an entry is inf or nan. */
+    private static Tensor finite(Args a, Tensor x) {
+        try {
+            NonFiniteException.check(a.interpreter().evaluator().backend().toDoubles(x.data()));
+        } catch (NonFiniteException e) {
+            throw Bipartition.nonFinite(a, e, x.legs(), x.shape(), "");
+        }
+        return x;
+    }
+
+    private static long[] sizes(Net f, List<String> legs) {
+        long[] s = new long[legs.size()];
+        for (int k = 0; k < s.length; k++) s[k] = f.sizeOf(legs.get(k));
+        return s;
     }
 
     private static Tensor float64(Interpreter in, Net t) {

@@ -39,7 +39,7 @@ public final class Spectra {
                     + " of the squared weight) and, for each leg, the n labels with the largest positive and"
                     + " negative weights; labels come from files named by the legs (one label per line, or a GPT-2"
                     + " vocab.json for token legs)",
-                Spectra::directions),
+                Bipartition.guarded(Spectra::directions)),
             Builtin.of("tokens", "tokens(ids, \"vocab.json\")",
                 "the labels of token ids from a GPT-2 vocab.json, as a tuple (for heatmap and directions labels)",
                 Spectra::tokens),
@@ -68,7 +68,7 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
-        Factorizations.Svd f = Decompositions.svdOf(in, m, bp, tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1))));
+        Factorizations.Svd f = Decompositions.svdOf(a, m, bp, tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1))));
         double total = 0;
         for (double s : f.s()) total += s * s;
         int k = (int) Math.min(top, f.s().length);
@@ -245,7 +245,7 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
-        Matrix data = bp.matrix(in, m);
+        Matrix data = bp.finite(a, () -> bp.matrix(in, m));
         OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
         return new Value.None();
     }
