@@ -59,7 +59,7 @@ public final class Spectra {
     private static Value directions(Args a) {
         a.expect(1, 1, "a matrix");
         Net m = a.tensor(0);
-        if (m.rank() != 2) throw a.error(0, "directions() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
+        matrixOnly(a, m);
         long top = a.integer("top", 3), n = a.integer("n", 5);
         if (top < 1) throw new TnError(a.keywordSpan("top"), "top= must be at least 1");
         if (n < 1) throw new TnError(a.keywordSpan("n"), "n= must be at least 1");
@@ -230,7 +230,7 @@ public final class Spectra {
     private static Value heatmap(Args a) {
         a.expect(2, 2, "a matrix and a file name");
         Net m = a.tensor(0);
-        if (m.rank() != 2) throw a.error(0, "heatmap() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
+        matrixOnly(a, m);
         String name = a.string(1);
         boolean png = OutputFile.isPng(a, name);
         String title = a.string("title", title(a));
@@ -248,6 +248,19 @@ public final class Spectra {
         Matrix data = bp.finite(a, () -> bp.matrix(in, m));
         OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
         return new Value.None();
+    }
+
+    /** A tensor with more legs than two is grouped into rows and columns first: the error says how. */
+    private static void matrixOnly(Args a, Net m) {
+        if (m.rank() == 2) return;
+        String message = a.name() + "() needs a matrix (two legs), not legs " + m.legs();
+        if (m.rank() > 2) {
+            String text = a.expr(0).span().text();
+            if (!(a.expr(0) instanceof Expr.Var)) text = "(" + text + ")";
+            List<String> rows = m.legs().subList(0, m.rank() - 1);
+            message += "; group them into two first, e.g. " + text + " -> [(" + String.join(" ", rows) + "), " + m.legs().get(m.rank() - 1) + "]";
+        }
+        throw a.error(0, message);
     }
 
     private static String title(Args a) {

@@ -220,4 +220,22 @@ class DecompositionScriptTest {
                 """);
         assertEquals("", d.format());
     }
+
+    @ParameterizedTest(name = "{0} of {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"directions(%s)|T", "directions(%s)|A B", "heatmap(%s, \"%s\")|T",
+        "heatmap(%s, \"%s\")|A B"})
+    void theGroupingSuggestedForAThreeLegTensorWorksWhenPasted(String call, String tensor, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String head = """
+                leg i = 3, j = 4, k = 2, d = 2
+                T = random(i, j, k, seed=1)
+                A = random(i, j, d, seed=2)
+                B = random(d, k, seed=3)
+                """;
+        String file = dir.resolve("m.svg").toString();
+        tn.diag.TnError e = org.junit.jupiter.api.Assertions.assertThrows(tn.diag.TnError.class,
+                () -> run(head + call.formatted(tensor, file) + "\n"));
+        String suggested = e.getMessage().substring(e.getMessage().indexOf("e.g. ") + 5);
+        assertEquals(tensor.equals("T") ? "T -> [(i j), k]" : "(A B) -> [(i j), k]", suggested, e.getMessage());
+        run(head + call.formatted(suggested, file) + "\n"); // no error
+    }
 }
