@@ -169,6 +169,31 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
                 + " where " + what + " is computed");
     }
 
+    /** True when the legs must be reordered to make the matrix (a copy of the tensor). */
+    boolean permuted(Net t) {
+        List<String> order = new ArrayList<>(left);
+        order.addAll(right);
+        return !order.equals(t.legs());
+    }
+
+    /** "the 2500 x 2000 matrix of A" for messages. */
+    String describe(Args a) {
+        return "the " + rows() + " x " + cols() + " matrix of " + a.expr(0).span().text();
+    }
+
+    /**
+     * Refuses a factorisation whose working memory (estimated from the sizes, so while checking as
+     * well as running) is over the memory limit; {@code alternative} is advice to add ("" for none).
+     */
+    static void affordable(Args a, double bytes, String what, String alternative) {
+        double limit = a.interpreter().evaluator().memoryLimitBytes();
+        if (bytes <= limit) return;
+        long mb = (long) Math.ceil(bytes * 1.05 / 1e6);
+        throw a.error(a.name() + "() of " + what + " needs about " + tn.net.Units.bytes(bytes) + " of working memory, over the memory limit of "
+                + tn.net.Units.bytes(limit) + ": raise it to " + mb + " MB or more (--memory-limit " + mb + "MB, or `set memory_limit = "
+                + mb + "e6`)" + alternative);
+    }
+
     /**
      * A builtin whose factorisations may fail: LAPACK's failures (no convergence, an overflow
      * inside it) become errors at the call instead of exceptions.

@@ -12,6 +12,7 @@ import tn.linalg.Factorizations;
 import tn.linalg.Matrix;
 import tn.linalg.Truncation;
 import tn.linalg.Vectors;
+import tn.linalg.Workspace;
 import tn.net.Cut;
 import tn.net.Net;
 
@@ -73,6 +74,7 @@ public final class Decompositions {
         double discarded = 0;
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
         if (cut != null) kept = (int) Math.min(kept, cut.bondSize());
+        affordSvd(a, t, bp, cut, true);
         if (in.concrete()) {
             f = svdOf(a, t, bp, cut);
             kept = new Truncation(kept, cutoff).keep(f.s());
@@ -102,6 +104,26 @@ public final class Decompositions {
         return Factorizations.svdOfProduct(in.evaluator().backend(), sides[0], sides[1]);
     }
 
+    /**
+     * The memory check of an SVD (with or without vectors); through a cut, the sides are matrices
+     * [rows, bond] and [cols, bond] and the SVD is of their small middle.
+     */
+    static void affordSvd(Args a, Net t, Bipartition bp, Cut.Sides cut, boolean vectors) {
+        int bytes = t.dtype().bytes();
+        if (cut != null) {
+            long b = cut.bondSize();
+            double sides = (double) (bp.rows() + bp.cols()) * b;
+            Bipartition.affordable(a, 6 * sides * Double.BYTES + Workspace.svd(b, b, 8, false), bp.describe(a) + " (through its "
+                    + b + "-wide cut)", "");
+        } else if (vectors) {
+            double values = Workspace.svdvals(bp.rows(), bp.cols(), bytes, bp.permuted(t));
+            Bipartition.affordable(a, Workspace.svd(bp.rows(), bp.cols(), bytes, bp.permuted(t)), bp.describe(a),
+                    "; svdvals() needs " + tn.net.Units.bytes(values) + ", if the singular values are enough");
+        } else {
+            Bipartition.affordable(a, Workspace.svdvals(bp.rows(), bp.cols(), bytes, bp.permuted(t)), bp.describe(a), "");
+        }
+    }
+
     static double cutoff(Args a) {
         double cutoff = a.number("cutoff", 0);
         if (a.has("cutoff") && !(cutoff >= 0 && cutoff < 1)) {
@@ -121,6 +143,7 @@ public final class Decompositions {
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
         if (cut != null) k = (int) cut.bondSize();
         in.bindLeg(bond, k, a.keywordSpan("bond"));
+        affordSvd(a, t, bp, cut, false);
         double[] s = null;
         if (in.concrete() && cut == null) {
             s = bp.finite(a, () -> Factorizations.svdvals(in.evaluator().backend(), bp.dense(in, t)));
@@ -140,6 +163,7 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         int k = (int) Math.min(bp.rows(), bp.cols());
         in.bindLeg(bond, k, a.keywordSpan("bond"));
+        Bipartition.affordable(a, Workspace.qr(bp.rows(), bp.cols(), t.dtype().bytes()), bp.describe(a), "");
         Factorizations.Qr f = in.concrete() ? bp.finite(a, () -> Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t))) : null;
         Net q = Bipartition.leaf(in, Bipartition.plus(bp.left(), bond), Bipartition.plus(bp.leftSizes(), k), t.dtype(),
                 f == null ? null : f.q().data(), "isometry", a);
@@ -161,6 +185,7 @@ public final class Decompositions {
             primed.add(p);
         }
         int cols = (int) bp.cols();
+        Bipartition.affordable(a, Workspace.polar(bp.rows(), bp.cols(), t.dtype().bytes(), bp.permuted(t)), bp.describe(a), "");
         double[] u = null, p = null;
         if (in.concrete()) {
             Factorizations.Svd f = bp.finite(a, () -> Factorizations.svd(in.evaluator().backend(), bp.dense(in, t)));
@@ -207,6 +232,7 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         int n = (int) bp.rows();
         in.bindLeg(bond, n, a.keywordSpan("bond"));
+        Bipartition.affordable(a, Workspace.eigh(n, t.dtype().bytes()), bp.describe(a), "");
         Factorizations.Eigh f = null;
         if (in.concrete()) {
             Matrix m = bp.finite(a, () -> bp.matrix(in, t));
@@ -235,6 +261,11 @@ public final class Decompositions {
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), n);
         if (cut != null) n = (int) cut.bondSize();
         in.bindLeg(bond, n, a.keywordSpan("bond"));
+        if (cut == null) {
+            Bipartition.affordable(a, Workspace.eig(n, t.dtype().bytes()), bp.describe(a), "");
+        } else {
+            Bipartition.affordable(a, 6.0 * 2 * bp.rows() * n * Double.BYTES + Workspace.eig(n, 8), bp.describe(a) + " (through its " + n + "-wide cut)", "");
+        }
         Factorizations.Eig f = null;
         if (in.concrete()) {
             if (cut == null) {

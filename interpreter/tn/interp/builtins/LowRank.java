@@ -94,6 +94,7 @@ public final class LowRank {
         long seed = a.integer("seed", 0);
         Interpreter in = a.interpreter();
         in.bindLeg(bond, rank, a.keywordSpan("bond"));
+        affordable(a, t);
         Cp.Result r = null;
         if (in.concrete()) {
             Contraction c = contraction(a);
@@ -155,6 +156,7 @@ public final class LowRank {
             coreShape[m] = ranks[m];
             in.bindLeg(core.get(m), ranks[m], a.keywordSpan("core"));
         }
+        affordable(a, t);
         Tucker.Result r = in.concrete()
                 ? Tucker.decompose(contraction(a), finite(a, float64(in, t)), core, ranks, method.equals("hooi"), tol, (int) maxIter)
                 : null;
@@ -228,6 +230,7 @@ public final class LowRank {
             if (t.legs().contains(b)) throw new TnError(a.keywordSpan("bond"), "the bond " + b + " would clash with a leg of the tensor");
             bonds.add(b);
         }
+        affordable(a, t);
         if (!in.concrete()) {
             // Bond sizes are known only when running; while checking the train has its full sizes.
             List<TensorTrain.Core> cores = new ArrayList<>();
@@ -387,6 +390,13 @@ public final class LowRank {
 
     private static Contraction contraction(Args a) {
         return new Contraction(a.interpreter().evaluator(), a.span());
+    }
+
+    /** The memory check of CP, Tucker and TT-SVD, from the tensor's size. */
+    private static void affordable(Args a, Net t) {
+        double entries = 1;
+        for (int m = 0; m < t.rank(); m++) entries *= t.size(m);
+        Bipartition.affordable(a, tn.linalg.Workspace.lowRank(entries), a.expr(0).span().text() + " (" + tn.net.Units.count(entries) + " entries)", "");
     }
 
     /** The tensor itself; an error naming it when an entry is inf or nan. */

@@ -66,9 +66,11 @@ public final class Spectra {
         String rowLeg = m.legs().get(0), colLeg = m.legs().get(1);
         List<String> rowLabels = labels(a, rowLeg, m.size(0)), colLabels = labels(a, colLeg, m.size(1));
         Interpreter in = a.interpreter();
-        if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
-        Factorizations.Svd f = Decompositions.svdOf(a, m, bp, tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1))));
+        tn.net.Cut.Sides cut = tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1)));
+        Decompositions.affordSvd(a, m, bp, cut, true);
+        if (!in.concrete()) return new Value.None();
+        Factorizations.Svd f = Decompositions.svdOf(a, m, bp, cut);
         double total = 0;
         for (double s : f.s()) total += s * s;
         int k = (int) Math.min(top, f.s().length);
