@@ -73,11 +73,17 @@ public interface Backend {
     Dense layerNorm(Dense x, int[] axes, double eps);
 
     // ---- matrix factorisations --------------------------------------------------------------
-    // Inputs are float64 matrices [m, n]; results are float64. Signs and orders are whatever the
-    // library gives: tn.linalg.Factorizations normalises them, so every backend agrees.
+    // Inputs are matrices [m, n] of either dtype, factorised in float64; results are float64. A
+    // failure (no convergence) is an ArithmeticException. Signs and orders are whatever the library
+    // gives: tn.linalg.Factorizations normalises them, so every backend agrees.
 
     /** Thin SVD, k = min(m, n): {U [m, k], S [k] descending, V [n, k]} with M = U diag(S) V^T. */
     Dense[] svd(Dense matrix);
+
+    /** The singular values alone, S [k] descending (a backend can skip computing U and V). */
+    default Dense svdvals(Dense matrix) {
+        return svd(matrix)[1];
+    }
 
     /** Thin QR, k = min(m, n): {Q [m, k] with orthonormal columns, R [k, n] upper triangular}. */
     Dense[] qr(Dense matrix);

@@ -9,14 +9,55 @@ import tn.net.Tensor;
  * CP (CANDECOMP/PARAFAC) decomposition by alternating least squares: T ~ sum_r w_r a_r (x) b_r (x)
  * ..., with unit-norm factor columns and weights w. Each step solves for one factor exactly,
  * using the MTTKRP (the tensor contracted with every other factor, a network) and the Hadamard
- * product of the other factors' Gram matrices; the fit 1 - ||T - T_hat|| / ||T|| is tracked
- * without forming T_hat.
+ * product of the other factors' Gram matrices; the fit 1 - ||T - T_hat|| / ||T|| is measured
+ * after every sweep, which never lowers it (each step is an exact least-squares solve), and the
+ * iteration stops when a sweep changes it by less than the tolerance.
+ *
+ * <p>ALS finds a local optimum near its start. From random factors it often stalls far from the
+ * best fit (a rank-10 40 x 40 x 40 tensor with 1% noise: fit 0.81 from seed 0), so the default
+ * start is the HOSVD one, the leading left singular vectors of each unfolding (as tensorly's
+ * default), which lands in the right basin for tensors with low-rank structure; several starts
+ * can be run and the best kept.
  */
 public final class Cp {
     private Cp() {}
 
-    /** Factors [leg_n, rank] as matrices, in the tensor's leg order; weights descending. */
+    /**
+     * Factors [leg_n, rank] as matrices, in the tensor's leg order; weights descending; the sweeps
+     * made ({@code maxIter} when the tolerance was not reached).
+     */
     public record Result(double[] weights, List<Matrix> factors, double fit, int iterations) {}
+
+    /**
+     * The HOSVD start: for each leg, the leading {@code rank} left singular vectors of the tensor
+     * unfolded along it. A leg shorter than the rank has only that many; its other columns are
+     * taken from {@code fill} (size x missing entries, row-major), e.g. seeded normal numbers.
+     */
+    public static List<Matrix> hosvdStart(Contraction c, Tensor t, int rank, java.util.function.IntFunction<double[]> fill) {
+        List<Matrix> start = new ArrayList<>();
+        for (int m = 0; m < t.rank(); m++) {
+            int size = (int) t.shape()[m], known = Math.min(size, rank);
+            Matrix u = Factorizations.svd(c.evaluator().backend(), c.unfold(t, List.of(t.legs().get(m)))).u();
+            Matrix f = Matrix.zeros(size, rank);
+            double[] extra = known < rank ? fill.apply(size * (rank - known)) : new double[0];
+            for (int i = 0; i < size; i++) {
+                for (int r = 0; r < rank; r++) f.set(i, r, r < known ? u.get(i, r) : extra[i * (rank - known) + r - known]);
+            }
+            start.add(f);
+        }
+        return start;
+    }
+
+    /** ALS from {@code runs} starts made in turn; the result with the best fit (the first of equal ones). */
+    public static Result best(Contraction c, Tensor t, String rankLeg, int runs, java.util.function.IntFunction<List<Matrix>> start,
+            double tol, int maxIter) {
+        Result best = null;
+        for (int k = 0; k < runs; k++) {
+            Result r = decompose(c, t, rankLeg, start.apply(k), tol, maxIter);
+            if (best == null || r.fit() > best.fit()) best = r;
+        }
+        return best;
+    }
 
     /**
      * @param t the tensor (float64 arithmetic whatever its dtype)

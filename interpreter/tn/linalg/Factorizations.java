@@ -27,9 +27,14 @@ public final class Factorizations {
     public record Eig(double[] re, double[] im, Matrix vectorsRe, Matrix vectorsIm) {}
 
     public static Svd svd(Backend backend, Matrix m) {
-        int k = Math.min(m.rows(), m.cols());
-        if (k == 0) return new Svd(Matrix.zeros(m.rows(), 0), new double[0], Matrix.zeros(m.cols(), 0));
-        Dense[] r = backend.svd(dense(backend, m));
+        return svd(backend, dense(backend, m));
+    }
+
+    /** The SVD of a matrix [m, n] held by the backend (either dtype; factorised in float64). */
+    public static Svd svd(Backend backend, Dense d) {
+        int rows = (int) d.shape()[0], cols = (int) d.shape()[1], k = Math.min(rows, cols);
+        if (k == 0) return new Svd(Matrix.zeros(rows, 0), new double[0], Matrix.zeros(cols, 0));
+        Dense[] r = backend.svd(d);
         Matrix u = matrix(backend, r[0]), v = matrix(backend, r[2]);
         double[] s = backend.toDoubles(r[1]);
         // Descending order (libraries give it; enforced so the rest can rely on it).
@@ -45,6 +50,17 @@ public final class Factorizations {
             }
         }
         return new Svd(u, sorted, v);
+    }
+
+    /** The singular values alone, descending: U and V are never computed. */
+    public static double[] svdvals(Backend backend, Dense d) {
+        int k = (int) Math.min(d.shape()[0], d.shape()[1]);
+        if (k == 0) return new double[0];
+        double[] s = backend.toDoubles(backend.svdvals(d));
+        Arrays.sort(s);
+        double[] sorted = new double[k];
+        for (int j = 0; j < k; j++) sorted[j] = Math.max(0, s[k - 1 - j]);
+        return sorted;
     }
 
     /**

@@ -254,90 +254,30 @@ public final class Nd4jBackend implements Backend {
     }
 
     // ---- matrix factorisations ----------------------------------------------------------------
+    // LAPACK directly (see Lapack for why not ND4J's wrappers); any dtype in, float64 out.
 
     @Override
     public Dense[] svd(Dense matrix) {
-        INDArray m = arr(matrix);
-        boolean wide = m.rows() < m.columns();
-        // Factorised tall (M^T = V S U^T for wide M). Very tall matrices go through a QR first
-        // (M = Q R, R = Ur S V^T, U = Q Ur), which keeps gesvd's full square U small.
-        INDArray a = wide ? m.transpose().dup('c') : m;
-        INDArray[] usv;
-        if (a.rows() > 3 * a.columns() / 2) {
-            INDArray[] qr = geqrf(a);
-            usv = gesvd(qr[1]);
-            usv[0] = qr[0].mmul(usv[0]);
-        } else {
-            usv = gesvd(a);
-        }
-        INDArray u = usv[0], s = usv[1], v = usv[2];
-        if (wide) {
-            INDArray t = u;
-            u = v;
-            v = t;
-        }
-        return new Dense[] {wrap(u, DType.FLOAT64), wrap(s, DType.FLOAT64), wrap(v, DType.FLOAT64)};
+        return Lapack.svd(arr(matrix), true);
     }
 
-    /**
-     * LAPACK's gesvd on a matrix with rows >= columns: {U [m, n], S [n], V [n, n]}. In ND4J
-     * 1.0.0-M2.1 Nd4j.linalg().svd always fails, the "svd" custom op is wrong or fails from 16
-     * columns on (and its Jacobi variant takes seconds for 300 x 300), and gesvd with thin U
-     * crashes the JVM: so gesvd with the full U and V^T, allocated in Fortran order.
-     */
-    private static INDArray[] gesvd(INDArray a) {
-        long m = a.rows(), n = a.columns();
-        INDArray s = Nd4j.create(DataType.DOUBLE, n);
-        INDArray u = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f');
-        INDArray vt = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
-        Nd4j.getBlasWrapper().lapack().gesvd(a.castTo(DataType.DOUBLE).dup('f'), s, u, vt);
-        INDArray thinU = u.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).dup('c');
-        return new INDArray[] {thinU, s, vt.transpose().dup('c')};
+    @Override
+    public Dense svdvals(Dense matrix) {
+        return Lapack.svd(arr(matrix), false)[0];
     }
 
     @Override
     public Dense[] qr(Dense matrix) {
-        INDArray m = arr(matrix);
-        if (m.rows() < m.columns()) {
-            // Wide: factor the leading square block, then R = Q^T M (upper trapezoidal).
-            INDArray q = geqrf(m.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m.rows())))[0];
-            return new Dense[] {wrap(q, DType.FLOAT64), wrap(q.transpose().mmul(m.castTo(DataType.DOUBLE)), DType.FLOAT64)};
-        }
-        INDArray[] qr = geqrf(m);
-        return new Dense[] {wrap(qr[0], DType.FLOAT64), wrap(qr[1], DType.FLOAT64)};
-    }
-
-    /**
-     * LAPACK's geqrf (with the explicit Q) on a matrix with rows >= columns: {Q [m, n], R [n, n]}.
-     * Nd4j.linalg().qr crashes the JVM on a 1 x 1 matrix in 1.0.0-M2.1, so it is not used.
-     */
-    private static INDArray[] geqrf(INDArray m) {
-        INDArray a = m.castTo(DataType.DOUBLE).dup('f');
-        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {m.columns(), m.columns()}, 'f');
-        Nd4j.getBlasWrapper().lapack().geqrf(a, r);
-        return new INDArray[] {a.dup('c'), r.dup('c')};
+        return Lapack.qr(arr(matrix));
     }
 
     @Override
     public Dense[] eigh(Dense matrix) {
-        INDArray vectors = arr(matrix).dup('c');
-        // Overwrites its argument with the eigenvectors (as columns); values ascending.
-        INDArray values = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(vectors, true);
-        return new Dense[] {wrap(values, DType.FLOAT64), wrap(vectors, DType.FLOAT64)};
+        return Lapack.eigh(arr(matrix));
     }
 
     @Override
     public Dense[] eig(Dense matrix) {
-        INDArray[] r = Nd4j.linalg().eig(arr(matrix).dup('c'));
-        INDArray values = r[0], vectors = r[1];
-        long n = values.rows();
-        INDArray re = values.getColumn(0).dup('c'), im = values.getColumn(1).dup('c');
-        INDArray vre = vectors.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(0)).dup('c').reshape('c', new long[] {n, n});
-        INDArray vim = vectors.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(1)).dup('c').reshape('c', new long[] {n, n});
-        return new Dense[] {wrap(re.reshape('c', new long[] {n}), DType.FLOAT64), wrap(im.reshape('c', new long[] {n}), DType.FLOAT64),
-            wrap(vre, DType.FLOAT64), wrap(vim, DType.FLOAT64)};
+        return Lapack.eig(arr(matrix));
     }
 }

@@ -7,6 +7,8 @@ import java.util.Set;
 import tn.exec.Backend;
 import tn.exec.DType;
 import tn.exec.Dense;
+import tn.exec.NonFiniteException;
+import tn.diag.TnError;
 import tn.interp.Args;
 import tn.interp.Interpreter;
 import tn.linalg.Matrix;
@@ -106,27 +108,131 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         return name;
     }
 
-    /** The tensor's entries as a rows x cols matrix (left legs row-major, then right legs). */
+    /**
+     * The tensor's entries as a rows x cols matrix (left legs row-major, then right legs); a
+     * {@link NonFiniteException} when one is inf or nan (see {@link #finite}).
+     */
     Matrix matrix(Interpreter in, Net t) {
+        double[] data = in.evaluator().backend().toDoubles(dense(in, t));
+        NonFiniteException.check(data);
+        return new Matrix((int) rows(), (int) cols(), data);
+    }
+
+    /** The same matrix [rows, cols] held by the backend, in the tensor's dtype (no copy when the legs are in order). */
+    Dense dense(Interpreter in, Net t) {
         Tensor x = in.evaluator().evaluate(t);
         Backend backend = in.evaluator().backend();
-        List<String> order = new ArrayList<>(left);
-        order.addAll(right);
-        int[] perm = new int[order.size()];
+        int[] perm = new int[x.rank()];
         boolean identity = true;
         for (int k = 0; k < perm.length; k++) {
-            perm[k] = x.legs().indexOf(order.get(k));
+            perm[k] = x.legs().indexOf(k < left.size() ? left.get(k) : right.get(k - left.size()));
             identity &= perm[k] == k;
         }
         Dense d = identity ? x.data() : backend.permute(x.data(), perm);
-        return new Matrix((int) rows(), (int) cols(), backend.toDoubles(d));
+        return backend.reshape(d, new long[] {rows(), cols()});
     }
 
-    /** The two sides of a cut as matrices: left legs x bond legs, and right legs x bond legs. */
-    Matrix[] sides(Interpreter in, tn.net.Cut.Sides cut) {
-        Matrix l = new Bipartition(left, cut.bond(), leftSizes, sizes(cut.left(), cut.bond())).matrix(in, cut.left());
-        Matrix r = new Bipartition(right, cut.bond(), rightSizes, sizes(cut.right(), cut.bond())).matrix(in, cut.right());
-        return new Matrix[] {l, r};
+    /**
+     * Runs a factorisation of this matrix of the call's tensor argument: an inf or nan in it
+     * becomes a located error that names the tensor, counts them and says where the first is.
+     */
+    <T> T finite(Args a, java.util.function.Supplier<T> factorisation) {
+        try {
+            return factorisation.get();
+        } catch (NonFiniteException e) {
+            List<String> legs = new ArrayList<>(left);
+            legs.addAll(right);
+            long[] sizes = java.util.Arrays.copyOf(leftSizes, leftSizes.length + rightSizes.length);
+            System.arraycopy(rightSizes, 0, sizes, leftSizes.length, rightSizes.length);
+            throw nonFinite(a, e, legs, sizes, "");
+        }
+    }
+
+    /** The error for a tensor argument with inf or nan entries; {@code part} says which part of it ("" for all of it). */
+    static TnError nonFinite(Args a, NonFiniteException e, List<String> legs, long[] sizes, String part) {
+        StringBuilder at = new StringBuilder("[");
+        long rest = e.first();
+        long[] index = new long[sizes.length];
+        for (int k = sizes.length - 1; k >= 0; k--) {
+            index[k] = rest % sizes[k];
+            rest /= sizes[k];
+        }
+        for (int k = 0; k < legs.size(); k++) at.append(k > 0 ? ", " : "").append(legs.get(k)).append('=').append(index[k]);
+        at.append(']');
+        long nans = e.count() - e.infinities();
+        String kinds = nans == 0 ? "inf" : e.infinities() == 0 ? "nan" : "inf or nan (" + e.infinities() + " inf, " + nans + " nan)";
+        String value = Double.isNaN(e.value()) ? "nan" : e.value() > 0 ? "inf" : "-inf";
+        String what = a.expr(0).span().text();
+        return new TnError(a.span(0), a.name() + "() of " + what + ": " + part + e.count() + " of " + product(sizes) + " entries "
+                + (e.count() == 1 ? "is " : "are ") + kinds + ", the first (" + value + ") at " + at + "; " + a.name()
+                + "() needs finite numbers: look for a division by zero, a log of 0 or a float32 overflow (beyond 3.4e38)"
+                + " where " + what + " is computed");
+    }
+
+    /** True when the legs must be reordered to make the matrix (a copy of the tensor). */
+    boolean permuted(Net t) {
+        List<String> order = new ArrayList<>(left);
+        order.addAll(right);
+        return !order.equals(t.legs());
+    }
+
+    /** "the 2500 x 2000 matrix of A" for messages. */
+    String describe(Args a) {
+        return "the " + rows() + " x " + cols() + " matrix of " + a.expr(0).span().text();
+    }
+
+    /**
+     * Refuses a factorisation whose working memory (estimated from the sizes, so while checking as
+     * well as running) is over the memory limit; {@code alternative} is advice to add ("" for none).
+     */
+    static void affordable(Args a, double bytes, String what, String alternative) {
+        double limit = a.interpreter().evaluator().memoryLimitBytes();
+        if (bytes <= limit) return;
+        long mb = (long) Math.ceil(bytes * 1.05 / 1e6);
+        throw a.error(a.name() + "() of " + what + " needs about " + tn.net.Units.bytes(bytes) + " of working memory, over the memory limit of "
+                + tn.net.Units.bytes(limit) + ": raise it to " + mb + " MB or more (--memory-limit " + mb + "MB, or `set memory_limit = "
+                + mb + "e6`)" + alternative);
+    }
+
+    /**
+     * A builtin whose factorisations may fail: LAPACK's failures (no convergence, an overflow
+     * inside it) become errors at the call instead of exceptions.
+     */
+    static java.util.function.Function<Args, tn.interp.Value> guarded(java.util.function.Function<Args, tn.interp.Value> body) {
+        return a -> {
+            try {
+                return body.apply(a);
+            } catch (NonFiniteException e) {
+                throw new TnError(a.span(), a.name() + "(): an intermediate of the factorisation overflowed (" + e.count()
+                        + " entries inf or nan); rescale the tensor");
+            } catch (ArithmeticException e) {
+                throw new TnError(a.span(), a.name() + "(): " + e.getMessage());
+            }
+        };
+    }
+
+    /**
+     * The two sides of a cut as matrices: left legs x bond legs, and right legs x bond legs; an
+     * inf or nan in either is an error naming that side.
+     */
+    Matrix[] sides(Args a, tn.net.Cut.Sides cut) {
+        Interpreter in = a.interpreter();
+        Bipartition l = new Bipartition(left, cut.bond(), leftSizes, sizes(cut.left(), cut.bond()));
+        Bipartition r = new Bipartition(right, cut.bond(), rightSizes, sizes(cut.right(), cut.bond()));
+        return new Matrix[] {l.side(a, in, cut.left(), "in the factors left of its narrowest cut, "),
+            r.side(a, in, cut.right(), "in the factors right of its narrowest cut, ")};
+    }
+
+    private Matrix side(Args a, Interpreter in, Net t, String part) {
+        try {
+            return matrix(in, t);
+        } catch (NonFiniteException e) {
+            List<String> legs = new ArrayList<>(left);
+            legs.addAll(right);
+            long[] sizes = java.util.Arrays.copyOf(leftSizes, leftSizes.length + rightSizes.length);
+            System.arraycopy(rightSizes, 0, sizes, leftSizes.length, rightSizes.length);
+            throw nonFinite(a, e, legs, sizes, part);
+        }
     }
 
     /** A tensor leaf with the given legs (data row-major; null data while checking). */

@@ -12,6 +12,7 @@ import tn.linalg.Factorizations;
 import tn.linalg.Matrix;
 import tn.linalg.Truncation;
 import tn.linalg.Vectors;
+import tn.linalg.Workspace;
 import tn.net.Cut;
 import tn.net.Net;
 
@@ -29,30 +30,30 @@ public final class Decompositions {
                 "U, S, V with T = U S V (S a vector on the new leg b, shared by all three); with rank= (keep at most"
                     + " that many) or cutoff= (drop s < cutoff * s_max) a fourth result: the discarded weight"
                     + " sqrt(sum of the dropped s^2), which equals the Frobenius error of the truncation",
-                Decompositions::svd),
+                Bipartition.guarded(Decompositions::svd)),
             Builtin.of("svdvals", "svdvals(T, left=[..], right=[..], bond=b)",
                 "the singular values of T across the bipartition, descending, as a vector on leg b",
-                Decompositions::svdvals),
+                Bipartition.guarded(Decompositions::svdvals)),
             Builtin.of("qr", "qr(T, left=[..], right=[..], bond=b)",
                 "Q, R with T = Q R: Q[left.., b] an isometry, R[b, right..] upper triangular with diagonal >= 0",
-                Decompositions::qr),
+                Bipartition.guarded(Decompositions::qr)),
             Builtin.of("polar", "polar(T, left=[..], right=[..])",
                 "U, P with T = U P: U[left.., right'..] an isometry (the closest one to T), P[right'.., right..]"
                     + " symmetric positive semi-definite; the primed legs are new",
-                Decompositions::polar),
+                Bipartition.guarded(Decompositions::polar)),
             Builtin.of("eigh", "eigh(M, left=[..], right=[..], bond=e)",
                 "values, vectors of a symmetric M = vectors diag(values) vectors^T: values[e] ascending,"
                     + " vectors[left.., e] orthonormal",
-                Decompositions::eigh),
+                Bipartition.guarded(Decompositions::eigh)),
             Builtin.of("eig", "eig(M, left=[..], right=[..], bond=e, vectors=false)",
                 "the eigenvalues of a square M as their real and imaginary parts re[e], im[e] (by decreasing"
                     + " modulus); with vectors=true also the eigenvectors' real and imaginary parts [left.., e]; for a"
                     + " product through a small middle (A B^T) the nonzero ones, from the reversed product B^T A",
-                Decompositions::eig),
+                Bipartition.guarded(Decompositions::eig)),
             Builtin.of("is_isometry", "is_isometry(U, into=[..], tol=)",
                 "true when contracting U with itself over the legs it maps into gives the identity on its"
                     + " other legs (into= defaults to every leg but the last); tol defaults to 1e-9 (float64)",
-                Decompositions::isIsometry));
+                Bipartition.guarded(Decompositions::isIsometry)));
     }
 
     // ---- svd ----------------------------------------------------------------------------------
@@ -73,8 +74,9 @@ public final class Decompositions {
         double discarded = 0;
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
         if (cut != null) kept = (int) Math.min(kept, cut.bondSize());
+        affordSvd(a, t, bp, cut, true);
         if (in.concrete()) {
-            f = svdOf(in, t, bp, cut);
+            f = svdOf(a, t, bp, cut);
             kept = new Truncation(kept, cutoff).keep(f.s());
             discarded = Vectors.tailNorm(f.s(), kept);
         }
@@ -95,10 +97,31 @@ public final class Decompositions {
      * The SVD of the tensor's matrix; a product network with a cut narrower than the matrix is
      * factorised through the cut (the two sides are contracted, the whole never is).
      */
-    static Factorizations.Svd svdOf(Interpreter in, Net t, Bipartition bp, Cut.Sides cut) {
-        if (cut == null) return Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
-        Matrix[] sides = bp.sides(in, cut);
+    static Factorizations.Svd svdOf(Args a, Net t, Bipartition bp, Cut.Sides cut) {
+        Interpreter in = a.interpreter();
+        if (cut == null) return bp.finite(a, () -> Factorizations.svd(in.evaluator().backend(), bp.dense(in, t)));
+        Matrix[] sides = bp.sides(a, cut);
         return Factorizations.svdOfProduct(in.evaluator().backend(), sides[0], sides[1]);
+    }
+
+    /**
+     * The memory check of an SVD (with or without vectors); through a cut, the sides are matrices
+     * [rows, bond] and [cols, bond] and the SVD is of their small middle.
+     */
+    static void affordSvd(Args a, Net t, Bipartition bp, Cut.Sides cut, boolean vectors) {
+        int bytes = t.dtype().bytes();
+        if (cut != null) {
+            long b = cut.bondSize();
+            double sides = (double) (bp.rows() + bp.cols()) * b;
+            Bipartition.affordable(a, 6 * sides * Double.BYTES + Workspace.svd(b, b, 8, false), bp.describe(a) + " (through its "
+                    + b + "-wide cut)", "");
+        } else if (vectors) {
+            double values = Workspace.svdvals(bp.rows(), bp.cols(), bytes, bp.permuted(t));
+            Bipartition.affordable(a, Workspace.svd(bp.rows(), bp.cols(), bytes, bp.permuted(t)), bp.describe(a),
+                    "; svdvals() needs " + tn.net.Units.bytes(values) + ", if the singular values are enough");
+        } else {
+            Bipartition.affordable(a, Workspace.svdvals(bp.rows(), bp.cols(), bytes, bp.permuted(t)), bp.describe(a), "");
+        }
     }
 
     static double cutoff(Args a) {
@@ -120,7 +143,13 @@ public final class Decompositions {
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
         if (cut != null) k = (int) cut.bondSize();
         in.bindLeg(bond, k, a.keywordSpan("bond"));
-        double[] s = in.concrete() ? svdOf(in, t, bp, cut).s() : null;
+        affordSvd(a, t, bp, cut, false);
+        double[] s = null;
+        if (in.concrete() && cut == null) {
+            s = bp.finite(a, () -> Factorizations.svdvals(in.evaluator().backend(), bp.dense(in, t)));
+        } else if (in.concrete()) {
+            s = svdOf(a, t, bp, cut).s();
+        }
         return new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {k}, t.dtype(), s, "singular values", a));
     }
 
@@ -134,7 +163,8 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         int k = (int) Math.min(bp.rows(), bp.cols());
         in.bindLeg(bond, k, a.keywordSpan("bond"));
-        Factorizations.Qr f = in.concrete() ? Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t)) : null;
+        Bipartition.affordable(a, Workspace.qr(bp.rows(), bp.cols(), t.dtype().bytes()), bp.describe(a), "");
+        Factorizations.Qr f = in.concrete() ? bp.finite(a, () -> Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t))) : null;
         Net q = Bipartition.leaf(in, Bipartition.plus(bp.left(), bond), Bipartition.plus(bp.leftSizes(), k), t.dtype(),
                 f == null ? null : f.q().data(), "isometry", a);
         Net r = Bipartition.leaf(in, Bipartition.plus(bond, bp.right()), Bipartition.plus(k, bp.rightSizes()), t.dtype(),
@@ -155,9 +185,10 @@ public final class Decompositions {
             primed.add(p);
         }
         int cols = (int) bp.cols();
+        Bipartition.affordable(a, Workspace.polar(bp.rows(), bp.cols(), t.dtype().bytes(), bp.permuted(t)), bp.describe(a), "");
         double[] u = null, p = null;
         if (in.concrete()) {
-            Factorizations.Svd f = Factorizations.svd(in.evaluator().backend(), bp.matrix(in, t));
+            Factorizations.Svd f = bp.finite(a, () -> Factorizations.svd(in.evaluator().backend(), bp.dense(in, t)));
             Matrix vt = f.v().transpose();
             u = f.u().times(vt).data();
             Matrix vs = f.v().leadingColumns(f.s().length);
@@ -201,9 +232,10 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         int n = (int) bp.rows();
         in.bindLeg(bond, n, a.keywordSpan("bond"));
+        Bipartition.affordable(a, Workspace.eigh(n, t.dtype().bytes()), bp.describe(a), "");
         Factorizations.Eigh f = null;
         if (in.concrete()) {
-            Matrix m = bp.matrix(in, t);
+            Matrix m = bp.finite(a, () -> bp.matrix(in, t));
             double asym = Factorizations.asymmetry(m);
             if (asym > tol) {
                 throw a.error("eigh() needs a symmetric matrix, but ||M - M^T|| / ||M|| = " + Printer.number(asym)
@@ -229,12 +261,17 @@ public final class Decompositions {
         Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), n);
         if (cut != null) n = (int) cut.bondSize();
         in.bindLeg(bond, n, a.keywordSpan("bond"));
+        if (cut == null) {
+            Bipartition.affordable(a, Workspace.eig(n, t.dtype().bytes()), bp.describe(a), "");
+        } else {
+            Bipartition.affordable(a, 6.0 * 2 * bp.rows() * n * Double.BYTES + Workspace.eig(n, 8), bp.describe(a) + " (through its " + n + "-wide cut)", "");
+        }
         Factorizations.Eig f = null;
         if (in.concrete()) {
             if (cut == null) {
-                f = Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t));
+                f = bp.finite(a, () -> Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t)));
             } else {
-                Matrix[] sides = bp.sides(in, cut);
+                Matrix[] sides = bp.sides(a, cut);
                 f = Factorizations.eigOfProduct(in.evaluator().backend(), sides[0], sides[1]);
             }
         }
@@ -272,7 +309,7 @@ public final class Decompositions {
         from.removeAll(into);
         Bipartition bp = new Bipartition(List.copyOf(into), from, Bipartition.sizes(t, into), Bipartition.sizes(t, from));
         if (!in.concrete()) return new Value.Unknown();
-        Matrix m = bp.matrix(in, t);
+        Matrix m = bp.finite(a, () -> bp.matrix(in, t));
         Matrix gram = m.transpose().times(m);
         double worst = 0;
         for (int i = 0; i < gram.rows(); i++) {

@@ -10,6 +10,7 @@ import tn.ast.Expr;
 import tn.diag.TnError;
 import tn.exec.Backend;
 import tn.exec.DType;
+import tn.exec.NonFiniteException;
 import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
@@ -35,26 +36,29 @@ public final class LowRank {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("cp", "cp(T, rank=, bond=r, tol=1e-10, max_iter=500, seed=0)",
+            Builtin.of("cp", "cp(T, rank=, bond=r, init=\"hosvd\", restarts=0, seed=0, tol=1e-10, max_iter=500)",
                 "CP decomposition by alternating least squares: weights w[r], one factor [leg, r] per leg of T"
-                    + " (unit columns), and the fit 1 - ||T - w A B ...|| / ||T||; reconstruct with w A B C -> [i, j, k]",
-                LowRank::cp),
+                    + " (unit columns), the fit 1 - ||T - w A B ...|| / ||T|| and the number of sweeps made; reconstruct with"
+                    + " w A B C -> [i, j, k]. Starts from the leading singular vectors of each unfolding (init=\"random\":"
+                    + " seeded normal factors); restarts=n adds n runs from random starts and keeps the best fit; stops when"
+                    + " a sweep changes the fit by less than tol, or after max_iter sweeps",
+                Bipartition.guarded(LowRank::cp)),
             Builtin.of("tucker", "tucker(T, ranks=[..], core=[..], method=\"hooi\", tol=1e-12, max_iter=100)",
                 "Tucker decomposition: core G[core..], one orthonormal factor [leg, core leg] per leg of T, and"
                     + " the relative error ||T - G U1 U2 ...|| / ||T||; method \"hosvd\" or \"hooi\"",
-                LowRank::tucker),
+                Bipartition.guarded(LowRank::tucker)),
             Builtin.of("tt", "tt(T, legs=[..], bond=b, max_bond=, cutoff=)",
                 "a tensor train (MPS) of T by sequential SVDs, sites in the order of legs= (default: T's), bonds"
                     + " b1, b2, ...; returns the train (a network of cores) and the discarded weight, which equals"
                     + " the Frobenius error",
-                LowRank::tt),
+                Bipartition.guarded(LowRank::tt)),
             Builtin.of("canonical", "canonical(psi, center=leg | form=\"left\"|\"right\")",
                 "the same tensor train with its orthogonality centre at the site of the leg (left: the last"
                     + " site, right: the first); cores before the centre are left-, after it right-orthonormal",
-                LowRank::canonical),
+                Bipartition.guarded(LowRank::canonical)),
             Builtin.of("compress", "compress(psi, max_bond=, cutoff=)",
                 "a tensor train with smaller bonds and the discarded weight (= the Frobenius error)",
-                LowRank::compress),
+                Bipartition.guarded(LowRank::compress)),
             Builtin.of("cores", "cores(psi)", "the cores of a tensor train, first site first", LowRank::cores));
     }
 
@@ -69,17 +73,42 @@ public final class LowRank {
         if (rank < 1) throw new TnError(a.keywordSpan("rank"), "rank= must be at least 1, not " + rank);
         String bond = Bipartition.bond(a, t, "shared by the weights and every factor");
         double tol = a.number("tol", 1e-10);
+        if (!(tol >= 0 && tol < 1)) {
+            throw new TnError(a.keywordSpan("tol"), "tol= is the change of fit between two sweeps below which cp() stops: a number in [0, 1), not "
+                    + tn.interp.Printer.number(tol));
+        }
         long maxIter = a.integer("max_iter", 500);
-        if (maxIter < 1) throw new TnError(a.keywordSpan("max_iter"), "max_iter= must be at least 1");
+        if (maxIter < 1) throw new TnError(a.keywordSpan("max_iter"), "max_iter= must be at least 1, not " + maxIter);
+        String init = a.string("init", "hosvd");
+        if (!init.equals("hosvd") && !init.equals("random")) {
+            throw new TnError(a.keywordSpan("init"), "init= is \"hosvd\" (the default: the leading singular vectors of each unfolding)"
+                    + " or \"random\" (seeded normal factors), not \"" + init + "\"");
+        }
+        long restarts = a.integer("restarts", 0);
+        if (restarts < 0) throw new TnError(a.keywordSpan("restarts"), "restarts= is the number of extra runs from random starts: 0 or more, not " + restarts);
+        boolean random = init.equals("random") || restarts > 0 || rank > minSize(t);
+        if (a.has("seed") && !random) {
+            throw new TnError(a.keywordSpan("seed"), "seed= has no effect here: the HOSVD start is not random (every leg is at least rank="
+                    + rank + " long); use init=\"random\" or restarts= for random starts");
+        }
         long seed = a.integer("seed", 0);
         Interpreter in = a.interpreter();
         in.bindLeg(bond, rank, a.keywordSpan("bond"));
+        affordable(a, t);
         Cp.Result r = null;
         if (in.concrete()) {
+            Contraction c = contraction(a);
+            Tensor x = finite(a, float64(in, t));
+            // One stream of random numbers for every random start (and the HOSVD start's filling), so
+            // the same seed gives the same runs.
             Rng rng = new Rng(seed);
-            List<Matrix> init = new ArrayList<>();
-            for (int m = 0; m < t.rank(); m++) init.add(new Matrix((int) t.size(m), (int) rank, rng.normal((int) (t.size(m) * rank))));
-            r = Cp.decompose(contraction(a), float64(in, t), bond, init, tol, (int) maxIter);
+            int k = (int) rank;
+            r = Cp.best(c, x, bond, (int) (1 + restarts), run -> {
+                if (run == 0 && init.equals("hosvd")) return Cp.hosvdStart(c, x, k, rng::normal);
+                List<Matrix> start = new ArrayList<>();
+                for (int m = 0; m < x.rank(); m++) start.add(new Matrix((int) x.shape()[m], k, rng.normal((int) (x.shape()[m] * k))));
+                return start;
+            }, tol, (int) maxIter);
         }
         List<Value> out = new ArrayList<>();
         out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {rank}, t.dtype(), r == null ? null : r.weights(), "weights", a)));
@@ -89,7 +118,14 @@ public final class LowRank {
                     r == null ? null : r.factors().get(m).data(), "factor", a)));
         }
         out.add(Bipartition.number(a, r == null ? 0 : r.fit()));
+        out.add(Bipartition.number(a, r == null ? 0 : r.iterations()));
         return new Value.Tuple(out);
+    }
+
+    private static long minSize(Net t) {
+        long min = Long.MAX_VALUE;
+        for (int m = 0; m < t.rank(); m++) min = Math.min(min, t.size(m));
+        return min;
     }
 
     // ---- Tucker ---------------------------------------------------------------------------------
@@ -120,8 +156,9 @@ public final class LowRank {
             coreShape[m] = ranks[m];
             in.bindLeg(core.get(m), ranks[m], a.keywordSpan("core"));
         }
+        affordable(a, t);
         Tucker.Result r = in.concrete()
-                ? Tucker.decompose(contraction(a), float64(in, t), core, ranks, method.equals("hooi"), tol, (int) maxIter)
+                ? Tucker.decompose(contraction(a), finite(a, float64(in, t)), core, ranks, method.equals("hooi"), tol, (int) maxIter)
                 : null;
         List<Value> out = new ArrayList<>();
         Net g = r == null
@@ -193,6 +230,7 @@ public final class LowRank {
             if (t.legs().contains(b)) throw new TnError(a.keywordSpan("bond"), "the bond " + b + " would clash with a leg of the tensor");
             bonds.add(b);
         }
+        affordable(a, t);
         if (!in.concrete()) {
             // Bond sizes are known only when running; while checking the train has its full sizes.
             List<TensorTrain.Core> cores = new ArrayList<>();
@@ -208,6 +246,13 @@ public final class LowRank {
         }
         Tensor x = float64(in, t);
         double[] data = contraction(a).data(x, sites);
+        long[] siteSizes = new long[n];
+        for (int k = 0; k < n; k++) siteSizes[k] = dims[k];
+        try {
+            NonFiniteException.check(data);
+        } catch (NonFiniteException e) {
+            throw Bipartition.nonFinite(a, e, sites, siteSizes, "");
+        }
         TensorTrain.Result r = TensorTrain.fromDense(in.evaluator().backend(), data, dims, trunc);
         return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), sites, bonds, t.dtype())), Bipartition.number(a, r.discarded())));
     }
@@ -329,6 +374,11 @@ public final class LowRank {
                     if (right != null) order.add(right);
                     Tensor x = in.evaluator().evaluate(f);
                     data = new Contraction(in.evaluator(), a.span()).data(x, order);
+                    try {
+                        NonFiniteException.check(data);
+                    } catch (NonFiniteException e) {
+                        throw Bipartition.nonFinite(a, e, order, sizes(f, order), "in core " + (k + 1) + ", ");
+                    }
                 }
                 cores.add(new TensorTrain.Core(l, s, r, data));
             }
@@ -340,6 +390,29 @@ public final class LowRank {
 
     private static Contraction contraction(Args a) {
         return new Contraction(a.interpreter().evaluator(), a.span());
+    }
+
+    /** The memory check of CP, Tucker and TT-SVD, from the tensor's size. */
+    private static void affordable(Args a, Net t) {
+        double entries = 1;
+        for (int m = 0; m < t.rank(); m++) entries *= t.size(m);
+        Bipartition.affordable(a, tn.linalg.Workspace.lowRank(entries), a.expr(0).span().text() + " (" + tn.net.Units.count(entries) + " entries)", "");
+    }
+
+    /** The tensor itself; an error naming it when an entry is inf or nan. */
+    private static Tensor finite(Args a, Tensor x) {
+        try {
+            NonFiniteException.check(a.interpreter().evaluator().backend().toDoubles(x.data()));
+        } catch (NonFiniteException e) {
+            throw Bipartition.nonFinite(a, e, x.legs(), x.shape(), "");
+        }
+        return x;
+    }
+
+    private static long[] sizes(Net f, List<String> legs) {
+        long[] s = new long[legs.size()];
+        for (int k = 0; k < s.length; k++) s[k] = f.sizeOf(legs.get(k));
+        return s;
     }
 
     private static Tensor float64(Interpreter in, Net t) {

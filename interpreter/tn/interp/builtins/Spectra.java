@@ -39,7 +39,7 @@ public final class Spectra {
                     + " of the squared weight) and, for each leg, the n labels with the largest positive and"
                     + " negative weights; labels come from files named by the legs (one label per line, or a GPT-2"
                     + " vocab.json for token legs)",
-                Spectra::directions),
+                Bipartition.guarded(Spectra::directions)),
             Builtin.of("tokens", "tokens(ids, \"vocab.json\")",
                 "the labels of token ids from a GPT-2 vocab.json, as a tuple (for heatmap and directions labels)",
                 Spectra::tokens),
@@ -59,16 +59,18 @@ public final class Spectra {
     private static Value directions(Args a) {
         a.expect(1, 1, "a matrix");
         Net m = a.tensor(0);
-        if (m.rank() != 2) throw a.error(0, "directions() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
+        matrixOnly(a, m);
         long top = a.integer("top", 3), n = a.integer("n", 5);
         if (top < 1) throw new TnError(a.keywordSpan("top"), "top= must be at least 1");
         if (n < 1) throw new TnError(a.keywordSpan("n"), "n= must be at least 1");
         String rowLeg = m.legs().get(0), colLeg = m.legs().get(1);
         List<String> rowLabels = labels(a, rowLeg, m.size(0)), colLabels = labels(a, colLeg, m.size(1));
         Interpreter in = a.interpreter();
-        if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
-        Factorizations.Svd f = Decompositions.svdOf(in, m, bp, tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1))));
+        tn.net.Cut.Sides cut = tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1)));
+        Decompositions.affordSvd(a, m, bp, cut, true);
+        if (!in.concrete()) return new Value.None();
+        Factorizations.Svd f = Decompositions.svdOf(a, m, bp, cut);
         double total = 0;
         for (double s : f.s()) total += s * s;
         int k = (int) Math.min(top, f.s().length);
@@ -230,7 +232,7 @@ public final class Spectra {
     private static Value heatmap(Args a) {
         a.expect(2, 2, "a matrix and a file name");
         Net m = a.tensor(0);
-        if (m.rank() != 2) throw a.error(0, "heatmap() needs a matrix (two legs), not legs " + m.legs() + "; group legs first, e.g. M[(i j), k]");
+        matrixOnly(a, m);
         String name = a.string(1);
         boolean png = OutputFile.isPng(a, name);
         String title = a.string("title", title(a));
@@ -245,9 +247,22 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
-        Matrix data = bp.matrix(in, m);
+        Matrix data = bp.finite(a, () -> bp.matrix(in, m));
         OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
         return new Value.None();
+    }
+
+    /** A tensor with more legs than two is grouped into rows and columns first: the error says how. */
+    private static void matrixOnly(Args a, Net m) {
+        if (m.rank() == 2) return;
+        String message = a.name() + "() needs a matrix (two legs), not legs " + m.legs();
+        if (m.rank() > 2) {
+            String text = a.expr(0).span().text();
+            if (!(a.expr(0) instanceof Expr.Var)) text = "(" + text + ")";
+            List<String> rows = m.legs().subList(0, m.rank() - 1);
+            message += "; group them into two first, e.g. " + text + " -> [(" + String.join(" ", rows) + "), " + m.legs().get(m.rank() - 1) + "]";
+        }
+        throw a.error(0, message);
     }
 
     private static String title(Args a) {

@@ -75,7 +75,7 @@ class DecompositionScriptTest {
         Scripts s = run("""
                 leg i = 5, j = 4, k = 6, s = %d
                 T = random(i, s, seed=1) random(j, s, seed=2) random(k, s, seed=3) -> [i, j, k]
-                w, A, B, C, fit = cp(T, rank=%d, bond=r, seed=5)
+                w, A, B, C, fit, iters = cp(T, rank=%d, bond=r)
                 assert close(w A B C -> [i, j, k], T, rtol=1e-5, atol=1e-7)
                 """.formatted(rank, rank));
         assertTrue(number(s, "fit") > 0.9999, "fit " + number(s, "fit"));
@@ -86,7 +86,7 @@ class DecompositionScriptTest {
         Scripts s = run("""
                 leg a = 3, b = 4, c = 3, d = 5
                 T = random(a, b, c, d, seed=9)
-                w, A, B, C, D, fit = cp(T, rank=4, bond=r, seed=1, max_iter=50)
+                w, A, B, C, D, fit, iters = cp(T, rank=4, bond=r, max_iter=50)
                 direct = 1 - norm(T - w A B C D -> [a, b, c, d]) / norm(T)
                 """);
         assertEquals(number(s, "direct"), number(s, "fit"), 1e-10);
@@ -213,11 +213,29 @@ class DecompositionScriptTest {
                 T = random(i, j, k, seed=11)
                 U, S, V = svd(T, left=[i, j], bond=r)
                 X = U[i, j, r] ones(r)
-                w, A, B, C, fit = cp(T, rank=2, bond=s)
+                w, A, B, C, fit, iters = cp(T, rank=2, bond=s)
                 psi, err = tt(T, bond=b, max_bond=2)
                 G, U1, U2, U3, terr = tucker(T, ranks=[2, 2, 2], core=[a, bb, c])
                 g = grad(U S V, S)
                 """);
         assertEquals("", d.format());
+    }
+
+    @ParameterizedTest(name = "{0} of {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"directions(%s)|T", "directions(%s)|A B", "heatmap(%s, \"%s\")|T",
+        "heatmap(%s, \"%s\")|A B"})
+    void theGroupingSuggestedForAThreeLegTensorWorksWhenPasted(String call, String tensor, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String head = """
+                leg i = 3, j = 4, k = 2, d = 2
+                T = random(i, j, k, seed=1)
+                A = random(i, j, d, seed=2)
+                B = random(d, k, seed=3)
+                """;
+        String file = dir.resolve("m.svg").toString();
+        tn.diag.TnError e = org.junit.jupiter.api.Assertions.assertThrows(tn.diag.TnError.class,
+                () -> run(head + call.formatted(tensor, file) + "\n"));
+        String suggested = e.getMessage().substring(e.getMessage().indexOf("e.g. ") + 5);
+        assertEquals(tensor.equals("T") ? "T -> [(i j), k]" : "(A B) -> [(i j), k]", suggested, e.getMessage());
+        run(head + call.formatted(suggested, file) + "\n"); // no error
     }
 }
