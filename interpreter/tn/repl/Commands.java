@@ -18,6 +18,8 @@ import tn.interp.Builtins;
 import tn.interp.Interpreter;
 import tn.interp.Settings;
 import tn.interp.Value;
+import tn.io.AtomicWrite;
+import tn.io.WriteFailure;
 import tn.net.Evaluator;
 import tn.net.Net;
 import tn.plan.Plan;
@@ -196,12 +198,12 @@ final class Commands {
         try {
             Path path = Path.of(file);
             if (file.toLowerCase(Locale.ROOT).endsWith(".png")) {
-                Files.write(path, tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults()));
+                AtomicWrite.write(path, tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults()));
             } else {
-                Files.writeString(path, tn.draw.Diagrams.svg(net, title, tn.draw.DrawOptions.defaults()), StandardCharsets.UTF_8);
+                AtomicWrite.writeString(path, tn.draw.Diagrams.svg(net, title, tn.draw.DrawOptions.defaults()));
             }
         } catch (IOException e) {
-            s.err().println("cannot write " + file + ": " + e.getMessage());
+            s.err().println("cannot write " + file + ": " + WriteFailure.reason(e));
             return true;
         }
         s.out().println("drew " + file);
@@ -268,9 +270,9 @@ final class Commands {
         StringBuilder script = new StringBuilder("# saved from a tn REPL session\n");
         for (String input : s.accepted()) script.append(input).append('\n');
         try {
-            Files.writeString(Path.of(file), script.toString(), StandardCharsets.UTF_8);
+            AtomicWrite.writeString(Path.of(file), script.toString());
         } catch (IOException e) {
-            s.err().println("cannot write " + file + ": " + e.getMessage());
+            s.err().println("cannot write " + file + ": " + WriteFailure.reason(e));
             return true;
         }
         s.out().println("saved " + s.accepted().size() + " input" + (s.accepted().size() == 1 ? "" : "s") + " to " + file);

@@ -11,11 +11,13 @@ import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
 import tn.interp.Value;
+import tn.io.Entries;
 import tn.io.NdData;
 import tn.io.Npy;
 import tn.io.NpyException;
 import tn.io.NpyHeader;
 import tn.io.Npz;
+import tn.io.WriteFailure;
 import tn.net.Net;
 import tn.net.Tensor;
 
@@ -129,9 +131,9 @@ public final class FileIo {
             return new Value.None();
         }
         try {
-            Npy.write(file, t.shape(), in.evaluator().backend().toDoubles(t.data()), t.dtype());
+            Npy.write(file, t.shape(), entries(in, t), t.dtype());
         } catch (IOException e) {
-            throw a.error(1, "cannot write " + name + ": " + e.getMessage());
+            throw a.error(1, "cannot write " + name + ": " + WriteFailure.reason(e));
         }
         return new Value.None();
     }
@@ -143,23 +145,29 @@ public final class FileIo {
         List<String> keys = a.keywordNames();
         if (keys.isEmpty()) throw a.error("savez() needs at least one name=tensor to save");
         Interpreter in = a.interpreter();
-        Map<String, NdData> arrays = new LinkedHashMap<>();
+        Map<String, Npz.Source> arrays = new LinkedHashMap<>();
         Map<String, Tensor> shapes = new LinkedHashMap<>();
         for (String key : keys) {
             Net x = in.asTensor(a.keyword(key), a.keywordSpan(key), key + "=");
             Tensor t = in.evaluator().evaluate(x);
             shapes.put(key, t);
-            if (in.concrete()) arrays.put(key, NdData.of(t.shape(), in.evaluator().backend().toDoubles(t.data()), t.dtype()));
+            if (in.concrete()) arrays.put(key, new Npz.Source(t.shape(), t.dtype(), entries(in, t)));
         }
         if (!in.concrete()) {
             in.planWrite(resolve(a, name), shapes);
             return new Value.None();
         }
         try {
-            Npz.write(resolve(a, name), arrays);
+            Npz.writeSources(resolve(a, name), arrays);
         } catch (IOException e) {
-            throw a.error(0, "cannot write " + name + ": " + e.getMessage());
+            throw a.error(0, "cannot write " + name + ": " + WriteFailure.reason(e));
         }
         return new Value.None();
+    }
+
+    /** A computed tensor's entries, read from the backend in chunks (never copied whole as doubles). */
+    private static Entries entries(Interpreter in, Tensor t) {
+        tn.exec.Backend backend = in.evaluator().backend();
+        return (from, into, count) -> backend.copyDoubles(t.data(), from, into, count);
     }
 }
