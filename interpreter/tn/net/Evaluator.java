@@ -27,6 +27,17 @@ public final class Evaluator {
     private PlanListener listener = (net, plan) -> {};
     private java.util.function.Consumer<String> progress = message -> {};
 
+    /**
+     * Thrown when the thread was interrupted (Ctrl-C in the REPL): the evaluator stops at its next
+     * step. A step in native code (one GEMM, one factorisation) cannot be stopped midway; the
+     * interrupt takes effect when it ends.
+     */
+    public static final class Interrupted extends TnError {
+        public Interrupted(tn.diag.Span span) {
+            super(span, "interrupted");
+        }
+    }
+
     /** Told of every contraction plan made, with the network it was made for. */
     public interface PlanListener {
         void planned(Net net, Plan plan);
@@ -59,7 +70,7 @@ public final class Evaluator {
     public Tensor evaluate(Net net) {
         Tensor memo = memo(net);
         if (memo != null) return memo;
-        if (Thread.interrupted()) throw new TnError(net.span(), "interrupted");
+        if (Thread.interrupted()) throw new Interrupted(net.span());
         Tensor t;
         if (net instanceof Net.Leaf leaf) {
             t = leaf.tensor();
@@ -113,7 +124,7 @@ public final class Evaluator {
         try {
             result = plan.slicedLegs().length == 0 ? backend.contract(plan, operands) : contractSliced(plan, operands, root);
         } catch (java.util.concurrent.CancellationException e) {
-            throw new TnError(root.span(), "interrupted");
+            throw new Interrupted(root.span());
         }
         if (result.dtype() != dtype) result = backend.cast(result, dtype);
         if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
@@ -135,7 +146,7 @@ public final class Evaluator {
         int[] value = new int[legs.length];
         Dense sum = null;
         for (long s = 0; s < slices; s++) {
-            if (Thread.interrupted()) throw new TnError(root.span(), "interrupted");
+            if (Thread.interrupted()) throw new Interrupted(root.span());
             List<Dense> sliced = new ArrayList<>();
             for (int k = 0; k < operands.size(); k++) {
                 Dense x = operands.get(k);
