@@ -204,8 +204,22 @@ public final class Evaluator {
         String legs = describeLargest(plan, root);
         throw new TnError(root.span(), "this contraction needs an intermediate of "
                 + Units.count(largest) + " elements" + legs + ", " + Units.bytes(bytes) + " as " + dtype
-                + ", over the memory limit of " + Units.bytes(memoryLimitBytes)
-                + " (raise it with --memory-limit or `set memory_limit = ...`)");
+                + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
+    }
+
+    private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";
+
+    /**
+     * Refuses a tensor about to be read from a file (or made) when it is over the memory limit,
+     * before any of it is allocated; {@code what} names it ({@code w.npy}, {@code gpt2.safetensors:
+     * W_E}).
+     */
+    public void checkAllocation(tn.diag.Span where, String what, long[] shape, DType dtype) {
+        double n = product(shape);
+        double bytes = n * dtype.bytes();
+        if (bytes <= memoryLimitBytes) return;
+        throw new TnError(where, what + " has " + Units.count(n) + " elements " + Arrays.toString(shape) + ", "
+                + Units.bytes(bytes) + " as " + dtype + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
     }
 
     private static String describeLargest(Plan plan, Net root) {

@@ -234,7 +234,7 @@ final class Session {
     private void show(Stmt s, Value v, Tensor x) {
         String text = s.span().text();
         if (v instanceof Value.TensorValue) {
-            out.println(Inspect.describe(text, x, backend.toDoubles(x.data())));
+            out.println(Inspect.describe(text, x, Inspect.data(interpreter, x)));
         } else if (v instanceof Value.Num n) {
             out.println(Printer.number(n.value()));
         } else if (v instanceof Value.Bool b) {

@@ -82,13 +82,11 @@ public final class FileIo {
                 }
                 shape = h.shape();
                 fileType = h.dtype();
-                if (in.concrete()) data = Npz.read(file, key);
             } else {
                 if (key != null) throw a.error("key= is for .npz files; " + name + " is a single array");
                 NpyHeader h = Npy.readHeader(file);
                 shape = h.shape();
                 fileType = h.dtype();
-                if (in.concrete()) data = Npy.read(file);
             }
         } catch (NpyException e) {
             throw a.error(0, e.getMessage().replace(file.toString(), name));
@@ -96,6 +94,15 @@ public final class FileIo {
         if (legs != null && legs.size() != shape.length) {
             throw a.error(name + " has " + shape.length + " axes " + java.util.Arrays.toString(shape) + " but "
                     + legs.size() + " leg name" + (legs.size() == 1 ? " is" : "s are") + " given");
+        }
+        String what = npz ? name + ", array '" + key + "'," : name;
+        for (int k = 0; k < shape.length; k++) {
+            if (shape[k] == 0) {
+                // tn's legs have at least one element (a leg declaration refuses 0); an empty axis would
+                // reach operations that have no meaning for it.
+                throw a.error(0, what + " has an axis of size 0 (axis " + k + (legs != null ? ", leg " + legs.get(k) : "")
+                        + ", shape " + java.util.Arrays.toString(shape) + "): tn's legs have at least one element, so an empty array cannot be loaded");
+            }
         }
         List<String> names = new ArrayList<>();
         for (int k = 0; k < shape.length; k++) {
@@ -110,6 +117,15 @@ public final class FileIo {
                 : fileType.equals("float64") ? DType.FLOAT64
                 : fileType.equals("float32") ? DType.FLOAT32
                 : in.settings().dtype();
+        in.evaluator().checkAllocation(a.span(0), what, shape, dtype);
+        if (in.concrete()) {
+            // The data only now: its shape and size have been checked from the header.
+            try {
+                data = npz ? Npz.read(file, key) : Npy.read(file);
+            } catch (NpyException e) {
+                throw a.error(0, e.getMessage().replace(file.toString(), name));
+            }
+        }
         Tensor t = in.concrete()
                 ? Tensor.of(names, in.evaluator().backend().fromDoubles(data.data(), shape, dtype))
                 : Tensor.signature(names, shape, dtype);
