@@ -61,6 +61,11 @@ public final class AtomicWrite {
         }
         Path dir = file.getParent();
         if (Files.isDirectory(file)) throw new FileSystemException(target.toString(), null, "Is a directory");
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            // A rename needs only the folder's permission: without this, a file the user made
+            // read-only would be replaced anyway.
+            throw new java.nio.file.AccessDeniedException(target.toString());
+        }
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             // A device or a pipe (-o /dev/stdout): nothing to replace, and a rename would put a
             // plain file in its place.

@@ -138,6 +138,19 @@ class AtomicWriteTest {
         assertEquals(perms, Files.getPosixFilePermissions(file));
     }
 
+    /** A rename would replace a read-only file (it needs only the folder's permission); tn refuses, as an in-place write would. */
+    @Test
+    void aReadOnlyFileIsNotReplaced() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "skipped as root: root may write any file, so a read-only file cannot be made here");
+        Path file = dir.resolve("ro.svg");
+        Files.writeString(file, "old");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        IOException e = assertThrows(IOException.class, () -> AtomicWrite.writeString(file, "new"));
+        assertEquals("permission denied", WriteFailure.reason(e));
+        assertEquals("old", Files.readString(file));
+    }
+
     @Test
     void aSymbolicLinkIsFollowedAndKept() throws Exception {
         Path real = dir.resolve("real.svg");
