@@ -273,8 +273,8 @@ final class Commands {
         }
         s.out().println("saved " + s.accepted().size() + " input" + (s.accepted().size() == 1 ? "" : "s") + " to " + file);
         for (Path p : elsewhere) {
-            s.out().println("note: some inputs resolved relative paths against " + p
-                    + "; the saved script resolves them against its own folder " + target.getParent());
+            s.out().println("note: inputs with strings (file names?) ran in " + p
+                    + "; the saved script resolves relative paths against its own folder, " + target.getParent());
         }
         return true;
     }

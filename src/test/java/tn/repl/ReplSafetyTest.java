@@ -208,5 +208,11 @@ class ReplSafetyTest {
         assertTrue(s.module().globals().containsKey("a"));
         assertFalse(s.module().globals().containsKey("kept_not"));
         assertNull(s.interpreter().legsOf(s.module()).get("p"));
+        output();
+        // An input with a path, run in the REPL's folder and saved elsewhere: the move is pointed out.
+        s.run("print(\"w.npy\")");
+        Commands.execute(s, ":save " + saved);
+        assertTrue(output().endsWith("note: inputs with strings (file names?) ran in " + s.folder()
+                + "; the saved script resolves relative paths against its own folder, " + tmp + "\n"));
     }
 }
