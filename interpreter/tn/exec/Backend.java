@@ -21,6 +21,14 @@ public interface Backend {
     /** The row-major contents as doubles (a copy). */
     double[] toDoubles(Dense x);
 
+    /**
+     * Entries {@code [from, from + count)} of the row-major contents, as doubles, into {@code into}:
+     * a bounded copy, for walking a large tensor in chunks (saving, printing).
+     */
+    default void copyDoubles(Dense x, long from, double[] into, int count) {
+        System.arraycopy(toDoubles(x), Math.toIntExact(from), into, 0, count);
+    }
+
     /** A copy converted to {@code dtype} (or x itself when it already has that type). */
     Dense cast(Dense x, DType dtype);
 

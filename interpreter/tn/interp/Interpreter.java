@@ -37,12 +37,26 @@ public final class Interpreter {
     public static final class Module {
         final Source source;
         final Path directory;
-        final Map<String, Value> globals = new LinkedHashMap<>();
-        final Legs legs = new Legs(null);
+        final Map<String, Value> globals;
+        final Legs legs;
 
         Module(Source source, Path directory) {
+            this(source, directory, new LinkedHashMap<>(), new Legs(null));
+        }
+
+        private Module(Source source, Path directory, Map<String, Value> globals, Legs legs) {
             this.source = source;
             this.directory = directory;
+            this.globals = globals;
+            this.legs = legs;
+        }
+
+        /**
+         * This module's names and legs, seen from another script and folder: a script the REPL
+         * `:load`s runs in the session, but resolves its relative paths against its own folder.
+         */
+        public Module from(Source script, Path folder) {
+            return new Module(script, folder, globals, legs);
         }
 
         public Source source() { return source; }
@@ -182,10 +196,7 @@ public final class Interpreter {
                 try {
                     execute(s);
                 } catch (OutOfMemoryError e) {
-                    // The memory guard refuses large intermediates before they run; this is the
-                    // last line of defence (e.g. many large tensors kept alive at once).
-                    throw new TnError(s.span(), "out of memory while running this statement (" + e.getMessage()
-                            + "); lower --memory-limit, or give the JVM more with TN_JAVA_OPTS=-Xmx...");
+                    throw outOfMemory(s, e);
                 } catch (TnError e) {
                     if (concrete() || diagnostics == null) throw e;
                     diagnostics.add(e);
@@ -208,9 +219,20 @@ public final class Interpreter {
             if (s instanceof Stmt.ExprStmt e) return eval(e.expr());
             execute(s);
             return null;
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(s, e);
         } finally {
             frames.pop();
         }
+    }
+
+    /**
+     * The memory guard refuses large intermediates before they run; this is the last line of
+     * defence (e.g. many large tensors kept alive at once).
+     */
+    public static TnError outOfMemory(Stmt s, OutOfMemoryError e) {
+        return new TnError(s.span(), "out of memory while running this statement (" + e.getMessage()
+                + "); lower --memory-limit, or give the JVM more with TN_JAVA_OPTS=-Xmx...");
     }
 
     private void poisonTargets(Stmt s) {
@@ -283,7 +305,7 @@ public final class Interpreter {
         else throw new TnError(f.values().span(), "for needs a tuple of values to go through (e.g. range(3)), not " + values.kind());
         if (isConstant(f.variable())) throw new TnError(f.variableSpan(), f.variable() + " is a constant; choose another name");
         for (Value v : items) {
-            if (Thread.interrupted()) throw new TnError(f.span(), "interrupted");
+            if (Thread.interrupted()) throw new Evaluator.Interrupted(f.span());
             frame().locals().put(f.variable(), v);
             for (Stmt s : f.body()) execute(s);
         }
@@ -605,6 +627,7 @@ public final class Interpreter {
         } catch (ReturnSignal r) {
             return r.value;
         } catch (TnError e) {
+            if (e instanceof Evaluator.Interrupted) throw e;
             if (e.span() != null && e.span().source() != c.span().source()) {
                 throw new TnError(c.span(), "in " + f.def().name() + "(): " + e.getMessage() + " (at " + e.span().where() + ")");
             }

@@ -1,7 +1,6 @@
 package tn.io;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,9 +67,15 @@ public final class Npy {
      */
     public static void write(Path file, long[] shape, double[] data, DType dtype) throws IOException {
         NpyWriter.validate(shape, data);  // before the file is created, so a bad call leaves nothing behind
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-            NpyWriter.write(out, shape, data, dtype);
-        }
+        write(file, shape, Entries.of(data), dtype);
+    }
+
+    /**
+     * Writes the array whose row-major entries {@code entries} gives, read in bounded chunks. The
+     * file is replaced atomically ({@link AtomicWrite}): a failed write leaves the previous file.
+     */
+    public static void write(Path file, long[] shape, Entries entries, DType dtype) throws IOException {
+        AtomicWrite.write(file, out -> NpyWriter.write(out, shape, entries, dtype));
     }
 
     /** The bytes {@link #write} would put in a file. */

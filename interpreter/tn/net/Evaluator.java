@@ -27,6 +27,17 @@ public final class Evaluator {
     private PlanListener listener = (net, plan) -> {};
     private java.util.function.Consumer<String> progress = message -> {};
 
+    /**
+     * Thrown when the thread was interrupted (Ctrl-C in the REPL): the evaluator stops at its next
+     * step. A step in native code (one GEMM, one factorisation) cannot be stopped midway; the
+     * interrupt takes effect when it ends.
+     */
+    public static final class Interrupted extends TnError {
+        public Interrupted(tn.diag.Span span) {
+            super(span, "interrupted");
+        }
+    }
+
     /** Told of every contraction plan made, with the network it was made for. */
     public interface PlanListener {
         void planned(Net net, Plan plan);
@@ -59,7 +70,7 @@ public final class Evaluator {
     public Tensor evaluate(Net net) {
         Tensor memo = memo(net);
         if (memo != null) return memo;
-        if (Thread.interrupted()) throw new TnError(net.span(), "interrupted");
+        if (Thread.interrupted()) throw new Interrupted(net.span());
         Tensor t;
         if (net instanceof Net.Leaf leaf) {
             t = leaf.tensor();
@@ -113,7 +124,7 @@ public final class Evaluator {
         try {
             result = plan.slicedLegs().length == 0 ? backend.contract(plan, operands) : contractSliced(plan, operands, root);
         } catch (java.util.concurrent.CancellationException e) {
-            throw new TnError(root.span(), "interrupted");
+            throw new Interrupted(root.span());
         }
         if (result.dtype() != dtype) result = backend.cast(result, dtype);
         if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
@@ -135,7 +146,7 @@ public final class Evaluator {
         int[] value = new int[legs.length];
         Dense sum = null;
         for (long s = 0; s < slices; s++) {
-            if (Thread.interrupted()) throw new TnError(root.span(), "interrupted");
+            if (Thread.interrupted()) throw new Interrupted(root.span());
             List<Dense> sliced = new ArrayList<>();
             for (int k = 0; k < operands.size(); k++) {
                 Dense x = operands.get(k);
@@ -193,8 +204,22 @@ public final class Evaluator {
         String legs = describeLargest(plan, root);
         throw new TnError(root.span(), "this contraction needs an intermediate of "
                 + Units.count(largest) + " elements" + legs + ", " + Units.bytes(bytes) + " as " + dtype
-                + ", over the memory limit of " + Units.bytes(memoryLimitBytes)
-                + " (raise it with --memory-limit or `set memory_limit = ...`)");
+                + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
+    }
+
+    private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";
+
+    /**
+     * Refuses a tensor about to be read from a file (or made) when it is over the memory limit,
+     * before any of it is allocated; {@code what} names it ({@code w.npy}, {@code gpt2.safetensors:
+     * W_E}).
+     */
+    public void checkAllocation(tn.diag.Span where, String what, long[] shape, DType dtype) {
+        double n = product(shape);
+        double bytes = n * dtype.bytes();
+        if (bytes <= memoryLimitBytes) return;
+        throw new TnError(where, what + " has " + Units.count(n) + " elements " + Arrays.toString(shape) + ", "
+                + Units.bytes(bytes) + " as " + dtype + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
     }
 
     private static String describeLargest(Plan plan, Net root) {

@@ -67,6 +67,22 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public void copyDoubles(Dense x, long from, double[] into, int count) {
+        NdDense d = (NdDense) x;
+        INDArray keep = null; // keeps an ND4J-owned array reachable while its view is read
+        java.nio.Buffer b = d.ownBuffer(type(x.dtype()));
+        if (b == null) {
+            keep = NdDense.contiguous(d.array(), type(x.dtype()));
+            b = NdDense.buffer(keep);
+        }
+        int start = Math.toIntExact(from);
+        if (b instanceof java.nio.DoubleBuffer db) for (int k = 0; k < count; k++) into[k] = db.get(start + k);
+        else for (int k = 0; k < count; k++) into[k] = ((java.nio.FloatBuffer) b).get(start + k);
+        java.lang.ref.Reference.reachabilityFence(keep);
+        java.lang.ref.Reference.reachabilityFence(d);
+    }
+
+    @Override
     public Dense cast(Dense x, DType dtype) {
         if (x.dtype() == dtype) return x;
         return new NdDense(arr(x).castTo(type(dtype)), dtype);

@@ -213,9 +213,10 @@ public final class Transformers {
         Path file = a.interpreter().directory().resolve(name).normalize();
         if (!Files.exists(file)) throw a.error(0, "no such file: " + name);
         try {
+            Config c = Gpt2Weights.config(Gpt2Weights.shapes(file), heads);
+            Gpt2Weights.checkMemory(a, name, c); // before any data is read
             if (!a.interpreter().concrete()) {
                 // Checking: the shapes from the headers are enough (nothing is read).
-                Config c = Gpt2Weights.config(Gpt2Weights.shapes(file), heads);
                 Map<String, double[]> none = new LinkedHashMap<>();
                 for (String k : shapes().keySet()) if (!List.of("W_1", "W_2").contains(k)) none.put(k, null);
                 return model(a, c, none);
