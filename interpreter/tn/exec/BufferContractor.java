@@ -226,7 +226,7 @@ public final class BufferContractor {
         Op grouped = arranged(op, concat(kept, summed), sizes);
         int count = (int) product(kept, sizes);
         Buffer out = intoOutput ? memory.output(count) : memory.allocate(count);
-        Strided.sumRuns(grouped.data, (int) product(summed, sizes), count, out);
+        Reductions.reduce(grouped.data, count, (int) product(summed, sizes), 1, Backend.Reduction.SUM, out); // summed in float64
         if (grouped != op) release(grouped);
         return new Op(out, kept, intoOutput ? Owner.OUTPUT : Owner.TEMPORARY);
     }
