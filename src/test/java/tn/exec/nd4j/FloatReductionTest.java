@@ -281,6 +281,29 @@ class FloatReductionTest {
         x.release();
     }
 
+    /**
+     * Products too small for BLAS (under 4096 multiply-adds) run in Java loops; their sums are
+     * float64 too: dot products of 4095 positive float32 terms, against a float64 loop.
+     */
+    @Test
+    void smallContractionsSumInFloat64() {
+        int k = 4095;
+        tn.plan.Plan dot = tn.plan.Plan.fromPath(tn.plan.Network.of(List.of(new int[] {0}, new int[] {0}), new int[] {}, new long[] {k}),
+                List.of(new int[] {0, 1}), "dot", 0);
+        double worst = 0;
+        for (int trial = 0; trial < 20; trial++) {
+            NdDense x = data(new long[] {k}, 2, 100 + trial), y = data(new long[] {k}, 3, 200 + trial);
+            FloatBuffer fx = floats(x), fy = floats(y);
+            double expected = 0;
+            for (int i = 0; i < k; i++) expected += (double) fx.get(i) * fy.get(i);
+            double got = one(backend.contract(dot, List.of(x, y)));
+            worst = Math.max(worst, Math.abs(got - expected) / expected);
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(y);
+        }
+        assertTrue(worst <= 1e-7, "worst relative error " + worst + " (float32 rounding of the result alone is at most 6e-8)");
+    }
+
     private double one(Dense d) {
         assertArrayEquals(new long[0], d.shape());
         return backend.toDoubles(d)[0];
