@@ -242,7 +242,7 @@ public final class Nd4jBackend implements Backend {
      * Arrays too large for int-indexed buffers (8 GB and more in float32, beyond the default
      * memory limit): ND4J reduces a float64 copy, so the accumulation is still in float64.
      */
-    private static INDArray hugeReduce(INDArray a, int[] axes, Reduction op) {
+    static INDArray hugeReduce(INDArray a, int[] axes, Reduction op) {
         int rank = a.rank();
         long group = 1;
         for (int k : axes) group *= a.size(k);

@@ -304,6 +304,30 @@ class FloatReductionTest {
         assertTrue(worst <= 1e-7, "worst relative error " + worst + " (float32 rounding of the result alone is at most 6e-8)");
     }
 
+    /**
+     * Arrays past int-indexed buffers (8 GB of float32) are reduced by ND4J on a float64 copy;
+     * that path, run here on small arrays, agrees with the float64 loops too.
+     */
+    @Test
+    void theFallbackForHugeArraysAlsoSumsInFloat64() {
+        int c = 0;
+        for (Object[] k : CASES) {
+            long[] shape = (long[]) k[0];
+            int[] axes = (int[]) k[1];
+            if (shape.length == 0 || axes.length == 0) continue;
+            NdDense x = data(shape, 2, 7L * c++);
+            FloatBuffer f = floats(x);
+            int[][] groups = groups(shape, axes);
+            for (Reduction op : Reduction.values()) {
+                INDArray r = Nd4jBackend.hugeReduce(x.array(), axes, op);
+                assertEquals(DataType.FLOAT, r.dataType());
+                double[] got = new NdDense(r, DType.FLOAT32).rank() == 0 ? new double[] {r.getDouble(0)} : r.dup('c').data().asDouble();
+                for (int g = 0; g < groups.length; g++) assertRelative(reference(f, groups[g], op), got[g], op + " " + Arrays.toString(shape) + " group " + g);
+            }
+            Reference.reachabilityFence(x);
+        }
+    }
+
     private double one(Dense d) {
         assertArrayEquals(new long[0], d.shape());
         return backend.toDoubles(d)[0];
