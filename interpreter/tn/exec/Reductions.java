@@ -110,6 +110,38 @@ public final class Reductions {
     }
 
     /**
+     * The float64 sum of a[ai + q * sa] * b[bi + q * sb] for q < k (float32 data), in chunks of
+     * {@link #CHUNK} terms on the common pool when long, their partial sums added in order.
+     */
+    public static double dot(FloatBuffer a, int ai, int sa, FloatBuffer b, int bi, int sb, int k) {
+        int pieces = (k + CHUNK - 1) / CHUNK;
+        double[] partial = new double[pieces];
+        run(pieces, k, t -> {
+            int q0 = t * CHUNK, n = Math.min(CHUNK, k - q0);
+            partial[t] = dot(a, ai + q0 * sa, sa, b, bi + q0 * sb, sb, n, 0);
+        });
+        double s = 0;
+        for (double p : partial) s += p;
+        return s;
+    }
+
+    /** One chunk of {@link #dot} (the last argument tells the overloads apart), four accumulators. */
+    private static double dot(FloatBuffer a, int ai, int sa, FloatBuffer b, int bi, int sb, int n, int unused) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        int q = 0;
+        if (sa == 1 && sb == 1) {
+            for (; q + 3 < n; q += 4) {
+                a0 += (double) a.get(ai + q) * b.get(bi + q);
+                a1 += (double) a.get(ai + q + 1) * b.get(bi + q + 1);
+                a2 += (double) a.get(ai + q + 2) * b.get(bi + q + 2);
+                a3 += (double) a.get(ai + q + 3) * b.get(bi + q + 3);
+            }
+        }
+        for (; q < n; q++) a0 += (double) a.get(ai + q * sa) * b.get(bi + q * sb);
+        return (a0 + a1) + (a2 + a3);
+    }
+
+    /**
      * Softmax of every row of [rows, group] (the rows normalised to sum 1, after subtracting
      * the row's largest entry); dst may be src.
      */

@@ -61,6 +61,19 @@ public final class ContractionAccuracy {
             java.lang.ref.Reference.reachabilityFence(x);
             x.release();
         }
+        // A matrix product with many terms per entry: [1024, 16384] x [16384, 1024] (34 GFLOP).
+        int m = 1024, k = 16384;
+        Plan product = Plan.fromPath(Network.of(List.of(new int[] {0, 1}, new int[] {1, 2}), new int[] {0, 2}, new long[] {m, k, m}),
+                List.of(new int[] {0, 1}), "gemm", 0);
+        Dense a = backend.full(new long[] {m, k}, 0.5, DType.FLOAT32), b = backend.full(new long[] {k, m}, 0.25, DType.FLOAT32);
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < 5; r++) {
+            long t = System.nanoTime();
+            NdDense c = (NdDense) backend.contract(product, List.of(a, b));
+            best = Math.min(best, (System.nanoTime() - t) / 1e6);
+            c.release();
+        }
+        System.out.printf(Locale.ROOT, "gemm [%d, %d] x [%d, %d] float32: best of 5 %.1f ms (%.1f GFLOP/s)%n", m, k, k, m, best, 2.0 * m * k * m / best / 1e6);
     }
 
     private static void report(String kind, String what, Nd4jBackend backend, Plan plan, List<Dense> ops, double[] expected, double[] scale) {

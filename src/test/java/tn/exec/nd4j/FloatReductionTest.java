@@ -242,6 +242,13 @@ class FloatReductionTest {
         assertRelative(squares / n, one(backend.reduce(backend.map(x, Backend.Elementwise.POW, 2), new int[] {0, 1}, Reduction.MEAN)),
                 "mean of squares of 1e8 normal");
         assertRelative(Math.sqrt(squares), one(backend.reduce(x, new int[] {1, 0}, Reduction.NORM)), "norm of 1e8 normal");
+        // Full contractions (x x, x ones): BLAS products of 10^8 terms.
+        tn.plan.Plan full = tn.plan.Plan.fromPath(tn.plan.Network.of(List.of(new int[] {0, 1}, new int[] {0, 1}), new int[] {},
+                new long[] {10_000, 10_000}), List.of(new int[] {0, 1}), "dot", 0);
+        assertRelative(squares, one(backend.contract(full, List.of(x, x))), "x x of 1e8 normal");
+        Dense allOnes = backend.full(new long[] {10_000, 10_000}, 1, DType.FLOAT32);
+        assertRelative(sum, one(backend.contract(full, List.of(x, allOnes))), "x ones of 1e8 normal");
+        ((NdDense) allOnes).release();
         // Rows of 10^4 and columns of 10^4: a few of each checked.
         double[] rowSums = backend.toDoubles(backend.reduce(x, new int[] {1}, Reduction.SUM));
         double[] columnNorms = backend.toDoubles(backend.reduce(x, new int[] {0}, Reduction.NORM));
