@@ -68,6 +68,7 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
         tn.net.Cut.Sides cut = tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1)));
+        if (cut == null) bp.whole(a);
         Decompositions.affordSvd(a, m, bp, cut, true);
         if (!in.concrete()) return new Value.None();
         Factorizations.Svd f = Decompositions.svdOf(a, m, bp, cut);
@@ -244,9 +245,10 @@ public final class Spectra {
             throw a.error(1, "a heatmap of " + m.size(0) + " x " + m.size(1) + " cells is too large for an SVG (at most "
                     + MAX_SVG_CELLS + "); write a .png, or slice the matrix first");
         }
+        Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
+        bp.whole(a);
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
-        Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
         Matrix data = bp.finite(a, () -> bp.matrix(in, m));
         OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
         return new Value.None();
