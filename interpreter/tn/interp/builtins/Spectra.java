@@ -169,11 +169,12 @@ public final class Spectra {
     /**
      * Labels for a leg from the keyword named after it: a file (one label per line, or a GPT-2
      * vocab.json), or a tuple of strings (e.g. tokens(ids, "vocab.json")); the indices 0, 1, ... otherwise.
+     * Control characters in them are shown escaped (\x1b), as tokens' are.
      */
     private static List<String> labels(Args a, String leg, long size) {
         List<String> out = new ArrayList<>();
         if (a.has(leg) && a.keyword(leg) instanceof Value.Tuple t) {
-            for (Value v : t.items()) out.add(v instanceof Value.Str str ? str.value() : Inspect.text(v));
+            for (Value v : t.items()) out.add(tn.io.Vocab.visible(v instanceof Value.Str str ? str.value() : Inspect.text(v)));
             if (out.size() != size) {
                 throw new TnError(a.keywordSpan(leg), "the " + out.size() + " labels given for leg " + leg + " do not match its size " + size);
             }
@@ -205,6 +206,7 @@ public final class Spectra {
             throw new TnError(a.keywordSpan(leg), "cannot read labels from " + name + ": " + e.getMessage());
         }
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1); // a final newline
+        lines.replaceAll(tn.io.Vocab::visible); // control characters shown, never sent to the terminal or the SVG
         if (lines.size() != size) {
             throw new TnError(a.keywordSpan(leg), name + " has " + lines.size() + " labels but leg " + leg + " has size " + size
                     + " (one label per line)");
