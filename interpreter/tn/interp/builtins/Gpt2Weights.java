@@ -14,8 +14,9 @@ import tn.io.Npz;
 /**
  * GPT-2's weights under their Hugging Face names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn, ...)
  * converted to tn's transformer layout: attention split into heads (W_Q[layer, head, d_model,
- * d_head], ...), everything stacked over layers, the unembedding tied to wte or lm_head's. Names may carry a
- * {@code transformer.} prefix and {@code .weight}/{@code .bias} suffixes (both spellings are in use).
+ * d_head], ...), everything stacked over layers, the unembedding wte's transpose or an untied
+ * lm_head's. Names may carry a {@code transformer.} prefix and {@code .weight}/{@code .bias}
+ * suffixes (both spellings are in use).
  */
 record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     private static final Pattern LAYER = Pattern.compile("h\\.(\\d+)\\..*");
@@ -79,7 +80,7 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         shape(shapes, "ln_f", "weight", 1, new long[] {d});
         shape(shapes, "ln_f", "bias", 1, new long[] {d});
         unembedding(shapes, vocab, d);
-        unknown(shapes, layers);
+        unknown(shapes);
         return new Transformers.Config(layers, heads, d, d / heads, dMlp, vocab, ctx, "gelu", true);
     }
 
@@ -103,17 +104,17 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     private static final Pattern TOP = Pattern.compile("(wte|wpe|lm_head)(\\.weight)?|ln_f\\.(weight|bias)|lm_head\\.bias");
 
     /**
-     * Tensors tn would not read are refused (cross-attention, a classification head, a layer past
-     * the last...): a file that holds more than a GPT-2 is not loaded as if it were one.
+     * Tensors tn would not read are refused (cross-attention, a classification head...): a file
+     * that holds more than a GPT-2 is not loaded as if it were one.
      */
-    private static void unknown(Map<String, long[]> shapes, int layers) {
+    private static void unknown(Map<String, long[]> shapes) {
         List<String> unknown = new java.util.ArrayList<>();
         for (String k : shapes.keySet()) if (!BLOCK.matcher(k).matches() && !TOP.matcher(k).matches()) unknown.add(k);
         if (unknown.isEmpty()) return;
         throw new IllegalArgumentException("tensors that are not GPT-2's: " + String.join(", ", unknown.stream().limit(6).toList())
                 + (unknown.size() > 6 ? " and " + (unknown.size() - 6) + " more" : "") + "; load_gpt2() reads wte, wpe, h.{l}.ln_1,"
                 + " h.{l}.attn.c_attn, h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f and lm_head, and refuses"
-                + " a file with more (another architecture, or extra heads) rather than ignore part of it");
+                + " a file with more (another architecture, or a classification head) rather than ignore part of it");
     }
 
     /** The shapes of tensors that are read. */
@@ -147,8 +148,8 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     }
 
     /**
-     * The weights in tn's layout; {@code untied}: the unembedding is the file's lm_head.weight (and
-     * lm_head.bias if there is one), else wte's transpose.
+     * The weights in tn's layout; {@code untied}: the unembedding is the file's lm_head.weight, else
+     * wte's transpose; b_U is lm_head.bias if the file has one.
      */
     static Gpt2Weights convert(Map<String, NdData> raw, int heads, boolean untied) {
         Transformers.Config c = config(shapesOf(raw), heads);
@@ -215,7 +216,7 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         copy(raw, "ln_f", "bias", lnfb, 0);
         w.put("lnf_w", lnfw);
         w.put("lnf_b", lnfb);
-        unembed(untied ? get(raw, "lm_head", "weight") : wte, untied ? raw.get("lm_head.bias") : null, d, vocab, w);
+        unembed(untied ? get(raw, "lm_head", "weight") : wte, raw.get("lm_head.bias"), d, vocab, w);
         return new Gpt2Weights(c, w);
     }
 
