@@ -160,10 +160,12 @@ class Gpt2ConfigTest {
         Map<String, double[]> withHead = new LinkedHashMap<>(w);
         withHead.put("lm_head.weight", TransformerTest.normal(new SplittableRandom(8), VOCAB * D, 0.5, 0));
         assertLogits(plain(), withHead, load(model("untied", withHead, untied), ""));
-        // A tied config with an lm_head that is wte's copy (some files store both): wte.
+        // A tied config with an lm_head that is wte's copy (some files store both): wte; a bias is used.
         Map<String, double[]> copy = new LinkedHashMap<>(w);
         copy.put("lm_head.weight", w.get("wte.weight").clone());
         assertLogits(plain(), w, load(model("copy", copy, gpt2Config()), ""));
+        copy.put("lm_head.bias", TransformerTest.normal(new SplittableRandom(10), VOCAB, 0.5, 0));
+        assertLogits(plain(), copy, load(model("copy_bias", copy, gpt2Config()), ""));
     }
 
     String error(String folder, Map<String, double[]> w, Map<String, String> config, String args) throws Exception {
