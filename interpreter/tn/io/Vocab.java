@@ -20,7 +20,8 @@ import java.util.Map;
  * Token labels from a GPT-2 style {@code vocab.json} (token -> id). GPT-2's byte-level BPE writes
  * each byte as a printable stand-in character ({@code Ġ} for a space, {@code Ċ} for a newline); the
  * labels are the decoded text with spaces shown as {@code ␣}, newlines as {@code ⏎} and tabs as
- * {@code ⇥}, so a leading space stays visible; bytes that are not UTF-8 are shown as \xNN.
+ * {@code ⇥}, so a leading space stays visible; bytes that are not UTF-8 are shown as \xNN, and so
+ * are other control characters (see {@link #visible}).
  */
 public final class Vocab {
     private Vocab() {}
@@ -92,7 +93,30 @@ public final class Vocab {
             bytes[i] = (byte) (int) b;
         }
         String text = byteLevel ? decode(bytes) : token;
-        return text.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "\\r");
+        return visible(text.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "\\r"));
+    }
+
+    /**
+     * The text with its invisible characters shown: C0 controls and DEL as \xNN (ESC as \x1b),
+     * other control and format characters (U+0085, U+200B, U+202E...) as a backslash, u and four
+     * hex digits, so that a label printed or drawn never moves the cursor, rings the bell, reverses
+     * the line or vanishes.
+     */
+    public static String visible(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String decode(byte[] bytes) {

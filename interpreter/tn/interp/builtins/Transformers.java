@@ -44,8 +44,10 @@ public final class Transformers {
                 Transformers::random),
             Builtin.of("load_gpt2", "load_gpt2(\"model.safetensors\" | \"model.npz\", heads=)",
                 "GPT-2 weights from a .safetensors or .npz file with GPT-2's tensor names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn,"
-                    + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f; with or without .weight/.bias"
-                    + " suffixes and a transformer. prefix); the unembedding is tied to wte",
+                    + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f, lm_head if untied; with or without"
+                    + " .weight/.bias suffixes and a transformer. prefix), and the config.json beside it if there is one (n_head,"
+                    + " layer_norm_epsilon, the attention scaling, tie_word_embeddings; checked against the tensors); heads= is"
+                    + " needed without a config",
                 Transformers::loadGpt2),
             Builtin.of("broadcast", "broadcast(b, x)", "b with x's other legs added as ones (never stored): for adding a bias to x",
                 Transformers::broadcast),
@@ -170,6 +172,9 @@ public final class Transformers {
         fields.put("ln_folded", new Value.Bool(false));
         fields.put("biases", new Value.Bool(true));
         fields.put("scale", new Value.Num(1 / Math.sqrt(c.dHead())));
+        // GPT-2's settings that a loaded model's config.json may change (see load_gpt2).
+        fields.put("ln_eps", new Value.Num(1e-5));
+        fields.put("inverse_layer_scale", new Value.Bool(false));
         Map<String, List<String>> shapes = shapes();
         for (Map.Entry<String, double[]> e : w.entrySet()) {
             List<String> l = shapes.get(e.getKey());
@@ -209,25 +214,74 @@ public final class Transformers {
     private static Value loadGpt2(Args a) {
         a.expect(1, 1, "a file name");
         String name = a.string(0);
-        int heads = positive(a, "heads", 0);
         Path file = a.interpreter().directory().resolve(name).normalize();
         if (!Files.exists(file)) throw a.error(0, "no such file: " + name);
         try {
-            Config c = Gpt2Weights.config(Gpt2Weights.shapes(file), heads);
+            Gpt2Config hf = Gpt2Config.read(name, file);
+            int heads = gpt2Heads(a, hf, name);
+            Map<String, long[]> shapes = Gpt2Weights.shapes(file);
+            Config c = Gpt2Weights.config(shapes, heads);
             Gpt2Weights.checkMemory(a, name, c); // before any data is read
             if (!a.interpreter().concrete()) {
                 // Checking: the shapes from the headers are enough (nothing is read).
+                Gpt2Config.Settings s = settings(hf, c, name, Gpt2Weights.hasLmHead(shapes));
                 Map<String, double[]> none = new LinkedHashMap<>();
                 for (String k : shapes().keySet()) if (!List.of("W_1", "W_2").contains(k)) none.put(k, null);
-                return model(a, c, none);
+                return gpt2Model(a, c, none, s);
             }
-            Gpt2Weights g = Gpt2Weights.convert(Gpt2Weights.read(file), heads);
-            return model(a, g.config(), g.weights());
+            Map<String, NdData> raw = Gpt2Weights.read(file);
+            shapes = Gpt2Weights.shapesOf(raw);
+            Gpt2Config.Settings s = settings(hf, Gpt2Weights.config(shapes, heads), name, Gpt2Weights.hasLmHead(shapes));
+            if (s.tied() && Gpt2Weights.hasLmHead(shapes)) {
+                String diff = Gpt2Weights.lmHeadDiffers(raw);
+                if (diff != null) {
+                    throw new Gpt2Config.Refused(hf.shown() + ": tie_word_embeddings is " + (hf.keys().has("tie_word_embeddings") ? "true" : "not given (true)")
+                            + ", but lm_head.weight in " + name + " is not wte.weight (" + diff + "); set it to false to unembed with lm_head.weight");
+                }
+            }
+            Gpt2Weights g = Gpt2Weights.convert(raw, heads, !s.tied());
+            return gpt2Model(a, g.config(), g.weights(), s);
+        } catch (Gpt2Config.Refused e) {
+            throw a.error(0, e.getMessage());
         } catch (NpyException e) {
             throw a.error(0, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw a.error(0, name + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * heads=, or the config's n_head (both given: they must agree); neither is an error, since the
+     * tensors cannot tell the number of heads (any divisor of d_model fits them).
+     */
+    private static int gpt2Heads(Args a, Gpt2Config hf, String name) {
+        Integer said = hf == null ? null : hf.heads();
+        if (!a.has("heads")) {
+            if (said != null) return said;
+            throw a.error(0, "load_gpt2() needs heads=, the number of attention heads: the tensors cannot tell it (any divisor of"
+                    + " d_model fits them), and there is no config.json beside " + name + " to say it (n_head)");
+        }
+        int heads = positive(a, "heads", 0);
+        if (said != null && said != heads) {
+            throw new TnError(a.keywordSpan("heads"), hf.shown() + ": n_head is " + said + ", but heads=" + heads
+                    + " was given; leave heads= out to use the config's");
+        }
+        return heads;
+    }
+
+    private static Gpt2Config.Settings settings(Gpt2Config hf, Config c, String name, boolean lmHead) {
+        return hf == null ? Gpt2Config.defaults(lmHead) : hf.check(c, name, lmHead);
+    }
+
+    /** The record of a loaded GPT-2, with the settings of its config and where its unembedding comes from. */
+    private static Value gpt2Model(Args a, Config c, Map<String, double[]> w, Gpt2Config.Settings s) {
+        Value.Record r = (Value.Record) model(a, c, w);
+        Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+        fields.put("scale", new Value.Num(s.scaleWeights() ? 1 / Math.sqrt(c.dHead()) : 1));
+        fields.put("ln_eps", new Value.Num(s.lnEps()));
+        fields.put("inverse_layer_scale", new Value.Bool(s.inverseLayerScale()));
+        fields.put("unembedding", new Value.Str(s.tied() ? "wte" : "lm_head"));
+        return new Value.Record(r.type(), fields);
     }
 
     // ---- helpers of the forward pass -------------------------------------------------------------
