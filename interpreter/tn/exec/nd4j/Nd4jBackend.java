@@ -78,6 +78,16 @@ public final class Nd4jBackend implements Backend {
         return new NdDense(Nd4j.valueArrayOf(shape, value, type(dtype)), dtype);
     }
 
+    /** Straight into native memory, in parallel chunks ({@link NativeFill}); scalars and empty arrays as ND4J arrays. */
+    @Override
+    public Dense generate(long[] shape, DType dtype, Entries entries) {
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("an array of " + n + " entries is larger than tn's arrays can be");
+        if (shape.length == 0 || n == 0) return Backend.super.generate(shape, dtype, entries);
+        return NativeFill.make(shape.clone(), n, dtype, entries);
+    }
+
     @Override
     public Dense contract(Plan plan, List<Dense> operands) {
         return contractor.contract(plan, operands);
