@@ -63,6 +63,7 @@ public final class Nd4jBackend implements Backend {
     public double[] toDoubles(Dense x) {
         INDArray a = arr(x);
         if (a.rank() == 0) return new double[] {a.getDouble(0)};
+        if (a.length() == 0) return new double[0]; // an empty array has no buffer at all
         return a.dup('c').data().asDouble();
     }
 

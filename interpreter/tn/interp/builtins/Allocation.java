@@ -57,14 +57,18 @@ final class Allocation {
             throw new TnError(span, subject + " would have " + Units.count(count) + " entries, more than one array can hold ("
                     + MAX_ENTRIES + "); use " + smaller);
         }
-        double bytes = count * bytesPerEntry;
+        checkBytes(in, span, subject, count, count * bytesPerEntry, type, smaller);
+        return n;
+    }
+
+    /** Refuses {@code bytes} (for {@code count} entries of {@code type}) when over the memory limit. */
+    static void checkBytes(Interpreter in, Span span, String subject, double count, double bytes, String type, String smaller) {
         double limit = in.evaluator().memoryLimitBytes();
         if (bytes > limit) {
             throw new TnError(span, subject + " needs " + Units.bytes(bytes) + " (" + Units.count(count) + " entries of " + type
                     + "), over the memory limit of " + Units.bytes(limit) + "; raise the limit (--memory-limit, or `set memory_limit = "
                     + roundedUp(bytes) + "`) or use " + smaller);
         }
-        return n;
     }
 
     static String describe(List<String> legs, long[] shape) {

@@ -78,6 +78,15 @@ public final class Transformers {
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
+        checkSize(a, c, a.interpreter().settings().dtype());
+        if (!a.interpreter().concrete()) { // checking: the weights' shapes are enough
+            Map<String, double[]> none = new LinkedHashMap<>();
+            for (String k : weightNames(mlp)) none.put(k, null);
+            Value.Record r = (Value.Record) model(a, c, none);
+            Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+            fields.put("biases", new Value.Bool(biases));
+            return new Value.Record(r.type(), fields);
+        }
         Rng rng = new Rng(seed);
         Map<String, double[]> w = new LinkedHashMap<>();
         // Drawn in a fixed order, so a seed gives the same model everywhere.
@@ -118,6 +127,45 @@ public final class Transformers {
         return new Value.Record(r.type(), fields);
     }
 
+    /** The weights a random model of this kind has, in the order they are drawn. */
+    private static List<String> weightNames(String mlp) {
+        List<String> names = new ArrayList<>(List.of("W_E", "W_pos", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O", "ln1_w", "ln1_b"));
+        if (!mlp.equals("none")) {
+            names.addAll(List.of("ln2_w", "ln2_b"));
+            names.addAll(mlp.equals("gelu") ? List.of("W_in", "b_in") : List.of("W_1", "W_2"));
+            names.addAll(List.of("W_out", "b_out"));
+        }
+        names.addAll(List.of("lnf_w", "lnf_b", "W_U", "b_U"));
+        return names;
+    }
+
+    /**
+     * Refuses, in both passes, a configuration whose weights cannot be made: a weight larger than
+     * one array, or all of them over the memory limit while they are made (each is drawn as
+     * float64 numbers, all of them, before they become tensors of the dtype).
+     */
+    private static void checkSize(Args a, Config c, DType dtype) {
+        Map<String, Long> legs = legSizes(c);
+        Map<String, List<String>> shapes = shapes();
+        double total = 0;
+        String largest = null;
+        long largestCount = -1;
+        for (String name : weightNames(c.mlp())) {
+            List<String> l = shapes.get(name);
+            long[] shape = l.stream().mapToLong(legs::get).toArray();
+            String subject = "transformer(): weight " + name + " with legs " + Allocation.describe(l, shape);
+            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, Double.BYTES + dtype.bytes(),
+                    "float64, then " + dtype.label(), "smaller sizes");
+            total += n;
+            if (n > largestCount) {
+                largestCount = n;
+                largest = name + " " + Allocation.describe(l, shape);
+            }
+        }
+        Allocation.checkBytes(a.interpreter(), a.span(), "transformer(): the model (largest weight: " + largest + ")", total,
+                total * (Double.BYTES + dtype.bytes()), "float64 while drawn, then " + dtype.label(), "smaller sizes");
+    }
+
     private static int positive(Args a, String keyword, int otherwise) {
         if (!a.has(keyword)) {
             if (otherwise > 0) return otherwise;
@@ -141,14 +189,7 @@ public final class Transformers {
     /** The record: configuration numbers, then every weight as a tensor with its legs. */
     static Value model(Args a, Config c, Map<String, double[]> w) {
         Interpreter in = a.interpreter();
-        Map<String, Long> legs = new LinkedHashMap<>();
-        legs.put("layer", (long) c.layers());
-        legs.put("head", (long) c.heads());
-        legs.put("d_model", (long) c.dModel());
-        legs.put("d_head", (long) c.dHead());
-        legs.put("d_mlp", (long) c.dMlp());
-        legs.put("vocab", (long) c.vocab());
-        legs.put("ctx", (long) c.ctx());
+        Map<String, Long> legs = legSizes(c);
         for (Map.Entry<String, Long> e : legs.entrySet()) {
             try {
                 in.bindLeg(e.getKey(), e.getValue(), a.span());
@@ -183,6 +224,19 @@ public final class Transformers {
             fields.put(e.getKey(), new Value.TensorValue(leaf));
         }
         return new Value.Record("transformer", fields);
+    }
+
+    /** The size of each of a transformer's legs. */
+    private static Map<String, Long> legSizes(Config c) {
+        Map<String, Long> legs = new LinkedHashMap<>();
+        legs.put("layer", (long) c.layers());
+        legs.put("head", (long) c.heads());
+        legs.put("d_model", (long) c.dModel());
+        legs.put("d_head", (long) c.dHead());
+        legs.put("d_mlp", (long) c.dMlp());
+        legs.put("vocab", (long) c.vocab());
+        legs.put("ctx", (long) c.ctx());
+        return legs;
     }
 
     /** The legs of every weight. */
@@ -223,7 +277,7 @@ public final class Transformers {
             Gpt2Weights g = Gpt2Weights.convert(Gpt2Weights.read(file), heads);
             return model(a, g.config(), g.weights());
         } catch (NpyException e) {
-            throw a.error(0, e.getMessage());
+            throw a.error(0, e.getMessage().replace(file.toString(), name)); // the path as the script wrote it
         } catch (IllegalArgumentException e) {
             throw a.error(0, name + ": " + e.getMessage());
         }
