@@ -80,12 +80,14 @@ public final class FileIo {
                 }
                 shape = h.shape();
                 fileType = h.dtype();
+                checkSize(a, name, shape, requested, fileType);
                 if (in.concrete()) data = Npz.read(file, key);
             } else {
                 if (key != null) throw a.error("key= is for .npz files; " + name + " is a single array");
                 NpyHeader h = Npy.readHeader(file);
                 shape = h.shape();
                 fileType = h.dtype();
+                checkSize(a, name, shape, requested, fileType);
                 if (in.concrete()) data = Npy.read(file);
             }
         } catch (NpyException e) {
@@ -112,6 +114,14 @@ public final class FileIo {
                 ? Tensor.of(names, in.evaluator().backend().fromDoubles(data.data(), shape, dtype))
                 : Tensor.signature(names, shape, dtype);
         return new Value.TensorValue(new Net.Leaf(t, "load", a.span()));
+    }
+
+    /** Refuses, before reading, an array over the memory limit: it is read as doubles, then made a tensor of its dtype. */
+    private static void checkSize(Args a, String name, long[] shape, DType requested, String fileType) {
+        DType dtype = requested != null ? requested : fileType.equals("float64") ? DType.FLOAT64 : DType.FLOAT32;
+        if (requested == null && !fileType.equals("float64") && !fileType.equals("float32")) dtype = a.interpreter().settings().dtype();
+        Allocation.check(a.interpreter(), a.span(0), "load(): " + name + " with shape " + java.util.Arrays.toString(shape), shape,
+                Double.BYTES + dtype.bytes(), "float64 as read, then " + dtype.label(), "a smaller array");
     }
 
     private static Value save(Args a) {
