@@ -48,18 +48,23 @@ final class NativeFill {
     /** Threads between deciding to take a chunk and finishing it: the memory is in use while this is above 0. */
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final boolean cancellable;
     private volatile boolean stopped;
 
-    private NativeFill(Backend.Entries entries, Buffer target, boolean f64, long n) {
+    private NativeFill(Backend.Entries entries, Buffer target, boolean f64, long n, boolean cancellable) {
         this.entries = entries;
+        this.cancellable = cancellable;
         this.target = target;
         this.f64 = f64;
         this.n = n;
         this.chunks = (n + CHUNK - 1) / CHUNK;
     }
 
-    /** A new C-ordered array of the shape ({@code n} entries, 2 or more dimensions' worth) with the computed entries. */
-    static NdDense make(long[] shape, long n, DType dtype, Backend.Entries entries) {
+    /**
+     * A new C-ordered array of the shape ({@code n} entries, at least one) with the computed
+     * entries; {@code cancellable}: whether an interrupt of the calling thread stops it.
+     */
+    static NdDense make(long[] shape, long n, DType dtype, Backend.Entries entries, boolean cancellable) {
         boolean f64 = dtype == DType.FLOAT64;
         long bytes = n * (f64 ? Double.BYTES : Float.BYTES);
         NdDense result;
@@ -74,7 +79,7 @@ final class NativeFill {
             result = new NdDense(p, p::deallocate, shape, dtype);
         }
         try {
-            new NativeFill(entries, NdDense.view(data), f64, n).run();
+            new NativeFill(entries, NdDense.view(data), f64, n, cancellable).run();
         } catch (RuntimeException | Error e) {
             result.release();
             throw e;
@@ -89,7 +94,7 @@ final class NativeFill {
         Scratch scratch = new Scratch();
         try {
             while (!stopped) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (cancellable && Thread.currentThread().isInterrupted()) {
                     stopped = true;
                     break;
                 }

@@ -48,7 +48,9 @@ public final class Nd4jBackend implements Backend {
         for (long s : shape) n *= s;
         if (n != data.length) throw new IllegalArgumentException("data of length " + data.length + " for shape " + Arrays.toString(shape));
         if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), data[0]), dtype);
-        return generate(shape, dtype, (from, out, count) -> System.arraycopy(data, (int) from, out, 0, count));
+        if (n == 0) return new NdDense(Nd4j.create(type(dtype), shape), dtype);
+        // Not cancellable: a copy is quick, and callers of fromDoubles do not expect to be interrupted.
+        return NativeFill.make(shape.clone(), n, dtype, (from, out, count) -> System.arraycopy(data, (int) from, out, 0, count), false);
     }
 
     @Override
@@ -83,7 +85,7 @@ public final class Nd4jBackend implements Backend {
             return new NdDense(Nd4j.scalar(type(dtype), value[0]), dtype);
         }
         if (n == 0) return new NdDense(Nd4j.create(type(dtype), shape), dtype);
-        return NativeFill.make(shape.clone(), n, dtype, entries);
+        return NativeFill.make(shape.clone(), n, dtype, entries, true);
     }
 
     @Override
