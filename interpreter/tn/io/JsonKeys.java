@@ -1,7 +1,6 @@
 package tn.io;
 
 import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayDeque;

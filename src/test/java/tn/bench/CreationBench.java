@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import tn.diag.Diagnostics;
 import tn.diag.Source;
-import tn.exec.DType;
 import tn.exec.nd4j.NdDense;
 import tn.exec.nd4j.Nd4jBackend;
 import tn.interp.Interpreter;

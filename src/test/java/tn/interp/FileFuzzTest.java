@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -28,7 +27,6 @@ import tn.diag.Diagnostics;
 import tn.diag.Source;
 import tn.diag.TnError;
 import tn.exec.Backend;
-import tn.exec.DType;
 import tn.exec.nd4j.Nd4jBackend;
 import tn.net.Evaluator;
 import tn.plan.Planner;
@@ -109,8 +107,8 @@ class FileFuzzTest {
         for (int k = 0; k < files; k++) {
             // A kind of file first (npy, npz, safetensors, json), then a file of that kind: the many
             // small .npy fixtures would otherwise take nearly every turn.
-            String[] kinds = {".npy", ".npz", ".safetensors", ".json"};
-            String kind = kinds[random.nextInt(kinds.length)];
+            String[] types = {".npy", ".npz", ".safetensors", ".json"};
+            String kind = types[random.nextInt(types.length)];
             List<Seed> ofKind = seeds.stream().filter(x -> x.path().toString().endsWith(kind)).toList();
             Seed s = ofKind.get(random.nextInt(ofKind.size()));
             byte[] original = Files.readAllBytes(s.path());
@@ -135,7 +133,7 @@ class FileFuzzTest {
         Files.write(file, bytes);
         String text = "set memory_limit = " + (long) LIMIT + "\n" + s.script().replace("FILE", file.getFileName().toString());
         for (boolean concrete : new boolean[] {false, true}) {
-            Future<double[]> run = RUNNER.submit(() -> {
+            Future<Outcome> run = RUNNER.submit(() -> {
                 com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 long before = mx.getCurrentThreadAllocatedBytes();
                 Interpreter in = new Interpreter(new Evaluator(concrete ? BACKEND : null, new Planner(), LIMIT),
@@ -146,18 +144,17 @@ class FileFuzzTest {
                 in.run(module, program, concrete ? null : d);
                 if (d.any()) throw new TnError(d.all().get(0).span(), d.all().get(0).message());
                 long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-                if (allocated > ALLOCATION_BUDGET) return new double[] {Double.NaN, allocated};
-                return concrete ? values(in, module) : null;
+                return new Outcome(allocated, concrete && allocated <= ALLOCATION_BUDGET ? values(in, module) : null);
             });
             try {
-                double[] got = run.get((long) (SECONDS * 1000), TimeUnit.MILLISECONDS);
-                if (got != null && got.length == 2 && Double.isNaN(got[0])) {
-                    return fail(s, bytes, what, (concrete ? "run" : "check") + " allocated " + (long) got[1] + " bytes");
+                Outcome got = run.get((long) (SECONDS * 1000), TimeUnit.MILLISECONDS);
+                if (got.allocated() > ALLOCATION_BUDGET) {
+                    return fail(s, bytes, what, (concrete ? "run" : "check") + " allocated " + got.allocated() + " bytes");
                 }
                 if (concrete && ext.equals(".npz")) {
                     // A zip entry carries a CRC of its data: changed data must be refused, not loaded.
-                    double[] expected = originals.computeIfAbsent(s.path(), p -> got);
-                    if (!java.util.Arrays.equals(expected, got)) return fail(s, bytes, what, "the archive's data changed, and was loaded");
+                    double[] expected = originals.computeIfAbsent(s.path(), p -> got.values());
+                    if (!java.util.Arrays.equals(expected, got.values())) return fail(s, bytes, what, "the archive's data changed, and was loaded");
                 }
             } catch (TimeoutException e) {
                 run.cancel(true);
@@ -179,6 +176,9 @@ class FileFuzzTest {
         }
         return "value";
     }
+
+    /** What a load did: the heap it allocated, and (when run) the entries it loaded. */
+    record Outcome(long allocated, double[] values) {}
 
     /** The values each .npz seed loads unchanged (its tensors' entries one after another). */
     private final java.util.Map<Path, double[]> originals = new java.util.HashMap<>();
@@ -351,10 +351,6 @@ class FileFuzzTest {
             System.arraycopy(insert, 0, out, at, insert.length);
             System.arraycopy(b, at + remove, out, at + insert.length, b.length - at - remove);
             return out;
-        }
-
-        static String hex(byte[] b) {
-            return HexFormat.of().formatHex(b, 0, Math.min(b.length, 64));
         }
     }
 }
