@@ -39,7 +39,9 @@ class CreationInterruptTest {
                 }
             });
             t.start();
-            Thread.sleep(150);
+            // Early, so that even a many-core machine is still making the tensor (an interrupt that
+            // comes before the call is seen at its first chunk, with the same outcome).
+            Thread.sleep(50);
             long interrupted = System.nanoTime();
             t.interrupt();
             t.join(20_000);
@@ -48,7 +50,7 @@ class CreationInterruptTest {
             assertTrue(outcome.get() instanceof TnError, call + ": ended with " + outcome.get());
             assertEquals("interrupted", outcome.get().getMessage());
             assertEquals(2, ((TnError) outcome.get()).span().line(), "the error points at the call");
-            assertTrue(seconds < 1.0, call + " stopped " + seconds + " s after the interrupt");
+            assertTrue(seconds < 2.0, call + " stopped " + seconds + " s after the interrupt");
             assertFalse(module.globals().containsKey("x"), "nothing is bound");
         }
     }
