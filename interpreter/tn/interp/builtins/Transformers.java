@@ -78,7 +78,7 @@ public final class Transformers {
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
-        checkSize(a, c, a.interpreter().settings().dtype());
+        checkSize(a, c, 1, "float64 while drawn");
         if (!a.interpreter().concrete()) { // checking: the weights' shapes are enough
             Map<String, double[]> none = new LinkedHashMap<>();
             for (String k : weightNames(mlp)) none.put(k, null);
@@ -141,10 +141,14 @@ public final class Transformers {
 
     /**
      * Refuses, in both passes, a configuration whose weights cannot be made: a weight larger than
-     * one array, or all of them over the memory limit while they are made (each is drawn as
-     * float64 numbers, all of them, before they become tensors of the dtype).
+     * one array, or all of them over the memory limit while they are made: {@code copies} float64
+     * copies of all of them ({@code how}: drawn, or read and converted), then the tensors in the
+     * script's dtype.
      */
-    private static void checkSize(Args a, Config c, DType dtype) {
+    private static void checkSize(Args a, Config c, int copies, String how) {
+        DType dtype = a.interpreter().settings().dtype();
+        int bytesPerEntry = copies * Double.BYTES + dtype.bytes();
+        String smaller = copies == 1 ? "smaller sizes" : "a smaller model";
         Map<String, Long> legs = legSizes(c);
         Map<String, List<String>> shapes = shapes();
         double total = 0;
@@ -153,17 +157,17 @@ public final class Transformers {
         for (String name : weightNames(c.mlp())) {
             List<String> l = shapes.get(name);
             long[] shape = l.stream().mapToLong(legs::get).toArray();
-            String subject = "transformer(): weight " + name + " with legs " + Allocation.describe(l, shape);
-            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, Double.BYTES + dtype.bytes(),
-                    "float64, then " + dtype.label(), "smaller sizes");
+            String subject = a.name() + "(): weight " + name + " with legs " + Allocation.describe(l, shape);
+            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, bytesPerEntry,
+                    "float64, then " + dtype.label(), smaller);
             total += n;
             if (n > largestCount) {
                 largestCount = n;
                 largest = name + " " + Allocation.describe(l, shape);
             }
         }
-        Allocation.checkBytes(a.interpreter(), a.span(), "transformer(): the model (largest weight: " + largest + ")", total,
-                total * (Double.BYTES + dtype.bytes()), "float64 while drawn, then " + dtype.label(), "smaller sizes");
+        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + largest + ")", total,
+                total * bytesPerEntry, how + ", then " + dtype.label(), smaller);
     }
 
     private static int positive(Args a, String keyword, int otherwise) {
@@ -267,9 +271,10 @@ public final class Transformers {
         Path file = a.interpreter().directory().resolve(name).normalize();
         if (!Files.exists(file)) throw a.error(0, "no such file: " + name);
         try {
-            if (!a.interpreter().concrete()) {
-                // Checking: the shapes from the headers are enough (nothing is read).
-                Config c = Gpt2Weights.config(Gpt2Weights.shapes(file), heads);
+            // The shapes from the headers give the configuration, and what reading it will take.
+            Config c = Gpt2Weights.config(Gpt2Weights.shapes(file), heads);
+            checkSize(a, c, 2, "float64 while read and converted");
+            if (!a.interpreter().concrete()) { // checking: nothing is read
                 Map<String, double[]> none = new LinkedHashMap<>();
                 for (String k : shapes().keySet()) if (!List.of("W_1", "W_2").contains(k)) none.put(k, null);
                 return model(a, c, none);
