@@ -47,7 +47,10 @@ public final class Vocab {
         String name = file.toString();
         String text;
         try {
+            if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new NpyException(name + ": not a vocabulary (it is not UTF-8 text)");
         } catch (IOException e) {
             throw Npy.unreadable(name, e);
         }
@@ -56,17 +59,25 @@ public final class Vocab {
             JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject()) throw new NpyException(name + ": a vocabulary is a JSON object of token -> id");
             root = e.getAsJsonObject();
-        } catch (com.google.gson.JsonParseException e) {
+            String repeated = JsonKeys.firstRepeated(text);
+            if (repeated != null) throw new NpyException(name + ": token " + repeated + " is given twice (which id is meant?)");
+        } catch (com.google.gson.JsonParseException | IOException e) {
             throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
         }
         String[] labels = new String[root.size()];
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
+            JsonElement v = kv.getValue();
             long id;
             try {
-                id = kv.getValue().getAsLong();
-                if (kv.getValue().getAsDouble() != id) throw new NumberFormatException();
+                // A number written as a number: "5" is a string, not an id.
+                if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
+                java.math.BigDecimal d = v.getAsBigDecimal();
+                if (d.stripTrailingZeros().scale() > 0 || d.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                    throw new NumberFormatException();
+                }
+                id = d.longValueExact();
             } catch (RuntimeException ex) {
-                throw new NpyException(name + ": token " + kv.getKey() + " has id " + kv.getValue() + ", not a whole number");
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + shorten(v.toString()) + ", not a whole number");
             }
             if (id < 0 || id >= labels.length) {
                 throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (labels.length - 1)
@@ -78,6 +89,10 @@ public final class Vocab {
             labels[(int) id] = label(kv.getKey());
         }
         return new ArrayList<>(Arrays.asList(labels));
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     /** A token's display label. */

@@ -209,19 +209,6 @@ public final class Evaluator {
 
     private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";
 
-    /**
-     * Refuses a tensor about to be read from a file (or made) when it is over the memory limit,
-     * before any of it is allocated; {@code what} names it ({@code w.npy}, {@code gpt2.safetensors:
-     * W_E}).
-     */
-    public void checkAllocation(tn.diag.Span where, String what, long[] shape, DType dtype) {
-        double n = product(shape);
-        double bytes = n * dtype.bytes();
-        if (bytes <= memoryLimitBytes) return;
-        throw new TnError(where, what + " has " + Units.count(n) + " elements " + Arrays.toString(shape) + ", "
-                + Units.bytes(bytes) + " as " + dtype + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
-    }
-
     private static String describeLargest(Plan plan, Net root) {
         int[] legs = null;
         double best = -1;
