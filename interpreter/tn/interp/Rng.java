@@ -2,7 +2,7 @@ package tn.interp;
 
 /**
  * The random numbers behind `random` and `uniform`: SplitMix64 (a fixed, portable generator) and
- * Box-Muller with StrictMath's functions, so the same seed gives bit-identical tensors on every
+ * Box-Muller with StrictMath's functions (log, cos, sin: fdlibm's results, specified bit for bit), so the same seed gives bit-identical tensors on every
  * machine and every Java version.
  *
  * <p>SplitMix64 is counter-based: its k-th number (from 0) is a fixed mix of
@@ -123,8 +123,13 @@ public final class Rng {
                 u1[k] = 1.0 - doubleAt(first + 2 * k); // in (0, 1]: log is finite
                 u2[k] = doubleAt(first + 2 * k + 1);
             }
-            for (int k = 0; k < m; k++) u1[k] = StrictMath.sqrt(-2.0 * StrictFunctions.log(u1[k])); // the radius
-            for (int k = 0; k < m; k++) StrictFunctions.cosSin(TWO_PI * u2[k], u1[k], scale, out, at + 2 * (done + k));
+            for (int k = 0; k < m; k++) u1[k] = StrictMath.sqrt(-2.0 * StrictMath.log(u1[k])); // the radius
+            for (int k = 0; k < m; k++) {
+                double angle = TWO_PI * u2[k];
+                int j = at + 2 * (done + k);
+                out[j] = u1[k] * StrictMath.cos(angle) * scale;
+                out[j + 1] = u1[k] * StrictMath.sin(angle) * scale;
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The generator behind random() and uniform(): an explicit seed gives exactly the numbers it gave
  * before tn computed them in parallel with its own log/sin/cos (the oracle is the plain sequential
  * SplitMix64 + Box-Muller with StrictMath, written out here); any stretch of a stream equals the
- * same stretch of one sequential pass; {@link StrictFunctions} equals StrictMath bit for bit.
+ * same stretch of one sequential pass.
  */
 class RngTest {
     /** The reference: SplitMix64 stepped one number at a time, Box-Muller with StrictMath. */
@@ -98,70 +98,6 @@ class RngTest {
             assertEquals(0.0, got[len + 1], "nothing written past the stretch");
             rng.uniforms(from, got, 0, len, 2, 5);
             for (int i = 0; i < len; i++) assertEquals(uniform[from + i], got[i]);
-        }
-    }
-
-    @Test
-    void logIsStrictMathLogOnEveryArgumentBoxMullerGives() {
-        // u1 = 1 - k 2^-53 for k = 0 .. 2^53 - 1: exhaustively near the branch points, randomly elsewhere.
-        long[] around = {0, 1L << 20, 1L << 33, 1L << 51, 1L << 52, (long) ((1 - Math.sqrt(0.5)) * 0x1.0p53), (1L << 53) - 1};
-        for (long centre : around) {
-            for (long k = Math.max(0, centre - 20_000); k < Math.min(1L << 53, centre + 20_000); k++) checkLog(1.0 - k * 0x1.0p-53);
-        }
-        for (int e = 1; e <= 53; e++) { // near powers of two and near sqrt(2)/2 times them
-            for (double x : new double[] {Math.scalb(1.0, -e), Math.scalb(Math.sqrt(0.5), -e + 1)}) {
-                double y = x;
-                for (int s = 0; s < 2000; s++, y = Math.nextUp(y)) checkLog(y);
-                y = x;
-                for (int s = 0; s < 2000; s++, y = Math.nextDown(y)) checkLog(y);
-            }
-        }
-        SplittableRandom r = new SplittableRandom(11);
-        for (int t = 0; t < 2_000_000; t++) {
-            checkLog(1.0 - (r.nextLong() >>> 11) * 0x1.0p-53);
-            checkLog(Math.scalb(1.0 + r.nextDouble(), -r.nextInt(60))); // small arguments too
-        }
-        checkLog(Double.MIN_VALUE); // outside the domain: StrictMath itself
-        checkLog(0.0);
-        checkLog(1e300);
-    }
-
-    private static void checkLog(double x) {
-        double expected = StrictMath.log(x), actual = StrictFunctions.log(x);
-        if (Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(actual)) {
-            throw new AssertionError("log(" + x + ") = " + actual + ", StrictMath: " + expected);
-        }
-    }
-
-    @Test
-    void cosSinIsStrictMathOnEveryAngleBoxMullerGives() {
-        // Angles 2 pi u2 with u2 = k 2^-53: exhaustively around every multiple of pi/4 (the
-        // reduction's branch points), randomly elsewhere.
-        for (int eighth = 0; eighth <= 8; eighth++) {
-            long centre = (long) eighth << 50;
-            for (long k = Math.max(0, centre - 100_000); k < Math.min(1L << 53, centre + 100_000); k++) {
-                checkCosSin(2 * StrictMath.PI * (k * 0x1.0p-53));
-            }
-        }
-        // The arguments nearest n pi / 2 themselves, where the reduction needs its second and third rounds.
-        for (int n = 1; n <= 4; n++) {
-            double x = n * (Math.PI / 2);
-            for (int s = -3000; s <= 3000; s++) checkCosSin(x + s * Math.ulp(x));
-        }
-        for (double tiny = 0x1.0p-30; tiny < 0x1.0p-20; tiny *= 1.001) checkCosSin(tiny);
-        SplittableRandom r = new SplittableRandom(12);
-        for (int t = 0; t < 3_000_000; t++) checkCosSin(2 * StrictMath.PI * ((r.nextLong() >>> 11) * 0x1.0p-53));
-        checkCosSin(-1.0); // outside the domain: StrictMath itself
-        checkCosSin(100.0);
-    }
-
-    private static void checkCosSin(double x) {
-        double[] out = new double[2];
-        StrictFunctions.cosSin(x, 1.0, 1.0, out, 0);
-        if (Double.doubleToRawLongBits(out[0]) != Double.doubleToRawLongBits(StrictMath.cos(x))
-                || Double.doubleToRawLongBits(out[1]) != Double.doubleToRawLongBits(StrictMath.sin(x))) {
-            throw new AssertionError("cos, sin of " + x + " = " + out[0] + ", " + out[1] + "; StrictMath: "
-                    + StrictMath.cos(x) + ", " + StrictMath.sin(x));
         }
     }
 
