@@ -2,8 +2,8 @@ package tn.interp;
 
 /**
  * The random numbers behind `random` and `uniform`: SplitMix64 (a fixed, portable generator) and
- * Box-Muller with StrictMath's functions (log, cos, sin: fdlibm's results, specified bit for bit), so the same seed gives bit-identical tensors on every
- * machine and every Java version.
+ * Box-Muller with StrictMath's functions (log, cos, sin: fdlibm's results, specified bit for bit),
+ * so the same seed gives bit-identical tensors on every machine and every Java version.
  *
  * <p>SplitMix64 is counter-based: its k-th number (from 0) is a fixed mix of
  * {@code seed + (k + 1) gamma}, so any stretch of a stream can be computed without the numbers
