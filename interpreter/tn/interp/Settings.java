@@ -68,6 +68,13 @@ public final class Settings {
             }
             case "method" -> {
                 if (!(v instanceof Value.Str str)) throw new TnError(s.value().span(), "method must be a string such as \"greedy\"");
+                List<String> methods = interpreter.evaluator().methods();
+                if (!methods.contains(str.value())) {
+                    // Refused here, once, rather than at every contraction that would plan with it.
+                    String hint = Suggest.closest(str.value(), methods);
+                    throw new TnError(s.value().span(), "unknown planning method \"" + str.value() + "\""
+                            + (hint != null ? " (did you mean \"" + hint + "\"?)" : "") + "; the methods are " + String.join(", ", methods));
+                }
                 interpreter.evaluator().setMethod(str.value());
             }
             case "memory_limit" -> {

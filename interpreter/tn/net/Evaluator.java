@@ -57,6 +57,9 @@ public final class Evaluator {
 
     public String method() { return method; }
 
+    /** The planning methods {@link #setMethod} accepts. */
+    public List<String> methods() { return planner.methods(); }
+
     public void setMemoryLimitBytes(double bytes) { this.memoryLimitBytes = bytes; }
 
     public double memoryLimitBytes() { return memoryLimitBytes; }
