@@ -278,6 +278,12 @@ public final class Evaluator {
             return Tensor.of(b.legs(), backend.map(s.data(), Backend.Elementwise.SQRT, 0));
         }
         Tensor in = evaluate(b.inner());
+        if (b.function().kind == BubbleFunction.Kind.NORMALISE && product(in.shape()) > tn.exec.Reductions.MAX_ENTRIES) {
+            // Checked in the checking pass too: the row operations index their buffers by int.
+            throw new TnError(b.span(), b.function().name().toLowerCase(java.util.Locale.ROOT) + " of a tensor of "
+                    + Units.count(product(in.shape())) + " entries " + describe(in.legs(), in.shape()) + ": tn normalises at most "
+                    + Units.count(tn.exec.Reductions.MAX_ENTRIES) + " entries at once; pick a slice of the other legs (pick(x, leg=k)) and normalise that");
+        }
         if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
         int[] axes = b.over().stream().mapToInt(in.legs()::indexOf).toArray();
         BubbleFunction f = b.function();
