@@ -20,7 +20,7 @@ class FuzzTest {
         double limit = Double.parseDouble(System.getProperty("tn.fuzz.seconds", "5"));
         boolean longRun = System.getProperty("tn.fuzz.scripts") != null;
         Fuzzer fuzzer = new Fuzzer(seed, limit);
-        fuzzer.run(scripts, longRun ? Integer.MAX_VALUE : 5);
+        fuzzer.run(scripts, longRun ? Integer.MAX_VALUE : 5, longRun ? System.out : null);
 
         StringBuilder report = new StringBuilder();
         report.append(String.format("fuzz: %d inputs (seed %d) in %.1f s (%.1f s of CPU): %.0f inputs/s; %d findings in %d classes%n",

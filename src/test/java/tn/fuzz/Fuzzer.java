@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +72,20 @@ final class Fuzzer {
         this.scratch = Files.createTempDirectory("tn-fuzz");
     }
 
-    /** Runs {@code count} inputs; stops early after {@code maxFindings} findings. */
-    void run(int count, int maxFindings) throws Exception {
+    /** Runs {@code count} inputs; stops early after {@code maxFindings} findings; reports progress to {@code progress} (or not: null). */
+    void run(int count, int maxFindings, PrintStream progress) throws Exception {
         for (int n = 0; n < count && findings.size() < maxFindings; n++) {
+            if (progress != null && n > 0 && n % 10_000 == 0) {
+                progress.printf("fuzz: %d inputs in %.0f s, %d findings%n", n, totalSeconds, findings.size());
+            }
             int kind = random.nextInt(20);
             if (kind < 11) {
                 int k = random.nextInt(corpus.size());
                 check(mutator.mutate(corpus.get(k)), corpusDirs.get(k));
-            } else if (kind < 19) {
+            } else if (kind < 15) {
                 check(generator.program(), scratch);
+            } else if (kind < 19) {
+                check(generator.typedProgram(), scratch);
             } else {
                 checkBytes(mutator.mutateBytes(corpus.get(random.nextInt(corpus.size()))));
             }
@@ -124,38 +128,38 @@ final class Fuzzer {
     private void attempt(String input, Job job) throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicReference<String> printed = new AtomicReference<>("");
-        lastCpu = 0;
-        double[] ownCpu = {-1};
         Thread worker = new Thread(null, () -> {
             try {
                 printed.set(job.run());
             } catch (Throwable t) {
                 thrown.set(t);
-            } finally {
-                ownCpu[0] = THREADS.getCurrentThreadCpuTime() / 1e9;
             }
         }, "tn-fuzz", 0);
         long start = System.nanoTime();
+        long cpuStart = PROCESS.getProcessCpuTime();
         worker.start();
-        // The limit is on the worker's CPU time, so that a busy machine does not make inputs
-        // "slow"; wall time (ten times the limit) only catches a worker that waits forever.
+        // The limit is on CPU time, so that a busy machine does not make inputs "slow": the
+        // process's, since inputs run one at a time and the parser has a thread of its own (it
+        // includes the JIT and the collector, which work for the input). Wall time (ten times the
+        // limit) only catches a worker that waits forever.
         double seconds = 0;
         while (worker.isAlive()) {
             worker.join(20);
-            seconds = cpuSeconds(worker);
+            seconds = (PROCESS.getProcessCpuTime() - cpuStart) / 1e9;
             if (seconds > timeLimitSeconds || (System.nanoTime() - start) / 1e9 > 10 * timeLimitSeconds) break;
         }
-        if (!worker.isAlive()) seconds = Math.max(lastCpu, ownCpu[0]);
+        seconds = (PROCESS.getProcessCpuTime() - cpuStart) / 1e9;
         inputs++;
         totalSeconds += (System.nanoTime() - start) / 1e9;
         cpuTotal += seconds;
         if (worker.isAlive()) {
-            String where = stackOf(worker);
+            StackTraceElement[] trace = worker.getStackTrace();
+            String where = stackOf(trace);
             worker.interrupt();
             worker.join(1000);
             if (worker.isAlive()) worker.stop(); // a hang: nothing else ends it (Java 17)
             worker.join(5000);
-            findings.add(new Finding("slow", "slow: more than " + timeLimitSeconds + " s", input, where, seconds));
+            findings.add(new Finding("slow", "slow (over " + timeLimitSeconds + " s of CPU) at " + firstTnFrame(trace), input, where, seconds));
             return;
         }
         recordTime(seconds, input);
@@ -173,15 +177,8 @@ final class Fuzzer {
         }
     }
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private double lastCpu;
-
-    /** CPU seconds the thread has used (remembered, since a finished thread has none to report). */
-    private double cpuSeconds(Thread t) {
-        long ns = THREADS.getThreadCpuTime(t.getId());
-        if (ns >= 0) lastCpu = ns / 1e9;
-        return lastCpu;
-    }
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private void recordTime(double seconds, String input) {
         slowest.add(new Timing(seconds, input));
@@ -197,16 +194,18 @@ final class Fuzzer {
         return s.subList(0, Math.min(n, s.size()));
     }
 
-    /** A throwable's class, message shape and first frame in tn: one finding per bug, not per input. */
+    /** A throwable's class and first frame in tn: one finding per bug, not per input. */
     private static String keyOf(Throwable t) {
-        String where = "";
-        for (StackTraceElement e : t.getStackTrace()) {
-            if (e.getClassName().startsWith("tn.")) {
-                where = e.getClassName() + "." + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber() + ")";
-                break;
+        return t.getClass().getName() + " at " + firstTnFrame(t.getStackTrace());
+    }
+
+    private static String firstTnFrame(StackTraceElement[] trace) {
+        for (StackTraceElement e : trace) {
+            if (e.getClassName().startsWith("tn.") && !e.getClassName().startsWith("tn.fuzz.")) {
+                return e.getClassName() + "." + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber() + ")";
             }
         }
-        return t.getClass().getName() + " at " + where;
+        return "?";
     }
 
     private static String traceOf(Throwable t) {
@@ -216,9 +215,8 @@ final class Fuzzer {
         return sb.toString();
     }
 
-    private static String stackOf(Thread thread) {
+    private static String stackOf(StackTraceElement[] trace) {
         StringBuilder sb = new StringBuilder("still running at:");
-        StackTraceElement[] trace = thread.getStackTrace();
         for (int k = 0; k < Math.min(12, trace.length); k++) sb.append("\n    at ").append(trace[k]);
         return sb.toString();
     }

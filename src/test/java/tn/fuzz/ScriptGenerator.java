@@ -53,6 +53,66 @@ final class ScriptGenerator {
         return sb.toString();
     }
 
+    /** Builtin calls with plausible arguments, so that checking reaches deep into each builtin. */
+    private static final List<String> CALLS = List.of(
+            "svd(T, left=[L], bond=N)", "svd(T, left=[L], bond=N, rank=K)", "svd(T, left=[L], bond=N, cutoff=K)",
+            "svdvals(T, left=[L], bond=N)", "qr(T, left=[L], bond=N)", "polar(T, left=[L])", "eigh(M, left=[L], bond=N)",
+            "eig(M, left=[L], bond=N)", "eig(M, left=[L], bond=N, vectors=true)", "cp(T, rank=K, bond=N)", "tucker(T, ranks=[K, K])",
+            "tt(T, legs=[L, L], bond=N)", "tt(T, legs=[L, L], bond=N, max_bond=K)", "einsum(E, T, T)", "einsum(E, T)",
+            "pick(T, L=K)", "onehot(tuple(K, K), L, L)", "softmax(T, L)", "layernorm(T, L)", "sum(T, L)", "mean(T)", "max(T, L)",
+            "norm(T)", "pow(T, K)", "delta(L, L, L)", "eye(L, L)", "diag(T, N)", "arange(L, start=K, step=K)", "full(L, value=K)",
+            "uniform(L, L, low=K, high=K, seed=K)", "random(L, L, seed=K, std=K)", "zeros(L, dtype=float64)", "grad(T T, T)",
+            "jacobian(relu(T), T)", "expand(T + T, order=K)", "broadcast(T, T)", "causal_mask(T, L, L)",
+            "transformer(layers=K, heads=K, d_model=K, vocab=K, context=K, seed=K)", "compress(T, max_bond=K)",
+            "canonical(T, center=L)", "cores(T)", "close(T, T, rtol=K)", "top(T, k=K)", "is_isometry(T, into=[L])",
+            "detach(T)", "tag(T, \"x\")", "terms(T)", "rank(T)", "total(T)", "name(T)", "str(T, K)", "item(tuple(1, 2), K)",
+            "range(K)", "range(K, K)", "load(F, L, L)", "load(F, L, key=\"a\")", "save(T, \"out.npy\")", "savez(\"o.npz\", a=T)",
+            "directions(M, top=K, n=K)", "heatmap(M, \"h.svg\")", "plot_spectrum(T, \"s.svg\")", "draw(T, \"d.svg\")",
+            "T[(L L)]", "T -> [(L L)]", "T -> [m=(L L)]", "T[L -> N]", "T[L, L]", "T T -> [L]", "T / norm(T)", "T ^ K", "K * T",
+            "relu(T) - T", "sqrt(abs(T))", "exp(log(T))");
+    /** Data files of the repository (read-only), by absolute path, and one that does not exist. */
+    private static final List<String> FILES = java.util.stream.Stream.of("examples/data/weights.npy", "examples/data/model.npz",
+                    "src/test/resources/npy/f16.npy", "src/test/resources/npy/complex128.npy", "src/test/resources/npy/fortran.npy",
+                    "examples/data/vocab.json", "src/test/resources/npy/arrays_compressed.npz", "missing.npy")
+            .map(f -> "\"" + java.nio.file.Path.of(f).toAbsolutePath().toString().replace("\\", "/") + "\"").toList();
+    private static final List<String> EINSUM = List.of("ij,jk->ik", "ii->", "ij->ji", "...i,i->...", "i,i", "ij,jk", "ab,bc->ca",
+            "iii->i", "->", "i->ii", "ij,,jk->ik", "a...b,b...->a", "ij->k", "I,i->i", "é,é->");
+
+    /**
+     * A program that declares legs (sizes from 1 to 5, now and then huge) and tensors with them,
+     * then calls builtins and operators with plausible arguments: mostly well formed, so that the
+     * checks inside each builtin are reached, with edge numbers where numbers go.
+     */
+    String typedProgram() {
+        StringBuilder sb = new StringBuilder("leg ");
+        List<String> legs = List.of("i", "j", "k", "l");
+        for (int k = 0; k < legs.size(); k++) {
+            String size = random.nextInt(8) == 0 ? pick(List.of("1", "2147483648", "4294967296", "1000000", "9223372036854775807", "65536"))
+                    : String.valueOf(1 + random.nextInt(5));
+            sb.append(k > 0 ? ", " : "").append(legs.get(k)).append(" = ").append(size);
+        }
+        sb.append("\nT = random(i, j, seed=1)\nM = random(i, j, seed=2)\nU = random(i, j, k, seed=3)\n");
+        int n = 2 + random.nextInt(6);
+        for (int s = 0; s < n; s++) {
+            String call = pick(CALLS);
+            StringBuilder out = new StringBuilder();
+            for (char c : call.toCharArray()) {
+                out.append(switch (c) {
+                    case 'T' -> pick(List.of("T", "M", "U", "T[a, b]", "U -> [k, i]", "x", "T[i -> k]"));
+                    case 'L' -> pick(legs);
+                    case 'N' -> pick(List.of("b", "r", "i", "q"));
+                    case 'K' -> random.nextInt(3) == 0 ? pick(NUMBERS) : String.valueOf(random.nextInt(4));
+                    case 'E' -> "\"" + pick(EINSUM) + "\"";
+                    case 'F' -> pick(FILES);
+                    default -> String.valueOf(c);
+                });
+            }
+            String target = pick(List.of("x", "y", "a, b", "a, b, c", "x[i, j]"));
+            sb.append(random.nextInt(3) == 0 ? out : target + " = " + out).append('\n');
+        }
+        return sb.toString();
+    }
+
     private String size() {
         return random.nextInt(3) == 0 ? pick(NUMBERS) : String.valueOf(1 + random.nextInt(5));
     }
