@@ -196,6 +196,13 @@ public final class Interpreter {
                     if (concrete() || diagnostics == null) throw error;
                     diagnostics.add(error);
                     poisonTargets(s);
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A path from the script that the file system refuses (a NUL character): every
+                    // builtin that takes a file name resolves it, so it is answered once, here.
+                    TnError error = invalidPath(s, e);
+                    if (concrete() || diagnostics == null) throw error;
+                    diagnostics.add(error);
+                    poisonTargets(s);
                 } catch (TnError e) {
                     if (concrete() || diagnostics == null) throw e;
                     diagnostics.add(e);
@@ -220,9 +227,15 @@ public final class Interpreter {
             return null;
         } catch (StackOverflowError e) {
             throw tooDeep(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalidPath(s, e);
         } finally {
             frames.pop();
         }
+    }
+
+    private static TnError invalidPath(Stmt s, java.nio.file.InvalidPathException e) {
+        return new TnError(s.span(), "a file name in this statement is not a valid path (" + e.getReason() + ")");
     }
 
     private static TnError tooDeep(Stmt s) {

@@ -90,4 +90,17 @@ class HostileInputTest {
         assertTrue(r.err().startsWith("h.tn:1:1: cannot import this: not a valid path"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
     }
+
+    @Test
+    void aFileNameWithANulCharacterIsALocatedErrorInEveryBuiltin() throws IOException {
+        // Found by the fuzzer in load (FileIo.resolve), directions' labels (Spectra.labels) and
+        // load_gpt2: InvalidPathException escaped as an internal error.
+        for (String statement : List.of("W = load(\"w\u0000.npy\", i, j)", "m = load_gpt2(\"m\u0000.safetensors\", heads=2)",
+                "directions(ones(i, j), i=\"l\u0000.txt\")", "save(ones(i), \"o\u0000.npy\")")) {
+            Result r = check("leg i = 2, j = 3\n" + statement + "\n");
+            assertEquals(1, r.code(), statement + ": " + r.err());
+            assertTrue(r.err().startsWith("h.tn:2:1: a file name in this statement is not a valid path (Nul character not allowed)"),
+                    statement + ": " + r.err());
+        }
+    }
 }
