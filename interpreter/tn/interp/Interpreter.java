@@ -384,26 +384,31 @@ public final class Interpreter {
     // ---- imports ----------------------------------------------------------------------------
 
     private void importModule(Stmt.Import imp) {
-        Source source;
-        Path dir;
+        // The module's key first: an import already done (in a loop, say) reads nothing again.
+        Path file = null;
         Path key;
         if (imp.isPath()) {
             Path base = module().directory != null ? module().directory : Path.of(".");
-            Path file;
             try {
                 file = base.resolve(imp.target()).normalize();
             } catch (java.nio.file.InvalidPathException e) {
                 throw new TnError(imp.span(), "cannot import this: not a valid path (" + e.getReason() + ")");
             }
             if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
+            key = file.toAbsolutePath();
+        } else {
+            key = Path.of("stdlib", imp.target() + ".tn");
+        }
+        Source source = null;
+        Path dir = null;
+        if (!imported.containsKey(key) && imp.isPath()) {
             try {
                 source = new Source(displayName(imp.target()), Files.readString(file, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new TnError(imp.span(), "cannot read " + file + ": " + e.getMessage());
             }
             dir = file.toAbsolutePath().getParent();
-            key = file.toAbsolutePath();
-        } else {
+        } else if (!imported.containsKey(key)) {
             String text = Stdlib.read(imp.target());
             if (text == null) {
                 throw new TnError(imp.span(), "no module " + imp.target() + " in the standard library (it has: "
@@ -411,8 +416,6 @@ public final class Interpreter {
                         + (NumpyHints.isModule(imp.target()) ? "; tn is not Python: its numerical functions are builtins" : ""));
             }
             source = new Source("stdlib/" + imp.target() + ".tn", text);
-            dir = null;
-            key = Path.of("stdlib", imp.target() + ".tn");
         }
         Module m = imported.get(key);
         if (m == null) {
