@@ -21,9 +21,10 @@ import tn.plan.PlanReport;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Shows how each contraction of a script would be done, without computing it.",
-            "For each: the network as an einsum equation, the planning method and time, the cost (multiply-adds:",
-            "for each pairwise step, the product of the sizes of all legs on its two operands),",
-            "the naive cost (one loop over all legs), the speed-up, the largest intermediate and the steps.",
+            "For each: the network as an einsum equation, the planning method and time,",
+            "the cost (multiply-adds: for each pairwise step, the product of the sizes of",
+            "all legs on its two operands), the naive cost (one loop over all legs), the",
+            "speed-up, the largest intermediate and the steps.",
             "With --network, plans a network given in the JSON format of opt_einsum/cotengra benchmarks:",
             "  {\"inputs\": [[legs...], ...], \"output\": [legs...], \"size_dict\": {leg: size}}"})
 final class PlanCommand implements Callable<Integer> {
