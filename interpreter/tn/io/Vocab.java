@@ -44,7 +44,17 @@ public final class Vocab {
 
     /** Labels indexed by token id. */
     public static List<String> read(Path file) throws NpyException {
-        String name = file.toString();
+        List<String> labels = tokens(file, file.toString());
+        labels.replaceAll(Vocab::label);
+        return labels;
+    }
+
+    /**
+     * The tokens themselves (GPT-2's byte-level strings, such as {@code Ġthe}) indexed by id; errors
+     * start with {@code name}, the file as the user wrote it. The ids must number the tokens 0, 1, ...
+     * without gaps.
+     */
+    public static List<String> tokens(Path file, String name) throws NpyException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -59,7 +69,7 @@ public final class Vocab {
         } catch (com.google.gson.JsonParseException e) {
             throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
         }
-        String[] labels = new String[root.size()];
+        String[] tokens = new String[root.size()];
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
             long id;
             try {
@@ -68,16 +78,16 @@ public final class Vocab {
             } catch (RuntimeException ex) {
                 throw new NpyException(name + ": token " + kv.getKey() + " has id " + kv.getValue() + ", not a whole number");
             }
-            if (id < 0 || id >= labels.length) {
-                throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (labels.length - 1)
-                        + " (ids must number the " + labels.length + " tokens without gaps)");
+            if (id < 0 || id >= tokens.length) {
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (tokens.length - 1)
+                        + " (ids must number the " + tokens.length + " tokens without gaps)");
             }
-            if (labels[(int) id] != null) {
-                throw new NpyException(name + ": id " + id + " is given to two tokens (" + labels[(int) id] + " and " + label(kv.getKey()) + ")");
+            if (tokens[(int) id] != null) {
+                throw new NpyException(name + ": id " + id + " is given to two tokens (" + label(tokens[(int) id]) + " and " + label(kv.getKey()) + ")");
             }
-            labels[(int) id] = label(kv.getKey());
+            tokens[(int) id] = kv.getKey();
         }
-        return new ArrayList<>(Arrays.asList(labels));
+        return new ArrayList<>(Arrays.asList(tokens));
     }
 
     /** A token's display label. */
