@@ -17,6 +17,7 @@ import tn.interp.builtins.Inspect;
 import tn.interp.builtins.LowRank;
 import tn.interp.builtins.Paths;
 import tn.interp.builtins.Spectra;
+import tn.interp.builtins.Text;
 import tn.interp.builtins.Transformers;
 import tn.interp.builtins.Values;
 
@@ -40,6 +41,7 @@ public final class Builtins {
         all.addAll(Indexing.all());
         all.addAll(Transformers.all());
         all.addAll(Paths.all());
+        all.addAll(Text.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

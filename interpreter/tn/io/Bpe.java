@@ -253,6 +253,20 @@ public final class Bpe {
 
     /** The bytes the ids stand for (any id in 0 to size() - 1). */
     public byte[] bytes(int[] ids) {
+        return bytes(tokens, ids);
+    }
+
+    /** The text the ids stand for; bytes that are not UTF-8 become U+FFFD (see {@link #utf8}). */
+    public String decode(int[] ids) {
+        return utf8(bytes(ids));
+    }
+
+    /** The text of ids by a vocabulary's tokens ({@link Vocab#tokens}): decoding needs no merges. */
+    public static String decode(List<String> tokens, int[] ids) {
+        return utf8(bytes(tokens, ids));
+    }
+
+    private static byte[] bytes(List<String> tokens, int[] ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int id : ids) {
             String t = tokens.get(id);
@@ -269,11 +283,6 @@ public final class Bpe {
             }
         }
         return out.toByteArray();
-    }
-
-    /** The text the ids stand for; bytes that are not UTF-8 become U+FFFD (see {@link #utf8}). */
-    public String decode(int[] ids) {
-        return utf8(bytes(ids));
     }
 
     /**

