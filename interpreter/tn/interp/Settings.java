@@ -8,7 +8,7 @@ import tn.exec.DType;
 /**
  * The interpreter's settings, changed by `set NAME = value` in a script or by command-line
  * options: the dtype of new tensors, the planning method, the memory limit and the seed used by
- * random tensors created without one.
+ * random tensors created without one; and the script's command-line arguments, read by arg().
  */
 public final class Settings {
     static final List<String> NAMES = List.of("dtype", "memory_limit", "method", "seed");
@@ -16,8 +16,14 @@ public final class Settings {
     private DType dtype = DType.FLOAT32;
     private long seed = 0;
     private long randomCalls = 0;
+    private ScriptArguments arguments = ScriptArguments.none();
 
     public DType dtype() { return dtype; }
+
+    /** The arguments given to the script on the command line (none in the REPL). */
+    public ScriptArguments arguments() { return arguments; }
+
+    public void setArguments(ScriptArguments arguments) { this.arguments = arguments; }
 
     /** The settings at one moment (for undoing a failed REPL statement). */
     record Saved(DType dtype, long seed, long randomCalls) {}
