@@ -22,6 +22,7 @@ import tn.exec.DType;
 import tn.net.Evaluator;
 import tn.net.Net;
 import tn.net.Tensor;
+import tn.syntax.NumpyHints;
 import tn.syntax.TnParserFacade;
 
 /**
@@ -197,6 +198,21 @@ public final class Interpreter {
                     execute(s);
                 } catch (OutOfMemoryError e) {
                     throw outOfMemory(s, e);
+                } catch (StackOverflowError e) {
+                    // The nesting limit keeps scripts far from this; what is left (a deep recursion
+                    // of user functions, a network grown one bubble per loop iteration and then
+                    // walked whole) becomes an error of this statement, never a stack trace.
+                    TnError error = tooDeep(s);
+                    if (concrete() || diagnostics == null) throw error;
+                    diagnostics.add(error);
+                    poisonTargets(s);
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A path from the script that the file system refuses (a NUL character): every
+                    // builtin that takes a file name resolves it, so it is answered once, here.
+                    TnError error = invalidPath(s, e);
+                    if (concrete() || diagnostics == null) throw error;
+                    diagnostics.add(error);
+                    poisonTargets(s);
                 } catch (TnError e) {
                     if (concrete() || diagnostics == null) throw e;
                     diagnostics.add(e);
@@ -221,6 +237,10 @@ public final class Interpreter {
             return null;
         } catch (OutOfMemoryError e) {
             throw outOfMemory(s, e);
+        } catch (StackOverflowError e) {
+            throw tooDeep(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalidPath(s, e);
         } finally {
             frames.pop();
         }
@@ -233,6 +253,16 @@ public final class Interpreter {
     public static TnError outOfMemory(Stmt s, OutOfMemoryError e) {
         return new TnError(s.span(), "out of memory while running this statement (" + e.getMessage()
                 + "); lower --memory-limit, or give the JVM more with TN_JAVA_OPTS=-Xmx...");
+    }
+
+    private static TnError invalidPath(Stmt s, java.nio.file.InvalidPathException e) {
+        return new TnError(s.span(), "a file name in this statement is not a valid path (" + e.getReason() + ")");
+    }
+
+    private static TnError tooDeep(Stmt s) {
+        return new TnError(s.span(), "this statement is nested too deeply to run (the Java stack overflowed): a recursion"
+                + " of functions too deep, or a network grown thousands of levels deep (one bubble per loop iteration);"
+                + " recurse less deeply, or detach(x) now and then to keep a computed tensor instead of its network");
     }
 
     private void poisonTargets(Stmt s) {
@@ -375,13 +405,24 @@ public final class Interpreter {
     // ---- imports ----------------------------------------------------------------------------
 
     private void importModule(Stmt.Import imp) {
-        Source source;
-        Path dir;
+        // The module's key first: an import already done (in a loop, say) reads nothing again.
+        Path file = null;
         Path key;
         if (imp.isPath()) {
             Path base = module().directory != null ? module().directory : Path.of(".");
-            Path file = base.resolve(imp.target()).normalize();
+            try {
+                file = base.resolve(imp.target()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new TnError(imp.span(), "cannot import this: not a valid path (" + e.getReason() + ")");
+            }
             if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
+            key = file.toAbsolutePath();
+        } else {
+            key = Path.of("stdlib", imp.target() + ".tn");
+        }
+        Source source = null;
+        Path dir = null;
+        if (!imported.containsKey(key) && imp.isPath()) {
             try {
                 source = Source.read(file, displayName(imp.target()));
             } catch (IOException e) {
@@ -392,16 +433,14 @@ public final class Interpreter {
                 throw new ImportError(imp.span(), notUtf8);
             }
             dir = file.toAbsolutePath().getParent();
-            key = file.toAbsolutePath();
-        } else {
+        } else if (!imported.containsKey(key)) {
             String text = Stdlib.read(imp.target());
             if (text == null) {
                 throw new TnError(imp.span(), "no module " + imp.target() + " in the standard library (it has: "
-                        + String.join(", ", Stdlib.modules()) + ")");
+                        + String.join(", ", Stdlib.modules()) + ")"
+                        + (NumpyHints.isModule(imp.target()) ? "; tn is not Python: its numerical functions are builtins" : ""));
             }
             source = new Source("stdlib/" + imp.target() + ".tn", text);
-            dir = null;
-            key = Path.of("stdlib", imp.target() + ".tn");
         }
         Module m = imported.get(key);
         if (m == null) {
@@ -448,6 +487,7 @@ public final class Interpreter {
         }
         if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), o.legs(), o.span()));
         if (e instanceof Expr.Product p) return product(p.factors(), null, p.span());
+        if (e instanceof Expr.Sum s) return operators.sum(s);
         if (e instanceof Expr.Binary b) return operators.binary(b);
         return operators.unary((Expr.Unary) e);
     }
@@ -472,7 +512,13 @@ public final class Interpreter {
         Value target = eval(m.target());
         checkPoison(target);
         if (!(target instanceof Value.Record r)) {
-            throw new TnError(m.nameSpan(), "." + m.name() + ": only records (models, results) have fields, not " + target.kind());
+            String hint = null;
+            if (target instanceof Value.TensorValue t && t.net().legs().stream().noneMatch(Networks::anonymous)) {
+                String text = m.target().span().text();
+                hint = NumpyHints.field(m.name(), text.length() <= 40 ? text : "x", t.net().legs(), Networks.legList(t.net()));
+            }
+            throw new TnError(m.nameSpan(), "." + m.name() + ": only records (models, results) have fields, not " + target.kind()
+                    + (hint != null ? "; " + hint : ""));
         }
         Value v = r.fields().get(m.name());
         if (v == null) {
@@ -582,6 +628,8 @@ public final class Interpreter {
         if (b == null) {
             List<String> names = new ArrayList<>(Builtins.names());
             names.addAll(frame().module().globals.keySet());
+            String numpy = NumpyHints.function(c.callee());
+            if (numpy != null) throw new TnError(c.calleeSpan(), "unknown function " + c.callee() + ": " + numpy);
             String hint = Suggest.closest(c.callee(), names);
             throw new TnError(c.calleeSpan(), "unknown function " + c.callee() + (hint != null ? " (did you mean " + hint + "?)" : ""));
         }

@@ -96,10 +96,19 @@ public final class Npy {
      * in which case a short file is detected when the stream ends early).
      */
     static NdData read(InputStream in, long size, String name) throws NpyException, IOException {
+        return read(in, size, name, true);
+    }
+
+    /**
+     * As {@link #read(InputStream, long, String)}; {@code trusted} says whether {@code size} is
+     * known to be right (a file's size), or only claimed (a zip directory's), in which case
+     * memory is taken as the data arrives rather than for what the header declares.
+     */
+    static NdData read(InputStream in, long size, String name, boolean trusted) throws NpyException, IOException {
         NpyHeader header = NpyHeaderReader.read(in, name);
         // Checking the length up front gives the exact shortfall before any large allocation.
         if (size >= 0) NpyHeaderReader.checkDataLength(header, size - header.dataOffset(), name);
-        return new NdData(header.shape(), NpyDataReader.read(in, header, name), header.dtype());
+        return new NdData(header.shape(), NpyDataReader.read(in, header, name, trusted && size >= 0), header.dtype());
     }
 
     private static InputStream open(Path file, String name) throws NpyException, IOException {

@@ -1,5 +1,7 @@
 package tn.io;
 
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -198,12 +201,60 @@ public final class Npz {
         return name + ", array '" + key(entry) + "'";
     }
 
+    /**
+     * Reads one array and checks the entry as a whole against the archive's directory: its CRC-32
+     * and its length (java.util.zip.ZipFile checks neither), so damaged data is refused rather
+     * than loaded. The directory's length is not trusted for allocating: the array grows as its
+     * data actually arrives.
+     */
     private static NdData readArray(ZipFile zip, ZipEntry entry, String name) throws NpyException {
         String display = entryName(name, entry);
-        try (InputStream in = zip.getInputStream(entry)) {
-            return Npy.read(in, entry.getSize(), display);
+        try (Counting counted = new Counting(zip.getInputStream(entry));
+                CheckedInputStream in = new CheckedInputStream(counted, new CRC32())) {
+            NdData array = Npy.read(in, entry.getSize(), display, false);
+            in.transferTo(OutputStream.nullOutputStream()); // the rest of the entry, for its CRC and length
+            if (entry.getSize() >= 0 && counted.count != entry.getSize()) {
+                throw new NpyException(display + ": the archive entry is damaged: it holds " + counted.count
+                        + " bytes but the archive's directory says " + entry.getSize());
+            }
+            long crc = in.getChecksum().getValue();
+            if (entry.getCrc() >= 0 && crc != entry.getCrc()) {
+                throw new NpyException(display + ": the archive entry is damaged: its data does not match its CRC-32 checksum"
+                        + String.format(java.util.Locale.ROOT, " (%08x; the archive says %08x)", crc, entry.getCrc()));
+            }
+            return array;
         } catch (IOException e) {
             throw damaged(display, e);
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class Counting extends FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += k;
+            return k;
         }
     }
 

@@ -57,7 +57,10 @@ public final class Vocab {
     public static List<String> tokens(Path file, String name) throws NpyException {
         String text;
         try {
+            if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new NpyException(name + ": not a vocabulary (it is not UTF-8 text)");
         } catch (IOException e) {
             throw Npy.unreadable(name, e);
         }
@@ -66,17 +69,27 @@ public final class Vocab {
             JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject()) throw new NpyException(name + ": a vocabulary is a JSON object of token -> id");
             root = e.getAsJsonObject();
+            String repeated = JsonKeys.firstRepeated(text);
+            if (repeated != null) throw new NpyException(name + ": token " + repeated + " is given twice (which id is meant?)");
         } catch (com.google.gson.JsonParseException e) {
             throw new NpyException(name + ": not JSON (" + jsonProblem(e) + ")");
+        } catch (IOException e) {
+            throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
         }
         String[] tokens = new String[root.size()];
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
+            JsonElement v = kv.getValue();
             long id;
             try {
-                id = kv.getValue().getAsLong();
-                if (kv.getValue().getAsDouble() != id) throw new NumberFormatException();
+                // A number written as a number: "5" is a string, not an id.
+                if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
+                java.math.BigDecimal d = v.getAsBigDecimal();
+                if (d.stripTrailingZeros().scale() > 0 || d.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                    throw new NumberFormatException();
+                }
+                id = d.longValueExact();
             } catch (RuntimeException ex) {
-                throw new NpyException(name + ": token " + kv.getKey() + " has id " + kv.getValue() + ", not a whole number");
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + shorten(v.toString()) + ", not a whole number");
             }
             if (id < 0 || id >= tokens.length) {
                 throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (tokens.length - 1)
@@ -94,6 +107,10 @@ public final class Vocab {
     private static String jsonProblem(com.google.gson.JsonParseException e) {
         Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
         return why.getMessage();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     /** A token's display label. */

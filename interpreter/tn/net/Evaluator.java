@@ -57,6 +57,9 @@ public final class Evaluator {
 
     public String method() { return method; }
 
+    /** The planning methods {@link #setMethod} accepts. */
+    public List<String> methods() { return planner.methods(); }
+
     public void setMemoryLimitBytes(double bytes) { this.memoryLimitBytes = bytes; }
 
     public double memoryLimitBytes() { return memoryLimitBytes; }
@@ -209,19 +212,6 @@ public final class Evaluator {
 
     private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";
 
-    /**
-     * Refuses a tensor about to be read from a file (or made) when it is over the memory limit,
-     * before any of it is allocated; {@code what} names it ({@code w.npy}, {@code gpt2.safetensors:
-     * W_E}).
-     */
-    public void checkAllocation(tn.diag.Span where, String what, long[] shape, DType dtype) {
-        double n = product(shape);
-        double bytes = n * dtype.bytes();
-        if (bytes <= memoryLimitBytes) return;
-        throw new TnError(where, what + " has " + Units.count(n) + " elements " + Arrays.toString(shape) + ", "
-                + Units.bytes(bytes) + " as " + dtype + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
-    }
-
     private static String describeLargest(Plan plan, Net root) {
         int[] legs = null;
         double best = -1;
@@ -288,6 +278,12 @@ public final class Evaluator {
             return Tensor.of(b.legs(), backend.map(s.data(), Backend.Elementwise.SQRT, 0));
         }
         Tensor in = evaluate(b.inner());
+        if (b.function().kind == BubbleFunction.Kind.NORMALISE && product(in.shape()) > tn.exec.Reductions.MAX_ENTRIES) {
+            // Checked in the checking pass too: the row operations index their buffers by int.
+            throw new TnError(b.span(), b.function().name().toLowerCase(java.util.Locale.ROOT) + " of a tensor of "
+                    + Units.count(product(in.shape())) + " entries " + describe(in.legs(), in.shape()) + ": tn normalises at most "
+                    + Units.count(tn.exec.Reductions.MAX_ENTRIES) + " entries at once; pick a slice of the other legs (pick(x, leg=k)) and normalise that");
+        }
         if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
         int[] axes = b.over().stream().mapToInt(in.legs()::indexOf).toArray();
         BubbleFunction f = b.function();

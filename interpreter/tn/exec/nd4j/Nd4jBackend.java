@@ -43,28 +43,23 @@ public final class Nd4jBackend implements Backend {
         return new NdDense(a, d);
     }
 
+    /** Written straight into native memory in the dtype ({@link #generate}): no float[] or double[] copy on the way. */
     @Override
     public Dense fromDoubles(double[] data, long[] shape, DType dtype) {
         long n = 1;
         for (long s : shape) n *= s;
         if (n != data.length) throw new IllegalArgumentException("data of length " + data.length + " for shape " + Arrays.toString(shape));
-        INDArray a;
-        if (shape.length == 0) {
-            a = Nd4j.scalar(type(dtype), data[0]);
-        } else if (dtype == DType.FLOAT64) {
-            a = Nd4j.create(data.clone(), shape, 'c');
-        } else {
-            float[] f = new float[data.length];
-            for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
-            a = Nd4j.create(f, shape, 'c');
-        }
-        return new NdDense(a, dtype);
+        if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), data[0]), dtype);
+        if (n == 0) return new NdDense(Nd4j.create(type(dtype), shape), dtype);
+        // Not cancellable: a copy is quick, and callers of fromDoubles do not expect to be interrupted.
+        return NativeFill.make(shape.clone(), n, dtype, (from, out, count) -> System.arraycopy(data, (int) from, out, 0, count), false);
     }
 
     @Override
     public double[] toDoubles(Dense x) {
         INDArray a = arr(x);
         if (a.rank() == 0) return new double[] {a.getDouble(0)};
+        if (a.length() == 0) return new double[0]; // an empty array has no buffer at all
         return a.dup('c').data().asDouble();
     }
 
@@ -94,6 +89,21 @@ public final class Nd4jBackend implements Backend {
     public Dense full(long[] shape, double value, DType dtype) {
         if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), value), dtype);
         return new NdDense(Nd4j.valueArrayOf(shape, value, type(dtype)), dtype);
+    }
+
+    /** Straight into native memory, in parallel chunks ({@link NativeFill}); scalars and empty arrays are ND4J arrays. */
+    @Override
+    public Dense generate(long[] shape, DType dtype, Entries entries) {
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("an array of " + n + " entries is larger than tn's arrays can be");
+        if (shape.length == 0) {
+            double[] value = new double[1];
+            entries.compute(0, value, 1);
+            return new NdDense(Nd4j.scalar(type(dtype), value[0]), dtype);
+        }
+        if (n == 0) return new NdDense(Nd4j.create(type(dtype), shape), dtype);
+        return NativeFill.make(shape.clone(), n, dtype, entries, true);
     }
 
     @Override

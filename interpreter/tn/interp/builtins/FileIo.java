@@ -82,11 +82,13 @@ public final class FileIo {
                 }
                 shape = h.shape();
                 fileType = h.dtype();
+                checkSize(a, name + ", array '" + key + "',", shape, requested, fileType);
             } else {
                 if (key != null) throw a.error("key= is for .npz files; " + name + " is a single array");
                 NpyHeader h = Npy.readHeader(file);
                 shape = h.shape();
                 fileType = h.dtype();
+                checkSize(a, name, shape, requested, fileType);
             }
         } catch (NpyException e) {
             throw a.error(0, e.getMessage().replace(file.toString(), name));
@@ -117,7 +119,6 @@ public final class FileIo {
                 : fileType.equals("float64") ? DType.FLOAT64
                 : fileType.equals("float32") ? DType.FLOAT32
                 : in.settings().dtype();
-        in.evaluator().checkAllocation(a.span(0), what, shape, dtype);
         if (in.concrete()) {
             // The data only now: its shape and size have been checked from the header.
             try {
@@ -130,6 +131,14 @@ public final class FileIo {
                 ? Tensor.of(names, in.evaluator().backend().fromDoubles(data.data(), shape, dtype))
                 : Tensor.signature(names, shape, dtype);
         return new Value.TensorValue(new Net.Leaf(t, "load", a.span()));
+    }
+
+    /** Refuses, before reading, an array over the memory limit: it is read as doubles, then made a tensor of its dtype. */
+    private static void checkSize(Args a, String name, long[] shape, DType requested, String fileType) {
+        DType dtype = requested != null ? requested : fileType.equals("float64") ? DType.FLOAT64 : DType.FLOAT32;
+        if (requested == null && !fileType.equals("float64") && !fileType.equals("float32")) dtype = a.interpreter().settings().dtype();
+        Allocation.check(a.interpreter(), a.span(0), "load(): " + name + " with shape " + java.util.Arrays.toString(shape), shape,
+                Double.BYTES + dtype.bytes(), "float64 as read, then " + dtype.label(), "a smaller array");
     }
 
     private static Value save(Args a) {

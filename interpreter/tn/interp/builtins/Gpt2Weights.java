@@ -40,31 +40,6 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         return out;
     }
 
-    /**
-     * Refuses the model before any of its data is read when its largest tensor (in tn's layout,
-     * stacked over layers) is over the memory limit.
-     */
-    static void checkMemory(tn.interp.Args a, String file, Transformers.Config c) {
-        long layers = c.layers(), d = c.dModel();
-        Map<String, long[]> sizes = new LinkedHashMap<>();
-        sizes.put("W_E", new long[] {c.vocab(), d});
-        sizes.put("W_pos", new long[] {c.ctx(), d});
-        sizes.put("W_Q", new long[] {layers, c.heads(), d, c.dHead()});
-        sizes.put("W_in", new long[] {layers, d, c.dMlp()});
-        String largest = null;
-        double most = -1;
-        for (Map.Entry<String, long[]> e : sizes.entrySet()) {
-            double n = 1;
-            for (long x : e.getValue()) n *= x;
-            if (n > most) {
-                most = n;
-                largest = e.getKey();
-            }
-        }
-        a.interpreter().evaluator().checkAllocation(a.span(0), file + ": its largest tensor, " + largest + ",",
-                sizes.get(largest), a.interpreter().settings().dtype());
-    }
-
     static Map<String, NdData> read(Path file) throws NpyException {
         Map<String, NdData> raw = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")
                 ? tn.io.Safetensors.read(file) : Npz.read(file);

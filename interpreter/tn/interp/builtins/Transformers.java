@@ -80,6 +80,15 @@ public final class Transformers {
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
+        checkSize(a, c, 1, "float64 while drawn");
+        if (!a.interpreter().concrete()) { // checking: the weights' shapes are enough
+            Map<String, double[]> none = new LinkedHashMap<>();
+            for (String k : weightNames(mlp)) none.put(k, null);
+            Value.Record r = (Value.Record) model(a, c, none);
+            Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+            fields.put("biases", new Value.Bool(biases));
+            return new Value.Record(r.type(), fields);
+        }
         Rng rng = new Rng(seed);
         Map<String, double[]> w = new LinkedHashMap<>();
         // Drawn in a fixed order, so a seed gives the same model everywhere.
@@ -120,6 +129,49 @@ public final class Transformers {
         return new Value.Record(r.type(), fields);
     }
 
+    /** The weights a random model of this kind has, in the order they are drawn. */
+    private static List<String> weightNames(String mlp) {
+        List<String> names = new ArrayList<>(List.of("W_E", "W_pos", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O", "ln1_w", "ln1_b"));
+        if (!mlp.equals("none")) {
+            names.addAll(List.of("ln2_w", "ln2_b"));
+            names.addAll(mlp.equals("gelu") ? List.of("W_in", "b_in") : List.of("W_1", "W_2"));
+            names.addAll(List.of("W_out", "b_out"));
+        }
+        names.addAll(List.of("lnf_w", "lnf_b", "W_U", "b_U"));
+        return names;
+    }
+
+    /**
+     * Refuses, in both passes, a configuration whose weights cannot be made: a weight larger than
+     * one array, or all of them over the memory limit while they are made: {@code copies} float64
+     * copies of all of them ({@code how}: drawn, or read and converted), then the tensors in the
+     * script's dtype.
+     */
+    private static void checkSize(Args a, Config c, int copies, String how) {
+        DType dtype = a.interpreter().settings().dtype();
+        int bytesPerEntry = copies * Double.BYTES + dtype.bytes();
+        String smaller = copies == 1 ? "smaller sizes" : "a smaller model";
+        Map<String, Long> legs = legSizes(c);
+        Map<String, List<String>> shapes = shapes();
+        double total = 0;
+        String largest = null;
+        long largestCount = -1;
+        for (String name : weightNames(c.mlp())) {
+            List<String> l = shapes.get(name);
+            long[] shape = l.stream().mapToLong(legs::get).toArray();
+            String subject = a.name() + "(): weight " + name + " with legs " + Allocation.describe(l, shape);
+            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, bytesPerEntry,
+                    "float64, then " + dtype.label(), smaller);
+            total += n;
+            if (n > largestCount) {
+                largestCount = n;
+                largest = name + " " + Allocation.describe(l, shape);
+            }
+        }
+        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + largest + ")", total,
+                total * bytesPerEntry, how + ", then " + dtype.label(), smaller);
+    }
+
     private static int positive(Args a, String keyword, int otherwise) {
         if (!a.has(keyword)) {
             if (otherwise > 0) return otherwise;
@@ -143,14 +195,7 @@ public final class Transformers {
     /** The record: configuration numbers, then every weight as a tensor with its legs. */
     static Value model(Args a, Config c, Map<String, double[]> w) {
         Interpreter in = a.interpreter();
-        Map<String, Long> legs = new LinkedHashMap<>();
-        legs.put("layer", (long) c.layers());
-        legs.put("head", (long) c.heads());
-        legs.put("d_model", (long) c.dModel());
-        legs.put("d_head", (long) c.dHead());
-        legs.put("d_mlp", (long) c.dMlp());
-        legs.put("vocab", (long) c.vocab());
-        legs.put("ctx", (long) c.ctx());
+        Map<String, Long> legs = legSizes(c);
         for (Map.Entry<String, Long> e : legs.entrySet()) {
             try {
                 in.bindLeg(e.getKey(), e.getValue(), a.span());
@@ -190,6 +235,19 @@ public final class Transformers {
         return new Value.Record("transformer", fields);
     }
 
+    /** The size of each of a transformer's legs. */
+    private static Map<String, Long> legSizes(Config c) {
+        Map<String, Long> legs = new LinkedHashMap<>();
+        legs.put("layer", (long) c.layers());
+        legs.put("head", (long) c.heads());
+        legs.put("d_model", (long) c.dModel());
+        legs.put("d_head", (long) c.dHead());
+        legs.put("d_mlp", (long) c.dMlp());
+        legs.put("vocab", (long) c.vocab());
+        legs.put("ctx", (long) c.ctx());
+        return legs;
+    }
+
     /** The legs of every weight. */
     static Map<String, List<String>> shapes() {
         Map<String, List<String>> s = new LinkedHashMap<>();
@@ -221,7 +279,7 @@ public final class Transformers {
             int heads = gpt2Heads(a, hf, name);
             Map<String, long[]> shapes = Gpt2Weights.shapes(file);
             Config c = Gpt2Weights.config(shapes, heads);
-            Gpt2Weights.checkMemory(a, name, c); // before any data is read
+            checkSize(a, c, 2, "float64 while read and converted"); // before any data is read
             if (!a.interpreter().concrete()) {
                 // Checking: the shapes from the headers are enough (nothing is read).
                 Gpt2Config.Settings s = settings(hf, c, name, Gpt2Weights.hasLmHead(shapes));
@@ -244,7 +302,7 @@ public final class Transformers {
         } catch (Gpt2Config.Refused e) {
             throw a.error(0, e.getMessage());
         } catch (NpyException e) {
-            throw a.error(0, e.getMessage());
+            throw a.error(0, e.getMessage().replace(file.toString(), name)); // the path as the script wrote it
         } catch (IllegalArgumentException e) {
             throw a.error(0, name + ": " + e.getMessage());
         }

@@ -49,8 +49,8 @@ class LoadLimitsTest {
     void aLargeNpyIsRefusedFromItsHeaderInCheckAndRun() throws Exception {
         sparseNpy("w.npy", 1000, 2500); // 10 MB of float32
         Path s = script("W = load(\"w.npy\", i, j)\nshow(W)\n");
-        String expected = s + ":1:10: w.npy has 2.50e+6 elements [1000, 2500], 10.0 MB as float32, over the memory limit of 1.0 MB"
-                + " (raise it with --memory-limit or `set memory_limit = ...`)\n";
+        String expected = s + ":1:10: load(): w.npy with shape [1000, 2500] needs 30.0 MB (2.50e+6 entries of float64 as read, then float32),"
+                + " over the memory limit of 1.0 MB; raise the limit (--memory-limit, or `set memory_limit = 3.00e7`) or use a smaller array\n";
         for (String command : new String[] {"check", "run"}) {
             Golden.Result r = Golden.run(command, "--memory-limit", "1e6", s.toString());
             assertEquals(1, r.exitCode(), r.err());
@@ -68,7 +68,7 @@ class LoadLimitsTest {
         Interpreter.Module m = in.newModule(new tn.diag.Source("<repl>", ""), dir);
         var program = tn.syntax.TnParserFacade.parse(new tn.diag.Source("<in 1>", "W = load(\"w.npy\", i, j)"), new tn.diag.Diagnostics());
         tn.diag.TnError error = org.junit.jupiter.api.Assertions.assertThrows(tn.diag.TnError.class, () -> in.runStatement(m, program.get(0)));
-        assertTrue(error.getMessage().startsWith("w.npy has 2.50e+6 elements [1000, 2500], 10.0 MB as float32, over the memory limit"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("load(): w.npy with shape [1000, 2500] needs 30.0 MB"), error.getMessage());
     }
 
     @Test
@@ -79,7 +79,7 @@ class LoadLimitsTest {
         Npz.write(dir.resolve("m.npz"), arrays);
         Path s = script("B = load(\"m.npz\", i, j, key=\"big\")\n");
         Golden.Result r = Golden.run("check", "--memory-limit", "1e6", s.toString());
-        assertTrue(r.err().startsWith(s + ":1:10: m.npz, array 'big', has 300000 elements [300, 1000], 1.2 MB as float32, over the memory limit of 1.0 MB"), r.err());
+        assertTrue(r.err().startsWith(s + ":1:10: load(): m.npz, array 'big', with shape [300, 1000] needs 3.6 MB (300000 entries of float64 as read, then float32), over the memory limit of 1.0 MB"), r.err());
     }
 
     @Test
@@ -92,8 +92,8 @@ class LoadLimitsTest {
         Path s = script("m = load_gpt2(\"model.safetensors\", heads=4)\n");
         for (String command : new String[] {"check", "run"}) {
             Golden.Result r = Golden.run(command, "--memory-limit", "500", s.toString());
-            assertTrue(r.err().startsWith(s + ":1:15: model.safetensors: its largest tensor, W_in, has 256 elements [2, 8, 16], 1.0 KB as float32,"
-                    + " over the memory limit of 500 B (raise it with --memory-limit or `set memory_limit = ...`)"), r.err());
+            assertTrue(r.err().startsWith(s + ":1:5: load_gpt2(): weight W_E with legs [vocab=13, d_model=8] needs 2.1 KB (104 entries of float64, then float32),"
+                    + " over the memory limit of 500 B; raise the limit (--memory-limit, or `set memory_limit = 2.08e3`) or use a smaller model"), r.err());
         }
         assertEquals(0, Golden.run("run", s.toString()).exitCode());
     }
