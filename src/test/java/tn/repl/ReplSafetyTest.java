@@ -77,7 +77,7 @@ class ReplSafetyTest {
         assertTrue(s.run("leg i = 3, j = 4\nA = ones(i, j)\nx = ones(j)"));
         Value before = s.module().globals().get("A");
         output();
-        for (Throwable bug : new Throwable[] {new NegativeArraySizeException("-2147483648"), new StackOverflowError(), new AssertionError("broken")}) {
+        for (Throwable bug : new Throwable[] {new NegativeArraySizeException("-2147483648"), new NoClassDefFoundError("tn/Missing"), new AssertionError("broken")}) {
             beforeContract.set(() -> {
                 if (bug instanceof RuntimeException r) throw r;
                 throw (Error) bug;
@@ -96,6 +96,24 @@ class ReplSafetyTest {
         beforeContract.set(null);
         assertTrue(s.run("y = A x"));
         assertTrue(s.module().globals().containsKey("y"));
+    }
+
+    /** The interpreter answers a stack overflow as a statement nested too deeply: located, not a bug. */
+    @Test
+    void aStackOverflowIsALocatedErrorAndTheSessionGoesOn() {
+        Session s = session();
+        assertTrue(s.run("leg i = 3, j = 4\nA = ones(i, j)\nx = ones(j)"));
+        Value before = s.module().globals().get("A");
+        output();
+        beforeContract.set(() -> {
+            throw new StackOverflowError();
+        });
+        assertFalse(s.run("A = A x"));
+        String out = output();
+        assertTrue(out.startsWith("<in 2>:1:1: this statement is nested too deeply to run (the Java stack overflowed)"), out);
+        assertEquals(before, s.module().globals().get("A"));
+        beforeContract.set(null);
+        assertTrue(s.run("y = A x"));
     }
 
     @Test
