@@ -31,6 +31,9 @@ final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the .tn script")
     Path file;
 
+    @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = Main.ARGUMENTS_HELP)
+    List<String> arguments = new java.util.ArrayList<>();
+
     /** What each planning method does (the help of --method here and in `run`/`check`). */
     static final String METHODS_HELP = "planning method: auto (default: optimal up to " + tn.plan.Planner.AUTO_OPTIMAL_MAX
             + " tensors, a short hyper search up to " + tn.plan.Planner.AUTO_HYPER_MAX + ", greedy above), greedy (fast, "
@@ -80,10 +83,18 @@ final class PlanCommand implements Callable<Integer> {
             Main.Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
             return CommandLine.ExitCode.USAGE;
         }
+        tn.interp.ScriptArguments scriptArguments;
+        try {
+            scriptArguments = Main.scriptArguments(new CommandLine(this), file, arguments);
+        } catch (CommandLine.ParameterException e) {
+            Main.Streams.err.println("error: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
         Driver driver = new Driver(Main.Streams.out, Main.Streams.err);
         // A network from a file is planned for study: no memory limit unless one is asked for.
         double networkLimit = memoryLimit == null ? Double.POSITIVE_INFINITY : limit / d.bytes();
-        return network != null ? planNetwork(driver, networkLimit) : planScript(driver, new Driver.Options(d, method, limit));
+        return network != null ? planNetwork(driver, networkLimit)
+                : planScript(driver, new Driver.Options(d, method, limit, scriptArguments));
     }
 
     private int planNetwork(Driver driver, double limitElements) {

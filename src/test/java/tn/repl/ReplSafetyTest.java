@@ -96,8 +96,8 @@ class ReplSafetyTest {
         Value before = s.module().globals().get("A");
         output();
         // (a StackOverflowError is not among them: the interpreter answers it as a statement
-        // nested too deeply; anAOverflowingStackIsAnErrorOfItsStatement checks that)
-        for (Throwable bug : new Throwable[] {new NegativeArraySizeException("-2147483648"), new AssertionError("broken")}) {
+        // nested too deeply; anOverflowingStackIsAnErrorOfItsStatement checks that)
+        for (Throwable bug : new Throwable[] {new NegativeArraySizeException("-2147483648"), new NoClassDefFoundError("tn/Missing"), new AssertionError("broken")}) {
             beforeContract.set(() -> {
                 if (bug instanceof RuntimeException r) throw r;
                 throw (Error) bug;
