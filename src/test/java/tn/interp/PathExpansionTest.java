@@ -3,19 +3,35 @@ package tn.interp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import tn.diag.TnError;
 import tn.exec.DType;
 import tn.exec.nd4j.Nd4jBackend;
+import tn.reference.ReferencePaths;
+import tn.reference.ReferenceSafetensors;
+import tn.reference.ReferenceTransformer;
 
 /**
  * Path expansion: term counts of attention-only transformers ((1 + H)^L with heads, 2^L with
  * layers as single heads), completeness (the terms sum to the network, float64 1e-9, frozen and
  * not; truncated expansions with their remainder), names, filtering and ranking, and distribution
- * over sums with coefficients in a plain network with a bubble kept whole.
+ * over sums with coefficients in a plain network with a bubble kept whole. On models with MLPs,
+ * layer norms and biases (every variant of the stdlib's, and a GPT-2 file): the terms add up to
+ * the plain-Java reference's logits, and each term of a frozen model equals the reference's
+ * (ReferencePaths, which computes every path with loops from the forward pass's patterns and
+ * layer norm factors).
  */
 class PathExpansionTest {
     static final Nd4jBackend ND4J = new Nd4jBackend();
@@ -145,5 +161,126 @@ class PathExpansionTest {
         double[] x = s.values("x"), sum = s.values("S"), y = s.values("y"), t = s.values("T");
         for (int k = 0; k < x.length; k++) assertEquals(x[k], sum[k], 1e-12);
         for (int k = 0; k < y.length; k++) assertEquals(y[k], t[k], 1e-12);
+    }
+
+    /** Entries equal within tol relative to the entry's size (when above 1). */
+    static void assertClose(double[] expected, double[] actual, double tol, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int k = 0; k < expected.length; k++) assertEquals(expected[k], actual[k], tol * Math.max(1, Math.abs(expected[k])), what + " [" + k + "]");
+    }
+
+    static double[] flat(double[][] x) {
+        return Stream.of(x).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    static double[] term(Scripts s, String tuple, int k) {
+        Value.TensorValue t = (Value.TensorValue) ((Value.Tuple) s.module.globals().get(tuple)).items().get(k);
+        return s.interpreter.evaluator().backend().toDoubles(s.interpreter.evaluator().evaluate(t.net()).data());
+    }
+
+    /** Terms with a frozen model's heads: R(0) = 1, R(l + 1) = (1 + H) R(l) + bias + MLP, and b_U at the end. */
+    static int frozenTerms(int layers, int heads, boolean bias, boolean mlp) {
+        int r = 1;
+        for (int l = 0; l < layers; l++) r = (1 + heads) * r + (bias ? 1 : 0) + (mlp ? 1 : 0);
+        return r + (bias ? 1 : 0);
+    }
+
+    /** The terms of tuple E against the reference's, name by name (in order) and value by value. */
+    static void assertTermsMatch(Scripts s, String tuple, Map<String, double[][]> expected) {
+        List<String> names = names(s, tuple);
+        assertEquals(new ArrayList<>(expected.keySet()), names);
+        int k = 0;
+        for (Map.Entry<String, double[][]> e : expected.entrySet()) assertClose(flat(e.getValue()), term(s, tuple, k++), 1e-9, "term " + e.getKey());
+    }
+
+    static Stream<Arguments> variants() {
+        List<Arguments> out = new ArrayList<>();
+        for (String mlp : List.of("gelu", "bilinear", "none")) {
+            for (boolean layernorm : List.of(true, false)) {
+                for (boolean biases : List.of(true, false)) {
+                    for (boolean frozen : List.of(true, false)) out.add(Arguments.of(mlp, layernorm, biases, frozen));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * Every variant of the stdlib's transformer (MLP GELU, bilinear or none; layer norms or not;
+     * biases or not), frozen (patterns and layer norm factors) or with only the layer norms fixed
+     * (freeze(m, ids, patterns=false): the patterns are split by source): the terms, per head and per
+     * layer, add up to the reference's logits; their names are distinct; a frozen model's terms are
+     * the reference's, one by one, as many as documented.
+     */
+    @ParameterizedTest(name = "mlp={0}, layernorm={1}, biases={2}, frozen patterns={3}")
+    @MethodSource("variants")
+    void everyVariantsTermsAddUpToTheReferenceLogits(String mlp, boolean layernorm, boolean biases, boolean frozen) {
+        int layers = frozen ? 3 : 2, heads = 2, d = 8, dMlp = 12, vocab = 11;
+        Scripts s = run("""
+                m = transformer(layers=%d, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=5, std=0.4, mlp="%s", layernorm=%s, biases=%s)
+                ids = [3, 1, 4, 1, 5, 9]
+                f = freeze(m, ids, patterns=%s)
+                E = expand(unembed(f, residual_paths(f, ids, true)))
+                S = total(E)
+                W = expand(unembed(f, residual_paths(f, ids, false)))
+                T = total(W)
+                """.formatted(layers, mlp, layernorm, biases, frozen));
+        ReferenceTransformer ref = new ReferenceTransformer(new ReferenceTransformer.Config(layers, heads, d, dMlp, vocab, mlp, layernorm),
+                TransformerTest.asGpt2(s, layers, heads, d, dMlp, vocab, mlp));
+        ReferencePaths paths = new ReferencePaths(ref, TransformerTest.TOKENS, biases || layernorm);
+        double[] logits = flat(paths.logits());
+        assertClose(logits, s.values("S"), 1e-9, "the sum of the terms per head");
+        assertClose(logits, s.values("T"), 1e-9, "the sum of the terms per layer");
+        assertEquals(count(s, "E"), new HashSet<>(names(s, "E")).size(), "distinct names: " + names(s, "E"));
+        assertEquals(count(s, "W"), new HashSet<>(names(s, "W")).size(), "distinct names: " + names(s, "W"));
+        if (frozen) {
+            assertEquals(frozenTerms(layers, heads, biases || layernorm, !mlp.equals("none")), count(s, "E"));
+            assertEquals(frozenTerms(layers, 1, biases || layernorm, !mlp.equals("none")), count(s, "W"));
+            assertTermsMatch(s, "E", paths.terms(true));
+            assertTermsMatch(s, "W", paths.terms(false));
+        }
+    }
+
+    static final Path TINY_GPT2 = Path.of("examples/data/tiny_gpt2.safetensors").toAbsolutePath();
+
+    /**
+     * A GPT-2 file (layer norms, GELU MLPs, biases; examples/data/tiny_gpt2.safetensors), frozen:
+     * 38 terms ((1 + 4) ((1 + 4) + 2) + 2, + b_U), each equal to the reference's computed from the
+     * file read independently; they add up to the reference's logits; truncated at order 1, the 14
+     * first-order terms and the remainder add up to them too.
+     */
+    @Test
+    void aGpt2FilesTermsAreTheReferencesAndAddUpToItsLogits() throws Exception {
+        Scripts s = run("""
+                m = load_gpt2("%s", heads=4)
+                ids = [3, 1, 4, 1, 5, 7]
+                f = freeze(m, ids)
+                x = residual_paths(f, ids, true)
+                E = expand(unembed(f, x))
+                S = total(E)
+                W = expand(unembed(f, residual_paths(f, ids, false)))
+                E1 = expand(unembed(f, x), order=1)
+                S1 = total(E1)
+                """.formatted(TINY_GPT2.toString().replace("\\", "/")));
+        ReferenceTransformer ref = new ReferenceTransformer(new ReferenceTransformer.Config(2, 4, 16, 64, 16, "gelu", true), ReferenceSafetensors.read(TINY_GPT2));
+        ReferencePaths paths = new ReferencePaths(ref, new int[] {3, 1, 4, 1, 5, 7}, true);
+        double[] logits = flat(paths.logits());
+        assertEquals(38, count(s, "E"));
+        assertTermsMatch(s, "E", paths.terms(true));
+        assertTermsMatch(s, "W", paths.terms(false));
+        assertClose(logits, s.values("S"), 1e-9, "the sum of the terms");
+        assertEquals(List.of("direct", "L0H0", "L0H1", "L0H2", "L0H3", "b_O0", "MLP0", "L1H0", "L1H1", "L1H2", "L1H3", "b_O1", "MLP1", "b_U",
+                "remainder (order > 1)"), names(s, "E1"));
+        assertClose(logits, s.values("S1"), 1e-9, "the terms of order 1 and the remainder");
+    }
+
+    @Test
+    void aModelWithLayerNormsMustBeFrozenFirst() {
+        TnError e = assertThrows(TnError.class, () -> run("""
+                m = transformer(layers=1, heads=2, d_model=8, vocab=11, context=8, seed=5)
+                x = residual_paths(m, [1, 2, 3], true)
+                """));
+        assertTrue(e.getMessage().contains("the model has layer norms, which are not linear: fix their factors on these tokens first, with f = freeze(m, ids)"),
+                e.getMessage());
     }
 }
