@@ -274,6 +274,28 @@ class PathExpansionTest {
         assertClose(logits, s.values("S1"), 1e-9, "the terms of order 1 and the remainder");
     }
 
+    /** Folding the layer norms into the weights (fold_layernorm) changes no term: the same names, the same values. */
+    @Test
+    void foldedLayerNormsGiveTheSameTerms() {
+        Scripts s = run("""
+                m = transformer(layers=2, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=6, std=0.4)
+                ids = [3, 1, 4, 1, 5, 9]
+                f = freeze(m, ids)
+                E = expand(unembed(f, residual_paths(f, ids, true)))
+                g = freeze(fold_layernorm(m), ids)
+                G = expand(unembed(g, residual_paths(g, ids, true)))
+                h = fold_layernorm(f)
+                H = expand(unembed(h, residual_paths(h, ids, true)))
+                """);
+        assertEquals(frozenTerms(2, 2, true, true), count(s, "E"));
+        assertEquals(names(s, "E"), names(s, "G"));
+        assertEquals(names(s, "E"), names(s, "H"));
+        for (int k = 0; k < count(s, "E"); k++) {
+            assertClose(term(s, "E", k), term(s, "G", k), 1e-9, "folded, then frozen: " + names(s, "E").get(k));
+            assertClose(term(s, "E", k), term(s, "H", k), 1e-9, "frozen, then folded: " + names(s, "E").get(k));
+        }
+    }
+
     @Test
     void aModelWithLayerNormsMustBeFrozenFirst() {
         TnError e = assertThrows(TnError.class, () -> run("""
