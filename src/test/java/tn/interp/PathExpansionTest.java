@@ -305,4 +305,102 @@ class PathExpansionTest {
         assertTrue(e.getMessage().contains("the model has layer norms, which are not linear: fix their factors on these tokens first, with f = freeze(m, ids)"),
                 e.getMessage());
     }
+
+    /** x read along direction d (both [pos][vocab], flattened): the plain sum of x[k] d[k]. */
+    static double along(double[] x, double[] d) {
+        assertEquals(d.length, x.length);
+        double sum = 0;
+        for (int k = 0; k < x.length; k++) sum += x[k] * d[k];
+        return sum;
+    }
+
+    /**
+     * unembed_along(f, x, d) reads the logits along a direction d[pos, vocab] without a product
+     * through W_U per term. On a GPT-2 file (layer norms, GELU MLPs, biases), for a logit difference
+     * at the last position and for a dense random direction: its terms are expand(unembed(f, x))'s,
+     * name by name, each equal to the reference's term read along d with a plain sum; they add up to
+     * forward(m, ids) (the unfrozen model's logits) read along d, and to the reference's; at order 1,
+     * with the remainder, too.
+     */
+    @Test
+    void unembedAlongADirectionGivesEachTermsLogitsReadAlongIt() throws Exception {
+        Scripts s = run("""
+                m = load_gpt2("%s", heads=4)
+                ids = [3, 1, 4, 1, 5, 7]
+                f = freeze(m, ids)
+                x = residual_paths(f, ids, true)
+                L = forward(m, ids)
+                d1 = onehot([0, 0, 0, 0, 0, 9], pos, vocab, size=16) - onehot([0, 0, 0, 0, 0, 2], pos, vocab, size=16)
+                d2 = random(pos, vocab, seed=3)
+                E1 = expand(unembed_along(f, x, d1))
+                E2 = expand(unembed_along(f, x, d2))
+                S2 = total(E2)
+                O2 = expand(unembed_along(f, x, d2), order=1)
+                T2 = total(O2)
+                """.formatted(TINY_GPT2.toString().replace("\\", "/")));
+        ReferenceTransformer ref = new ReferenceTransformer(new ReferenceTransformer.Config(2, 4, 16, 64, 16, "gelu", true), ReferenceSafetensors.read(TINY_GPT2));
+        ReferencePaths paths = new ReferencePaths(ref, new int[] {3, 1, 4, 1, 5, 7}, true);
+        Map<String, double[][]> expected = paths.terms(true);
+        double[] logits = s.values("L");
+        for (String d : List.of("d1", "d2")) {
+            double[] dir = s.values(d);
+            String tuple = d.equals("d1") ? "E1" : "E2";
+            assertEquals(new ArrayList<>(expected.keySet()), names(s, tuple));
+            int k = 0;
+            double sum = 0;
+            for (Map.Entry<String, double[][]> e : expected.entrySet()) {
+                double[] t = term(s, tuple, k++);
+                assertEquals(1, t.length, "a term along a direction is a number");
+                double want = along(flat(e.getValue()), dir);
+                assertEquals(want, t[0], 1e-9 * Math.max(1, Math.abs(want)), d + ": term " + e.getKey());
+                sum += t[0];
+            }
+            double read = along(logits, dir);
+            assertEquals(read, sum, 1e-9 * Math.max(1, Math.abs(read)), d + ": the terms add up to forward's logits read along " + d);
+            assertEquals(along(flat(paths.logits()), dir), read, 1e-9 * Math.max(1, Math.abs(read)), d + ": forward against the reference");
+        }
+        double read = along(logits, s.values("d2"));
+        assertEquals(read, s.values("S2")[0], 1e-9 * Math.max(1, Math.abs(read)), "total(E2)");
+        assertEquals(List.of("direct", "L0H0", "L0H1", "L0H2", "L0H3", "b_O0", "MLP0", "L1H0", "L1H1", "L1H2", "L1H3", "b_O1", "MLP1", "b_U",
+                "remainder (order > 1)"), names(s, "O2"));
+        assertEquals(read, s.values("T2")[0], 1e-9 * Math.max(1, Math.abs(read)), "total at order 1 with the remainder");
+    }
+
+    /**
+     * Every variant of the stdlib's transformer, patterns frozen or split by source, and folded
+     * (fold_layernorm; a bilinear MLP's layer norm shift cannot be, and a model without layer norms
+     * has nothing to fold): the terms of unembed_along add up to forward(m, ids) read along a random
+     * direction with a plain sum.
+     */
+    @ParameterizedTest(name = "mlp={0}, layernorm={1}, biases={2}, frozen patterns={3}")
+    @MethodSource("variants")
+    void everyVariantsTermsAlongADirectionAddUpToItsLogitsReadAlongIt(String mlp, boolean layernorm, boolean biases, boolean frozen) {
+        Scripts s = run("""
+                m = transformer(layers=2, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=5, std=0.4, mlp="%s", layernorm=%s, biases=%s)
+                ids = [3, 1, 4, 1, 5, 9]
+                L = forward(m, ids)
+                leg pos = 6
+                d = random(pos, vocab, seed=4)
+                f = freeze(m, ids, patterns=%s)
+                S = total(expand(unembed_along(f, residual_paths(f, ids, true), d)))
+                g = %s
+                G = total(expand(unembed_along(g, residual_paths(g, ids, false), d)))
+                """.formatted(mlp, layernorm, biases, frozen, mlp.equals("bilinear") && layernorm ? "f" : "fold_layernorm(f)"));
+        double read = along(s.values("L"), s.values("d"));
+        assertEquals(read, s.values("S")[0], 1e-9 * Math.max(1, Math.abs(read)), "the terms per head");
+        assertEquals(read, s.values("G")[0], 1e-9 * Math.max(1, Math.abs(read)), "the terms per layer, layer norms folded");
+    }
+
+    @Test
+    void unembedAlongADirectionNeedsTheFinalLayerNormFixed() {
+        TnError e = assertThrows(TnError.class, () -> run("""
+                m = transformer(layers=1, heads=2, d_model=8, vocab=11, context=8, seed=5)
+                ids = [1, 2, 3]
+                y = unembed_along(m, residual(m, ids), onehot([0, 0, 4], pos, vocab, size=11))
+                """));
+        assertTrue(e.getMessage().contains("the model's final layer norm is not linear: fix its factors on these tokens first, with f = freeze(m, ids)"),
+                e.getMessage());
+        assertEquals("<test>", e.span().source().name(), "the error is located at the call");
+        assertEquals(4, e.span().line(), "the error is located at the call");
+    }
 }
