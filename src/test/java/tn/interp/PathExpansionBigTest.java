@@ -14,7 +14,8 @@ import tn.exec.nd4j.Nd4jBackend;
  * Path expansion at GPT-2 small's shapes (12 layers, 12 heads, d_model 768, d_mlp 3072, vocab
  * 50257, context 1024: 124M parameters), seeded random weights with layer norms, GELU MLPs and
  * biases, on 8 tokens: residual_paths, expand(order=1) and total, timed, with the completeness
- * check against the unfrozen forward pass. Too heavy for every build (about 1 GB while the model is
+ * check against the unfrozen forward pass; then along a direction (unembed_along, a logit difference at
+ * the last position) at order 1 and order 2. Too heavy for every build (about 1 GB while the model is
  * made, minutes on a shared 2-core machine): it runs with {@code -Dtn.big=true}, alone:
  * {@code mvn -o -B test -Dtest=PathExpansionBigTest -Dtn.big=true} ({@code -Dtn.big.dtype=float64}
  * for float64; float32 by default, as GPT-2 is shipped).
@@ -50,6 +51,22 @@ class PathExpansionBigTest {
         }
         System.out.printf(Locale.ROOT, "relative error of total(E) against forward(m, ids): %.3g (%s)%n", Math.sqrt(err / size), dtype);
         PathExpansionTest.assertClose(logits, sum, dtype == DType.FLOAT64 ? 1e-9 : 1e-4, "total(E)");
+        // Along a direction (the logit difference of two tokens at the last position): one number per term.
+        start = System.nanoTime();
+        s.interpreter.run(s.module, parse("""
+                d = onehot([0, 0, 0, 0, 0, 0, 0, 262], pos, vocab, size=50257) - onehot([0, 0, 0, 0, 0, 0, 0, 286], pos, vocab, size=50257)
+                D1 = expand(unembed_along(f, x, d), order=1)
+                T1 = total(D1)
+                """), null);
+        double read = PathExpansionTest.along(logits, s.values("d"));
+        report("unembed_along + expand(order=1) + total: " + PathExpansionTest.count(s, "D1") + " terms", start, s);
+        System.out.printf(Locale.ROOT, "along d: forward %.6g, total(D1) %.6g, error %.3g%n", read, s.values("T1")[0], Math.abs(read - s.values("T1")[0]));
+        assertEquals(read, s.values("T1")[0], (dtype == DType.FLOAT64 ? 1e-9 : 1e-4) * Math.max(1, Math.abs(read)), "total(D1) along d");
+        start = System.nanoTime();
+        s.interpreter.run(s.module, parse("D2 = expand(unembed_along(f, x, d), order=2)\nT2 = total(D2)\n"), null);
+        report("unembed_along + expand(order=2) + total: " + PathExpansionTest.count(s, "D2") + " terms", start, s);
+        System.out.printf(Locale.ROOT, "along d: total(D2) %.6g, error %.3g%n", s.values("T2")[0], Math.abs(read - s.values("T2")[0]));
+        assertEquals(read, s.values("T2")[0], (dtype == DType.FLOAT64 ? 1e-9 : 1e-4) * Math.max(1, Math.abs(read)), "total(D2) along d");
         start = System.nanoTime();
         try {
             s.interpreter.run(s.module, parse("F = expand(unembed(f, x))\n"), null);
