@@ -9,6 +9,10 @@
  */
 grammar Tn;
 
+// The base class counts nesting levels as rules are entered, so that a deeply nested script
+// gets a located error before the parser's recursion can overflow the stack.
+options { superClass = tn.syntax.NestingParser; }
+
 @header { package tn.syntax.gen; }
 
 @lexer::members {
@@ -46,23 +50,33 @@ notExpr   : 'not' notExpr | comparison ;
 comparison: sum (op=('<' | '<=' | '>' | '>=' | '==' | '!=') sum)? ;
 sum       : arrow (op+=('+' | '-') arrow)* ;
 arrow     : product ('->' '[' legSpecs? ']')? ;
-// Juxtaposed factors cannot start with '-', so `A - B` is a difference, not A times -B.
-product   : unary (mulOp unary | postfix)* ;
+// Juxtaposed factors cannot start with '-', so `A - B` is a difference, not A times -B; nor
+// with '[', so `x[i]` is always x with legs named (a leg list or a literal array is never a
+// factor), and the parser decides each '[' with one token of lookahead.
+product   : unary (mulOp unary | juxtaposed)* ;
 mulOp     : '*' | '/' ;
 unary     : '-' unary                                            # negate
           | postfix ('^' unary)?                                 # power
           ;
-postfix   : primary ('[' legSpecs? ']' | '.' NAME)* ;
+postfix   : primary suffix* ;
+juxtaposed: atom suffix* ;
+suffix    : '[' legSpecs? ']'                                    # index
+          | '.' NAME                                             # member
+          ;
 
 primary
+    : atom                                                       # atomic
+    | '[' NAME (',' NAME)* ']'                                   # legList
+    | array                                                      # arrayLiteral
+    ;
+
+atom
     : NUMBER                                                     # number
     | STRING                                                     # string
     | ('true' | 'false')                                         # bool
     | NAME                                                       # name
     | CALL (arg (',' arg)*)? ')'                                 # call
     | '(' expr ')'                                               # paren
-    | '[' NAME (',' NAME)* ']'                                   # legList
-    | array                                                      # arrayLiteral
     ;
 
 arg       : (NAME '=')? expr ;
@@ -74,6 +88,8 @@ legSpec
     : NAME '->' NAME                                             # legRename
     | (NAME '=')? '(' NAME+ ')'                                  # legGroup
     | NAME                                                       # legName
+    // Not tn (legs are named, not numbered): parsed so that the error can name the legs.
+    | '-'? NUMBER                                                # legNumber
     ;
 
 // ---- lexer ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Writes tiny_gpt2.safetensors: a 2-layer GPT-2 shaped model (d_model 16, 4 heads, the 16-token
 vocab.json beside it, context 8) with seeded random weights under GPT-2's Hugging Face names, in
-the safetensors format (written by hand here: the safetensors package is not needed).
+the safetensors format (written by hand here: the safetensors package is not needed), and its
+config.json as Hugging Face writes one (GPT-2's keys; load_gpt2 takes the number of heads from it).
 Run from this folder: python3 make_tiny_gpt2.py"""
 import json
 import struct
@@ -37,3 +38,10 @@ text = json.dumps(header, separators=(",", ":")).encode()
 text += b" " * (-len(text) % 8)
 with open("tiny_gpt2.safetensors", "wb") as f:
     f.write(struct.pack("<Q", len(text)) + text + data)
+
+config = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "layer_norm_epsilon": 1e-05,
+          "model_type": "gpt2", "n_ctx": ctx, "n_embd": d, "n_head": heads, "n_layer": layers, "n_positions": ctx,
+          "vocab_size": vocab}
+with open("config.json", "w") as f:
+    json.dump(config, f, indent=2)
+    f.write("\n")

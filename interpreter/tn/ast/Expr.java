@@ -39,12 +39,21 @@ public sealed interface Expr {
     /** Juxtaposition or `*`: a tensor product in which shared leg names are contracted. */
     record Product(Span span, List<Expr> factors) implements Expr {}
 
+    /**
+     * `a + b - c`: terms added or subtracted left to right. One flat node however many terms
+     * there are, so a long sum costs no recursion anywhere.
+     */
+    record Sum(Span span, List<Term> terms) implements Expr {
+        /** A term; {@code opSpan} is the + or - before it (null for the first term, never negated). */
+        public record Term(boolean negated, Span opSpan, Expr value) {}
+    }
+
     record Binary(Span span, Op op, Span opSpan, Expr left, Expr right) implements Expr {}
 
     record Unary(Span span, UnaryOp op, Expr operand) implements Expr {}
 
     enum Op {
-        ADD("+"), SUB("-"), DIV("/"), POW("^"),
+        DIV("/"), POW("^"),
         LT("<"), LE("<="), GT(">"), GE(">="), EQ("=="), NE("!="), AND("and"), OR("or");
 
         public final String symbol;

@@ -14,6 +14,12 @@ public sealed interface LegSpec {
     record Rename(Span span, String from, String to) implements LegSpec {}
 
     /**
+     * `x[0, 1]`: a number where a leg name belongs. Not tn (legs are named, not numbered); kept
+     * so that the error can say how tn writes it, with the tensor's own leg names.
+     */
+    record Number(Span span, String text) implements LegSpec {}
+
+    /**
      * `(i l)` or `m=(i l)`: in `x[...]` a leg of x split into i and l; in `-> [...]` legs i and l
      * grouped into one leg, named {@code name} (or `i_l` when no name is given). Row-major:
      * the last part varies fastest, as in einops.

@@ -7,11 +7,17 @@ import java.util.List;
 public final class Diagnostics {
     private final List<Diagnostic> list = new ArrayList<>();
 
-    public void add(Diagnostic d) { list.add(d); }
+    /**
+     * Adds a diagnostic unless the same one (same place, same message) is there already: an error
+     * found again at each use of a value (a network too large to contract, kept lazily) is told once.
+     */
+    public void add(Diagnostic d) {
+        if (!list.contains(d)) list.add(d);
+    }
 
     public void add(TnError e) {
-        list.addAll(e.related());
-        list.add(e.diagnostic());
+        e.related().forEach(this::add);
+        add(e.diagnostic());
     }
 
     public boolean any() { return !list.isEmpty(); }

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import tn.diag.Diagnostics;
 import tn.diag.Source;
+import tn.io.AtomicWrite;
+import tn.io.FileNames;
+import tn.io.WriteFailure;
 
 /**
  * {@code tn draw}: one SVG per named network of a script (and a PNG with {@code --png}), from the
@@ -81,30 +84,35 @@ public final class DrawCommand {
             return 2;
         }
         Path dir = r.directory() != null ? r.directory() : Path.of("");
-        try {
-            for (ScriptDiagrams.Named t : chosen) {
-                Scene scene = Diagrams.scene(t.net(), t.name(), options);
-                Path target = r.output() != null ? r.output() : dir.resolve(Ids.sanitize(t.name()) + ".svg");
-                boolean pngOnly = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
-                createParent(target);
-                if (pngOnly) {
-                    Files.write(target, PngRenderer.png(scene));
-                    out.println("wrote " + target);
-                    continue;
-                }
-                Files.writeString(target, SvgWriter.write(scene), StandardCharsets.UTF_8);
-                out.println("wrote " + target);
-                if (r.png()) {
-                    Path png = target.resolveSibling(stem(target) + ".png");
-                    Files.write(png, PngRenderer.png(scene));
-                    out.println("wrote " + png);
-                }
+        for (ScriptDiagrams.Named t : chosen) {
+            Scene scene = Diagrams.scene(t.net(), t.name(), options);
+            String stem = Ids.sanitize(t.name());
+            Path target = r.output() != null ? r.output() : dir.resolve(FileNames.fit(stem, ".svg"));
+            // A name too long for the file system is cut and given a hash; say so where the file is named.
+            String note = r.output() == null && FileNames.shortened(stem, ".svg")
+                    ? " (the name " + t.name() + " is too long for a file name: shortened, with a hash of the whole)" : "";
+            boolean pngOnly = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
+            if (!write(target, () -> pngOnly ? PngRenderer.png(scene) : SvgWriter.write(scene).getBytes(StandardCharsets.UTF_8), err)) return 1;
+            out.println("wrote " + target + note);
+            if (r.png() && !pngOnly) {
+                Path png = target.resolveSibling(stem(target) + ".png");
+                if (!write(png, () -> PngRenderer.png(scene), err)) return 1;
+                out.println("wrote " + png + note);
             }
-        } catch (IOException e) {
-            err.println("error: cannot write: " + e.getMessage());
-            return 1;
         }
         return 0;
+    }
+
+    /** Writes one file atomically (its folder made first); false, after saying why, when that fails. */
+    private static boolean write(Path target, java.util.function.Supplier<byte[]> content, PrintStream err) {
+        try {
+            createParent(target);
+            AtomicWrite.write(target, content.get());
+            return true;
+        } catch (IOException e) {
+            err.println("error: cannot write " + target + ": " + WriteFailure.reason(e));
+            return false;
+        }
     }
 
     private static void createParent(Path p) throws IOException {

@@ -22,15 +22,27 @@ import javax.imageio.ImageIO;
 public final class PngRenderer {
     private PngRenderer() {}
 
-    /** The image at {@code scale} pixels per SVG unit, on white. */
+    /** The most pixels an image gets (128 MB as RGB ints): a diagram 10 times the size of a big one. */
+    static final double MAX_PIXELS = 1 << 25;
+    /** The longest side an image gets, in pixels. */
+    static final double MAX_SIDE = 1 << 15;
+
+    /**
+     * The image at {@code scale} pixels per SVG unit, on white; at a smaller scale when that would
+     * exceed {@link #MAX_PIXELS} or {@link #MAX_SIDE} (a diagram with a label thousands of
+     * characters long), so that the pixel array can always be allocated. Sizes are computed in
+     * floating point: w * h overflows an int long before a label is absurd.
+     */
     public static BufferedImage render(Scene scene, double scale) {
         Box b = scene.bounds();
         if (b.isEmpty()) b = new Box(0, 0, 1, 1);
         b = b.grow(SvgWriter.MARGIN);
         double x = Math.floor(b.x0()), y = Math.floor(b.y0());
-        int w = (int) Math.ceil((Math.ceil(b.x1()) - x) * scale);
-        int h = (int) Math.ceil((Math.ceil(b.y1()) - y) * scale);
-        BufferedImage img = new BufferedImage(Math.max(w, 1), Math.max(h, 1), BufferedImage.TYPE_INT_RGB);
+        double width = finiteOr(Math.ceil(b.x1()) - x, 1), height = finiteOr(Math.ceil(b.y1()) - y, 1);
+        scale = fittingScale(width, height, scale);
+        int w = (int) Math.max(1, Math.min(MAX_SIDE, Math.ceil(width * scale)));
+        int h = (int) Math.max(1, Math.min(MAX_SIDE, Math.ceil(height * scale)));
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -49,7 +61,20 @@ public final class PngRenderer {
         return img;
     }
 
-    /** The PNG file's bytes (2 pixels per SVG unit). */
+    /** The largest scale up to {@code scale} at which a width x height diagram fits the limits. */
+    static double fittingScale(double width, double height, double scale) {
+        double s = scale;
+        if (width * height * s * s > MAX_PIXELS) s = Math.sqrt(MAX_PIXELS / (width * height));
+        if (width * s > MAX_SIDE) s = MAX_SIDE / width;
+        if (height * s > MAX_SIDE) s = MAX_SIDE / height;
+        return s;
+    }
+
+    private static double finiteOr(double v, double otherwise) {
+        return Double.isFinite(v) && v > 0 ? v : otherwise;
+    }
+
+    /** The PNG file's bytes (2 pixels per SVG unit, less for a diagram too large for that). */
     public static byte[] png(Scene scene) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -21,11 +21,53 @@ public interface Backend {
     /** The row-major contents as doubles (a copy). */
     double[] toDoubles(Dense x);
 
+    /**
+     * Entries {@code [from, from + count)} of the row-major contents, as doubles, into {@code into}:
+     * a bounded copy, for walking a large tensor in chunks (saving, printing).
+     */
+    default void copyDoubles(Dense x, long from, double[] into, int count) {
+        System.arraycopy(toDoubles(x), Math.toIntExact(from), into, 0, count);
+    }
+
     /** A copy converted to {@code dtype} (or x itself when it already has that type). */
     Dense cast(Dense x, DType dtype);
 
     /** An array of the shape filled with {@code value}. */
     Dense full(long[] shape, double value, DType dtype);
+
+    /**
+     * Entries of an array computed by position: {@link #compute} writes the entries at row-major
+     * positions {@code from} to {@code from + n - 1} into {@code out[0..n)}. It may be called from
+     * several threads at once, for different positions, and must give the same entries whichever
+     * pieces it is asked for.
+     */
+    @FunctionalInterface
+    interface Entries {
+        void compute(long from, double[] out, int n);
+    }
+
+    /**
+     * A new array whose entries {@code entries} computes piece by piece (on several threads where
+     * that pays), written straight into the array's memory in its dtype: no copy of the whole
+     * array as doubles is ever made.
+     *
+     * @throws java.util.concurrent.CancellationException when the calling thread is interrupted
+     *     meanwhile; nothing is kept, and the interrupt stays set
+     */
+    default Dense generate(long[] shape, DType dtype, Entries entries) {
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        double[] data = new double[Math.toIntExact(n)];
+        int chunk = 1 << 16;
+        for (int from = 0; from < data.length; from += chunk) {
+            if (Thread.currentThread().isInterrupted()) throw new java.util.concurrent.CancellationException("interrupted");
+            int len = Math.min(chunk, data.length - from);
+            double[] part = new double[len];
+            entries.compute(from, part, len);
+            System.arraycopy(part, 0, data, from, len);
+        }
+        return fromDoubles(data, shape, dtype);
+    }
 
     // ---- contraction -----------------------------------------------------------------------
 

@@ -5,9 +5,9 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * The two memory-bound kernels of {@link BufferContractor}, on {@link FloatBuffer} or
- * {@link DoubleBuffer} (heap or native): a strided gather (permutations and diagonals) and sums
- * of contiguous runs. Axes that lie contiguously in the source are merged first, so a gather is
+ * The strided gather of {@link BufferContractor} (permutations and diagonals), on
+ * {@link FloatBuffer} or {@link DoubleBuffer} (heap or native); its sums of runs are
+ * {@link Reductions}'. Axes that lie contiguously in the source are merged first, so a gather is
  * an odometer over the outer axes around one tight loop (a block copy when the innermost axis is
  * contiguous). Indices are absolute: buffer positions are never used or moved.
  */
@@ -86,26 +86,6 @@ final class Strided {
             idx[k] = 0;
         }
         return base;
-    }
-
-    /** Sums of consecutive runs: dst[i] = sum of src[i*run .. (i+1)*run) for i < count. */
-    static void sumRuns(Buffer src, int run, int count, Buffer dst) {
-        if (src instanceof DoubleBuffer s) {
-            DoubleBuffer out = (DoubleBuffer) dst;
-            for (int i = 0; i < count; i++) {
-                double t = 0;
-                for (int j = i * run, end = j + run; j < end; j++) t += s.get(j);
-                out.put(i, t);
-            }
-        } else {
-            FloatBuffer s = (FloatBuffer) src;
-            FloatBuffer out = (FloatBuffer) dst;
-            for (int i = 0; i < count; i++) {
-                float t = 0;
-                for (int j = i * run, end = j + run; j < end; j++) t += s.get(j);
-                out.put(i, t);
-            }
-        }
     }
 
     /** Copies the first {@code n} entries of {@code src} into {@code dst}. */

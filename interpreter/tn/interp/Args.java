@@ -70,7 +70,12 @@ public final class Args {
 
     /** Argument i's value; an erroneous value (from an error reported already) stops the call silently. */
     public Value value(int i) {
-        Value v = values.computeIfAbsent(i, k -> interpreter.eval(positional.get(k).value()));
+        // Not computeIfAbsent: its two extra frames per nested call count against the stack (see tn.syntax.Nesting).
+        Value v = values.get(i);
+        if (v == null) {
+            v = interpreter.eval(positional.get(i).value());
+            values.put(i, v);
+        }
         interpreter.checkPoison(v);
         return v;
     }

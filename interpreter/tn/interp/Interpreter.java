@@ -22,6 +22,7 @@ import tn.exec.DType;
 import tn.net.Evaluator;
 import tn.net.Net;
 import tn.net.Tensor;
+import tn.syntax.NumpyHints;
 import tn.syntax.TnParserFacade;
 
 /**
@@ -37,12 +38,26 @@ public final class Interpreter {
     public static final class Module {
         final Source source;
         final Path directory;
-        final Map<String, Value> globals = new LinkedHashMap<>();
-        final Legs legs = new Legs(null);
+        final Map<String, Value> globals;
+        final Legs legs;
 
         Module(Source source, Path directory) {
+            this(source, directory, new LinkedHashMap<>(), new Legs(null));
+        }
+
+        private Module(Source source, Path directory, Map<String, Value> globals, Legs legs) {
             this.source = source;
             this.directory = directory;
+            this.globals = globals;
+            this.legs = legs;
+        }
+
+        /**
+         * This module's names and legs, seen from another script and folder: a script the REPL
+         * `:load`s runs in the session, but resolves its relative paths against its own folder.
+         */
+        public Module from(Source script, Path folder) {
+            return new Module(script, folder, globals, legs);
         }
 
         public Source source() { return source; }
@@ -182,10 +197,22 @@ public final class Interpreter {
                 try {
                     execute(s);
                 } catch (OutOfMemoryError e) {
-                    // The memory guard refuses large intermediates before they run; this is the
-                    // last line of defence (e.g. many large tensors kept alive at once).
-                    throw new TnError(s.span(), "out of memory while running this statement (" + e.getMessage()
-                            + "); lower --memory-limit, or give the JVM more with TN_JAVA_OPTS=-Xmx...");
+                    throw outOfMemory(s, e);
+                } catch (StackOverflowError e) {
+                    // The nesting limit keeps scripts far from this; what is left (a deep recursion
+                    // of user functions, a network grown one bubble per loop iteration and then
+                    // walked whole) becomes an error of this statement, never a stack trace.
+                    TnError error = tooDeep(s);
+                    if (concrete() || diagnostics == null) throw error;
+                    diagnostics.add(error);
+                    poisonTargets(s);
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A path from the script that the file system refuses (a NUL character): every
+                    // builtin that takes a file name resolves it, so it is answered once, here.
+                    TnError error = invalidPath(s, e);
+                    if (concrete() || diagnostics == null) throw error;
+                    diagnostics.add(error);
+                    poisonTargets(s);
                 } catch (TnError e) {
                     if (concrete() || diagnostics == null) throw e;
                     diagnostics.add(e);
@@ -208,9 +235,34 @@ public final class Interpreter {
             if (s instanceof Stmt.ExprStmt e) return eval(e.expr());
             execute(s);
             return null;
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(s, e);
+        } catch (StackOverflowError e) {
+            throw tooDeep(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalidPath(s, e);
         } finally {
             frames.pop();
         }
+    }
+
+    /**
+     * The memory guard refuses large intermediates before they run; this is the last line of
+     * defence (e.g. many large tensors kept alive at once).
+     */
+    public static TnError outOfMemory(Stmt s, OutOfMemoryError e) {
+        return new TnError(s.span(), "out of memory while running this statement (" + e.getMessage()
+                + "); lower --memory-limit, or give the JVM more with TN_JAVA_OPTS=-Xmx...");
+    }
+
+    private static TnError invalidPath(Stmt s, java.nio.file.InvalidPathException e) {
+        return new TnError(s.span(), "a file name in this statement is not a valid path (" + e.getReason() + ")");
+    }
+
+    private static TnError tooDeep(Stmt s) {
+        return new TnError(s.span(), "this statement is nested too deeply to run (the Java stack overflowed): a recursion"
+                + " of functions too deep, or a network grown thousands of levels deep (one bubble per loop iteration);"
+                + " recurse less deeply, or detach(x) now and then to keep a computed tensor instead of its network");
     }
 
     private void poisonTargets(Stmt s) {
@@ -283,7 +335,7 @@ public final class Interpreter {
         else throw new TnError(f.values().span(), "for needs a tuple of values to go through (e.g. range(3)), not " + values.kind());
         if (isConstant(f.variable())) throw new TnError(f.variableSpan(), f.variable() + " is a constant; choose another name");
         for (Value v : items) {
-            if (Thread.interrupted()) throw new TnError(f.span(), "interrupted");
+            if (Thread.interrupted()) throw new Evaluator.Interrupted(f.span());
             frame().locals().put(f.variable(), v);
             for (Stmt s : f.body()) execute(s);
         }
@@ -353,13 +405,24 @@ public final class Interpreter {
     // ---- imports ----------------------------------------------------------------------------
 
     private void importModule(Stmt.Import imp) {
-        Source source;
-        Path dir;
+        // The module's key first: an import already done (in a loop, say) reads nothing again.
+        Path file = null;
         Path key;
         if (imp.isPath()) {
             Path base = module().directory != null ? module().directory : Path.of(".");
-            Path file = base.resolve(imp.target()).normalize();
+            try {
+                file = base.resolve(imp.target()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new TnError(imp.span(), "cannot import this: not a valid path (" + e.getReason() + ")");
+            }
             if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
+            key = file.toAbsolutePath();
+        } else {
+            key = Path.of("stdlib", imp.target() + ".tn");
+        }
+        Source source = null;
+        Path dir = null;
+        if (!imported.containsKey(key) && imp.isPath()) {
             try {
                 source = Source.read(file, displayName(imp.target()));
             } catch (IOException e) {
@@ -370,16 +433,14 @@ public final class Interpreter {
                 throw new ImportError(imp.span(), notUtf8);
             }
             dir = file.toAbsolutePath().getParent();
-            key = file.toAbsolutePath();
-        } else {
+        } else if (!imported.containsKey(key)) {
             String text = Stdlib.read(imp.target());
             if (text == null) {
                 throw new TnError(imp.span(), "no module " + imp.target() + " in the standard library (it has: "
-                        + String.join(", ", Stdlib.modules()) + ")");
+                        + String.join(", ", Stdlib.modules()) + ")"
+                        + (NumpyHints.isModule(imp.target()) ? "; tn is not Python: its numerical functions are builtins" : ""));
             }
             source = new Source("stdlib/" + imp.target() + ".tn", text);
-            dir = null;
-            key = Path.of("stdlib", imp.target() + ".tn");
         }
         Module m = imported.get(key);
         if (m == null) {
@@ -426,6 +487,7 @@ public final class Interpreter {
         }
         if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), o.legs(), o.span()));
         if (e instanceof Expr.Product p) return product(p.factors(), null, p.span());
+        if (e instanceof Expr.Sum s) return operators.sum(s);
         if (e instanceof Expr.Binary b) return operators.binary(b);
         return operators.unary((Expr.Unary) e);
     }
@@ -450,7 +512,13 @@ public final class Interpreter {
         Value target = eval(m.target());
         checkPoison(target);
         if (!(target instanceof Value.Record r)) {
-            throw new TnError(m.nameSpan(), "." + m.name() + ": only records (models, results) have fields, not " + target.kind());
+            String hint = null;
+            if (target instanceof Value.TensorValue t && t.net().legs().stream().noneMatch(Networks::anonymous)) {
+                String text = m.target().span().text();
+                hint = NumpyHints.field(m.name(), text.length() <= 40 ? text : "x", t.net().legs(), Networks.legList(t.net()));
+            }
+            throw new TnError(m.nameSpan(), "." + m.name() + ": only records (models, results) have fields, not " + target.kind()
+                    + (hint != null ? "; " + hint : ""));
         }
         Value v = r.fields().get(m.name());
         if (v == null) {
@@ -560,6 +628,8 @@ public final class Interpreter {
         if (b == null) {
             List<String> names = new ArrayList<>(Builtins.names());
             names.addAll(frame().module().globals.keySet());
+            String numpy = NumpyHints.function(c.callee());
+            if (numpy != null) throw new TnError(c.calleeSpan(), "unknown function " + c.callee() + ": " + numpy);
             String hint = Suggest.closest(c.callee(), names);
             throw new TnError(c.calleeSpan(), "unknown function " + c.callee() + (hint != null ? " (did you mean " + hint + "?)" : ""));
         }
@@ -605,6 +675,7 @@ public final class Interpreter {
         } catch (ReturnSignal r) {
             return r.value;
         } catch (TnError e) {
+            if (e instanceof Evaluator.Interrupted) throw e;
             if (e.span() != null && e.span().source() != c.span().source()) {
                 throw new TnError(c.span(), "in " + f.def().name() + "(): " + e.getMessage() + " (at " + e.span().where() + ")");
             }

@@ -63,13 +63,17 @@ final class Networks {
         }
         // An explicit output list; groups in it are legs merged after the contraction.
         List<String> flat = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         boolean grouped = false;
         for (LegSpec s : output) {
             if (s instanceof LegSpec.Name n) {
-                addOutputLeg(flat, n.name(), n.span(), sizes);
+                addOutputLeg(flat, listed, n.name(), n.span(), sizes);
             } else if (s instanceof LegSpec.Group g) {
                 grouped = true;
-                for (LegSpec.Name n : g.parts()) addOutputLeg(flat, n.name(), n.span(), sizes);
+                for (LegSpec.Name n : g.parts()) addOutputLeg(flat, listed, n.name(), n.span(), sizes);
+            } else if (s instanceof LegSpec.Number n) {
+                throw new TnError(n.span(), "legs are named, not numbered: list the legs to keep by name (legs here: "
+                        + String.join(", ", sizes.keySet()) + ")");
             } else {
                 throw new TnError(s.span(), "a rename (i -> x) cannot appear in an output list; write x[i -> y] instead");
             }
@@ -80,12 +84,12 @@ final class Networks {
         return grouped ? group(p, output, span) : p;
     }
 
-    private void addOutputLeg(List<String> flat, String leg, Span where, Map<String, Long> sizes) {
+    private void addOutputLeg(List<String> flat, java.util.Set<String> listed, String leg, Span where, Map<String, Long> sizes) {
         if (!sizes.containsKey(leg)) {
             throw new TnError(where, "leg " + leg + " in the output list is on no factor (legs here: "
                     + String.join(", ", sizes.keySet()) + ")");
         }
-        if (flat.contains(leg)) throw new TnError(where, "leg " + leg + " is listed twice in the output list");
+        if (!listed.add(leg)) throw new TnError(where, "leg " + leg + " is listed twice in the output list");
         flat.add(leg);
     }
 
@@ -141,6 +145,7 @@ final class Networks {
      * `M[a, a] v[a]` sums M's diagonal against v, `M[a, a] -> [a]` keeps the diagonal.
      */
     Net relabelFactor(Net target, List<LegSpec> specs, Span span) {
+        for (LegSpec s : specs) if (s instanceof LegSpec.Number) throw numbered(target, specs, span);
         if (!specs.isEmpty() && specs.stream().allMatch(s -> s instanceof LegSpec.Rename)) return rename(target, specs, span);
         for (LegSpec s : specs) {
             if (s instanceof LegSpec.Rename r) {
@@ -236,35 +241,116 @@ final class Networks {
 
     // ---- sums -------------------------------------------------------------------------------
 
-    /** a + sign * b; the legs must match as sets, with equal sizes. */
-    Net sum(Net a, Net b, double sign, Span span, Span opSpan) {
-        if (!new java.util.HashSet<>(a.legs()).equals(new java.util.HashSet<>(b.legs()))) {
-            throw new TnError(opSpan, "cannot " + (sign > 0 ? "add" : "subtract") + " tensors with different legs: "
-                    + legList(a) + " and " + legList(b));
+    /**
+     * Checks that {@code term} may be added to (or subtracted from) a sum whose legs are those of
+     * {@code left}: the same leg set, with equal sizes. {@code leftSource} and {@code termSource}
+     * are where both sides are written, quoted in the hint.
+     */
+    void checkSummand(Net left, Net term, double sign, Span opSpan, Span leftSource, Span termSource) {
+        String verb = sign > 0 ? "add" : "subtract";
+        java.util.Set<String> l = new java.util.LinkedHashSet<>(left.legs());
+        java.util.Set<String> r = new java.util.LinkedHashSet<>(term.legs());
+        if (!l.equals(r)) {
+            List<String> onlyLeft = new ArrayList<>(l);
+            onlyLeft.removeAll(r);
+            List<String> onlyRight = new ArrayList<>(r);
+            onlyRight.removeAll(l);
+            String message = "cannot " + verb + " tensors with different legs: " + legList(left) + " and " + legList(term);
+            if (onlyRight.isEmpty()) {
+                message += "; the right has no " + legWord(onlyLeft) + ": " + repeatHint(term, quote(termSource), left, quote(leftSource), "right", "left");
+            } else if (onlyLeft.isEmpty()) {
+                message += "; the left has no " + legWord(onlyRight) + ": " + repeatHint(left, quote(leftSource), term, quote(termSource), "left", "right");
+            } else {
+                message += " (only on the left: " + names(onlyLeft) + "; only on the right: " + names(onlyRight) + ")";
+            }
+            throw new TnError(opSpan, message);
         }
-        for (int k = 0; k < a.rank(); k++) {
-            long other = b.sizeOf(a.legs().get(k));
-            if (other != a.size(k)) {
-                throw new TnError(opSpan, "cannot " + (sign > 0 ? "add" : "subtract") + ": leg " + a.legs().get(k)
-                        + " has size " + a.size(k) + " on the left but " + other + " on the right");
+        for (int k = 0; k < left.rank(); k++) {
+            long other = term.sizeOf(left.legs().get(k));
+            if (other != left.size(k)) {
+                throw new TnError(opSpan, "cannot " + verb + ": leg " + left.legs().get(k)
+                        + " has size " + left.size(k) + " on the left but " + other + " on the right");
             }
         }
-        for (String leg : a.legs()) if (anonymous(leg)) throw unnamed(a);
-        List<Net> terms = new ArrayList<>();
-        List<Double> coefficients = new ArrayList<>();
-        if (a instanceof Net.Sum s && s.label() == null) {
-            terms.addAll(s.terms());
-            for (double c : s.coefficients()) coefficients.add(c);
-        } else {
-            terms.add(a);
-            coefficients.add(1.0);
+        for (String leg : left.legs()) if (anonymous(leg)) throw unnamed(left);
+    }
+
+    /**
+     * How to repeat the side with fewer legs along the other's legs: a number (or scalar) times
+     * ones, a tensor with broadcast(b, x). The texts are null when too long to quote.
+     */
+    private static String repeatHint(Net fewer, String fewerText, Net more, String moreText, String fewerSide, String moreSide) {
+        if (fewer.rank() == 0) {
+            String n = fewerText == null ? "n" : fewerText.matches("[\\w.']+") ? fewerText : "(" + fewerText + ")";
+            return "to add it to every entry, write " + n + " * ones(" + names(more.legs()) + ")";
         }
-        terms.add(b);
-        coefficients.add(sign);
-        return new Net.Sum(terms, coefficients.stream().mapToDouble(Double::doubleValue).toArray(), span);
+        String call = fewerText != null && moreText != null ? "broadcast(" + fewerText + ", " + moreText + ")" : "broadcast(b, x)";
+        String b = fewerText != null ? fewerText : "the " + fewerSide;
+        String x = moreText != null ? moreText : "the " + moreSide;
+        return call + " repeats " + b + " along the other legs of " + x;
+    }
+
+    /** The source of an operand for a message, or null when it is too long to quote. */
+    private static String quote(Span span) {
+        if (span.end() - span.start() > 40) return null;
+        String text = span.text();
+        return text.indexOf('\n') < 0 ? text : null;
+    }
+
+    private static String legWord(List<String> legs) {
+        return (legs.size() == 1 ? "leg " : "legs ") + names(legs);
+    }
+
+    private static String names(List<String> legs) {
+        return String.join(", ", legs.stream().map(n -> anonymous(n) ? "_" : n).toList());
+    }
+
+    /**
+     * The sum of terms (checked with {@link #checkSummand}) with their coefficients. A first term
+     * that is itself an unnamed sum is spliced in, so `(a + b) + c` is one flat sum.
+     */
+    Net sum(List<Net> terms, double[] coefficients, Span span) {
+        List<Net> all = new ArrayList<>(terms.size());
+        List<Double> cs = new ArrayList<>(terms.size());
+        Net first = terms.get(0);
+        if (first instanceof Net.Sum s && s.label() == null && coefficients[0] == 1.0) {
+            all.addAll(s.terms());
+            for (double c : s.coefficients()) cs.add(c);
+        } else {
+            all.add(first);
+            cs.add(coefficients[0]);
+        }
+        for (int k = 1; k < terms.size(); k++) {
+            all.add(terms.get(k));
+            cs.add(coefficients[k]);
+        }
+        return new Net.Sum(all, cs.stream().mapToDouble(Double::doubleValue).toArray(), span);
     }
 
     // ---- messages ---------------------------------------------------------------------------
+
+    /** `A[0, 1]`: numpy's indexing, answered with tn's pick and the tensor's own leg names. */
+    private static TnError numbered(Net target, List<LegSpec> specs, Span span) {
+        LegSpec.Number first = (LegSpec.Number) specs.stream().filter(s -> s instanceof LegSpec.Number).findFirst().orElseThrow();
+        // The target as written: the relabel's text before its '['.
+        String written = span.source().text().substring(span.start(), Math.max(span.start(), specs.get(0).span().start() - 1)).strip();
+        String name = written.length() <= 40 && written.indexOf('\n') < 0 && !written.isEmpty() ? written
+                : target.label() != null ? target.label() : "x";
+        if (target.rank() == 0) return new TnError(first.span(), "legs are named, not numbered, and " + name + " has no legs to pick from");
+        boolean named = target.legs().stream().noneMatch(Networks::anonymous);
+        List<String> legs = new ArrayList<>();
+        for (int k = 0; k < target.rank(); k++) legs.add(named ? target.legs().get(k) : String.valueOf((char) ('a' + k % 26)));
+        List<String> picks = new ArrayList<>();
+        for (int k = 0; k < Math.min(specs.size(), legs.size()); k++) {
+            if (specs.get(k) instanceof LegSpec.Number n) picks.add(legs.get(k) + "=" + n.text());
+        }
+        if (named) {
+            return new TnError(first.span(), "legs are named, not numbered: tn writes this as pick(" + name + ", "
+                    + String.join(", ", picks) + ") (" + name + " has legs " + legList(target) + ")");
+        }
+        return new TnError(first.span(), "legs are named, not numbered, and these have no names yet: name them, then pick: pick("
+                + name + "[" + String.join(", ", legs) + "], " + String.join(", ", picks) + ")");
+    }
 
     static TnError unnamed(Net n) {
         return new TnError(n.span(), "this tensor's legs have no names yet; name them where it is used, e.g. x[i, j]");

@@ -1,7 +1,9 @@
 package tn.interp;
 
+import java.util.ArrayList;
 import java.util.List;
 import tn.ast.Expr;
+import tn.diag.Span;
 import tn.diag.TnError;
 import tn.net.BubbleFunction;
 import tn.net.Net;
@@ -32,20 +34,56 @@ final class Operators {
         in.checkPoison(l);
         in.checkPoison(r);
         return switch (b.op()) {
-            case ADD, SUB -> addSub(b, l, r);
             case DIV -> divide(b, l, r);
             case POW -> power(b, l, r);
             default -> compare(b, l, r);
         };
     }
 
-    private Value addSub(Expr.Binary b, Value l, Value r) {
-        double sign = b.op() == Expr.Op.ADD ? 1 : -1;
-        if (l instanceof Value.Num x && r instanceof Value.Num y) return new Value.Num(x.value() + sign * y.value());
-        if (l instanceof Value.Unknown || r instanceof Value.Unknown) return new Value.Unknown();
-        Net left = in.asTensorOrScalar(l, b.left().span());
-        Net right = in.asTensorOrScalar(r, b.right().span());
-        return new Value.TensorValue(in.networks().sum(left, right, sign, b.span(), b.opSpan()));
+    /**
+     * `a + b - c ...`, folded left to right: numbers add up as numbers until a tensor comes, then
+     * every term joins one sum network (the legs of each checked against the first term's), so a
+     * long sum is built in time linear in its number of terms.
+     */
+    Value sum(Expr.Sum s) {
+        List<Expr.Sum.Term> terms = s.terms();
+        List<Value> values = new ArrayList<>(terms.size());
+        for (Expr.Sum.Term t : terms) values.add(in.eval(t.value()));
+        for (Value v : values) in.checkPoison(v);
+        Value first = values.get(0);
+        if (first instanceof Value.Unknown) return first;
+        double number = 0;
+        List<Net> nets = null;
+        double[] coefficients = null;
+        for (int k = 0; k < terms.size(); k++) {
+            Value v = values.get(k);
+            Expr.Sum.Term t = terms.get(k);
+            double sign = t.negated() ? -1 : 1;
+            if (v instanceof Value.Unknown) return v;
+            if (nets == null && v instanceof Value.Num n) {
+                number += sign * n.value();
+                continue;
+            }
+            if (nets == null) {
+                // The first tensor: the number so far (when there were terms before) becomes a scalar term.
+                nets = new ArrayList<>(terms.size());
+                coefficients = new double[terms.size() + 1];
+                if (k > 0) {
+                    Expr.Sum.Term before = terms.get(k - 1);
+                    nets.add(in.scalar(number, terms.get(0).value().span().to(before.value().span())));
+                    coefficients[0] = 1;
+                }
+            }
+            Net n = in.asTensorOrScalar(v, t.value().span());
+            if (!nets.isEmpty()) {
+                Span left = terms.get(0).value().span().to(terms.get(k - 1).value().span());
+                in.networks().checkSummand(nets.get(0), n, sign, t.opSpan(), left, t.value().span());
+            }
+            coefficients[nets.size()] = sign;
+            nets.add(n);
+        }
+        if (nets == null) return new Value.Num(number);
+        return new Value.TensorValue(in.networks().sum(nets, java.util.Arrays.copyOf(coefficients, nets.size()), s.span()));
     }
 
     private Value divide(Expr.Binary b, Value l, Value r) {

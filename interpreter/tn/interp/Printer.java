@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
+import tn.io.Entries;
 
 /**
  * How values look when printed: numbers with six significant digits, tensors as a header
@@ -47,18 +48,30 @@ public final class Printer {
 
     /** The numpy-like preview of row-major data. */
     public static String preview(double[] data, long[] shape) {
-        if (shape.length == 0) return number(data[0]);
-        boolean scientific = false;
-        double max = 0;
-        for (double v : data) if (Double.isFinite(v)) max = Math.max(max, Math.abs(v));
-        if (max >= 1e6 || (max > 0 && max < 1e-3)) scientific = true;
-        int width = width(data, scientific);
+        return preview(Entries.of(data), shape);
+    }
+
+    /**
+     * The numpy-like preview of a tensor's entries, read in bounded chunks: one pass over all of
+     * them for the format (fixed or scientific, the column width), then only the entries shown.
+     */
+    public static String preview(Entries entries, long[] shape) {
+        if (shape.length == 0) return number(new Cursor(entries, 1).get(0));
+        Extremes x = Extremes.of(entries, count(shape));
+        boolean scientific = x.maxFinite >= 1e6 || (x.maxFinite > 0 && x.maxFinite < 1e-3);
+        int width = x.width(scientific);
         StringBuilder sb = new StringBuilder();
         long[] strides = new long[shape.length];
         long s = 1;
         for (int k = shape.length - 1; k >= 0; k--) { strides[k] = s; s *= shape[k]; }
-        block(sb, data, shape, strides, 0, 0, scientific, width);
+        block(sb, new Cursor(entries, s), shape, strides, 0, 0, scientific, width);
         return sb.toString();
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
     }
 
     /**
@@ -67,10 +80,28 @@ public final class Printer {
      * number's width grows with its sign, integer digits and exponent digits only).
      */
     static int width(double[] data, boolean scientific) {
+        return Extremes.of(Entries.of(data), data.length).width(scientific);
+    }
+
+    /** What decides a preview's format, gathered in one pass over the entries, a chunk at a time. */
+    private static final class Extremes {
+        static final int CHUNK = 1 << 16;
         double maxPos = -1, minPos = Double.POSITIVE_INFINITY, maxNeg = -1, minNeg = Double.POSITIVE_INFINITY;
-        List<Double> candidates = new java.util.ArrayList<>();
-        boolean nan = false, posInf = false, negInf = false, zero = false;
-        for (double v : data) {
+        double maxFinite = 0;
+        boolean nan, posInf, negInf, zero;
+
+        static Extremes of(Entries entries, long count) {
+            Extremes x = new Extremes();
+            double[] chunk = new double[(int) Math.min(CHUNK, count)];
+            for (long from = 0; from < count; from += chunk.length) {
+                int n = (int) Math.min(chunk.length, count - from);
+                entries.copy(from, chunk, n);
+                for (int k = 0; k < n; k++) x.add(chunk[k]);
+            }
+            return x;
+        }
+
+        void add(double v) {
             if (Double.isNaN(v)) nan = true;
             else if (v == Double.POSITIVE_INFINITY) posInf = true;
             else if (v == Double.NEGATIVE_INFINITY) negInf = true;
@@ -82,25 +113,53 @@ public final class Printer {
                 maxNeg = Math.max(maxNeg, -v);
                 minNeg = Math.min(minNeg, -v);
             }
+            if (Double.isFinite(v)) maxFinite = Math.max(maxFinite, Math.abs(v));
         }
-        if (maxPos >= 0) {
-            candidates.add(maxPos);
-            candidates.add(minPos);
+
+        int width(boolean scientific) {
+            List<Double> candidates = new java.util.ArrayList<>();
+            if (maxPos >= 0) {
+                candidates.add(maxPos);
+                candidates.add(minPos);
+            }
+            if (maxNeg >= 0) {
+                candidates.add(-maxNeg);
+                candidates.add(-minNeg);
+            }
+            if (zero) candidates.add(0.0);
+            if (nan) candidates.add(Double.NaN);
+            if (posInf) candidates.add(Double.POSITIVE_INFINITY);
+            if (negInf) candidates.add(Double.NEGATIVE_INFINITY);
+            int width = 0;
+            for (double v : candidates) width = Math.max(width, element(v, scientific).length());
+            return width;
         }
-        if (maxNeg >= 0) {
-            candidates.add(-maxNeg);
-            candidates.add(-minNeg);
-        }
-        if (zero) candidates.add(0.0);
-        if (nan) candidates.add(Double.NaN);
-        if (posInf) candidates.add(Double.POSITIVE_INFINITY);
-        if (negInf) candidates.add(Double.NEGATIVE_INFINITY);
-        int width = 0;
-        for (double v : candidates) width = Math.max(width, element(v, scientific).length());
-        return width;
     }
 
-    private static void block(StringBuilder sb, double[] data, long[] shape, long[] strides, int axis, long offset,
+    /** Reads the shown entries a short run at a time (they come in runs of up to EDGE). */
+    private static final class Cursor {
+        private final Entries entries;
+        private final long length;
+        private final double[] run = new double[2 * EDGE];
+        private long base = -1;
+        private int filled;
+
+        Cursor(Entries entries, long length) {
+            this.entries = entries;
+            this.length = length;
+        }
+
+        double get(long index) {
+            if (base < 0 || index < base || index >= base + filled) {
+                base = index;
+                filled = (int) Math.min(run.length, length - index);
+                entries.copy(index, run, filled);
+            }
+            return run[(int) (index - base)];
+        }
+    }
+
+    private static void block(StringBuilder sb, Cursor data, long[] shape, long[] strides, int axis, long offset,
                               boolean scientific, int width) {
         sb.append('[');
         long n = shape[axis];
@@ -111,7 +170,7 @@ public final class Printer {
                 i = n - EDGE;
             }
             if (axis == shape.length - 1) {
-                String e = element(data[(int) (offset + i * strides[axis])], scientific);
+                String e = element(data.get(offset + i * strides[axis]), scientific);
                 sb.append(" ".repeat(width - e.length())).append(e);
             } else {
                 block(sb, data, shape, strides, axis + 1, offset + i * strides[axis], scientific, width);

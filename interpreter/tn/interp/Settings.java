@@ -9,37 +9,49 @@ import tn.exec.DType;
  * The interpreter's settings, changed by `set NAME = value` in a script or by command-line
  * options: the dtype of new tensors, the planning method, the memory limit and the seed used by
  * random tensors created without one.
+ *
+ * <p>Random tensors created without `seed=` take their numbers one after another from the
+ * script's stream ({@link Rng#script}): the stream of the script seed (`set seed = N`, 0 unless
+ * set), which never runs alongside the stream of any explicit `seed=k`. A script gives the same
+ * numbers on every run; `set seed` starts the stream of that seed from its beginning.
  */
 public final class Settings {
     static final List<String> NAMES = List.of("dtype", "memory_limit", "method", "seed");
 
     private DType dtype = DType.FLOAT32;
+    /** The script seed; the default is documented in docs/language.md. */
     private long seed = 0;
-    private long randomCalls = 0;
+    /** SplitMix64 numbers drawn from the script's stream so far. */
+    private long position = 0;
 
     public DType dtype() { return dtype; }
 
     /** The settings at one moment (for undoing a failed REPL statement). */
-    record Saved(DType dtype, long seed, long randomCalls) {}
+    record Saved(DType dtype, long seed, long position) {}
 
-    Saved save() { return new Saved(dtype, seed, randomCalls); }
+    Saved save() { return new Saved(dtype, seed, position); }
 
     void restore(Saved s) {
         dtype = s.dtype();
         seed = s.seed();
-        randomCalls = s.randomCalls();
+        position = s.position();
     }
 
     public void setDtype(DType dtype) { this.dtype = dtype; }
 
     public void setSeed(long seed) {
         this.seed = seed;
-        this.randomCalls = 0;
+        this.position = 0;
     }
 
-    /** The seed for a random tensor created without one: the script seed and a call counter. */
-    public long nextImplicitSeed() {
-        return seed * 1_000_003L + (++randomCalls);
+    /**
+     * The script's stream where a random tensor created without a seed starts, moved on past the
+     * {@code longs} SplitMix64 numbers that tensor takes (see {@link Rng#longsForNormals}).
+     */
+    public Rng drawFromScript(long longs) {
+        Rng rng = Rng.script(seed, position);
+        position += longs;
+        return rng;
     }
 
     void apply(Stmt.Set s, Value v, Interpreter interpreter) {
@@ -56,6 +68,13 @@ public final class Settings {
             }
             case "method" -> {
                 if (!(v instanceof Value.Str str)) throw new TnError(s.value().span(), "method must be a string such as \"greedy\"");
+                List<String> methods = interpreter.evaluator().methods();
+                if (!methods.contains(str.value())) {
+                    // Refused here, once, rather than at every contraction that would plan with it.
+                    String hint = Suggest.closest(str.value(), methods);
+                    throw new TnError(s.value().span(), "unknown planning method \"" + str.value() + "\""
+                            + (hint != null ? " (did you mean \"" + hint + "\"?)" : "") + "; the methods are " + String.join(", ", methods));
+                }
                 interpreter.evaluator().setMethod(str.value());
             }
             case "memory_limit" -> {

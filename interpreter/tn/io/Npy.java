@@ -1,7 +1,6 @@
 package tn.io;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,9 +67,15 @@ public final class Npy {
      */
     public static void write(Path file, long[] shape, double[] data, DType dtype) throws IOException {
         NpyWriter.validate(shape, data);  // before the file is created, so a bad call leaves nothing behind
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-            NpyWriter.write(out, shape, data, dtype);
-        }
+        write(file, shape, Entries.of(data), dtype);
+    }
+
+    /**
+     * Writes the array whose row-major entries {@code entries} gives, read in bounded chunks. The
+     * file is replaced atomically ({@link AtomicWrite}): a failed write leaves the previous file.
+     */
+    public static void write(Path file, long[] shape, Entries entries, DType dtype) throws IOException {
+        AtomicWrite.write(file, out -> NpyWriter.write(out, shape, entries, dtype));
     }
 
     /** The bytes {@link #write} would put in a file. */
@@ -91,10 +96,19 @@ public final class Npy {
      * in which case a short file is detected when the stream ends early).
      */
     static NdData read(InputStream in, long size, String name) throws NpyException, IOException {
+        return read(in, size, name, true);
+    }
+
+    /**
+     * As {@link #read(InputStream, long, String)}; {@code trusted} says whether {@code size} is
+     * known to be right (a file's size), or only claimed (a zip directory's), in which case
+     * memory is taken as the data arrives rather than for what the header declares.
+     */
+    static NdData read(InputStream in, long size, String name, boolean trusted) throws NpyException, IOException {
         NpyHeader header = NpyHeaderReader.read(in, name);
         // Checking the length up front gives the exact shortfall before any large allocation.
         if (size >= 0) NpyHeaderReader.checkDataLength(header, size - header.dataOffset(), name);
-        return new NdData(header.shape(), NpyDataReader.read(in, header, name), header.dtype());
+        return new NdData(header.shape(), NpyDataReader.read(in, header, name, trusted && size >= 0), header.dtype());
     }
 
     private static InputStream open(Path file, String name) throws NpyException, IOException {

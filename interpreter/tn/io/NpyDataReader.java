@@ -4,21 +4,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Reads the data part of a .npy file into doubles in row-major (C) order. Data is read in chunks
- * straight from the stream, so no byte copy of the whole file is ever held, and Fortran-ordered
- * data is placed at its C position as it is read rather than transposed afterwards.
+ * straight from the stream, so no byte copy of the whole file is ever held; Fortran-ordered data
+ * is put in C order once read.
  */
 final class NpyDataReader {
     /** Largest array Java can allocate, a little under Integer.MAX_VALUE on common JVMs. */
     static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     private static final int CHUNK_BYTES = 1 << 16;
+    /** Entries allocated at first when the stream's length is only claimed; the array doubles from there. */
+    private static final int GROW_FROM = 1 << 16;
 
     private NpyDataReader() {}
 
-    /** Reads the data {@code header} describes from {@code in}, positioned just after the header. */
-    static double[] read(InputStream in, NpyHeader header, String name) throws NpyException, IOException {
+    /**
+     * Reads the data {@code header} describes from {@code in}, positioned just after the header.
+     * With {@code lengthKnown} (the stream is known to hold the data, e.g. a file of the right
+     * size) the array is allocated at once; otherwise it grows as the data arrives, so a header
+     * that claims more than the stream holds costs no more memory than the data that is there.
+     */
+    static double[] read(InputStream in, NpyHeader header, String name, boolean lengthKnown) throws NpyException, IOException {
         long count = header.elementCount();
         if (count > MAX_ELEMENTS) {
             throw new NpyException(name + ": the array has shape " + Shapes.format(header.shape()) + ", that is "
@@ -29,8 +37,11 @@ final class NpyDataReader {
                 .order(header.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         int perChunk = buffer.capacity() / type.size;
 
-        double[] out = new double[(int) count];
-        FortranCursor fortran = header.fortranOrder() && header.rank() > 1 ? new FortranCursor(header.shape()) : null;
+        // Fortran-ordered data goes straight to its C position when the whole array is allocated at
+        // once; when it grows, it is read in file order and put in C order afterwards.
+        boolean fortran = header.fortranOrder() && header.rank() > 1;
+        FortranCursor cursor = fortran && lengthKnown ? new FortranCursor(header.shape()) : null;
+        double[] out = new double[(int) (lengthKnown ? count : Math.min(count, GROW_FROM))];
         int done = 0;
         while (done < count) {
             int n = (int) Math.min(perChunk, count - done);
@@ -40,12 +51,19 @@ final class NpyDataReader {
                 throw NpyHeaderReader.truncatedData(header, (long) done * type.size + got, name);
             }
             buffer.clear();
-            if (fortran == null) {
+            if (done + n > out.length) out = Arrays.copyOf(out, (int) Math.min(count, Math.max(done + n, 2L * out.length)));
+            if (cursor == null) {
                 for (int i = 0; i < n; i++) out[done + i] = type.decode(buffer);
             } else {
-                for (int i = 0; i < n; i++) out[fortran.next()] = type.decode(buffer);
+                for (int i = 0; i < n; i++) out[cursor.next()] = type.decode(buffer);
             }
             done += n;
+        }
+        if (fortran && cursor == null) {
+            double[] c = new double[out.length];
+            FortranCursor place = new FortranCursor(header.shape());
+            for (double v : out) c[place.next()] = v;
+            return c;
         }
         return out;
     }

@@ -17,7 +17,8 @@ final class NpyWriter {
     private static final int ALIGN = 64;
     /** numpy's GROWTH_AXIS_MAX_DIGITS: room for the longest extent it could ever rewrite. */
     private static final int GROWTH_DIGITS = 21;
-    private static final int CHUNK_BYTES = 1 << 16;
+    /** Entries converted at a time: 512 KB of doubles, whatever the array's size. */
+    static final int CHUNK_ENTRIES = 1 << 16;
 
     private NpyWriter() {}
 
@@ -40,17 +41,25 @@ final class NpyWriter {
 
     static void write(OutputStream out, long[] shape, double[] data, DType dtype) throws IOException {
         validate(shape, data);
+        write(out, shape, Entries.of(data), dtype);
+    }
+
+    /** Writes header and data, reading the entries {@link #CHUNK_ENTRIES} at a time. */
+    static void write(OutputStream out, long[] shape, Entries entries, DType dtype) throws IOException {
         out.write(header(shape, dtype));
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (double v : data) {
-            if (buffer.remaining() < dtype.bytes()) {
-                out.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
+        long count = Shapes.elementCount(shape);
+        double[] chunk = new double[(int) Math.min(CHUNK_ENTRIES, count)];
+        ByteBuffer buffer = ByteBuffer.allocate(chunk.length * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (long from = 0; from < count; from += chunk.length) {
+            int n = (int) Math.min(chunk.length, count - from);
+            entries.copy(from, chunk, n);
+            buffer.clear();
+            for (int k = 0; k < n; k++) {
+                if (dtype == DType.FLOAT32) buffer.putFloat((float) chunk[k]);
+                else buffer.putDouble(chunk[k]);
             }
-            if (dtype == DType.FLOAT32) buffer.putFloat((float) v);
-            else buffer.putDouble(v);
+            out.write(buffer.array(), 0, buffer.position());
         }
-        out.write(buffer.array(), 0, buffer.position());
     }
 
     /** Magic, version, header length and the padded header dict, ready to be followed by data. */

@@ -1,6 +1,7 @@
 package tn.io;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -86,17 +88,28 @@ public final class Npz {
      * @throws IllegalArgumentException for another dtype or data that does not fill its shape
      */
     public static void write(Path file, Map<String, NdData> arrays) throws IOException {
-        write(file, arrays, false);
+        write(file, sources(arrays), false);
     }
 
     /** Like {@link #write}, with every entry deflated, like {@code np.savez_compressed}. */
     public static void writeCompressed(Path file, Map<String, NdData> arrays) throws IOException {
-        write(file, arrays, true);
+        write(file, sources(arrays), true);
     }
 
-    private static void write(Path file, Map<String, NdData> arrays, boolean compress) throws IOException {
-        // Check everything before creating the file, so a bad call leaves nothing half-written.
-        Map<String, DType> types = new LinkedHashMap<>();
+    /** An array to write: its shape, type and entries (read in bounded chunks). */
+    public record Source(long[] shape, DType dtype, Entries entries) {}
+
+    /**
+     * Writes arrays given by their entries, uncompressed, in the map's order. The file is
+     * replaced atomically ({@link AtomicWrite}): a failed write leaves the previous file.
+     */
+    public static void writeSources(Path file, Map<String, Source> arrays) throws IOException {
+        write(file, arrays, false);
+    }
+
+    /** Checks every array before anything is written, so a bad call leaves nothing half-written. */
+    private static Map<String, Source> sources(Map<String, NdData> arrays) {
+        Map<String, Source> out = new LinkedHashMap<>();
         for (Map.Entry<String, NdData> e : arrays.entrySet()) {
             NdData array = e.getValue();
             DType dtype = DType.parse(array.dtype());
@@ -105,12 +118,16 @@ public final class Npz {
                         + "; tn writes float32 or float64");
             }
             NpyWriter.validate(array.shape(), array.data());
-            types.put(e.getKey(), dtype);
+            out.put(e.getKey(), new Source(array.shape(), dtype, Entries.of(array.data())));
         }
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            for (Map.Entry<String, NdData> e : arrays.entrySet()) {
-                NdData array = e.getValue();
-                DType dtype = types.get(e.getKey());
+        return out;
+    }
+
+    private static void write(Path file, Map<String, Source> arrays, boolean compress) throws IOException {
+        AtomicWrite.write(file, stream -> {
+            ZipOutputStream zip = new ZipOutputStream(stream);
+            for (Map.Entry<String, Source> e : arrays.entrySet()) {
+                Source array = e.getValue();
                 ZipEntry entry = new ZipEntry(e.getKey() + SUFFIX);
                 if (compress) {
                     entry.setMethod(ZipEntry.DEFLATED);
@@ -119,18 +136,19 @@ public final class Npz {
                     // pass that writes nowhere, rather than holding the bytes in memory.
                     CRC32 crc = new CRC32();
                     NpyWriter.write(new CheckedOutputStream(OutputStream.nullOutputStream(), crc),
-                            array.shape(), array.data(), dtype);
-                    long size = NpyWriter.size(array.shape(), dtype);
+                            array.shape(), array.entries(), array.dtype());
+                    long size = NpyWriter.size(array.shape(), array.dtype());
                     entry.setMethod(ZipEntry.STORED);
                     entry.setSize(size);
                     entry.setCompressedSize(size);
                     entry.setCrc(crc.getValue());
                 }
                 zip.putNextEntry(entry);
-                NpyWriter.write(zip, array.shape(), array.data(), dtype);
+                NpyWriter.write(zip, array.shape(), array.entries(), array.dtype());
                 zip.closeEntry();
             }
-        }
+            zip.finish(); // the central directory; AtomicWrite flushes and closes the file
+        });
     }
 
     private static ZipFile open(Path file, String name) throws NpyException, IOException {
@@ -183,12 +201,60 @@ public final class Npz {
         return name + ", array '" + key(entry) + "'";
     }
 
+    /**
+     * Reads one array and checks the entry as a whole against the archive's directory: its CRC-32
+     * and its length (java.util.zip.ZipFile checks neither), so damaged data is refused rather
+     * than loaded. The directory's length is not trusted for allocating: the array grows as its
+     * data actually arrives.
+     */
     private static NdData readArray(ZipFile zip, ZipEntry entry, String name) throws NpyException {
         String display = entryName(name, entry);
-        try (InputStream in = zip.getInputStream(entry)) {
-            return Npy.read(in, entry.getSize(), display);
+        try (Counting counted = new Counting(zip.getInputStream(entry));
+                CheckedInputStream in = new CheckedInputStream(counted, new CRC32())) {
+            NdData array = Npy.read(in, entry.getSize(), display, false);
+            in.transferTo(OutputStream.nullOutputStream()); // the rest of the entry, for its CRC and length
+            if (entry.getSize() >= 0 && counted.count != entry.getSize()) {
+                throw new NpyException(display + ": the archive entry is damaged: it holds " + counted.count
+                        + " bytes but the archive's directory says " + entry.getSize());
+            }
+            long crc = in.getChecksum().getValue();
+            if (entry.getCrc() >= 0 && crc != entry.getCrc()) {
+                throw new NpyException(display + ": the archive entry is damaged: its data does not match its CRC-32 checksum"
+                        + String.format(java.util.Locale.ROOT, " (%08x; the archive says %08x)", crc, entry.getCrc()));
+            }
+            return array;
         } catch (IOException e) {
             throw damaged(display, e);
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class Counting extends FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += k;
+            return k;
         }
     }
 

@@ -7,9 +7,13 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,94 +34,97 @@ public final class Safetensors {
     /** One tensor's entry in the header. */
     private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
 
+    /** The header: the tensors in the order of their data, and where the data starts in the file. */
+    private record Header(List<Entry> entries, long dataStart) {}
+
+    /** Longer headers are refused before they are read (as the reference implementation does). */
+    static final long MAX_HEADER_BYTES = 100_000_000;
+    /** Bytes of tensor data read at a time. */
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Reads every tensor. Only the header and one tensor's data are in memory at a time (as
+     * doubles), never the whole file.
+     */
     public static Map<String, NdData> read(Path file) throws NpyException {
         String name = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw Npy.unreadable(name, e);
-        }
-        return read(bytes, name);
-    }
-
-    static Map<String, NdData> read(byte[] bytes, String name) throws NpyException {
-        List<Entry> entries = header(bytes, name);
-        long start = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        Map<String, NdData> out = new LinkedHashMap<>();
-        for (Entry e : entries) {
-            ByteBuffer b = ByteBuffer.wrap(bytes, (int) (start + e.begin()), (int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
-            int n = (int) count(e.shape());
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) {
-                d[i] = switch (e.dtype()) {
-                    case "F64" -> b.getDouble();
-                    case "F32" -> b.getFloat();
-                    case "F16" -> half(b.getShort());
-                    case "BF16" -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
-                    case "I64" -> b.getLong();
-                    case "I32" -> b.getInt();
-                    case "I16" -> b.getShort();
-                    case "I8" -> b.get();
-                    case "U8" -> b.get() & 0xff;
-                    case "BOOL" -> b.get() != 0 ? 1 : 0;
-                    default -> throw new IllegalStateException(e.dtype());
-                };
-            }
-            DType dtype = e.dtype().equals("F32") || e.dtype().equals("F16") || e.dtype().equals("BF16") ? DType.FLOAT32 : DType.FLOAT64;
-            out.put(e.name(), NdData.of(e.shape(), d, dtype));
-        }
-        return out;
-    }
-
-    /** The shapes of the tensors, reading only the header (and checking it against the file's size). */
-    public static Map<String, long[]> shapes(Path file) throws NpyException {
-        String name = file.toString();
-        try {
-            long size = Files.size(file);
-            byte[] head;
-            try (var in = Files.newInputStream(file)) {
-                byte[] len = in.readNBytes(8);
-                if (len.length < 8) throw new NpyException(name + ": not a safetensors file (" + size + " bytes, shorter than the 8-byte header length)");
-                long n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                if (n < 2 || n > size - 8) {
-                    throw new NpyException(name + ": header length " + Long.toUnsignedString(n) + " is larger than the file (" + size + " bytes)");
-                }
-                byte[] json = in.readNBytes((int) n);
-                head = new byte[(int) (8 + n)];
-                System.arraycopy(len, 0, head, 0, 8);
-                System.arraycopy(json, 0, head, 8, json.length);
-            }
-            Map<String, long[]> out = new LinkedHashMap<>();
-            for (Entry e : entries(head, name, size)) out.put(e.name(), e.shape());
+        try (FileChannel channel = open(file, name)) {
+            Header h = header(channel, name);
+            Map<String, NdData> out = new LinkedHashMap<>();
+            for (Entry e : h.entries()) out.put(e.name(), tensor(channel, h.dataStart(), e, name));
             return out;
         } catch (IOException e) {
             throw Npy.unreadable(name, e);
         }
     }
 
-    private static List<Entry> header(byte[] bytes, String name) throws NpyException {
-        if (bytes.length < 8) throw new NpyException(name + ": not a safetensors file (" + bytes.length + " bytes, shorter than the 8-byte header length)");
-        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (n < 2 || n > bytes.length - 8) {
-            throw new NpyException(name + ": header length " + Long.toUnsignedString(n) + " is larger than the file (" + bytes.length + " bytes)");
+    /** The shapes of the tensors, reading only the header (and checking it against the file's size). */
+    public static Map<String, long[]> shapes(Path file) throws NpyException {
+        String name = file.toString();
+        try (FileChannel channel = open(file, name)) {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            for (Entry e : header(channel, name).entries()) out.put(e.name(), e.shape());
+            return out;
+        } catch (IOException e) {
+            throw Npy.unreadable(name, e);
         }
-        return entries(bytes, name, bytes.length);
     }
 
-    /** Parses and checks the header in {@code bytes} (which hold at least the header) of a file of {@code fileSize} bytes. */
-    private static List<Entry> entries(byte[] bytes, String name, long fileSize) throws NpyException {
-        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        String json = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+    private static FileChannel open(Path file, String name) throws NpyException, IOException {
+        if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /** Reads the length, then the JSON header, and checks every entry against the file. */
+    private static Header header(FileChannel channel, String name) throws NpyException, IOException {
+        long size = channel.size();
+        if (size < 8) throw new NpyException(name + ": not a safetensors file (" + size + " bytes, shorter than the 8-byte header length)");
+        ByteBuffer length = readFully(channel, 0, 8, name);
+        long n = length.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (n < 2 || n > size - 8) {
+            throw new NpyException(name + ": header length " + Long.toUnsignedString(n) + " is larger than the file (" + size + " bytes)");
+        }
+        if (n > MAX_HEADER_BYTES) {
+            throw new NpyException(name + ": header length " + n + " is more than the " + MAX_HEADER_BYTES
+                    + " bytes a safetensors header may have; the file is probably damaged");
+        }
+        ByteBuffer json = readFully(channel, 8, (int) n, name);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(json).toString();
+        } catch (CharacterCodingException e) {
+            throw new NpyException(name + ": not a safetensors file (the header is not UTF-8 text)");
+        }
+        return new Header(entries(text, name, size - 8 - n), 8 + n);
+    }
+
+    private static ByteBuffer readFully(FileChannel channel, long at, int length, String name) throws NpyException, IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (channel.read(b, at + b.position()) < 0) {
+                throw new NpyException(name + ": truncated: the file ended at byte " + (at + b.position()) + " (it was shorter than it said)");
+            }
+        }
+        return b.flip();
+    }
+
+    /** Parses and checks the header's JSON for a file with {@code dataSize} bytes of data after the header. */
+    private static List<Entry> entries(String json, String name, long dataSize) throws NpyException {
         JsonObject root;
         try {
             JsonElement e = JsonParser.parseString(json);
             if (!e.isJsonObject()) throw new NpyException(name + ": not a safetensors file (the header is not a JSON object)");
             root = e.getAsJsonObject();
-        } catch (com.google.gson.JsonParseException e) {
+            String repeated = JsonKeys.firstRepeated(json);
+            if (repeated != null) {
+                throw new NpyException(name + ": the header gives '" + repeated + "' twice (which one is meant?); the file is damaged");
+            }
+        } catch (com.google.gson.JsonParseException | IOException e) {
             throw new NpyException(name + ": not a safetensors file (the header is not JSON: " + e.getMessage() + ")");
+        } catch (StackOverflowError e) {
+            throw new NpyException(name + ": not a safetensors file (the header's JSON is nested too deeply)");
         }
-        long dataSize = fileSize - 8 - n;
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
             String t = kv.getKey();
@@ -126,7 +133,11 @@ public final class Safetensors {
             if (!kv.getValue().isJsonObject()) throw new NpyException(where + " has no {dtype, shape, data_offsets} entry");
             JsonObject o = kv.getValue().getAsJsonObject();
             if (!o.has("dtype") || !o.has("shape") || !o.has("data_offsets")) throw new NpyException(where + " needs dtype, shape and data_offsets");
-            String dtype = o.get("dtype").getAsString();
+            JsonElement type = o.get("dtype");
+            if (!type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString()) {
+                throw new NpyException(where + ": dtype must be a string such as \"F32\", not " + quote(type));
+            }
+            String dtype = type.getAsString();
             int width = width(dtype);
             if (width == 0) {
                 throw new NpyException(where + " has dtype " + dtype + ", which tn does not read (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
@@ -134,7 +145,10 @@ public final class Safetensors {
             long[] shape = longs(o.get("shape"), where + ": shape");
             long[] offsets = longs(o.get("data_offsets"), where + ": data_offsets");
             if (offsets.length != 2 || offsets[0] > offsets[1]) throw new NpyException(where + ": data_offsets must be [begin, end] with begin <= end");
-            long needed = count(shape) * width;
+            long count = Shapes.elementCount(shape), needed = Shapes.byteCount(count, width);
+            if (needed < 0) {
+                throw new NpyException(where + " has shape " + java.util.Arrays.toString(shape) + ", more data than any file holds; the file is damaged");
+            }
             if (offsets[1] - offsets[0] != needed) {
                 throw new NpyException(where + ": data_offsets " + java.util.Arrays.toString(offsets) + " hold " + (offsets[1] - offsets[0])
                         + " bytes but " + dtype + " " + java.util.Arrays.toString(shape) + " needs " + needed);
@@ -143,7 +157,7 @@ public final class Safetensors {
                 throw new NpyException(where + ": data_offsets end at byte " + offsets[1] + " but the file has " + dataSize
                         + " bytes of data (truncated?)");
             }
-            if (count(shape) > Integer.MAX_VALUE - 8) throw new NpyException(where + " has " + count(shape) + " entries, more than one array can hold");
+            if (count > NpyDataReader.MAX_ELEMENTS) throw new NpyException(where + " has " + count + " entries, more than one array can hold");
             entries.add(new Entry(t, dtype, shape, offsets[0], offsets[1]));
         }
         entries.sort(Comparator.comparingLong(Entry::begin));
@@ -155,19 +169,74 @@ public final class Safetensors {
         return entries;
     }
 
+    /** A JSON value as the header has it, shortened when long. */
+    private static String quote(JsonElement e) {
+        String s = e.toString();
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    /** Non-negative whole numbers; what names them in messages. */
     private static long[] longs(JsonElement e, String what) throws NpyException {
-        if (!e.isJsonArray()) throw new NpyException(what + " must be a list of whole numbers");
+        if (!e.isJsonArray()) throw new NpyException(what + " must be a list of whole numbers, not " + quote(e));
         JsonArray a = e.getAsJsonArray();
         long[] out = new long[a.size()];
         for (int k = 0; k < out.length; k++) {
-            try {
-                out[k] = a.get(k).getAsLong();
-                if (out[k] < 0 || a.get(k).getAsDouble() != out[k]) throw new NumberFormatException();
-            } catch (RuntimeException ex) {
-                throw new NpyException(what + " must be a list of whole numbers >= 0, not " + a);
+            JsonElement x = a.get(k);
+            if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) {
+                throw new NpyException(what + " must be a list of whole numbers >= 0, not " + quote(a));
             }
+            java.math.BigDecimal d;
+            try {
+                d = x.getAsBigDecimal();
+            } catch (NumberFormatException ex) {
+                throw new NpyException(what + " must be a list of whole numbers >= 0, not " + quote(a));
+            }
+            if (d.signum() < 0 || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0 || d.stripTrailingZeros().scale() > 0) {
+                throw new NpyException(what + " must be a list of whole numbers >= 0 (at most 2^63 - 1), not " + quote(a));
+            }
+            out[k] = d.longValueExact();
         }
         return out;
+    }
+
+    /** One tensor's data, read in chunks from its place in the file. */
+    private static NdData tensor(FileChannel channel, long dataStart, Entry e, String name) throws NpyException, IOException {
+        int n = (int) Shapes.elementCount(e.shape());
+        int width = width(e.dtype());
+        double[] d = new double[n];
+        int perChunk = CHUNK_BYTES / width;
+        ByteBuffer b = ByteBuffer.allocate(perChunk * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (int done = 0; done < n; ) {
+            int count = Math.min(perChunk, n - done);
+            b.clear().limit(count * width);
+            long at = dataStart + e.begin() + (long) done * width;
+            while (b.hasRemaining()) {
+                if (channel.read(b, at + b.position()) < 0) {
+                    throw new NpyException(name + ": tensor " + e.name() + ": truncated: the file ended at byte " + (at + b.position()));
+                }
+            }
+            b.flip();
+            decode(e.dtype(), b, d, done, count);
+            done += count;
+        }
+        DType dtype = e.dtype().equals("F32") || e.dtype().equals("F16") || e.dtype().equals("BF16") ? DType.FLOAT32 : DType.FLOAT64;
+        return NdData.of(e.shape(), d, dtype);
+    }
+
+    private static void decode(String dtype, ByteBuffer b, double[] d, int at, int count) {
+        switch (dtype) {
+            case "F64" -> { for (int i = 0; i < count; i++) d[at + i] = b.getDouble(); }
+            case "F32" -> { for (int i = 0; i < count; i++) d[at + i] = b.getFloat(); }
+            case "F16" -> { for (int i = 0; i < count; i++) d[at + i] = half(b.getShort()); }
+            case "BF16" -> { for (int i = 0; i < count; i++) d[at + i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); }
+            case "I64" -> { for (int i = 0; i < count; i++) d[at + i] = b.getLong(); }
+            case "I32" -> { for (int i = 0; i < count; i++) d[at + i] = b.getInt(); }
+            case "I16" -> { for (int i = 0; i < count; i++) d[at + i] = b.getShort(); }
+            case "I8" -> { for (int i = 0; i < count; i++) d[at + i] = b.get(); }
+            case "U8" -> { for (int i = 0; i < count; i++) d[at + i] = b.get() & 0xff; }
+            case "BOOL" -> { for (int i = 0; i < count; i++) d[at + i] = b.get() != 0 ? 1 : 0; }
+            default -> throw new IllegalStateException("dtype " + dtype + " passed the header check");
+        }
     }
 
     /** An IEEE 754 half-precision number (Java 17 has no Float.float16ToFloat). */
@@ -188,12 +257,6 @@ public final class Safetensors {
             case "I8", "U8", "BOOL" -> 1;
             default -> 0;
         };
-    }
-
-    private static long count(long[] shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        return n;
     }
 
     /** Writes the arrays (float64 as F64, float32 as F32) in the given order. */

@@ -20,7 +20,8 @@ import java.util.Map;
  * Token labels from a GPT-2 style {@code vocab.json} (token -> id). GPT-2's byte-level BPE writes
  * each byte as a printable stand-in character ({@code Ġ} for a space, {@code Ċ} for a newline); the
  * labels are the decoded text with spaces shown as {@code ␣}, newlines as {@code ⏎} and tabs as
- * {@code ⇥}, so a leading space stays visible; bytes that are not UTF-8 are shown as \xNN.
+ * {@code ⇥}, so a leading space stays visible; bytes that are not UTF-8 are shown as \xNN, and so
+ * are other control characters (see {@link #visible}).
  */
 public final class Vocab {
     private Vocab() {}
@@ -46,7 +47,10 @@ public final class Vocab {
         String name = file.toString();
         String text;
         try {
+            if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new NpyException(name + ": not a vocabulary (it is not UTF-8 text)");
         } catch (IOException e) {
             throw Npy.unreadable(name, e);
         }
@@ -55,17 +59,25 @@ public final class Vocab {
             JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject()) throw new NpyException(name + ": a vocabulary is a JSON object of token -> id");
             root = e.getAsJsonObject();
-        } catch (com.google.gson.JsonParseException e) {
+            String repeated = JsonKeys.firstRepeated(text);
+            if (repeated != null) throw new NpyException(name + ": token " + repeated + " is given twice (which id is meant?)");
+        } catch (com.google.gson.JsonParseException | IOException e) {
             throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
         }
         String[] labels = new String[root.size()];
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
+            JsonElement v = kv.getValue();
             long id;
             try {
-                id = kv.getValue().getAsLong();
-                if (kv.getValue().getAsDouble() != id) throw new NumberFormatException();
+                // A number written as a number: "5" is a string, not an id.
+                if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
+                java.math.BigDecimal d = v.getAsBigDecimal();
+                if (d.stripTrailingZeros().scale() > 0 || d.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                    throw new NumberFormatException();
+                }
+                id = d.longValueExact();
             } catch (RuntimeException ex) {
-                throw new NpyException(name + ": token " + kv.getKey() + " has id " + kv.getValue() + ", not a whole number");
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + shorten(v.toString()) + ", not a whole number");
             }
             if (id < 0 || id >= labels.length) {
                 throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (labels.length - 1)
@@ -77,6 +89,10 @@ public final class Vocab {
             labels[(int) id] = label(kv.getKey());
         }
         return new ArrayList<>(Arrays.asList(labels));
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     /** A token's display label. */
@@ -92,7 +108,30 @@ public final class Vocab {
             bytes[i] = (byte) (int) b;
         }
         String text = byteLevel ? decode(bytes) : token;
-        return text.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "\\r");
+        return visible(text.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "\\r"));
+    }
+
+    /**
+     * The text with its invisible characters shown: C0 controls and DEL as \xNN (ESC as \x1b),
+     * other control and format characters (U+0085, U+200B, U+202E...) as a backslash, u and four
+     * hex digits, so that a label printed or drawn never moves the cursor, rings the bell, reverses
+     * the line or vanishes.
+     */
+    public static String visible(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String decode(byte[] bytes) {

@@ -82,9 +82,27 @@ public final class Factorizations {
         return new Svd(u, middle.s(), v);
     }
 
+    /**
+     * The singular values of A B^T (A [m, k], B [n, k]) alone: those of Ra Rb^T, from the QRs of
+     * the sides (no singular vectors, nothing m x k multiplied afterwards).
+     */
+    public static double[] svdvalsOfProduct(Backend backend, Matrix a, Matrix b) {
+        Matrix ra = qr(backend, a).r(), rb = qr(backend, b).r();
+        return svdvals(backend, dense(backend, ra.times(rb.transpose())));
+    }
+
     /** The eigenvalues of A B^T (A, B [n, k]): those of the small B^T A, and zeros for the rest (up to n). */
     public static Eig eigOfProduct(Backend backend, Matrix a, Matrix b) {
+        return eigOfProduct(backend, a, b, true);
+    }
+
+    /**
+     * The same; without {@code vectors} the eigenvectors are those of the small B^T A only (the
+     * n x k products A w are skipped, and the result's vectors are null).
+     */
+    public static Eig eigOfProduct(Backend backend, Matrix a, Matrix b, boolean vectors) {
         Eig small = eig(backend, b.transpose().times(a));
+        if (!vectors) return new Eig(small.re(), small.im(), null, null);
         // If B^T A w = l w then (A B^T)(A w) = l (A w): the vectors of the big matrix are A w, normalised.
         Matrix re = a.times(small.vectorsRe()), im = a.times(small.vectorsIm());
         for (int j = 0; j < re.cols(); j++) {

@@ -89,4 +89,14 @@ public final class Workspace {
     public static double lowRank(double entries) {
         return 6 * entries * D;
     }
+
+    /**
+     * CP by ALS of a tensor of {@code entries} entries whose legs add up to {@code legSizes}, at
+     * rank r: what {@link #lowRank} counts for the tensor, the factors [size, r] (the current ones,
+     * the start, each update and the result: 4 copies), and the r x r Gram matrices with the
+     * pseudo-inverse's SVD (6 of them).
+     */
+    public static double cp(double entries, double legSizes, double rank) {
+        return lowRank(entries) + D * (4 * rank * legSizes + 6 * rank * rank);
+    }
 }

@@ -27,6 +27,17 @@ public final class Evaluator {
     private PlanListener listener = (net, plan) -> {};
     private java.util.function.Consumer<String> progress = message -> {};
 
+    /**
+     * Thrown when the thread was interrupted (Ctrl-C in the REPL): the evaluator stops at its next
+     * step. A step in native code (one GEMM, one factorisation) cannot be stopped midway; the
+     * interrupt takes effect when it ends.
+     */
+    public static final class Interrupted extends TnError {
+        public Interrupted(tn.diag.Span span) {
+            super(span, "interrupted");
+        }
+    }
+
     /** Told of every contraction plan made, with the network it was made for. */
     public interface PlanListener {
         void planned(Net net, Plan plan);
@@ -46,6 +57,9 @@ public final class Evaluator {
 
     public String method() { return method; }
 
+    /** The planning methods {@link #setMethod} accepts. */
+    public List<String> methods() { return planner.methods(); }
+
     public void setMemoryLimitBytes(double bytes) { this.memoryLimitBytes = bytes; }
 
     public double memoryLimitBytes() { return memoryLimitBytes; }
@@ -59,7 +73,7 @@ public final class Evaluator {
     public Tensor evaluate(Net net) {
         Tensor memo = memo(net);
         if (memo != null) return memo;
-        if (Thread.interrupted()) throw new TnError(net.span(), "interrupted");
+        if (Thread.interrupted()) throw new Interrupted(net.span());
         Tensor t;
         if (net instanceof Net.Leaf leaf) {
             t = leaf.tensor();
@@ -113,7 +127,7 @@ public final class Evaluator {
         try {
             result = plan.slicedLegs().length == 0 ? backend.contract(plan, operands) : contractSliced(plan, operands, root);
         } catch (java.util.concurrent.CancellationException e) {
-            throw new TnError(root.span(), "interrupted");
+            throw new Interrupted(root.span());
         }
         if (result.dtype() != dtype) result = backend.cast(result, dtype);
         if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
@@ -135,7 +149,7 @@ public final class Evaluator {
         int[] value = new int[legs.length];
         Dense sum = null;
         for (long s = 0; s < slices; s++) {
-            if (Thread.interrupted()) throw new TnError(root.span(), "interrupted");
+            if (Thread.interrupted()) throw new Interrupted(root.span());
             List<Dense> sliced = new ArrayList<>();
             for (int k = 0; k < operands.size(); k++) {
                 Dense x = operands.get(k);
@@ -193,9 +207,10 @@ public final class Evaluator {
         String legs = describeLargest(plan, root);
         throw new TnError(root.span(), "this contraction needs an intermediate of "
                 + Units.count(largest) + " elements" + legs + ", " + Units.bytes(bytes) + " as " + dtype
-                + ", over the memory limit of " + Units.bytes(memoryLimitBytes)
-                + " (raise it with --memory-limit or `set memory_limit = ...`)");
+                + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
     }
+
+    private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";
 
     private static String describeLargest(Plan plan, Net root) {
         int[] legs = null;
@@ -263,6 +278,12 @@ public final class Evaluator {
             return Tensor.of(b.legs(), backend.map(s.data(), Backend.Elementwise.SQRT, 0));
         }
         Tensor in = evaluate(b.inner());
+        if (b.function().kind == BubbleFunction.Kind.NORMALISE && product(in.shape()) > tn.exec.Reductions.MAX_ENTRIES) {
+            // Checked in the checking pass too: the row operations index their buffers by int.
+            throw new TnError(b.span(), b.function().name().toLowerCase(java.util.Locale.ROOT) + " of a tensor of "
+                    + Units.count(product(in.shape())) + " entries " + describe(in.legs(), in.shape()) + ": tn normalises at most "
+                    + Units.count(tn.exec.Reductions.MAX_ENTRIES) + " entries at once; pick a slice of the other legs (pick(x, leg=k)) and normalise that");
+        }
         if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
         int[] axes = b.over().stream().mapToInt(in.legs()::indexOf).toArray();
         BubbleFunction f = b.function();

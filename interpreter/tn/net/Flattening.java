@@ -117,10 +117,11 @@ final class Flattening {
         }
         int[] rootToOutput = new int[rootIds.length];
         List<Integer> output = new ArrayList<>();
+        Map<Integer, Integer> positions = new HashMap<>(); // class -> its position in output
         for (int k = 0; k < rootIds.length; k++) {
             int c = classOf(rootIds[k], classId);
-            int pos = output.indexOf(c);
-            if (pos < 0) {
+            Integer pos = positions.putIfAbsent(c, output.size());
+            if (pos == null) {
                 pos = output.size();
                 output.add(c);
             }

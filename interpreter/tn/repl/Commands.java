@@ -18,6 +18,8 @@ import tn.interp.Builtins;
 import tn.interp.Interpreter;
 import tn.interp.Settings;
 import tn.interp.Value;
+import tn.io.AtomicWrite;
+import tn.io.WriteFailure;
 import tn.net.Evaluator;
 import tn.net.Net;
 import tn.plan.Plan;
@@ -39,8 +41,8 @@ final class Commands {
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
         new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
         new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i)", Commands::draw),
-        new Command(":load", ":load FILE", "runs a script into this session", Commands::load),
-        new Command(":save", ":save FILE", "writes this session's statements as a script that reproduces it", Commands::save),
+        new Command(":load", ":load FILE", "runs a script into this session, as one unit: if a statement fails, nothing of it is kept; its relative paths are relative to its folder", Commands::load),
+        new Command(":save", ":save FILE", "writes the statements that ran (inputs and :loaded scripts) as a script that reproduces the session", Commands::save),
         new Command(":reset", ":reset", "forgets every tensor, leg and setting", Commands::reset),
         new Command(":quit", ":quit", "ends the session (also :exit or Ctrl-D)", (s, a) -> false),
         new Command(":exit", ":exit", "ends the session", (s, a) -> false));
@@ -55,7 +57,7 @@ final class Commands {
         String argument = space < 0 ? "" : trimmed.substring(space + 1).strip();
         for (Command c : ALL) if (c.name().equals(name)) return c.action().run(s, argument);
         List<String> names = ALL.stream().map(Command::name).toList();
-        s.err().println("unknown command " + name + " (commands: " + String.join(" ", names) + ")");
+        s.error("unknown command " + name + " (commands: " + String.join(" ", names) + ")");
         return true;
     }
 
@@ -64,7 +66,9 @@ final class Commands {
             s.out().println("Type statements of the tn language (see :help language); an expression shows its value.");
             for (Command c : ALL) s.out().printf(Locale.ROOT, "  %-16s %s%n", c.usage(), c.summary());
             s.out().println("Builtins: " + String.join(" ", Builtins.names()));
-            s.out().println("Tab completes names, legs, builtins and commands; Ctrl-C cancels the input or a running contraction.");
+            s.out().println("Tab completes names, legs, builtins and commands. Ctrl-C cancels the input, or the running statement:");
+            s.out().println("it stops after the step in progress (a native matrix product cannot stop midway) and nothing it did is kept.");
+            s.out().println("A statement that fails leaves the session as it was before it; statements before it in the same input are kept.");
             return true;
         }
         if (topic.equals("language")) {
@@ -89,7 +93,7 @@ final class Commands {
             s.out().println(b.signature() + "\n  " + b.summary());
             return true;
         }
-        s.err().println("no help on " + topic + " (try :help, :help language, or a builtin's name)");
+        s.error("no help on " + topic + " (try :help, :help language, or a builtin's name)");
         return true;
     }
 
@@ -102,7 +106,7 @@ final class Commands {
         }
         Value v = s.module().globals().get(argument);
         if (!(v instanceof Value.TensorValue t)) {
-            s.err().println(argument + (v == null ? " is not defined" : " is " + v.kind() + ", not a tensor"));
+            s.error(argument + (v == null ? " is not defined" : " is " + v.kind() + ", not a tensor"));
             return true;
         }
         Net n = t.net();
@@ -115,13 +119,13 @@ final class Commands {
     /** Parses "EXPR" as one expression statement; prints errors and returns null if it is not one. */
     private static Expr expression(Session s, String text, String command) {
         if (text.isEmpty()) {
-            s.err().println(command + " needs an expression, e.g. " + command + " A B");
+            s.error(command + " needs an expression, e.g. " + command + " A B");
             return null;
         }
         List<Stmt> program = s.parse(text, "<" + command.substring(1) + ">");
         if (program == null) return null;
         if (program.size() != 1 || !(program.get(0) instanceof Stmt.ExprStmt e)) {
-            s.err().println(command + " takes one expression, not a statement");
+            s.error(command + " takes one expression, not a statement");
             return null;
         }
         return e.expr();
@@ -143,9 +147,7 @@ final class Commands {
             Value v = checker.runStatement(s.module(), new Stmt.ExprStmt(expr.span(), expr));
             if (v instanceof Value.TensorValue t) shapes.evaluate(t.net());
         } catch (TnError e) {
-            Diagnostics d = new Diagnostics();
-            d.add(e);
-            s.err().print(d.format());
+            s.error(e);
             return true;
         } catch (RuntimeException e) {
             if (!(e instanceof Interpreter.NeedsValue)) throw e;
@@ -179,14 +181,12 @@ final class Commands {
             // Building the expression's network computes nothing; drawing needs only its structure.
             Value v = s.interpreter().runStatement(s.module(), new Stmt.ExprStmt(expr.span(), expr));
             if (!(v instanceof Value.TensorValue t)) {
-                s.err().println(":draw needs a tensor expression, not " + (v == null ? "nothing" : v.kind()));
+                s.error(":draw needs a tensor expression, not " + (v == null ? "nothing" : v.kind()));
                 return true;
             }
             net = t.net();
         } catch (TnError e) {
-            Diagnostics d = new Diagnostics();
-            d.add(e);
-            s.err().print(d.format());
+            s.error(e);
             return true;
         } finally {
             s.interpreter().restore(before);
@@ -196,12 +196,12 @@ final class Commands {
         try {
             Path path = Path.of(file);
             if (file.toLowerCase(Locale.ROOT).endsWith(".png")) {
-                Files.write(path, tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults()));
+                AtomicWrite.write(path, tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults()));
             } else {
-                Files.writeString(path, tn.draw.Diagrams.svg(net, title, tn.draw.DrawOptions.defaults()), StandardCharsets.UTF_8);
+                AtomicWrite.writeString(path, tn.draw.Diagrams.svg(net, title, tn.draw.DrawOptions.defaults()));
             }
         } catch (IOException e) {
-            s.err().println("cannot write " + file + ": " + e.getMessage());
+            s.error("cannot write " + file + ": " + WriteFailure.reason(e));
             return true;
         }
         s.out().println("drew " + file);
@@ -226,60 +226,60 @@ final class Commands {
 
     private static boolean load(Session s, String file) {
         if (file.isEmpty()) {
-            s.err().println(":load needs a file name");
+            s.error(":load needs a file name");
             return true;
         }
-        Path path = Path.of(file);
-        Source source;
+        Path path = s.folder().resolve(file).normalize();
+        Source script;
         try {
-            source = Source.read(path, file);
+            script = Source.read(path, file);
         } catch (IOException e) {
-            s.err().println("cannot read " + file + (e instanceof java.nio.file.NoSuchFileException ? ": no such file" : ": " + e.getMessage()));
+            s.error("cannot read " + file + (e instanceof java.nio.file.NoSuchFileException ? ": no such file" : ": " + e.getMessage()));
             return true;
         } catch (TnError e) {
             Diagnostics notUtf8 = new Diagnostics();
             notUtf8.add(e);
-            s.err().print(notUtf8.format());
+            s.error(notUtf8);
             return true;
         }
-        String text = source.text();
         Diagnostics d = new Diagnostics();
-        List<Stmt> program = TnParserFacade.parse(source, d);
+        List<Stmt> program = TnParserFacade.parse(script, d);
         if (program == null) {
-            s.err().print(d.format());
+            s.error(d);
             return true;
         }
-        for (Stmt st : program) {
-            Interpreter.Snapshot before = s.interpreter().snapshot(s.module());
-            try {
-                s.interpreter().runStatement(s.module(), st);
-            } catch (TnError e) {
-                s.interpreter().restore(before);
-                Diagnostics err = new Diagnostics();
-                err.add(e);
-                s.err().print(err.format());
-                return true;
-            }
-        }
-        s.accepted().add(text.stripTrailing());
-        s.out().println("loaded " + file);
+        // One unit: a failure anywhere leaves the session as it was before the :load.
+        if (s.runScript(script, program, path.getParent())) s.out().println("loaded " + file);
+        else s.err().println("nothing from " + file + " is kept (a :load runs as a whole or not at all)");
         return true;
     }
 
     private static boolean save(Session s, String file) {
         if (file.isEmpty()) {
-            s.err().println(":save needs a file name");
+            s.error(":save needs a file name");
             return true;
         }
+        Path target = s.folder().resolve(file).normalize();
         StringBuilder script = new StringBuilder("# saved from a tn REPL session\n");
-        for (String input : s.accepted()) script.append(input).append('\n');
+        List<Path> elsewhere = new ArrayList<>();
+        for (Session.Accepted input : s.accepted()) {
+            script.append(input.text()).append('\n');
+            // Paths are in strings; an input with none reads and writes no file.
+            if (input.text().contains("\"") && !input.folder().equals(target.getParent()) && !elsewhere.contains(input.folder())) {
+                elsewhere.add(input.folder());
+            }
+        }
         try {
-            Files.writeString(Path.of(file), script.toString(), StandardCharsets.UTF_8);
+            AtomicWrite.writeString(target, script.toString());
         } catch (IOException e) {
-            s.err().println("cannot write " + file + ": " + e.getMessage());
+            s.error("cannot write " + file + ": " + WriteFailure.reason(e));
             return true;
         }
         s.out().println("saved " + s.accepted().size() + " input" + (s.accepted().size() == 1 ? "" : "s") + " to " + file);
+        for (Path p : elsewhere) {
+            s.out().println("note: inputs with strings (file names?) ran in " + p
+                    + "; the saved script resolves relative paths against its own folder, " + target.getParent());
+        }
         return true;
     }
 

@@ -12,7 +12,8 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * Terminal input through JLine: editing, persistent history, tab completion. Ctrl-C while a
- * statement runs interrupts the running thread; the evaluator stops at its next step.
+ * statement runs cancels it ({@link Session#cancel}): it stops at its next step, and nothing it
+ * did is kept.
  */
 final class JLineSource implements LineSource, AutoCloseable {
     private final Terminal terminal;
@@ -36,8 +37,12 @@ final class JLineSource implements LineSource, AutoCloseable {
                 })
                 .build();
         reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION); // `!=` is an operator, not history
-        Thread main = Thread.currentThread();
-        terminal.handle(Terminal.Signal.INT, signal -> main.interrupt());
+        // While a statement runs (JLine handles Ctrl-C itself while reading a line).
+        terminal.handle(Terminal.Signal.INT, signal -> {
+            if (!session.busy()) return;
+            session.err().println("^C: cancelling; the statement stops when the step in progress ends");
+            session.cancel();
+        });
     }
 
     @Override

@@ -44,7 +44,6 @@ public final class Repl {
 
     private int loop(LineSource source, boolean interactive) {
         InputBuffer buffer = new InputBuffer();
-        boolean failed = false;
         while (true) {
             String line;
             try {
@@ -55,7 +54,7 @@ public final class Repl {
             }
             if (line == null) break;
             if (buffer.isEmpty() && line.strip().startsWith(":")) {
-                if (!Commands.execute(session, line)) break;
+                if (!command(line)) break;
                 continue;
             }
             buffer.add(line);
@@ -63,12 +62,22 @@ public final class Repl {
             String text = buffer.text();
             buffer.clear();
             if (text.isBlank()) continue;
-            failed |= !session.run(text);
+            session.run(text);
             session.out().flush();
         }
-        if (!buffer.isEmpty()) failed |= !session.run(buffer.text());
-        // Piped sessions report failure in the exit code, so scripts can use them.
-        return interactive || !failed ? 0 : 1;
+        if (!buffer.isEmpty()) session.run(buffer.text());
+        // Piped sessions report any error in the exit code, so scripts can use them.
+        return interactive || !session.hadError() ? 0 : 1;
+    }
+
+    /** Runs a `:command`; a bug in one is reported in a line and the session goes on. */
+    private boolean command(String line) {
+        try {
+            return Commands.execute(session, line);
+        } catch (Throwable t) {
+            session.internalError(t);
+            return true;
+        }
     }
 
     private static String version() {

@@ -1,6 +1,11 @@
 package tn.repl;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +26,13 @@ import tn.syntax.TnParserFacade;
 
 /**
  * The state of a REPL session: an interpreter and its module, and the inputs that succeeded (for
- * `:save`). Each input runs statement by statement; a statement that fails leaves the session
- * exactly as it was before it.
+ * `:save`). Each input runs statement by statement; a statement that fails, is interrupted or
+ * hits a bug in tn leaves the session exactly as it was before it, and the session goes on.
  */
 final class Session {
+    /** An input that ran, and the folder its relative paths were resolved against. */
+    record Accepted(String text, Path folder) {}
+
     private final Backend backend;
     private final Planner planner;
     private final PrintStream out;
@@ -32,10 +40,16 @@ final class Session {
     private final double memoryLimit;
     private final tn.exec.DType initialDtype;
     private final String initialMethod;
+    private final Path folder = Path.of("").toAbsolutePath();
     private Interpreter interpreter;
     private Interpreter.Module module;
-    private final List<String> accepted = new ArrayList<>();
+    private final List<Accepted> accepted = new ArrayList<>();
     private int inputs;
+    private boolean hadError;
+    /** The thread running a statement, to interrupt on Ctrl-C (null between statements). */
+    private volatile Thread running;
+    /** Set by Ctrl-C; unlike a thread's interrupt flag, no library code can clear it. */
+    private volatile boolean cancelRequested;
 
     Session(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings) {
         this(backend, planner, out, err, memoryLimit, settings, "auto");
@@ -59,7 +73,7 @@ final class Session {
         Evaluator evaluator = new Evaluator(backend, planner, memoryLimit);
         evaluator.setMethod(initialMethod);
         interpreter = new Interpreter(evaluator, out, settings);
-        module = interpreter.newModule(new Source("<repl>", ""), Path.of("").toAbsolutePath());
+        module = interpreter.newModule(new Source("<repl>", ""), folder);
         accepted.clear();
     }
 
@@ -73,15 +87,57 @@ final class Session {
 
     PrintStream err() { return err; }
 
-    List<String> accepted() { return accepted; }
+    /** The folder relative paths typed in the session are resolved against. */
+    Path folder() { return folder; }
+
+    List<Accepted> accepted() { return accepted; }
+
+    /** Whether any input or command has failed (a piped session then exits with 1). */
+    boolean hadError() { return hadError; }
+
+    /** Prints an error message (of a command) and remembers that the session had an error. */
+    void error(String message) {
+        hadError = true;
+        err.println(message);
+    }
+
+    /** Prints a located error and remembers that the session had an error. */
+    void error(TnError e) {
+        hadError = true;
+        Diagnostics d = new Diagnostics();
+        d.add(e);
+        err.print(d.format());
+    }
+
+    /** Prints parse errors (or other collected diagnostics). */
+    void error(Diagnostics d) {
+        hadError = true;
+        err.print(d.format());
+    }
 
     /** Parses a piece of input; prints syntax errors and returns null if there are any. */
     List<Stmt> parse(String text, String name) {
         Diagnostics d = new Diagnostics();
         List<Stmt> program = TnParserFacade.parse(new Source(name, text), d);
-        if (program == null) err.print(d.format());
+        if (program == null) error(d);
         return program;
     }
+
+    /**
+     * Ctrl-C while a statement runs: the statement is cancelled. It stops at its next step; a
+     * step in native code (one large GEMM, a factorisation) cannot stop midway, so the
+     * cancellation takes effect when that step ends. Either way nothing the statement did to the
+     * session is kept. Safe to call from any thread.
+     */
+    void cancel() {
+        Thread t = running;
+        if (t == null) return;
+        cancelRequested = true;
+        t.interrupt();
+    }
+
+    /** Whether a statement is running (Ctrl-C then cancels it rather than the input line). */
+    boolean busy() { return running != null; }
 
     /** Runs one input; shows the value of expression statements. Returns false on error. */
     boolean run(String text) {
@@ -89,30 +145,103 @@ final class Session {
         List<Stmt> program = parse(text, "<in " + inputs + ">");
         if (program == null) return false;
         StringBuilder done = new StringBuilder();
+        boolean ok = true;
         for (Stmt s : program) {
-            Interpreter.Snapshot before = interpreter.snapshot(module);
-            try {
-                Value v = interpreter.runStatement(module, s);
-                if (v != null) show(s, v);
-                done.append(s.span().text()).append('\n');
-            } catch (TnError e) {
+            if (!runStatement(module, s, true)) {
+                ok = false;
+                break;
+            }
+            done.append(s.span().text()).append('\n');
+        }
+        if (done.length() > 0) accepted.add(new Accepted(done.toString().stripTrailing(), folder));
+        return ok;
+    }
+
+    /**
+     * Runs a whole script into the session as one unit (`:load`): if any statement fails, the
+     * session goes back to how it was before the first. Relative paths in the script are
+     * resolved against its own folder. Returns false on error.
+     */
+    boolean runScript(Source script, List<Stmt> program, Path scriptFolder) {
+        Interpreter.Module within = module.from(script, scriptFolder);
+        Interpreter.Snapshot before = interpreter.snapshot(module);
+        for (Stmt s : program) {
+            if (!runStatement(within, s, false)) {
                 interpreter.restore(before);
-                Diagnostics d = new Diagnostics();
-                d.add(e);
-                err.print(d.format());
-                if (done.length() > 0) accepted.add(done.toString().stripTrailing());
                 return false;
             }
         }
-        if (done.length() > 0) accepted.add(done.toString().stripTrailing());
+        accepted.add(new Accepted(script.text().stripTrailing(), scriptFolder));
         return true;
     }
 
-    private void show(Stmt s, Value v) {
+    /**
+     * Runs one statement, showing its value when asked. Whatever goes wrong (an error in the
+     * input, Ctrl-C, a bug in tn, memory running out), the session is put back as it was before
+     * the statement, the reason is printed, and false is returned.
+     */
+    private boolean runStatement(Interpreter.Module in, Stmt s, boolean show) {
+        Interpreter.Snapshot before = interpreter.snapshot(module);
+        Thread.interrupted(); // a Ctrl-C from before this statement is spent
+        cancelRequested = false;
+        running = Thread.currentThread();
+        Throwable failure = null;
+        Value v = null;
+        Tensor shown = null;
+        try {
+            v = interpreter.runStatement(in, s);
+            if (show && v instanceof Value.TensorValue t) shown = interpreter.evaluator().evaluate(t.net());
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            running = null;
+        }
+        boolean interrupted = Thread.interrupted() | cancelRequested | failure instanceof Evaluator.Interrupted;
+        if (failure == null && !interrupted) {
+            try {
+                if (show && v != null) show(s, v, shown);
+                return true;
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        interpreter.restore(before);
+        if (interrupted) {
+            error(new TnError(s.span(), "interrupted: the statement is cancelled and the session is as it was before it"));
+        } else if (failure instanceof TnError e) {
+            error(e);
+        } else if (failure instanceof OutOfMemoryError e) {
+            error(Interpreter.outOfMemory(s, e));
+        } else {
+            internalError(failure);
+        }
+        return false;
+    }
+
+    /**
+     * A bug in tn (an exception that is not an error of the input): one line saying so, with the
+     * exception's message and the file its full trace was written to; never a long trace here.
+     */
+    void internalError(Throwable t) {
+        hadError = true;
+        String trace = "";
+        try {
+            StringWriter w = new StringWriter();
+            t.printStackTrace(new PrintWriter(w));
+            Path file = Files.createTempFile("tn-internal-error-", ".txt");
+            Files.writeString(file, w.toString(), StandardCharsets.UTF_8);
+            trace = "; its trace is in " + file;
+        } catch (IOException | RuntimeException | Error e) {
+            // the one-line report still says what happened
+        }
+        err.println("internal error in tn (a bug, not a mistake in your input): " + t
+                + trace + "; the session is as it was before this statement");
+    }
+
+    private void show(Stmt s, Value v, Tensor x) {
         String text = s.span().text();
-        if (v instanceof Value.TensorValue t) {
-            Tensor x = interpreter.evaluator().evaluate(t.net());
-            out.println(Inspect.describe(text, x, backend.toDoubles(x.data())));
+        if (v instanceof Value.TensorValue) {
+            out.println(Inspect.describe(text, x, Inspect.data(interpreter, x)));
         } else if (v instanceof Value.Num n) {
             out.println(Printer.number(n.value()));
         } else if (v instanceof Value.Bool b) {

@@ -111,19 +111,24 @@ final class AstBuilder {
         return or(ctx.orExpr());
     }
 
+    // The generated accessors ctx.x(i) scan the children and ctx.x() copies them: each list is
+    // fetched once, so that a long chain is built in linear time.
+
     private Expr or(OrExprContext ctx) {
-        Expr e = and(ctx.andExpr(0));
-        for (int i = 1; i < ctx.andExpr().size(); i++) {
-            Expr r = and(ctx.andExpr(i));
+        List<AndExprContext> operands = ctx.andExpr();
+        Expr e = and(operands.get(0));
+        for (int i = 1; i < operands.size(); i++) {
+            Expr r = and(operands.get(i));
             e = new Expr.Binary(e.span().to(r.span()), Expr.Op.OR, span(ctx.getChild(2 * i - 1)), e, r);
         }
         return e;
     }
 
     private Expr and(AndExprContext ctx) {
-        Expr e = not(ctx.notExpr(0));
-        for (int i = 1; i < ctx.notExpr().size(); i++) {
-            Expr r = not(ctx.notExpr(i));
+        List<NotExprContext> operands = ctx.notExpr();
+        Expr e = not(operands.get(0));
+        for (int i = 1; i < operands.size(); i++) {
+            Expr r = not(operands.get(i));
             e = new Expr.Binary(e.span().to(r.span()), Expr.Op.AND, span(ctx.getChild(2 * i - 1)), e, r);
         }
         return e;
@@ -150,14 +155,16 @@ final class AstBuilder {
     }
 
     private Expr sum(SumContext ctx) {
-        Expr e = arrow(ctx.arrow(0));
-        for (int i = 1; i < ctx.arrow().size(); i++) {
+        List<ArrowContext> operands = ctx.arrow();
+        Expr first = arrow(operands.get(0));
+        if (operands.size() == 1) return first;
+        List<Expr.Sum.Term> terms = new ArrayList<>(operands.size());
+        terms.add(new Expr.Sum.Term(false, null, first));
+        for (int i = 1; i < operands.size(); i++) {
             Token op = ctx.op.get(i - 1);
-            Expr r = arrow(ctx.arrow(i));
-            Expr.Op o = op.getText().equals("+") ? Expr.Op.ADD : Expr.Op.SUB;
-            e = new Expr.Binary(e.span().to(r.span()), o, span(op), e, r);
+            terms.add(new Expr.Sum.Term(op.getText().equals("-"), span(op), arrow(operands.get(i))));
         }
-        return e;
+        return new Expr.Sum(span(ctx), List.copyOf(terms));
     }
 
     private Expr arrow(ArrowContext ctx) {
@@ -186,7 +193,7 @@ final class AstBuilder {
                 }
             } else {
                 if (result != null) { factors.add(result); result = null; }
-                factors.add(child instanceof UnaryContext u ? unary(u) : postfix((PostfixContext) child));
+                factors.add(child instanceof UnaryContext u ? unary(u) : juxtaposed((JuxtaposedContext) child));
             }
         }
         return collapse(factors, result);
@@ -211,30 +218,35 @@ final class AstBuilder {
     }
 
     private Expr postfix(PostfixContext ctx) {
-        Expr e = primary(ctx.primary());
-        // Children after the primary: '.' NAME, or '[' legSpecs? ']'.
-        int i = 1;
-        while (i < ctx.getChildCount()) {
-            if (ctx.getChild(i).getText().equals(".")) {
-                TerminalNode name = (TerminalNode) ctx.getChild(i + 1);
-                e = new Expr.Member(e.span().to(span(name.getSymbol())), e, name.getText(), span(name.getSymbol()));
-                i += 2;
-                continue;
+        return suffixes(primary(ctx.primary()), ctx.suffix());
+    }
+
+    private Expr juxtaposed(JuxtaposedContext ctx) {
+        return suffixes(atom(ctx.atom()), ctx.suffix());
+    }
+
+    /** `e[legs]` and `e.name`, applied left to right (a loop: a long chain costs no recursion here). */
+    private Expr suffixes(Expr e, List<SuffixContext> suffixes) {
+        for (SuffixContext s : suffixes) {
+            if (s instanceof MemberContext m) {
+                Token name = m.NAME().getSymbol();
+                e = new Expr.Member(e.span().to(span(name)), e, name.getText(), span(name));
+            } else {
+                IndexContext x = (IndexContext) s;
+                e = new Expr.Relabel(e.span().to(span(x)), e, legSpecs(x.legSpecs()));
             }
-            int close = i + 1;
-            List<LegSpec> legs = List.of();
-            if (ctx.getChild(close) instanceof LegSpecsContext ls) {
-                legs = legSpecs(ls);
-                close++;
-            }
-            Span s = e.span().to(span(ctx.getChild(close)));
-            e = new Expr.Relabel(s, e, legs);
-            i = close + 1;
         }
         return e;
     }
 
     private Expr primary(PrimaryContext ctx) {
+        if (ctx instanceof AtomicContext c) return atom(c.atom());
+        if (ctx instanceof ArrayLiteralContext c) return array(c.array());
+        if (ctx instanceof LegListContext c) return new Expr.LegList(span(ctx), c.NAME().stream().map(n -> n.getText()).toList());
+        throw new IllegalStateException("unknown primary " + ctx.getClass().getSimpleName());
+    }
+
+    private Expr atom(AtomContext ctx) {
         Span span = span(ctx);
         if (ctx instanceof NumberContext c) return new Expr.Num(span, Double.parseDouble(c.getText()));
         if (ctx instanceof StringContext c) return new Expr.Str(span, unquote(c.STRING().getSymbol()));
@@ -250,9 +262,7 @@ final class AstBuilder {
             Span calleeSpan = new Span(source, t.getStartIndex(), t.getStopIndex()); // without '('
             return new Expr.Call(span, callName(t.getText()), calleeSpan, args);
         }
-        if (ctx instanceof ArrayLiteralContext c) return array(c.array());
-        if (ctx instanceof LegListContext c) return new Expr.LegList(span, c.NAME().stream().map(n -> n.getText()).toList());
-        throw new IllegalStateException("unknown primary " + ctx.getClass().getSimpleName());
+        throw new IllegalStateException("unknown atom " + ctx.getClass().getSimpleName());
     }
 
     private Expr array(ArrayContext ctx) {
@@ -299,6 +309,7 @@ final class AstBuilder {
         Span span = span(ctx);
         if (ctx instanceof LegNameContext c) return new LegSpec.Name(span, c.NAME().getText());
         if (ctx instanceof LegRenameContext c) return new LegSpec.Rename(span, c.NAME(0).getText(), c.NAME(1).getText());
+        if (ctx instanceof LegNumberContext c) return new LegSpec.Number(span, c.getText());
         LegGroupContext c = (LegGroupContext) ctx;
         List<TerminalNode> names = c.NAME();
         boolean named = c.getChild(1) != null && c.getChild(1).getText().equals("=");

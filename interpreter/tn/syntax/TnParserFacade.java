@@ -1,11 +1,16 @@
 package tn.syntax;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.Token;
 import tn.ast.Stmt;
+import tn.diag.Diagnostic;
 import tn.diag.Diagnostics;
 import tn.diag.Source;
+import tn.diag.Span;
 import tn.diag.TnError;
 import tn.syntax.gen.TnLexer;
 import tn.syntax.gen.TnParser;
@@ -17,8 +22,42 @@ import tn.syntax.gen.TnParser;
 public final class TnParserFacade {
     private TnParserFacade() {}
 
+    /**
+     * The stack of the parsing thread. ANTLR's recursive descent takes about a dozen frames (2 to
+     * 3 KB) per level of parentheses, so a script at the nesting limit needs some 700 KB to parse:
+     * most of a default 1 MB thread stack. Parsing on a thread of its own keeps that off the
+     * caller's stack (the command line's main thread, the REPL's), which the interpreter needs.
+     */
+    static final long STACK_BYTES = 32L << 20;
+
     /** The program's statements, or null when there were syntax errors (added to diagnostics). */
     public static List<Stmt> parse(Source source, Diagnostics diagnostics) {
+        FutureTask<List<Stmt>> task = new FutureTask<>(() -> parseOnThisThread(source, diagnostics));
+        Thread parser = new Thread(null, task, "tn-parser", STACK_BYTES);
+        parser.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                parser.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // parsing is quick: finish it, then pass the interrupt on
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("the parser has finished", e);
+        }
+    }
+
+    /** Parses on the calling thread (whose stack must be deep enough: see {@link #STACK_BYTES}). */
+    static List<Stmt> parseOnThisThread(Source source, Diagnostics diagnostics) {
         SyntaxErrors listener = new SyntaxErrors(source, diagnostics);
         TnLexer lexer = new TnLexer(CharStreams.fromString(source.text(), source.name()));
         lexer.removeErrorListeners();
@@ -27,13 +66,34 @@ public final class TnParserFacade {
         parser.removeErrorListeners();
         parser.addErrorListener(listener);
         int before = diagnostics.size();
-        TnParser.ProgramContext tree = parser.program();
+        TnParser.ProgramContext tree;
+        try {
+            tree = parser.program();
+        } catch (Nesting.TooDeep e) {
+            diagnostics.add(new Diagnostic(tokenSpan(source, e.token), Nesting.message()));
+            return null;
+        } catch (StackOverflowError e) {
+            // Not expected within the nesting limit (see Nesting); a located error all the same.
+            diagnostics.add(new Diagnostic(tokenSpan(source, parser.getCurrentToken()), Nesting.message()));
+            return null;
+        }
         if (diagnostics.size() > before) return null;
         try {
-            return new AstBuilder(source).program(tree);
+            List<Stmt> program = new AstBuilder(source).program(tree);
+            Nesting.check(program);
+            return program;
         } catch (TnError e) {
             diagnostics.add(e);
             return null;
+        } catch (StackOverflowError e) {
+            diagnostics.add(new Diagnostic(new Span(source, 0, 0), Nesting.message()));
+            return null;
         }
+    }
+
+    private static Span tokenSpan(Source source, Token t) {
+        int start = Math.max(0, Math.min(t.getStartIndex(), source.text().length()));
+        int end = t.getType() == Token.EOF ? start : Math.max(start, t.getStopIndex() + 1);
+        return new Span(source, start, end);
     }
 }

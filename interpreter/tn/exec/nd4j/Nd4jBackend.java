@@ -1,6 +1,7 @@
 package tn.exec.nd4j;
 
-import java.util.ArrayList;
+import java.lang.ref.Reference;
+import java.nio.Buffer;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,6 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import tn.exec.Backend;
 import tn.exec.DType;
 import tn.exec.Dense;
+import tn.exec.Reductions;
 import tn.plan.Plan;
 
 /**
@@ -41,29 +43,40 @@ public final class Nd4jBackend implements Backend {
         return new NdDense(a, d);
     }
 
+    /** Written straight into native memory in the dtype ({@link #generate}): no float[] or double[] copy on the way. */
     @Override
     public Dense fromDoubles(double[] data, long[] shape, DType dtype) {
         long n = 1;
         for (long s : shape) n *= s;
         if (n != data.length) throw new IllegalArgumentException("data of length " + data.length + " for shape " + Arrays.toString(shape));
-        INDArray a;
-        if (shape.length == 0) {
-            a = Nd4j.scalar(type(dtype), data[0]);
-        } else if (dtype == DType.FLOAT64) {
-            a = Nd4j.create(data.clone(), shape, 'c');
-        } else {
-            float[] f = new float[data.length];
-            for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
-            a = Nd4j.create(f, shape, 'c');
-        }
-        return new NdDense(a, dtype);
+        if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), data[0]), dtype);
+        if (n == 0) return new NdDense(Nd4j.create(type(dtype), shape), dtype);
+        // Not cancellable: a copy is quick, and callers of fromDoubles do not expect to be interrupted.
+        return NativeFill.make(shape.clone(), n, dtype, (from, out, count) -> System.arraycopy(data, (int) from, out, 0, count), false);
     }
 
     @Override
     public double[] toDoubles(Dense x) {
         INDArray a = arr(x);
         if (a.rank() == 0) return new double[] {a.getDouble(0)};
+        if (a.length() == 0) return new double[0]; // an empty array has no buffer at all
         return a.dup('c').data().asDouble();
+    }
+
+    @Override
+    public void copyDoubles(Dense x, long from, double[] into, int count) {
+        NdDense d = (NdDense) x;
+        INDArray keep = null; // keeps an ND4J-owned array reachable while its view is read
+        java.nio.Buffer b = d.ownBuffer(type(x.dtype()));
+        if (b == null) {
+            keep = NdDense.contiguous(d.array(), type(x.dtype()));
+            b = NdDense.buffer(keep);
+        }
+        int start = Math.toIntExact(from);
+        if (b instanceof java.nio.DoubleBuffer db) for (int k = 0; k < count; k++) into[k] = db.get(start + k);
+        else for (int k = 0; k < count; k++) into[k] = ((java.nio.FloatBuffer) b).get(start + k);
+        java.lang.ref.Reference.reachabilityFence(keep);
+        java.lang.ref.Reference.reachabilityFence(d);
     }
 
     @Override
@@ -76,6 +89,21 @@ public final class Nd4jBackend implements Backend {
     public Dense full(long[] shape, double value, DType dtype) {
         if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), value), dtype);
         return new NdDense(Nd4j.valueArrayOf(shape, value, type(dtype)), dtype);
+    }
+
+    /** Straight into native memory, in parallel chunks ({@link NativeFill}); scalars and empty arrays are ND4J arrays. */
+    @Override
+    public Dense generate(long[] shape, DType dtype, Entries entries) {
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("an array of " + n + " entries is larger than tn's arrays can be");
+        if (shape.length == 0) {
+            double[] value = new double[1];
+            entries.compute(0, value, 1);
+            return new NdDense(Nd4j.scalar(type(dtype), value[0]), dtype);
+        }
+        if (n == 0) return new NdDense(Nd4j.create(type(dtype), shape), dtype);
+        return NativeFill.make(shape.clone(), n, dtype, entries, true);
     }
 
     @Override
@@ -181,22 +209,71 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * Reduces the given axes away. The reduced axes are moved last and the array is viewed as a
-     * matrix [kept, reduced], reduced along its rows, and reshaped to the kept axes: one code
-     * path for every rank, which avoids ND4J's special cases for size-1 and vector shapes.
+     * Reduces the given axes away, accumulating in float64 ({@link Reductions}); the result has
+     * the array's type and the kept axes in order. When the reduced axes lie together (the
+     * array read as [outer, group, inner], size-1 axes aside) the data are read where they lie;
+     * otherwise the reduced axes are first moved last (a copy).
      */
     static INDArray reduceAxes(INDArray a, int[] axes, Reduction op) {
+        if (a.length() > Reductions.MAX_ENTRIES) return hugeReduce(a, axes, op);
         int rank = a.rank();
-        List<Integer> kept = new ArrayList<>();
-        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) kept.add(k);
+        long[] shape = a.shape();
+        long[] kept = java.util.stream.IntStream.range(0, rank).filter(k -> Nd4jContractor.indexOf(axes, k) < 0).mapToLong(k -> shape[k]).toArray();
+        long[] block = together(shape, axes);
+        INDArray src;
+        if (block != null) {
+            src = NdDense.contiguous(a, a.dataType());
+        } else {
+            src = Nd4jContractor.permute(a, lastPermutation(rank, axes));
+            long group = 1;
+            for (int k : axes) group *= shape[k];
+            block = new long[] {a.length() / Math.max(1, group), group, 1};
+        }
+        INDArray out = kept.length == 0 ? Nd4j.scalar(a.dataType(), 0.0) : Nd4j.createUninitialized(a.dataType(), kept, 'c');
+        Reductions.reduce(NdDense.buffer(src), (int) block[0], (int) block[1], (int) block[2], op, NdDense.buffer(out));
+        Reference.reachabilityFence(src); // the buffer is a view of src's memory
+        return out;
+    }
+
+    /**
+     * [outer, group, inner] when the axes with more than one entry that are reduced lie next to
+     * each other among those that have more than one entry (their order does not matter), else null.
+     */
+    private static long[] together(long[] shape, int[] axes) {
+        long outer = 1, group = 1, inner = 1;
+        int phase = 0; // 0: before the reduced block, 1: in it, 2: after it
+        for (int k = 0; k < shape.length; k++) {
+            if (shape[k] == 1) continue;
+            boolean reduced = Nd4jContractor.indexOf(axes, k) >= 0;
+            if (reduced && phase == 2) return null;
+            if (reduced) phase = 1;
+            else if (phase == 1) phase = 2;
+            if (reduced) group *= shape[k];
+            else if (phase == 0) outer *= shape[k];
+            else inner *= shape[k];
+        }
+        return new long[] {outer, group, inner};
+    }
+
+    /** The permutation that moves {@code axes} last (in their order), the others first in theirs. */
+    private static int[] lastPermutation(int rank, int[] axes) {
         int[] perm = new int[rank];
         int j = 0;
-        for (int k : kept) perm[j++] = k;
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) perm[j++] = k;
         for (int k : axes) perm[j++] = k;
+        return perm;
+    }
+
+    /**
+     * Arrays too large for int-indexed buffers (8 GB and more in float32, beyond the default
+     * memory limit): ND4J reduces a float64 copy, so the accumulation is still in float64.
+     */
+    static INDArray hugeReduce(INDArray a, int[] axes, Reduction op) {
+        int rank = a.rank();
         long group = 1;
         for (int k : axes) group *= a.size(k);
         long rows = a.length() / Math.max(1, group);
-        INDArray m = Nd4jContractor.permute(a, perm).reshape('c', new long[] {rows, group});
+        INDArray m = Nd4jContractor.permute(a.castTo(DataType.DOUBLE), lastPermutation(rank, axes)).reshape('c', new long[] {rows, group});
         INDArray r = switch (op) {
             case SUM -> m.sum(1);
             case MEAN -> m.mean(1);
@@ -204,53 +281,53 @@ public final class Nd4jBackend implements Backend {
             case MIN -> m.min(1);
             case NORM -> m.norm2(1);
         };
-        long[] shape = kept.stream().mapToLong(a::size).toArray();
+        long[] shape = java.util.stream.IntStream.range(0, rank).filter(k -> Nd4jContractor.indexOf(axes, k) < 0).mapToLong(a::size).toArray();
         if (shape.length == 0) return Nd4j.scalar(a.dataType(), r.getDouble(0));
-        return r.reshape('c', shape).dup('c');
+        return r.reshape('c', shape).castTo(a.dataType()).dup('c');
     }
 
-    /**
-     * Moves the given axes last and flattens to [rest, group]: softmax and layer norm then work
-     * row by row; the result is put back in the original layout.
-     */
-    private interface RowOp { INDArray apply(INDArray rows); }
+    /** A row operation of {@link Reductions} on [rows, group] buffers (dst may be src). */
+    private interface RowOp { void apply(Buffer src, int rows, int group, Buffer dst); }
 
+    /**
+     * Applies {@code op} to the rows of x with the given axes as the row: read where they lie
+     * when those axes are already last (size-1 axes aside), otherwise moved last in a copy, done
+     * in place there, and moved back.
+     */
     private Dense byRows(Dense x, int[] axes, RowOp op) {
         INDArray a = arr(x);
+        if (a.length() > Reductions.MAX_ENTRIES) {
+            throw new UnsupportedOperationException("softmax and layernorm are limited to " + Reductions.MAX_ENTRIES + " entries; this tensor has " + a.length());
+        }
         int rank = a.rank();
-        List<Integer> rest = new ArrayList<>();
-        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) rest.add(k);
-        int[] perm = new int[rank];
-        int j = 0;
-        for (int k : rest) perm[j++] = k;
-        for (int k : axes) perm[j++] = k;
-        INDArray moved = Nd4jContractor.permute(a, perm);
+        long[] shape = a.shape();
         long group = 1;
-        for (int k : axes) group *= a.size(k);
-        long rows = a.length() / Math.max(1, group);
-        INDArray result = op.apply(moved.reshape('c', new long[] {rows, group}).dup('c'));
-        INDArray back = result.reshape('c', moved.shape());
+        for (int k : axes) group *= shape[k];
+        int rows = (int) (a.length() / Math.max(1, group));
+        long[] block = together(shape, axes);
+        if (block != null && block[2] == 1) {
+            INDArray src = NdDense.contiguous(a, a.dataType());
+            INDArray out = rank == 0 ? Nd4j.scalar(a.dataType(), 0.0) : Nd4j.createUninitialized(a.dataType(), shape, 'c');
+            op.apply(NdDense.buffer(src), rows, (int) group, NdDense.buffer(out));
+            Reference.reachabilityFence(src);
+            return new NdDense(out, x.dtype());
+        }
+        int[] perm = lastPermutation(rank, axes);
+        INDArray moved = a.permute(perm).dup('c'); // a copy of our own: worked on in place
+        op.apply(NdDense.buffer(moved), rows, (int) group, NdDense.buffer(moved));
         int[] inverse = new int[rank];
         for (int k = 0; k < rank; k++) inverse[perm[k]] = k;
-        return wrap(Nd4jContractor.permute(back, inverse), x.dtype());
+        return wrap(Nd4jContractor.permute(moved, inverse), x.dtype());
     }
 
     @Override
     public Dense softmax(Dense x, int[] axes) {
-        return byRows(x, axes, m -> {
-            INDArray shifted = m.subColumnVector(m.max(1).reshape('c', new long[] {m.rows(), 1}));
-            INDArray e = Transforms.exp(shifted, false);
-            return e.diviColumnVector(e.sum(1).reshape('c', new long[] {m.rows(), 1}));
-        });
+        return byRows(x, axes, Reductions::softmax);
     }
 
     @Override
     public Dense layerNorm(Dense x, int[] axes, double eps) {
-        return byRows(x, axes, m -> {
-            INDArray centred = m.subColumnVector(m.mean(1).reshape('c', new long[] {m.rows(), 1}));
-            INDArray var = centred.mul(centred).mean(1).reshape('c', new long[] {m.rows(), 1});
-            return centred.diviColumnVector(Transforms.sqrt(var.addi(eps), false));
-        });
+        return byRows(x, axes, (src, rows, group, dst) -> Reductions.layerNorm(src, rows, group, eps, dst));
     }
 
     // ---- matrix factorisations ----------------------------------------------------------------

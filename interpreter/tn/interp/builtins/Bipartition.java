@@ -57,11 +57,19 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         if (left.isEmpty() || right.isEmpty()) {
             throw a.error(name + "() needs at least one leg on each side (the tensor's legs: " + String.join(", ", t.legs()) + ")");
         }
-        Bipartition b = new Bipartition(List.copyOf(left), List.copyOf(right), sizes(t, left), sizes(t, right));
-        if ((double) b.rows() * b.cols() > Integer.MAX_VALUE - 8) {
-            throw a.error(name + "() of a " + b.rows() + " x " + b.cols() + " matrix is larger than one array can hold");
+        return new Bipartition(List.copyOf(left), List.copyOf(right), sizes(t, left), sizes(t, right));
+    }
+
+    /**
+     * Refuses a matrix too large for one array, for the factorisations that form it whole; those
+     * that go through a narrower cut of a product (svd, svdvals, eig, directions of a circuit
+     * W_E W_Q W_K^T W_E^T) never form it, and call this only when there is no such cut.
+     */
+    void whole(Args a) {
+        if ((double) rows() * cols() > Integer.MAX_VALUE - 8) {
+            throw a.error(a.name() + "() of a " + rows() + " x " + cols() + " matrix is larger than one array can hold"
+                    + " (2^31 entries), and it is not a product with a narrower cut to factorise it through");
         }
-        return b;
     }
 
     private static void check(Args a, Net t, List<String> legs, String keyword) {

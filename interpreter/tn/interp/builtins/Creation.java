@@ -3,8 +3,9 @@ package tn.interp.builtins;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntFunction;
+import java.util.concurrent.CancellationException;
 import tn.ast.LegSpec;
+import tn.exec.Backend;
 import tn.exec.DType;
 import tn.interp.Args;
 import tn.interp.Builtin;
@@ -23,35 +24,34 @@ public final class Creation {
             Builtin.of("random", "random(legs..., seed=, std=1, dtype=)",
                 "normally distributed entries (mean 0), reproducible from the seed on every machine",
                 a -> {
-                    long seed = a.has("seed") ? a.integer("seed", 0) : a.interpreter().settings().nextImplicitSeed();
+                    Spec t = spec(a);
                     double std = a.number("std", 1.0);
-                    return make(a, "random", n -> scale(new Rng(seed).normal(n), std));
+                    Rng rng = rng(a, Rng.longsForNormals(t.entries()));
+                    return make(a, "random", t, (from, out, n) -> rng.normals(from, out, 0, n, std));
                 }),
             Builtin.of("uniform", "uniform(legs..., low=0, high=1, seed=, dtype=)",
                 "uniformly distributed entries in [low, high)",
                 a -> {
-                    long seed = a.has("seed") ? a.integer("seed", 0) : a.interpreter().settings().nextImplicitSeed();
+                    Spec t = spec(a);
                     double low = a.number("low", 0), high = a.number("high", 1);
-                    return make(a, "uniform", n -> new Rng(seed).uniform(n, low, high));
+                    Rng rng = rng(a, t.entries());
+                    return make(a, "uniform", t, (from, out, n) -> rng.uniforms(from, out, 0, n, low, high));
                 }),
             Builtin.of("zeros", "zeros(legs..., dtype=)", "all entries 0",
-                a -> make(a, "zeros", double[]::new)),
+                a -> constant(a, "zeros", 0)),
             Builtin.of("ones", "ones(legs..., dtype=)", "all entries 1",
-                a -> make(a, "ones", n -> fill(n, 1))),
+                a -> constant(a, "ones", 1)),
             Builtin.of("full", "full(legs..., value=, dtype=)", "all entries equal to value",
                 a -> {
                     if (!a.has("value")) throw a.error("full() needs value=...");
-                    double v = a.number("value", 0);
-                    return make(a, "full", n -> fill(n, v));
+                    return constant(a, "full", a.number("value", 0));
                 }),
             Builtin.of("arange", "arange(legs..., start=0, step=1, dtype=)",
                 "start, start + step, ... in row-major order over the legs",
                 a -> {
                     double start = a.number("start", 0), step = a.number("step", 1);
-                    return make(a, "arange", n -> {
-                        double[] d = new double[n];
-                        for (int i = 0; i < n; i++) d[i] = start + step * i;
-                        return d;
+                    return make(a, "arange", spec(a), (from, out, n) -> {
+                        for (int i = 0; i < n; i++) out[i] = start + step * (from + i);
                     });
                 }),
             Builtin.of("delta", "delta(legs...)",
@@ -63,23 +63,49 @@ public final class Creation {
                 Creation::diag));
     }
 
-    private static Value make(Args a, String kind, IntFunction<double[]> data) {
+    /** The legs, shape and dtype of a tensor to create, checked against what can be allocated. */
+    private record Spec(List<String> legs, long[] shape, DType dtype, int entries) {}
+
+    private static Spec spec(Args a) {
         List<String> legs = legs(a, 0);
         DType dtype = a.dtype("dtype", a.interpreter().settings().dtype());
         long[] shape = shape(a, legs);
-        long n = 1;
-        for (long s : shape) n *= s;
-        if (n > Integer.MAX_VALUE - 8) throw a.error(a.name() + "() of " + n + " elements is larger than one array can hold (2^31)");
-        double bytes = (double) n * dtype.bytes();
-        if (bytes > a.interpreter().evaluator().memoryLimitBytes()) {
-            throw a.error(a.name() + "() of " + tn.net.Units.count(n) + " elements (" + tn.net.Units.bytes(bytes)
-                    + ") is over the memory limit of " + tn.net.Units.bytes(a.interpreter().evaluator().memoryLimitBytes()));
-        }
+        int n = Allocation.check(a.interpreter(), a.span(), a.name() + "()", legs, shape, dtype);
+        return new Spec(legs, shape, dtype, n);
+    }
+
+    /**
+     * The stream of `seed=`, or else the script's stream at its current place (moved on past the
+     * {@code longs} numbers the tensor takes, also while checking, so both passes agree).
+     */
+    private static Rng rng(Args a, long longs) {
+        return a.has("seed") ? new Rng(a.integer("seed", 0)) : a.interpreter().settings().drawFromScript(longs);
+    }
+
+    /** A tensor whose entries are computed by position, straight into the backend's memory. */
+    private static Value make(Args a, String kind, Spec t, Backend.Entries entries) {
         Interpreter in = a.interpreter();
-        Tensor t = in.concrete()
-                ? Tensor.of(legs, in.evaluator().backend().fromDoubles(data.apply((int) n), shape, dtype))
-                : Tensor.signature(legs, shape, dtype);
-        return new Value.TensorValue(new Net.Leaf(t, kind, a.span()));
+        Tensor tensor;
+        if (in.concrete()) {
+            try {
+                tensor = Tensor.of(t.legs(), in.evaluator().backend().generate(t.shape(), t.dtype(), entries));
+            } catch (CancellationException e) {
+                throw a.error("interrupted");
+            }
+        } else {
+            tensor = Tensor.signature(t.legs(), t.shape(), t.dtype());
+        }
+        return new Value.TensorValue(new Net.Leaf(tensor, kind, a.span()));
+    }
+
+    /** A tensor with every entry {@code value} (the backend fills its memory; no copy). */
+    private static Value constant(Args a, String kind, double value) {
+        Spec t = spec(a);
+        Interpreter in = a.interpreter();
+        Tensor tensor = in.concrete()
+                ? Tensor.of(t.legs(), in.evaluator().backend().full(t.shape(), value, t.dtype()))
+                : Tensor.signature(t.legs(), t.shape(), t.dtype());
+        return new Value.TensorValue(new Net.Leaf(tensor, kind, a.span()));
     }
 
     /** The leg-name arguments from {@code from} on, each bound to a size and not repeated. */
@@ -131,16 +157,5 @@ public final class Creation {
         Net delta = new Net.Delta(List.of(i, j), v.size(0), v.dtype(), a.span());
         List<LegSpec> out = List.of(new LegSpec.Name(a.span(), i), new LegSpec.Name(a.span(1), j));
         return new Value.TensorValue(a.interpreter().productOf(List.of(v, delta), out, a.span()));
-    }
-
-    private static double[] fill(int n, double v) {
-        double[] d = new double[n];
-        java.util.Arrays.fill(d, v);
-        return d;
-    }
-
-    private static double[] scale(double[] d, double s) {
-        if (s != 1.0) for (int i = 0; i < d.length; i++) d[i] *= s;
-        return d;
     }
 }

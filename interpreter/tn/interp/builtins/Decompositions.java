@@ -68,12 +68,12 @@ public final class Decompositions {
         double cutoff = cutoff(a);
         boolean truncating = a.has("rank") || a.has("cutoff");
         Interpreter in = a.interpreter();
-        int k = (int) Math.min(bp.rows(), bp.cols());
+        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), Math.min(bp.rows(), bp.cols()));
+        if (cut == null) bp.whole(a);
+        int k = (int) (cut != null ? cut.bondSize() : Math.min(bp.rows(), bp.cols()));
         int kept = rank > 0 ? (int) Math.min(k, rank) : k;
         Factorizations.Svd f = null;
         double discarded = 0;
-        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
-        if (cut != null) kept = (int) Math.min(kept, cut.bondSize());
         affordSvd(a, t, bp, cut, true);
         if (in.concrete()) {
             f = svdOf(a, t, bp, cut);
@@ -139,16 +139,17 @@ public final class Decompositions {
         Bipartition bp = Bipartition.read(a, t);
         String bond = Bipartition.bond(a, t, "of the singular values");
         Interpreter in = a.interpreter();
-        int k = (int) Math.min(bp.rows(), bp.cols());
-        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), k);
-        if (cut != null) k = (int) cut.bondSize();
+        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), Math.min(bp.rows(), bp.cols()));
+        if (cut == null) bp.whole(a);
+        int k = (int) (cut != null ? cut.bondSize() : Math.min(bp.rows(), bp.cols()));
         in.bindLeg(bond, k, a.keywordSpan("bond"));
         affordSvd(a, t, bp, cut, false);
         double[] s = null;
         if (in.concrete() && cut == null) {
             s = bp.finite(a, () -> Factorizations.svdvals(in.evaluator().backend(), bp.dense(in, t)));
         } else if (in.concrete()) {
-            s = svdOf(a, t, bp, cut).s();
+            Matrix[] sides = bp.sides(a, cut);
+            s = Factorizations.svdvalsOfProduct(in.evaluator().backend(), sides[0], sides[1]);
         }
         return new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {k}, t.dtype(), s, "singular values", a));
     }
@@ -159,6 +160,7 @@ public final class Decompositions {
         a.expect(1, 1, "a tensor");
         Net t = a.tensor(0);
         Bipartition bp = Bipartition.read(a, t);
+        bp.whole(a);
         String bond = Bipartition.bond(a, t, "between Q and R");
         Interpreter in = a.interpreter();
         int k = (int) Math.min(bp.rows(), bp.cols());
@@ -176,6 +178,7 @@ public final class Decompositions {
         a.expect(1, 1, "a tensor");
         Net t = a.tensor(0);
         Bipartition bp = Bipartition.read(a, t);
+        bp.whole(a);
         Interpreter in = a.interpreter();
         List<String> primed = new ArrayList<>();
         for (int k = 0; k < bp.right().size(); k++) {
@@ -227,6 +230,7 @@ public final class Decompositions {
         a.expect(1, 1, "a symmetric tensor");
         Net t = a.tensor(0);
         Bipartition bp = square(a, t);
+        bp.whole(a);
         String bond = Bipartition.bond(a, t, "of the eigenvalues");
         double tol = a.number("tol", 1e-8);
         Interpreter in = a.interpreter();
@@ -256,10 +260,10 @@ public final class Decompositions {
         String bond = Bipartition.bond(a, t, "of the eigenvalues");
         boolean withVectors = a.bool("vectors", false);
         Interpreter in = a.interpreter();
-        int n = (int) bp.rows();
         // A product through a small middle, A B^T: the nonzero eigenvalues are those of the reversed B^T A.
-        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), n);
-        if (cut != null) n = (int) cut.bondSize();
+        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), bp.rows());
+        if (cut == null) bp.whole(a);
+        int n = (int) (cut != null ? cut.bondSize() : bp.rows());
         in.bindLeg(bond, n, a.keywordSpan("bond"));
         if (cut == null) {
             Bipartition.affordable(a, Workspace.eig(n, t.dtype().bytes()), bp.describe(a), "");
@@ -272,7 +276,7 @@ public final class Decompositions {
                 f = bp.finite(a, () -> Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t)));
             } else {
                 Matrix[] sides = bp.sides(a, cut);
-                f = Factorizations.eigOfProduct(in.evaluator().backend(), sides[0], sides[1]);
+                f = Factorizations.eigOfProduct(in.evaluator().backend(), sides[0], sides[1], withVectors);
             }
         }
         List<Value> out = new ArrayList<>();
@@ -308,6 +312,7 @@ public final class Decompositions {
         List<String> from = new ArrayList<>(t.legs());
         from.removeAll(into);
         Bipartition bp = new Bipartition(List.copyOf(into), from, Bipartition.sizes(t, into), Bipartition.sizes(t, from));
+        bp.whole(a);
         if (!in.concrete()) return new Value.Unknown();
         Matrix m = bp.finite(a, () -> bp.matrix(in, t));
         Matrix gram = m.transpose().times(m);

@@ -14,8 +14,9 @@ import tn.net.Net;
  * are named by the letters of its term (in order; the operand's own leg names are ignored), and
  * the result's legs are named by the output letters. Without `->`, the output is the broadcast
  * (ellipsis) axes followed by every letter that occurs once, in alphabetical order, as in numpy.
- * `...` stands for the remaining axes, aligned from the right and broadcast (size 1 stretches);
- * those legs are called _0, _1, ... in the result.
+ * `...` stands for the remaining axes, aligned from the right and broadcast; those legs are
+ * called _0, _1, ... in the result. As in numpy, an axis of size 1 stretches to the size its
+ * letter (or broadcast position) has in the other operands.
  */
 public final class Einsum {
     private static final String ELLIPSIS = "...";
@@ -58,14 +59,16 @@ public final class Einsum {
             Net x = a.tensor(t + 1);
             int extra = x.rank() - term.letters();
             if (extra < 0 || (extra > 0 && !term.ellipsis())) {
-                throw a.error(t + 1, "einsum: operand " + t + " has " + x.rank() + " axes but its term \"" + texts[t]
-                        + "\" names " + term.letters());
+                throw a.error(t + 1, "einsum: " + describe(a, t, x) + " has " + x.rank() + (x.rank() == 1 ? " axis" : " axes")
+                        + " but its subscript \"" + texts[t] + "\" names " + term.letters() + (term.ellipsis() ? " besides ..." : "")
+                        + (extra > 0 ? " (add ... to the subscript for the axes it does not name)" : ""));
             }
             broadcastRank = Math.max(broadcastRank, extra);
             terms.add(term);
             operands.add(x);
         }
         long[] broadcast = broadcastSizes(a, terms, operands, broadcastRank);
+        long[] letterSize = letterSizes(a, terms, operands);
         List<String> ellipsisLegs = new ArrayList<>();
         for (int p = 0; p < broadcastRank; p++) ellipsisLegs.add("_" + p);
 
@@ -79,20 +82,15 @@ public final class Einsum {
             List<Long> sizes = new ArrayList<>();
             boolean squeeze = false;
             for (int k = 0; k < x.rank(); k++) {
-                String name;
-                if (k < term.before().length()) {
-                    name = String.valueOf(term.before().charAt(k));
-                } else if (k < term.before().length() + extra) {
-                    int p = broadcastRank - extra + (k - term.before().length());
-                    if (x.size(k) == 1 && broadcast[p] != 1) { // stretched: the axis is dropped
-                        squeeze = true;
-                        continue;
-                    }
-                    name = ellipsisLegs.get(p);
-                } else {
-                    name = String.valueOf(term.after().charAt(k - term.before().length() - extra));
+                char letter = letterAt(term, extra, k);
+                // A size-1 axis stretches, as in numpy, to the size its letter (or broadcast
+                // position) has elsewhere: the axis is dropped, so the operand no longer varies along it.
+                long full = letter != 0 ? letterSize[letter] : broadcast[broadcastRank - extra + (k - term.before().length())];
+                if (x.size(k) == 1 && full != 1) {
+                    squeeze = true;
+                    continue;
                 }
-                names.add(name);
+                names.add(letter != 0 ? String.valueOf(letter) : ellipsisLegs.get(broadcastRank - extra + (k - term.before().length())));
                 sizes.add(x.size(k));
             }
             for (char c : (term.before() + term.after()).toCharArray()) count[c]++;
@@ -129,9 +127,60 @@ public final class Einsum {
         return new Value.TensorValue(a.interpreter().productOf(factors, output, a.span()));
     }
 
+    /** The letter naming axis k of an operand (0 for an axis of its ellipsis). */
+    private static char letterAt(Term term, int extra, int k) {
+        int before = term.before().length();
+        if (k < before) return term.before().charAt(k);
+        if (k < before + extra) return 0;
+        return term.after().charAt(k - before - extra);
+    }
+
+    /** "operand 2 (B, legs [i, j])": counted from 1, as the user wrote it, with its legs or shape. */
+    private static String describe(Args a, int t, Net x) {
+        String text = a.span(t + 1).text().strip();
+        boolean named = x.legs().stream().noneMatch(l -> l.startsWith("#"));
+        String legs = named ? "legs [" + String.join(", ", x.legs()) + "]" : "shape " + java.util.Arrays.toString(x.sizes());
+        return "operand " + (t + 1) + " (" + (text.length() <= 24 ? text + ", " : "") + legs + ")";
+    }
+
+    /**
+     * The size of each letter, numpy's rule: the sizes of a letter's axes agree or are 1 (size 1
+     * stretches), except that a letter repeated within one operand (a diagonal) needs equal sizes there.
+     */
+    private static long[] letterSizes(Args a, List<Term> terms, List<Net> operands) {
+        long[] size = new long[Character.MAX_VALUE + 1];
+        int[] from = new int[Character.MAX_VALUE + 1];
+        java.util.Arrays.fill(size, 1);
+        for (int t = 0; t < terms.size(); t++) {
+            Term term = terms.get(t);
+            Net x = operands.get(t);
+            int extra = x.rank() - term.letters();
+            long[] here = new long[Character.MAX_VALUE + 1];
+            for (int k = 0; k < x.rank(); k++) {
+                char c = letterAt(term, extra, k);
+                if (c == 0) continue;
+                long s = x.size(k);
+                if (here[c] != 0 && here[c] != s) {
+                    throw a.error(t + 1, "einsum: " + describe(a, t, x) + " repeats letter " + c + " on axes of sizes " + here[c] + " and " + s
+                            + "; a repeated letter takes the diagonal, which needs equal sizes");
+                }
+                here[c] = s;
+                if (s == 1) continue;
+                if (size[c] != 1 && size[c] != s) {
+                    throw a.error(t + 1, "einsum: letter " + c + " has size " + size[c] + " in " + describe(a, from[c], operands.get(from[c]))
+                            + " but " + s + " in " + describe(a, t, x) + "; sizes must agree (or be 1, which stretches)");
+                }
+                size[c] = s;
+                from[c] = t;
+            }
+        }
+        return size;
+    }
+
     /** The size of each broadcast axis, numpy's rule: sizes agree or are 1. */
     private static long[] broadcastSizes(Args a, List<Term> terms, List<Net> operands, int rank) {
         long[] sizes = new long[rank];
+        int[] from = new int[rank];
         java.util.Arrays.fill(sizes, 1);
         for (int t = 0; t < terms.size(); t++) {
             Net x = operands.get(t);
@@ -140,9 +189,13 @@ public final class Einsum {
                 long s = x.size(terms.get(t).before().length() + q);
                 int p = rank - extra + q;
                 if (s != 1 && sizes[p] != 1 && s != sizes[p]) {
-                    throw a.error(t + 1, "einsum: broadcast axes of sizes " + sizes[p] + " and " + s + " do not match (only size 1 stretches)");
+                    throw a.error(t + 1, "einsum: broadcast axis _" + p + " (...) has size " + sizes[p] + " in " + describe(a, from[p], operands.get(from[p]))
+                            + " but " + s + " in " + describe(a, t, x) + "; sizes must agree (or be 1, which stretches)");
                 }
-                if (s != 1) sizes[p] = s;
+                if (s != 1) {
+                    sizes[p] = s;
+                    from[p] = t;
+                }
             }
         }
         return sizes;

@@ -11,11 +11,13 @@ import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
 import tn.interp.Value;
+import tn.io.Entries;
 import tn.io.NdData;
 import tn.io.Npy;
 import tn.io.NpyException;
 import tn.io.NpyHeader;
 import tn.io.Npz;
+import tn.io.WriteFailure;
 import tn.net.Net;
 import tn.net.Tensor;
 
@@ -80,13 +82,13 @@ public final class FileIo {
                 }
                 shape = h.shape();
                 fileType = h.dtype();
-                if (in.concrete()) data = Npz.read(file, key);
+                checkSize(a, name + ", array '" + key + "',", shape, requested, fileType);
             } else {
                 if (key != null) throw a.error("key= is for .npz files; " + name + " is a single array");
                 NpyHeader h = Npy.readHeader(file);
                 shape = h.shape();
                 fileType = h.dtype();
-                if (in.concrete()) data = Npy.read(file);
+                checkSize(a, name, shape, requested, fileType);
             }
         } catch (NpyException e) {
             throw a.error(0, e.getMessage().replace(file.toString(), name));
@@ -94,6 +96,15 @@ public final class FileIo {
         if (legs != null && legs.size() != shape.length) {
             throw a.error(name + " has " + shape.length + " axes " + java.util.Arrays.toString(shape) + " but "
                     + legs.size() + " leg name" + (legs.size() == 1 ? " is" : "s are") + " given");
+        }
+        String what = npz ? name + ", array '" + key + "'," : name;
+        for (int k = 0; k < shape.length; k++) {
+            if (shape[k] == 0) {
+                // tn's legs have at least one element (a leg declaration refuses 0); an empty axis would
+                // reach operations that have no meaning for it.
+                throw a.error(0, what + " has an axis of size 0 (axis " + k + (legs != null ? ", leg " + legs.get(k) : "")
+                        + ", shape " + java.util.Arrays.toString(shape) + "): tn's legs have at least one element, so an empty array cannot be loaded");
+            }
         }
         List<String> names = new ArrayList<>();
         for (int k = 0; k < shape.length; k++) {
@@ -108,10 +119,26 @@ public final class FileIo {
                 : fileType.equals("float64") ? DType.FLOAT64
                 : fileType.equals("float32") ? DType.FLOAT32
                 : in.settings().dtype();
+        if (in.concrete()) {
+            // The data only now: its shape and size have been checked from the header.
+            try {
+                data = npz ? Npz.read(file, key) : Npy.read(file);
+            } catch (NpyException e) {
+                throw a.error(0, e.getMessage().replace(file.toString(), name));
+            }
+        }
         Tensor t = in.concrete()
                 ? Tensor.of(names, in.evaluator().backend().fromDoubles(data.data(), shape, dtype))
                 : Tensor.signature(names, shape, dtype);
         return new Value.TensorValue(new Net.Leaf(t, "load", a.span()));
+    }
+
+    /** Refuses, before reading, an array over the memory limit: it is read as doubles, then made a tensor of its dtype. */
+    private static void checkSize(Args a, String name, long[] shape, DType requested, String fileType) {
+        DType dtype = requested != null ? requested : fileType.equals("float64") ? DType.FLOAT64 : DType.FLOAT32;
+        if (requested == null && !fileType.equals("float64") && !fileType.equals("float32")) dtype = a.interpreter().settings().dtype();
+        Allocation.check(a.interpreter(), a.span(0), "load(): " + name + " with shape " + java.util.Arrays.toString(shape), shape,
+                Double.BYTES + dtype.bytes(), "float64 as read, then " + dtype.label(), "a smaller array");
     }
 
     private static Value save(Args a) {
@@ -129,9 +156,9 @@ public final class FileIo {
             return new Value.None();
         }
         try {
-            Npy.write(file, t.shape(), in.evaluator().backend().toDoubles(t.data()), t.dtype());
+            Npy.write(file, t.shape(), entries(in, t), t.dtype());
         } catch (IOException e) {
-            throw a.error(1, "cannot write " + name + ": " + e.getMessage());
+            throw a.error(1, "cannot write " + name + ": " + WriteFailure.reason(e));
         }
         return new Value.None();
     }
@@ -143,23 +170,29 @@ public final class FileIo {
         List<String> keys = a.keywordNames();
         if (keys.isEmpty()) throw a.error("savez() needs at least one name=tensor to save");
         Interpreter in = a.interpreter();
-        Map<String, NdData> arrays = new LinkedHashMap<>();
+        Map<String, Npz.Source> arrays = new LinkedHashMap<>();
         Map<String, Tensor> shapes = new LinkedHashMap<>();
         for (String key : keys) {
             Net x = in.asTensor(a.keyword(key), a.keywordSpan(key), key + "=");
             Tensor t = in.evaluator().evaluate(x);
             shapes.put(key, t);
-            if (in.concrete()) arrays.put(key, NdData.of(t.shape(), in.evaluator().backend().toDoubles(t.data()), t.dtype()));
+            if (in.concrete()) arrays.put(key, new Npz.Source(t.shape(), t.dtype(), entries(in, t)));
         }
         if (!in.concrete()) {
             in.planWrite(resolve(a, name), shapes);
             return new Value.None();
         }
         try {
-            Npz.write(resolve(a, name), arrays);
+            Npz.writeSources(resolve(a, name), arrays);
         } catch (IOException e) {
-            throw a.error(0, "cannot write " + name + ": " + e.getMessage());
+            throw a.error(0, "cannot write " + name + ": " + WriteFailure.reason(e));
         }
         return new Value.None();
+    }
+
+    /** A computed tensor's entries, read from the backend in chunks (never copied whole as doubles). */
+    private static Entries entries(Interpreter in, Tensor t) {
+        tn.exec.Backend backend = in.evaluator().backend();
+        return (from, into, count) -> backend.copyDoubles(t.data(), from, into, count);
     }
 }

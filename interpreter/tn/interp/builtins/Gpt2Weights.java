@@ -14,8 +14,9 @@ import tn.io.Npz;
 /**
  * GPT-2's weights under their Hugging Face names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn, ...)
  * converted to tn's transformer layout: attention split into heads (W_Q[layer, head, d_model,
- * d_head], ...), everything stacked over layers, the unembedding tied to wte. Names may carry a
- * {@code transformer.} prefix and {@code .weight}/{@code .bias} suffixes (both spellings are in use).
+ * d_head], ...), everything stacked over layers, the unembedding wte's transpose or an untied
+ * lm_head's. Names may carry a {@code transformer.} prefix and {@code .weight}/{@code .bias}
+ * suffixes (both spellings are in use).
  */
 record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     private static final Pattern LAYER = Pattern.compile("h\\.(\\d+)\\..*");
@@ -31,6 +32,9 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : raw.entrySet()) {
             String k = e.getKey();
+            for (long d : e.getValue()) {
+                if (d == 0) throw new IllegalArgumentException("tensor " + k + " has an axis of size 0 (shape " + Arrays.toString(e.getValue()) + ")");
+            }
             out.put(k.startsWith("transformer.") ? k.substring("transformer.".length()) : k, e.getValue());
         }
         return out;
@@ -78,7 +82,57 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         }
         shape(shapes, "ln_f", "weight", 1, new long[] {d});
         shape(shapes, "ln_f", "bias", 1, new long[] {d});
+        unembedding(shapes, vocab, d);
+        unknown(shapes);
         return new Transformers.Config(layers, heads, d, d / heads, dMlp, vocab, ctx, "gelu", true);
+    }
+
+    /** An untied unembedding, lm_head.weight [vocab, d_model] (nn.Linear's layout), and its bias if any, have their shapes. */
+    private static void unembedding(Map<String, long[]> shapes, int vocab, int d) {
+        if (!hasLmHead(shapes)) {
+            if (shapes.containsKey("lm_head.bias")) throw new IllegalArgumentException("lm_head.bias without lm_head.weight");
+            return;
+        }
+        shape(shapes, "lm_head", "weight", 2, new long[] {vocab, d});
+        if (shapes.containsKey("lm_head.bias")) shape(shapes, "lm_head", "bias", 1, new long[] {vocab});
+    }
+
+    static boolean hasLmHead(Map<String, long[]> shapes) {
+        return shapes.containsKey("lm_head.weight") || shapes.containsKey("lm_head");
+    }
+
+    /** The tensors of a GPT-2 block; attn.bias and attn.masked_bias are the causal mask, kept as buffers by old checkpoints. */
+    private static final Pattern BLOCK = Pattern.compile("h\\.\\d+\\.(ln_1|ln_2|attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)(\\.weight|\\.bias)?"
+            + "|h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    private static final Pattern TOP = Pattern.compile("(wte|wpe|lm_head)(\\.weight)?|ln_f\\.(weight|bias)|lm_head\\.bias");
+
+    /**
+     * Tensors tn would not read are refused (cross-attention, a classification head...): a file
+     * that holds more than a GPT-2 is not loaded as if it were one.
+     */
+    private static void unknown(Map<String, long[]> shapes) {
+        List<String> unknown = new java.util.ArrayList<>();
+        for (String k : shapes.keySet()) if (!BLOCK.matcher(k).matches() && !TOP.matcher(k).matches()) unknown.add(k);
+        if (unknown.isEmpty()) return;
+        throw new IllegalArgumentException("tensors that are not GPT-2's: " + String.join(", ", unknown.stream().limit(6).toList())
+                + (unknown.size() > 6 ? " and " + (unknown.size() - 6) + " more" : "") + "; load_gpt2() reads wte, wpe, h.{l}.ln_1,"
+                + " h.{l}.attn.c_attn, h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f and lm_head, and refuses"
+                + " a file with more (another architecture, or a classification head) rather than ignore part of it");
+    }
+
+    /** The shapes of tensors that are read. */
+    static Map<String, long[]> shapesOf(Map<String, NdData> raw) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, NdData> e : raw.entrySet()) shapes.put(e.getKey(), e.getValue().shape());
+        return shapes;
+    }
+
+    /** Null when lm_head.weight equals wte.weight, else how it differs (for a config that says they are tied). */
+    static String lmHeadDiffers(Map<String, NdData> raw) {
+        double[] head = get(raw, "lm_head", "weight").data(), wte = get(raw, "wte", "weight").data();
+        double worst = 0;
+        for (int i = 0; i < head.length; i++) worst = Math.max(worst, Math.abs(head[i] - wte[i]));
+        return worst == 0 ? null : "their entries differ by up to " + tn.interp.Printer.number(worst);
     }
 
     private static long[] shape(Map<String, long[]> shapes, String name, String suffix, int rank, long[] expected) {
@@ -96,10 +150,12 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         return s;
     }
 
-    static Gpt2Weights convert(Map<String, NdData> raw, int heads) {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (Map.Entry<String, NdData> e : raw.entrySet()) shapes.put(e.getKey(), e.getValue().shape());
-        Transformers.Config c = config(shapes, heads);
+    /**
+     * The weights in tn's layout; {@code untied}: the unembedding is the file's lm_head.weight, else
+     * wte's transpose; b_U is lm_head.bias if the file has one.
+     */
+    static Gpt2Weights convert(Map<String, NdData> raw, int heads, boolean untied) {
+        Transformers.Config c = config(shapesOf(raw), heads);
         int layers = c.layers(), d = c.dModel(), dh = c.dHead(), dMlp = c.dMlp(), vocab = c.vocab();
         NdData wte = get(raw, "wte", "weight"), wpe = get(raw, "wpe", "weight");
         Map<String, double[]> w = new LinkedHashMap<>();
@@ -163,11 +219,16 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         copy(raw, "ln_f", "bias", lnfb, 0);
         w.put("lnf_w", lnfw);
         w.put("lnf_b", lnfb);
-        double[] wu = new double[d * vocab];
-        for (int v = 0; v < vocab; v++) for (int i = 0; i < d; i++) wu[i * vocab + v] = wte.data()[v * d + i];
-        w.put("W_U", wu);
-        w.put("b_U", new double[vocab]);
+        unembed(untied ? get(raw, "lm_head", "weight") : wte, raw.get("lm_head.bias"), d, vocab, w);
         return new Gpt2Weights(c, w);
+    }
+
+    /** W_U [d_model, vocab] from a [vocab, d_model] matrix (wte, or lm_head.weight), and b_U (zeros without a bias). */
+    private static void unembed(NdData matrix, NdData bias, int d, int vocab, Map<String, double[]> w) {
+        double[] wu = new double[d * vocab];
+        for (int v = 0; v < vocab; v++) for (int i = 0; i < d; i++) wu[i * vocab + v] = matrix.data()[v * d + i];
+        w.put("W_U", wu);
+        w.put("b_U", bias == null ? new double[vocab] : bias.data().clone());
     }
 
     /** A tensor known to be there (config() has checked every name and shape). */

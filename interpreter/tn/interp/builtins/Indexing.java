@@ -88,24 +88,42 @@ public final class Indexing {
         double[] ids = indices(a);
         String rows = a.leg(1), cols = a.leg(2);
         Interpreter in = a.interpreter();
-        long width = a.has("size") ? a.integer("size", 0) : in.legSize(cols);
-        if (width < 0) throw a.error(2, "leg " + cols + " has no size yet; declare it first or give size=");
+        long width;
+        if (a.has("size")) {
+            width = a.integer("size", 0);
+            if (width < 1) throw new TnError(a.keywordSpan("size"), "size= must be at least 1, not " + width);
+        } else {
+            width = in.legSize(cols);
+            if (width < 0) throw a.error(2, "leg " + cols + " has no size yet; declare it first or give size=");
+        }
+        if (ids.length == 0) throw a.error(0, "onehot() needs at least one index");
         in.bindLeg(cols, width, a.span(2));
         in.bindLeg(rows, ids.length, a.span(1));
-        double[] data = new double[(int) (ids.length * width)];
         for (int k = 0; k < ids.length; k++) {
             double id = ids[k];
-            if (id == -1) continue; // a row of zeros (e.g. the first position has no previous token)
-            if (id != Math.rint(id) || id < 0 || id >= width) {
+            if (id != -1 && (id != Math.rint(id) || id < 0 || id >= width)) {
                 throw a.error(0, "index " + tn.interp.Printer.number(id) + " (item " + k + ") is outside leg " + cols + " (0 to " + (width - 1) + ")");
             }
-            data[(int) (k * width + (long) id)] = 1;
         }
-        DType dtype = a.interpreter().settings().dtype();
-        Tensor t = in.concrete()
-                ? Tensor.of(List.of(rows, cols), in.evaluator().backend().fromDoubles(data, new long[] {ids.length, width}, dtype))
-                : Tensor.signature(List.of(rows, cols), new long[] {ids.length, width}, dtype);
-        return new Value.TensorValue(new Net.Leaf(t, "onehot", a.span()));
+        DType dtype = in.settings().dtype();
+        List<String> legs = List.of(rows, cols);
+        long[] shape = {ids.length, width};
+        Allocation.check(in, a.span(), "onehot()", legs, shape, dtype);
+        if (!in.concrete()) return new Value.TensorValue(new Net.Leaf(Tensor.signature(legs, shape, dtype), "onehot", a.span()));
+        // Row k is 1 at column ids[k] (a row of zeros for -1, e.g. the first position has no previous token).
+        Backend.Entries entries = (from, out, n) -> {
+            for (int i = 0; i < n; i++) {
+                long p = from + i;
+                out[i] = ids[(int) (p / width)] == p % width ? 1 : 0;
+            }
+        };
+        Dense d;
+        try {
+            d = in.evaluator().backend().generate(shape, dtype, entries);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw a.error("interrupted");
+        }
+        return new Value.TensorValue(new Net.Leaf(Tensor.of(legs, d), "onehot", a.span()));
     }
 
     /** A literal list [3, 1, 4] or a tuple of numbers. */

@@ -10,6 +10,7 @@ import tn.interp.Builtin;
 import tn.interp.Interpreter;
 import tn.interp.Printer;
 import tn.interp.Value;
+import tn.io.Entries;
 import tn.net.Net;
 import tn.net.Tensor;
 
@@ -87,14 +88,16 @@ public final class Inspect {
     }
 
     /** `name: [i=2, j=3] float32` and the preview below it (a scalar on one line). */
-    public static String describe(String name, Tensor x, double[] data) {
+    public static String describe(String name, Tensor x, Entries data) {
         String header = name + ": " + Printer.signature(x.legs(), x.shape(), x.dtype().label());
-        if (x.rank() == 0) return header + " = " + Printer.number(data[0]);
+        if (x.rank() == 0) return header + " = " + Printer.preview(data, x.shape());
         return header + "\n" + Printer.preview(data, x.shape());
     }
 
-    static double[] data(Interpreter in, Tensor x) {
-        return in.evaluator().backend().toDoubles(x.data());
+    /** A computed tensor's entries, read in bounded chunks (a large tensor is never copied whole). */
+    public static Entries data(Interpreter in, Tensor x) {
+        tn.exec.Backend backend = in.evaluator().backend();
+        return (from, into, count) -> backend.copyDoubles(x.data(), from, into, count);
     }
 
     private static Value close(Args a) {

@@ -94,7 +94,7 @@ public final class LowRank {
         long seed = a.integer("seed", 0);
         Interpreter in = a.interpreter();
         in.bindLeg(bond, rank, a.keywordSpan("bond"));
-        affordable(a, t);
+        affordableCp(a, t, rank);
         Cp.Result r = null;
         if (in.concrete()) {
             Contraction c = contraction(a);
@@ -397,6 +397,26 @@ public final class LowRank {
         double entries = 1;
         for (int m = 0; m < t.rank(); m++) entries *= t.size(m);
         Bipartition.affordable(a, tn.linalg.Workspace.lowRank(entries), a.expr(0).span().text() + " (" + tn.net.Units.count(entries) + " entries)", "");
+    }
+
+    /**
+     * cp()'s working memory, and the rank's own limit: the r x r Gram matrices and the [size, r]
+     * factors are Java arrays (at most 2^31 entries each).
+     */
+    private static void affordableCp(Args a, Net t, long rank) {
+        double entries = 1, legSizes = 0, largest = 0;
+        for (int m = 0; m < t.rank(); m++) {
+            entries *= t.size(m);
+            legSizes += t.size(m);
+            largest = Math.max(largest, t.size(m));
+        }
+        if ((double) rank * rank > Integer.MAX_VALUE - 8 || (double) rank * largest > Integer.MAX_VALUE - 8) {
+            throw new TnError(a.keywordSpan("rank"), "rank=" + rank + " is too large for cp(): its " + rank + " x " + rank
+                    + " Gram matrices (and [leg, rank] factors) would not fit in one array; a rank above the tensor's "
+                    + tn.net.Units.count(entries) + " entries is never needed");
+        }
+        Bipartition.affordable(a, tn.linalg.Workspace.cp(entries, legSizes, rank),
+                a.expr(0).span().text() + " (" + tn.net.Units.count(entries) + " entries) at rank " + rank, "");
     }
 
     /** The tensor itself; an error naming it when an entry is inf or nan. */

@@ -5,8 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import tn.interp.Args;
+import tn.io.AtomicWrite;
+import tn.io.WriteFailure;
 
-/** The image files builtins write (diagrams, charts): .svg or .png, relative to the script, directories made. */
+/**
+ * The image files builtins write (diagrams, charts): .svg or .png, relative to the script,
+ * directories made, replaced atomically (a failed write leaves the previous file).
+ */
 final class OutputFile {
     private OutputFile() {}
 
@@ -22,9 +27,9 @@ final class OutputFile {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Files.write(file, bytes);
+            AtomicWrite.write(file, bytes);
         } catch (IOException e) {
-            throw a.error(1, "cannot write " + name + ": " + e.getMessage());
+            throw a.error(1, "cannot write " + name + ": " + WriteFailure.reason(e));
         }
     }
 }

@@ -68,6 +68,7 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
         tn.net.Cut.Sides cut = tn.net.Cut.narrowest(m, bp.left(), bp.right(), Math.min(m.size(0), m.size(1)));
+        if (cut == null) bp.whole(a);
         Decompositions.affordSvd(a, m, bp, cut, true);
         if (!in.concrete()) return new Value.None();
         Factorizations.Svd f = Decompositions.svdOf(a, m, bp, cut);
@@ -168,11 +169,12 @@ public final class Spectra {
     /**
      * Labels for a leg from the keyword named after it: a file (one label per line, or a GPT-2
      * vocab.json), or a tuple of strings (e.g. tokens(ids, "vocab.json")); the indices 0, 1, ... otherwise.
+     * Control characters in them are shown escaped (\x1b), as tokens' are.
      */
     private static List<String> labels(Args a, String leg, long size) {
         List<String> out = new ArrayList<>();
         if (a.has(leg) && a.keyword(leg) instanceof Value.Tuple t) {
-            for (Value v : t.items()) out.add(v instanceof Value.Str str ? str.value() : Inspect.text(v));
+            for (Value v : t.items()) out.add(tn.io.Vocab.visible(v instanceof Value.Str str ? str.value() : Inspect.text(v)));
             if (out.size() != size) {
                 throw new TnError(a.keywordSpan(leg), "the " + out.size() + " labels given for leg " + leg + " do not match its size " + size);
             }
@@ -204,6 +206,7 @@ public final class Spectra {
             throw new TnError(a.keywordSpan(leg), "cannot read labels from " + name + ": " + e.getMessage());
         }
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1); // a final newline
+        lines.replaceAll(tn.io.Vocab::visible); // control characters shown, never sent to the terminal or the SVG
         if (lines.size() != size) {
             throw new TnError(a.keywordSpan(leg), name + " has " + lines.size() + " labels but leg " + leg + " has size " + size
                     + " (one label per line)");
@@ -244,9 +247,10 @@ public final class Spectra {
             throw a.error(1, "a heatmap of " + m.size(0) + " x " + m.size(1) + " cells is too large for an SVG (at most "
                     + MAX_SVG_CELLS + "); write a .png, or slice the matrix first");
         }
+        Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
+        bp.whole(a);
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
-        Bipartition bp = new Bipartition(List.of(rowLeg), List.of(colLeg), new long[] {m.size(0)}, new long[] {m.size(1)});
         Matrix data = bp.finite(a, () -> bp.matrix(in, m));
         OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
         return new Value.None();

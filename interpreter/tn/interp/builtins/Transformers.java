@@ -44,8 +44,10 @@ public final class Transformers {
                 Transformers::random),
             Builtin.of("load_gpt2", "load_gpt2(\"model.safetensors\" | \"model.npz\", heads=)",
                 "GPT-2 weights from a .safetensors or .npz file with GPT-2's tensor names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn,"
-                    + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f; with or without .weight/.bias"
-                    + " suffixes and a transformer. prefix); the unembedding is tied to wte",
+                    + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f, lm_head if untied; with or without"
+                    + " .weight/.bias suffixes and a transformer. prefix), and the config.json beside it if there is one (n_head,"
+                    + " layer_norm_epsilon, the attention scaling, tie_word_embeddings; checked against the tensors); heads= is"
+                    + " needed without a config",
                 Transformers::loadGpt2),
             Builtin.of("broadcast", "broadcast(b, x)", "b with x's other legs added as ones (never stored): for adding a bias to x",
                 Transformers::broadcast),
@@ -78,6 +80,15 @@ public final class Transformers {
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
+        checkSize(a, c, 1, "float64 while drawn");
+        if (!a.interpreter().concrete()) { // checking: the weights' shapes are enough
+            Map<String, double[]> none = new LinkedHashMap<>();
+            for (String k : weightNames(mlp)) none.put(k, null);
+            Value.Record r = (Value.Record) model(a, c, none);
+            Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+            fields.put("biases", new Value.Bool(biases));
+            return new Value.Record(r.type(), fields);
+        }
         Rng rng = new Rng(seed);
         Map<String, double[]> w = new LinkedHashMap<>();
         // Drawn in a fixed order, so a seed gives the same model everywhere.
@@ -118,6 +129,49 @@ public final class Transformers {
         return new Value.Record(r.type(), fields);
     }
 
+    /** The weights a random model of this kind has, in the order they are drawn. */
+    private static List<String> weightNames(String mlp) {
+        List<String> names = new ArrayList<>(List.of("W_E", "W_pos", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O", "ln1_w", "ln1_b"));
+        if (!mlp.equals("none")) {
+            names.addAll(List.of("ln2_w", "ln2_b"));
+            names.addAll(mlp.equals("gelu") ? List.of("W_in", "b_in") : List.of("W_1", "W_2"));
+            names.addAll(List.of("W_out", "b_out"));
+        }
+        names.addAll(List.of("lnf_w", "lnf_b", "W_U", "b_U"));
+        return names;
+    }
+
+    /**
+     * Refuses, in both passes, a configuration whose weights cannot be made: a weight larger than
+     * one array, or all of them over the memory limit while they are made: {@code copies} float64
+     * copies of all of them ({@code how}: drawn, or read and converted), then the tensors in the
+     * script's dtype.
+     */
+    private static void checkSize(Args a, Config c, int copies, String how) {
+        DType dtype = a.interpreter().settings().dtype();
+        int bytesPerEntry = copies * Double.BYTES + dtype.bytes();
+        String smaller = copies == 1 ? "smaller sizes" : "a smaller model";
+        Map<String, Long> legs = legSizes(c);
+        Map<String, List<String>> shapes = shapes();
+        double total = 0;
+        String largest = null;
+        long largestCount = -1;
+        for (String name : weightNames(c.mlp())) {
+            List<String> l = shapes.get(name);
+            long[] shape = l.stream().mapToLong(legs::get).toArray();
+            String subject = a.name() + "(): weight " + name + " with legs " + Allocation.describe(l, shape);
+            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, bytesPerEntry,
+                    "float64, then " + dtype.label(), smaller);
+            total += n;
+            if (n > largestCount) {
+                largestCount = n;
+                largest = name + " " + Allocation.describe(l, shape);
+            }
+        }
+        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + largest + ")", total,
+                total * bytesPerEntry, how + ", then " + dtype.label(), smaller);
+    }
+
     private static int positive(Args a, String keyword, int otherwise) {
         if (!a.has(keyword)) {
             if (otherwise > 0) return otherwise;
@@ -141,14 +195,7 @@ public final class Transformers {
     /** The record: configuration numbers, then every weight as a tensor with its legs. */
     static Value model(Args a, Config c, Map<String, double[]> w) {
         Interpreter in = a.interpreter();
-        Map<String, Long> legs = new LinkedHashMap<>();
-        legs.put("layer", (long) c.layers());
-        legs.put("head", (long) c.heads());
-        legs.put("d_model", (long) c.dModel());
-        legs.put("d_head", (long) c.dHead());
-        legs.put("d_mlp", (long) c.dMlp());
-        legs.put("vocab", (long) c.vocab());
-        legs.put("ctx", (long) c.ctx());
+        Map<String, Long> legs = legSizes(c);
         for (Map.Entry<String, Long> e : legs.entrySet()) {
             try {
                 in.bindLeg(e.getKey(), e.getValue(), a.span());
@@ -171,6 +218,9 @@ public final class Transformers {
         fields.put("ln_folded", new Value.Bool(false));
         fields.put("biases", new Value.Bool(true));
         fields.put("scale", new Value.Num(1 / Math.sqrt(c.dHead())));
+        // GPT-2's settings that a loaded model's config.json may change (see load_gpt2).
+        fields.put("ln_eps", new Value.Num(1e-5));
+        fields.put("inverse_layer_scale", new Value.Bool(false));
         Map<String, List<String>> shapes = shapes();
         for (Map.Entry<String, double[]> e : w.entrySet()) {
             List<String> l = shapes.get(e.getKey());
@@ -184,6 +234,19 @@ public final class Transformers {
             fields.put(e.getKey(), new Value.TensorValue(leaf));
         }
         return new Value.Record("transformer", fields);
+    }
+
+    /** The size of each of a transformer's legs. */
+    private static Map<String, Long> legSizes(Config c) {
+        Map<String, Long> legs = new LinkedHashMap<>();
+        legs.put("layer", (long) c.layers());
+        legs.put("head", (long) c.heads());
+        legs.put("d_model", (long) c.dModel());
+        legs.put("d_head", (long) c.dHead());
+        legs.put("d_mlp", (long) c.dMlp());
+        legs.put("vocab", (long) c.vocab());
+        legs.put("ctx", (long) c.ctx());
+        return legs;
     }
 
     /** The legs of every weight. */
@@ -210,24 +273,74 @@ public final class Transformers {
     private static Value loadGpt2(Args a) {
         a.expect(1, 1, "a file name");
         String name = a.string(0);
-        int heads = positive(a, "heads", 0);
         Path file = a.interpreter().directory().resolve(name).normalize();
         if (!Files.exists(file)) throw a.error(0, "no such file: " + name);
         try {
+            Gpt2Config hf = Gpt2Config.read(name, file);
+            int heads = gpt2Heads(a, hf, name);
+            Map<String, long[]> shapes = Gpt2Weights.shapes(file);
+            Config c = Gpt2Weights.config(shapes, heads);
+            checkSize(a, c, 2, "float64 while read and converted"); // before any data is read
             if (!a.interpreter().concrete()) {
                 // Checking: the shapes from the headers are enough (nothing is read).
-                Config c = Gpt2Weights.config(Gpt2Weights.shapes(file), heads);
+                Gpt2Config.Settings s = settings(hf, c, name, Gpt2Weights.hasLmHead(shapes));
                 Map<String, double[]> none = new LinkedHashMap<>();
                 for (String k : shapes().keySet()) if (!List.of("W_1", "W_2").contains(k)) none.put(k, null);
-                return model(a, c, none);
+                return gpt2Model(a, c, none, s);
             }
-            Gpt2Weights g = Gpt2Weights.convert(Gpt2Weights.read(file), heads);
-            return model(a, g.config(), g.weights());
-        } catch (NpyException e) {
+            Map<String, NdData> raw = Gpt2Weights.read(file);
+            shapes = Gpt2Weights.shapesOf(raw);
+            Gpt2Config.Settings s = settings(hf, Gpt2Weights.config(shapes, heads), name, Gpt2Weights.hasLmHead(shapes));
+            if (s.tied() && Gpt2Weights.hasLmHead(shapes)) {
+                String diff = Gpt2Weights.lmHeadDiffers(raw);
+                if (diff != null) {
+                    throw new Gpt2Config.Refused(hf.shown() + ": tie_word_embeddings is " + (hf.keys().has("tie_word_embeddings") ? "true" : "not given (true)")
+                            + ", but lm_head.weight in " + name + " is not wte.weight (" + diff + "); set it to false to unembed with lm_head.weight");
+                }
+            }
+            Gpt2Weights g = Gpt2Weights.convert(raw, heads, !s.tied());
+            return gpt2Model(a, g.config(), g.weights(), s);
+        } catch (Gpt2Config.Refused e) {
             throw a.error(0, e.getMessage());
+        } catch (NpyException e) {
+            throw a.error(0, e.getMessage().replace(file.toString(), name)); // the path as the script wrote it
         } catch (IllegalArgumentException e) {
             throw a.error(0, name + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * heads=, or the config's n_head (both given: they must agree); neither is an error, since the
+     * tensors cannot tell the number of heads (any divisor of d_model fits them).
+     */
+    private static int gpt2Heads(Args a, Gpt2Config hf, String name) {
+        Integer said = hf == null ? null : hf.heads();
+        if (!a.has("heads")) {
+            if (said != null) return said;
+            throw a.error(0, "load_gpt2() needs heads=, the number of attention heads: the tensors cannot tell it (any divisor of"
+                    + " d_model fits them), and there is no config.json beside " + name + " to say it (n_head)");
+        }
+        int heads = positive(a, "heads", 0);
+        if (said != null && said != heads) {
+            throw new TnError(a.keywordSpan("heads"), hf.shown() + ": n_head is " + said + ", but heads=" + heads
+                    + " was given; leave heads= out to use the config's");
+        }
+        return heads;
+    }
+
+    private static Gpt2Config.Settings settings(Gpt2Config hf, Config c, String name, boolean lmHead) {
+        return hf == null ? Gpt2Config.defaults(lmHead) : hf.check(c, name, lmHead);
+    }
+
+    /** The record of a loaded GPT-2, with the settings of its config and where its unembedding comes from. */
+    private static Value gpt2Model(Args a, Config c, Map<String, double[]> w, Gpt2Config.Settings s) {
+        Value.Record r = (Value.Record) model(a, c, w);
+        Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+        fields.put("scale", new Value.Num(s.scaleWeights() ? 1 / Math.sqrt(c.dHead()) : 1));
+        fields.put("ln_eps", new Value.Num(s.lnEps()));
+        fields.put("inverse_layer_scale", new Value.Bool(s.inverseLayerScale()));
+        fields.put("unembedding", new Value.Str(s.tied() ? "wte" : "lm_head"));
+        return new Value.Record(r.type(), fields);
     }
 
     // ---- helpers of the forward pass -------------------------------------------------------------

@@ -78,7 +78,9 @@ public final class Values {
             start = whole(a, 0);
             stop = whole(a, 1);
         }
-        if (stop - start > 1_000_000) throw a.error("range() of more than a million numbers");
+        // stop - start overflows past 2^63 - 1 (range(-1, 9223372036854775807)) and turns negative.
+        long count = stop - start;
+        if (stop > start && (count < 0 || count > 1_000_000)) throw a.error("range() of more than a million numbers");
         List<Value> items = new ArrayList<>();
         for (long k = start; k < stop; k++) items.add(new Value.Num(k));
         return new Value.Tuple(items);

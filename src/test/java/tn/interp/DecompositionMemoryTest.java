@@ -61,7 +61,7 @@ class DecompositionMemoryTest {
         "vals, vecs = eigh(A[i, j] A[k, j] -> [i, k], bond=e)|eigh() of the 2500 x 2500 matrix of A[i, j] A[k, j] -> [i, k] needs about",
         "re, im = eig(A[i, j] A[k, j] -> [i, k], bond=e)|eig() of the 2500 x 2500 matrix of A[i, j] A[k, j] -> [i, k] (through its 2000-wide cut) needs about",
         "directions(A)|directions() of the 2500 x 2000 matrix of A needs about",
-        "w, X, Y, fit, iters = cp(A, rank=3, bond=r)|cp() of A (5.00e+6 entries) needs about",
+        "w, X, Y, fit, iters = cp(A, rank=3, bond=r)|cp() of A (5.00e+6 entries) at rank 3 needs about",
         "G, X, Y, err = tucker(A, ranks=[3, 3], core=[a, b])|tucker() of A (5.00e+6 entries) needs about",
         "psi, err = tt(A, bond=b)|tt() of A (5.00e+6 entries) needs about",
     })

@@ -143,4 +143,64 @@ class InterpreterTest {
         assertEquals("leg q has no size yet; declare it first, e.g. leg q = 4", d.all().get(1).message());
         assertEquals("this tensor has 1 leg [i=2] but 2 names are given", d.all().get(2).message());
     }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void sumsFoldLeftToRightNumbersFirstThenTensors(Backend b) {
+        // Hand-computed: numbers add up as numbers until a tensor comes (here the scalar x y = 50);
+        // each term keeps its sign; parentheses group.
+        String s = "x = [1, 2][i]\ny = [10, 20][i]\nn = 1 + 2 - 4\na = 1 + 2 + x y - 4\nc = x - (y + x) + y\n"
+                + "d = (x + y) + (x - y)\ns = 3 - x y\n";
+        Scripts r = Scripts.run(b, DType.FLOAT64, s);
+        assertEquals(-1, ((Value.Num) r.module.globals().get("n")).value(), 0);
+        assertArrayEquals(new double[] {1 + 2 + 50 - 4}, r.values("a"), 0);
+        assertArrayEquals(new double[] {0, 0}, r.values("c"), 0);
+        assertArrayEquals(new double[] {2, 4}, r.values("d"), 0);
+        assertArrayEquals(new double[] {3 - 50}, r.values("s"), 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aLongSumIsOneFlatSumWithTheRightValue(Backend b) {
+        // 3,001 terms: x + 2x - x + 2x - x ... = x + 1000 (2 - 1) x + ... checked against a loop.
+        StringBuilder text = new StringBuilder("x = [1, -3][i]\ny = x");
+        double expected = 1;
+        for (int k = 0; k < 1500; k++) {
+            text.append(k % 2 == 0 ? " + 2 x" : " - x");
+            expected += k % 2 == 0 ? 2 : -1;
+        }
+        Scripts r = Scripts.run(b, DType.FLOAT64, text + "\n");
+        assertArrayEquals(new double[] {expected, -3 * expected}, r.values("y"), 0);
+        tn.net.Net y = ((Value.TensorValue) r.module.globals().get("y")).net();
+        assertEquals(1501, ((tn.net.Net.Sum) y).terms().size());
+    }
+
+    @org.junit.jupiter.api.Test
+    void addingAVectorToAMatrixSuggestsBroadcast() {
+        Diagnostics d = Scripts.check("leg i = 2, j = 3, k = 4\nA = ones(i, j)\nb = ones(j)\nC = A + b\nD = b - A\nE = A + ones(i, k)\n"
+                + "F = 1 + 2 + A\n");
+        assertEquals(4, d.size(), d.format());
+        assertEquals("cannot add tensors with different legs: [i=2, j=3] and [j=3]; the right has no leg i:"
+                + " broadcast(b, A) repeats b along the other legs of A", d.all().get(0).message());
+        assertEquals("cannot subtract tensors with different legs: [j=3] and [i=2, j=3]; the left has no leg i:"
+                + " broadcast(b, A) repeats b along the other legs of A", d.all().get(1).message());
+        assertEquals("cannot add tensors with different legs: [i=2, j=3] and [i=2, k=4] (only on the left: j; only on the right: k)",
+                d.all().get(2).message());
+        assertEquals("cannot add tensors with different legs: [] and [i=2, j=3]; the left has no legs i, j:"
+                + " to add it to every entry, write (1 + 2) * ones(i, j)", d.all().get(3).message());
+    }
+
+    @org.junit.jupiter.api.Test
+    void numpyHabitsAreAnsweredWithTheTnForm() {
+        Diagnostics d = Scripts.check("leg i = 2, j = 3\nA = arange(i, j)\na = A[0, 2]\nt = A.T\nr = trace(A)\n"
+                + "z = [[1, 2]][1, 0]\n");
+        assertEquals(4, d.size(), d.format());
+        assertEquals("legs are named, not numbered: tn writes this as pick(A, i=0, j=2) (A has legs [i=2, j=3])", d.all().get(0).message());
+        assertEquals(".T: only records (models, results) have fields, not a tensor; legs are named, so their order does not"
+                + " matter in products; A -> [j, i] reorders them and A[i -> k] renames one", d.all().get(1).message());
+        assertEquals("unknown function trace: tn writes the trace of M as M[a, a]: a leg repeated on one factor is summed",
+                d.all().get(2).message());
+        assertEquals("legs are named, not numbered, and these have no names yet: name them, then pick:"
+                + " pick([[1, 2]][a, b], a=1, b=0)", d.all().get(3).message());
+    }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -402,5 +403,50 @@ class PathExpansionTest {
                 e.getMessage());
         assertEquals("<test>", e.span().source().name(), "the error is located at the call");
         assertEquals(4, e.span().line(), "the error is located at the call");
+    }
+
+    /**
+     * A loaded GPT-2 whose config.json sets what GPT-2's defaults do not (the Stanford CRFM models'
+     * inverse-layer attention scaling, layer norm epsilon 0.01, an untied lm_head with a bias): the
+     * terms, frozen, are the reference's one by one (it implements those settings on its own) and
+     * add up to forward's logits, per head and along a direction.
+     */
+    @Test
+    void aGpt2WithItsConfigsSettingsExpandsExactly(@TempDir Path dir) throws Exception {
+        int layers = 2, heads = 2, d = 8, dMlp = 32, vocab = 13, ctx = 7;
+        Map<String, double[]> w = TransformerTest.gpt2Weights(layers, d, dMlp, vocab, ctx, 11);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+        w.put("lm_head.weight", TransformerTest.normal(r, vocab * d, 0.5, 0));
+        w.put("lm_head.bias", TransformerTest.normal(r, vocab, 0.5, 0));
+        Map<String, long[]> shapes = TransformerTest.gpt2Shapes(layers, d, dMlp, vocab, ctx);
+        shapes.put("lm_head.weight", new long[] {vocab, d});
+        shapes.put("lm_head.bias", new long[] {vocab});
+        TransformerTest.writeNpz(dir.resolve("model.npz"), w, shapes);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), """
+                {"model_type": "gpt2", "n_layer": %d, "n_head": %d, "n_embd": %d, "vocab_size": %d, "n_positions": %d,
+                 "activation_function": "gelu_new", "layer_norm_epsilon": 0.01, "scale_attn_by_inverse_layer_idx": true,
+                 "tie_word_embeddings": false}
+                """.formatted(layers, heads, d, vocab, ctx));
+        Scripts s = run("""
+                m = load_gpt2("%s")
+                ids = [3, 1, 4, 1, 5, 9]
+                L = forward(m, ids)
+                f = freeze(m, ids)
+                E = expand(unembed(f, residual_paths(f, ids, true)))
+                S = total(E)
+                d = onehot([0, 0, 0, 0, 0, 7], pos, vocab, size=13) - onehot([0, 0, 0, 0, 0, 2], pos, vocab, size=13)
+                D = total(expand(unembed_along(f, residual_paths(f, ids, true), d)))
+                g = freeze(m, ids, patterns=false)
+                G = total(expand(unembed(g, residual_paths(g, ids, false))))
+                """.formatted(dir.resolve("model.npz").toString().replace("\\", "/")));
+        ReferenceTransformer ref = new ReferenceTransformer(new ReferenceTransformer.Config(layers, heads, d, dMlp, vocab, "gelu", true, 0.01, true, true), w);
+        ReferencePaths paths = new ReferencePaths(ref, TransformerTest.TOKENS, true);
+        double[] logits = flat(paths.logits());
+        assertClose(logits, s.values("L"), 1e-9, "forward against the reference");
+        assertClose(logits, s.values("S"), 1e-9, "the sum of the terms");
+        assertClose(logits, s.values("G"), 1e-9, "the sum of the terms, patterns split by source");
+        assertTermsMatch(s, "E", paths.terms(true));
+        double read = along(logits, s.values("d"));
+        assertEquals(read, s.values("D")[0], 1e-9 * Math.max(1, Math.abs(read)), "along a direction");
     }
 }

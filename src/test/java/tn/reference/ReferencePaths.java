@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Sources: the embedding ("direct"), each layer's attention biases ("b_O0": b_O plus, per head,
  * (b_V + ln_1's shift W_V) W_O), each MLP's actual output ("MLP0") and the unembedding's biases
- * ("b_U": ln_f's shift W_U). Each head (or whole layer) of layer l reads every term of the stream
+ * ("b_U": ln_f's shift W_U, and lm_head's bias). Each head (or whole layer) of layer l reads every term of the stream
  * before it through its V input ("L1H2<-V-L0H3"; "L0H3" when it reads the embedding). Terms are
  * listed in the order tn's expand() gives them.
  */
@@ -137,18 +137,19 @@ public final class ReferencePaths {
         return out;
     }
 
-    /** ln_f's shift through W_U, at every position (GPT-2 has no b_U). */
+    /** ln_f's shift through W_U, plus lm_head's bias if there is one (GPT-2 has none), at every position. */
     private double[][] unembedBias(int n) {
         double[] b = c.layernorm() ? w.get("ln_f.bias") : new double[c.dModel()];
-        double[] row = new double[c.vocab()];
+        double[] row = w.containsKey("lm_head.bias") ? w.get("lm_head.bias").clone() : new double[c.vocab()];
         for (int v = 0; v < c.vocab(); v++) for (int i = 0; i < c.dModel(); i++) row[v] += b[i] * unembedding(i, v);
         double[][] out = new double[n][];
         for (int t = 0; t < n; t++) out[t] = row.clone();
         return out;
     }
 
+    /** W_U [d_model, vocab] at (i, v): an explicit W_U, an untied lm_head.weight [vocab, d_model], or wte. */
     private double unembedding(int i, int v) {
-        double[] wu = w.get("W_U");
-        return wu != null ? wu[i * c.vocab() + v] : w.get("wte.weight")[v * c.dModel() + i];
+        double[] wu = w.get("W_U"), head = w.get("lm_head.weight");
+        return wu != null ? wu[i * c.vocab() + v] : head != null ? head[v * c.dModel() + i] : w.get("wte.weight")[v * c.dModel() + i];
     }
 }

@@ -8,9 +8,18 @@ import java.util.Map;
  * matrices [d_in, d_out], c_attn's columns q | k | v with heads contiguous), causal softmax
  * attention scaled by 1/sqrt(d_head), GELU (tanh approximation) or a bilinear MLP or none, layer
  * norms with biased variance and eps 1e-5 (or none), unembedding by wte^T (or an explicit W_U).
+ * GPT-2 variants as Hugging Face's config.json describes them: another layer norm epsilon, scores
+ * not scaled by 1/sqrt(d_head) (scale_attn_weights=false) or also divided by the layer's index + 1
+ * (scale_attn_by_inverse_layer_idx, 0-based), and an untied unembedding lm_head.weight [vocab,
+ * d_model] (nn.Linear's layout) with an optional lm_head.bias.
  */
 public final class ReferenceTransformer {
-    public record Config(int layers, int heads, int dModel, int dMlp, int vocab, String mlp, boolean layernorm) {}
+    public record Config(int layers, int heads, int dModel, int dMlp, int vocab, String mlp, boolean layernorm,
+            double lnEps, boolean scaleWeights, boolean inverseLayerScale) {
+        public Config(int layers, int heads, int dModel, int dMlp, int vocab, String mlp, boolean layernorm) {
+            this(layers, heads, dModel, dMlp, vocab, mlp, layernorm, 1e-5, true, false);
+        }
+    }
 
     private final Config c;
     private final Map<String, double[]> w;
@@ -65,7 +74,7 @@ public final class ReferenceTransformer {
         for (int l = 0; l < c.layers(); l++) {
             String p = "h." + l + ".";
             if (trace != null) trace.ln1().add(factors(x));
-            double[][] a = attention(norm(x, p + "ln_1"), p);
+            double[][] a = attention(norm(x, p + "ln_1"), p, l);
             add(x, a);
             if (!c.mlp().equals("none")) {
                 if (trace != null) trace.ln2().add(factors(x));
@@ -76,19 +85,21 @@ public final class ReferenceTransformer {
         }
         if (trace != null) lnf = factors(x);
         double[][] f = norm(x, "ln_f");
-        double[] wu = w.get("W_U");
+        double[] wu = w.get("W_U"), head = w.get("lm_head.weight"), headBias = w.get("lm_head.bias");
         double[][] out = new double[n][c.vocab()];
         for (int t = 0; t < n; t++) {
             for (int v = 0; v < c.vocab(); v++) {
-                double s = 0;
-                for (int i = 0; i < d; i++) s += f[t][i] * (wu != null ? wu[i * c.vocab() + v] : wte[v * d + i]);
+                double s = headBias != null ? headBias[v] : 0;
+                for (int i = 0; i < d; i++) {
+                    s += f[t][i] * (wu != null ? wu[i * c.vocab() + v] : head != null ? head[v * d + i] : wte[v * d + i]);
+                }
                 out[t][v] = s;
             }
         }
         return out;
     }
 
-    private double[][] attention(double[][] x, String p) {
+    private double[][] attention(double[][] x, String p, int layer) {
         int n = x.length, d = c.dModel(), h = c.heads(), dh = d / h;
         double[][] qkv = affine(x, w.get(p + "attn.c_attn.weight"), w.get(p + "attn.c_attn.bias"), d, 3 * d);
         double[][] z = new double[n][d];
@@ -101,7 +112,9 @@ public final class ReferenceTransformer {
                 for (int s = 0; s <= t; s++) {
                     double dot = 0;
                     for (int j = 0; j < dh; j++) dot += qkv[t][head * dh + j] * qkv[s][d + head * dh + j];
-                    score[s] = dot / Math.sqrt(dh);
+                    score[s] = dot;
+                    if (c.scaleWeights()) score[s] /= Math.sqrt(dh);
+                    if (c.inverseLayerScale()) score[s] /= layer + 1;
                     max = Math.max(max, score[s]);
                 }
                 double total = 0;
@@ -144,7 +157,7 @@ public final class ReferenceTransformer {
             for (double v : x[t]) mean += v;
             mean /= x[t].length;
             for (double v : x[t]) var += (v - mean) * (v - mean);
-            s[t] = 1 / Math.sqrt(var / x[t].length + 1e-5);
+            s[t] = 1 / Math.sqrt(var / x[t].length + c.lnEps());
         }
         return s;
     }
@@ -161,7 +174,7 @@ public final class ReferenceTransformer {
             for (double v : x[t]) var += (v - mean) * (v - mean);
             var /= d;
             out[t] = new double[d];
-            for (int i = 0; i < d; i++) out[t][i] = (x[t][i] - mean) / Math.sqrt(var + 1e-5) * g[i] + b[i];
+            for (int i = 0; i < d; i++) out[t][i] = (x[t][i] - mean) / Math.sqrt(var + c.lnEps()) * g[i] + b[i];
         }
         return out;
     }

@@ -24,14 +24,16 @@ class ParserTest {
 
     @Test
     void minusBetweenFactorsIsASubtraction() {
-        Expr.Binary b = assertInstanceOf(Expr.Binary.class, expr("A - B"));
-        assertEquals(Expr.Op.SUB, b.op());
+        Expr.Sum s = assertInstanceOf(Expr.Sum.class, expr("A - B"));
+        assertEquals(2, s.terms().size());
+        assertEquals(false, s.terms().get(0).negated());
+        assertEquals(true, s.terms().get(1).negated());
     }
 
     @Test
     void juxtapositionIsAProductAndBindsTighterThanPlus() {
-        Expr.Binary b = assertInstanceOf(Expr.Binary.class, expr("A B + C"));
-        assertInstanceOf(Expr.Product.class, b.left());
+        Expr.Sum s = assertInstanceOf(Expr.Sum.class, expr("A B + C"));
+        assertInstanceOf(Expr.Product.class, s.terms().get(0).value());
     }
 
     @Test
