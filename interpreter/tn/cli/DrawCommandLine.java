@@ -25,6 +25,9 @@ final class DrawCommandLine implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the .tn script")
     Path file;
 
+    @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = Main.ARGUMENTS_HELP)
+    java.util.List<String> arguments = new java.util.ArrayList<>();
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "write the one diagram to FILE (.svg, or .png for an image)")
     Path output;
@@ -60,6 +63,13 @@ final class DrawCommandLine implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        tn.interp.ScriptArguments scriptArguments;
+        try {
+            scriptArguments = Main.scriptArguments(new CommandLine(this), file, arguments);
+        } catch (CommandLine.ParameterException e) {
+            Main.Streams.err.println("error: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
         tn.draw.DrawOptions options;
         try {
             options = tn.draw.DrawOptions.defaults().withSizes(sizes).withLayout(layout)
@@ -68,7 +78,7 @@ final class DrawCommandLine implements Callable<Integer> {
             Main.Streams.err.println("error: --layout: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
-        return tn.draw.DrawCommand.run(new tn.draw.DrawCommand.Request(file, output, directory, names, all, png, options),
+        return tn.draw.DrawCommand.run(new tn.draw.DrawCommand.Request(file, output, directory, names, all, png, options, scriptArguments),
                 Main.Streams.out, Main.Streams.err);
     }
 }

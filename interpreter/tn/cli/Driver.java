@@ -14,6 +14,7 @@ import tn.diag.TnError;
 import tn.exec.Backend;
 import tn.exec.DType;
 import tn.interp.Interpreter;
+import tn.interp.ScriptArguments;
 import tn.interp.Settings;
 import tn.net.Evaluator;
 import tn.plan.Planner;
@@ -25,8 +26,12 @@ import tn.syntax.TnParserFacade;
  * diagnostics; the result is the process exit code (0 ok, 1 script error).
  */
 public final class Driver {
-    /** Options shared by the commands. */
-    public record Options(DType dtype, String method, double memoryLimitBytes) {
+    /** Options shared by the commands, and the script's arguments. */
+    public record Options(DType dtype, String method, double memoryLimitBytes, ScriptArguments arguments) {
+        public Options(DType dtype, String method, double memoryLimitBytes) {
+            this(dtype, method, memoryLimitBytes, ScriptArguments.none());
+        }
+
         public static Options defaults() {
             return new Options(DType.FLOAT32, "auto", defaultMemoryLimit());
         }
@@ -107,6 +112,7 @@ public final class Driver {
         } catch (TnError e) {
             diagnostics.add(e);
         }
+        for (String unread : options.arguments().unread(source.name(), program)) diagnostics.add(new Diagnostic(null, unread));
         if (diagnostics.any()) {
             report(diagnostics);
             return null;
@@ -138,6 +144,7 @@ public final class Driver {
         evaluator.setProgress(message -> err.println("tn: " + message));
         Settings settings = new Settings();
         settings.setDtype(options.dtype());
+        settings.setArguments(options.arguments());
         return new Interpreter(evaluator, stream, settings);
     }
 

@@ -90,6 +90,21 @@ public final class Main implements Callable<Integer> {
         return "--method must be one of " + String.join(", ", methods) + ", not '" + method + "' (see --help)";
     }
 
+    /**
+     * The script's NAME=VALUE arguments, or a usage error: a word without '=', a bad name, a name
+     * given twice, or arguments written before the script.
+     */
+    static tn.interp.ScriptArguments scriptArguments(CommandLine cl, Path file, java.util.List<String> words) {
+        if (file != null && file.toString().contains("=") && !java.nio.file.Files.exists(file)) {
+            throw new CommandLine.ParameterException(cl, "the script comes first, then its arguments: FILE NAME=VALUE ..., not '" + file + "' first");
+        }
+        try {
+            return tn.interp.ScriptArguments.parse(words);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
     /** Holds the streams of the current invocation (tests run several in one JVM). */
     static final class Streams {
         static PrintStream out = System.out;
@@ -102,10 +117,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** What --help says about script arguments (run, check, plan, draw). */
+    static final String ARGUMENTS_HELP = "arguments of the script, read in it by arg(\"NAME\", default=...): "
+            + "text (quoted for the shell when it has spaces: text=\"a b\"), a number, or numbers separated by commas (ids=1,2,3); "
+            + "an argument the script does not read is an error";
+
     /** Options of the commands that evaluate scripts. */
     static class ScriptOptions {
         @Parameters(index = "0", paramLabel = "FILE", description = "the .tn script")
         Path file;
+
+        @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = ARGUMENTS_HELP)
+        java.util.List<String> arguments = new java.util.ArrayList<>();
 
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
                 description = "element type of new tensors: float32 (default) or float64")
@@ -133,7 +156,7 @@ public final class Main implements Callable<Integer> {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--memory-limit: " + e.getMessage());
                 }
             }
-            return new Driver.Options(d, method, limit);
+            return new Driver.Options(d, method, limit, scriptArguments(new CommandLine(this), file, arguments));
         }
 
         Path directory() {
@@ -144,7 +167,13 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Checks a script, then runs it: contractions are planned and computed on ND4J (native BLAS).",
-                "Output of print/show goes to standard output, errors to standard error as file:line:col: message."})
+                "Output of print/show goes to standard output, errors to standard error as file:line:col: message.",
+                "Words NAME=VALUE after the script (after --, or without it) are the script's arguments,",
+                "read in it by arg(\"NAME\", default=...):",
+                "  tn run study.tn -- weights=gpt2.safetensors n=5 text=\"The cat\"",
+                "The text given is read as the default's kind of value (a number, a string, true or false,",
+                "numbers separated by commas for a tuple or a vector). An argument the script never reads",
+                "is an error, and a word without '=' a usage error (exit code 2)."})
     static final class Run extends ScriptOptions implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -165,7 +194,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Checks a script without computing anything: syntax, names, legs, sizes and memory.",
                 "Reports every error of the script at once, including contractions whose intermediates",
-                "would not fit in memory. Does not start the numeric backend."})
+                "would not fit in memory. Does not start the numeric backend. Arguments after the script",
+                "are the script's, as for tn run."})
     static final class Check extends ScriptOptions implements Callable<Integer> {
         @Override
         public Integer call() {

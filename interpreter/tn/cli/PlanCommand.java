@@ -21,14 +21,18 @@ import tn.plan.PlanReport;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Shows how each contraction of a script would be done, without computing it.",
-            "For each: the network as an einsum equation, the planning method and time, the cost (multiply-adds:",
-            "for each pairwise step, the product of the sizes of all legs on its two operands),",
-            "the naive cost (one loop over all legs), the speed-up, the largest intermediate and the steps.",
+            "For each: the network as an einsum equation, the planning method and time,",
+            "the cost (multiply-adds: for each pairwise step, the product of the sizes of",
+            "all legs on its two operands), the naive cost (one loop over all legs), the",
+            "speed-up, the largest intermediate and the steps.",
             "With --network, plans a network given in the JSON format of opt_einsum/cotengra benchmarks:",
             "  {\"inputs\": [[legs...], ...], \"output\": [legs...], \"size_dict\": {leg: size}}"})
 final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the .tn script")
     Path file;
+
+    @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = Main.ARGUMENTS_HELP)
+    List<String> arguments = new java.util.ArrayList<>();
 
     /** What each planning method does (the help of --method here and in `run`/`check`). */
     static final String METHODS_HELP = "planning method: auto (default: optimal up to " + tn.plan.Planner.AUTO_OPTIMAL_MAX
@@ -79,10 +83,18 @@ final class PlanCommand implements Callable<Integer> {
             Main.Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
             return CommandLine.ExitCode.USAGE;
         }
+        tn.interp.ScriptArguments scriptArguments;
+        try {
+            scriptArguments = Main.scriptArguments(new CommandLine(this), file, arguments);
+        } catch (CommandLine.ParameterException e) {
+            Main.Streams.err.println("error: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
         Driver driver = new Driver(Main.Streams.out, Main.Streams.err);
         // A network from a file is planned for study: no memory limit unless one is asked for.
         double networkLimit = memoryLimit == null ? Double.POSITIVE_INFINITY : limit / d.bytes();
-        return network != null ? planNetwork(driver, networkLimit) : planScript(driver, new Driver.Options(d, method, limit));
+        return network != null ? planNetwork(driver, networkLimit)
+                : planScript(driver, new Driver.Options(d, method, limit, scriptArguments));
     }
 
     private int planNetwork(Driver driver, double limitElements) {

@@ -24,7 +24,7 @@ public final class DrawCommand {
 
     /** What to draw and where. {@code names} empty: every network (every tensor with {@code all}). */
     public record Request(Path file, Path output, Path directory, List<String> names, boolean all, boolean png,
-            DrawOptions options) {}
+            DrawOptions options, tn.interp.ScriptArguments arguments) {}
 
     public static int run(Request r, PrintStream out, PrintStream err) {
         if (r.output() != null && r.directory() != null) {
@@ -46,7 +46,7 @@ public final class DrawCommand {
         }
         Path parent = r.file().toAbsolutePath().getParent();
         Diagnostics diagnostics = new Diagnostics();
-        ScriptDiagrams.Result checked = ScriptDiagrams.check(source, parent != null ? parent : Path.of("."), diagnostics);
+        ScriptDiagrams.Result checked = ScriptDiagrams.check(source, parent != null ? parent : Path.of("."), diagnostics, r.arguments());
         if (checked == null) {
             err.print(diagnostics.format());
             return 1;

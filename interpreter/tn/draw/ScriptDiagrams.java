@@ -11,6 +11,7 @@ import tn.diag.Diagnostics;
 import tn.diag.Source;
 import tn.diag.TnError;
 import tn.interp.Interpreter;
+import tn.interp.ScriptArguments;
 import tn.interp.Settings;
 import tn.interp.Value;
 import tn.net.Evaluator;
@@ -34,8 +35,13 @@ public final class ScriptDiagrams {
 
     /** {@link #tensors}, and the marks the script's draw() calls give; null when the script has errors. */
     public static Result check(Source source, Path directory, Diagnostics diagnostics) {
+        return check(source, directory, diagnostics, ScriptArguments.none());
+    }
+
+    /** {@link #check}, the script given these command-line arguments. */
+    public static Result check(Source source, Path directory, Diagnostics diagnostics, ScriptArguments arguments) {
         Marks marks = Marks.empty();
-        List<Named> tensors = Marks.collect(marks, () -> tensors(source, directory, diagnostics));
+        List<Named> tensors = Marks.collect(marks, () -> tensors(source, directory, diagnostics, arguments));
         return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries);
     }
 
@@ -43,17 +49,20 @@ public final class ScriptDiagrams {
      * Parses and checks the script; returns every tensor assigned at its top level, in the order of
      * first assignment, or null when the script has errors (they are added to {@code diagnostics}).
      */
-    public static List<Named> tensors(Source source, Path directory, Diagnostics diagnostics) {
+    public static List<Named> tensors(Source source, Path directory, Diagnostics diagnostics, ScriptArguments arguments) {
         List<Stmt> program = TnParserFacade.parse(source, diagnostics);
         if (program == null) return null;
         Evaluator evaluator = new Evaluator(null, new Planner(), Double.MAX_VALUE);
-        Interpreter checker = new Interpreter(evaluator, new PrintStream(PrintStream.nullOutputStream()), new Settings());
+        Settings settings = new Settings();
+        settings.setArguments(arguments);
+        Interpreter checker = new Interpreter(evaluator, new PrintStream(PrintStream.nullOutputStream()), settings);
         Interpreter.Module module = checker.newModule(source, directory);
         try {
             checker.run(module, program, diagnostics);
         } catch (TnError e) {
             diagnostics.add(e);
         }
+        for (String unread : arguments.unread(source.name(), program)) diagnostics.add(new tn.diag.Diagnostic(null, unread));
         if (diagnostics.any()) return null;
         Set<String> names = new LinkedHashSet<>();
         for (Stmt s : program) {

@@ -16,7 +16,9 @@ import tn.interp.builtins.Indexing;
 import tn.interp.builtins.Inspect;
 import tn.interp.builtins.LowRank;
 import tn.interp.builtins.Paths;
+import tn.interp.builtins.ScriptArgs;
 import tn.interp.builtins.Spectra;
+import tn.interp.builtins.Text;
 import tn.interp.builtins.Transformers;
 import tn.interp.builtins.Values;
 
@@ -40,6 +42,8 @@ public final class Builtins {
         all.addAll(Indexing.all());
         all.addAll(Transformers.all());
         all.addAll(Paths.all());
+        all.addAll(Text.all());
+        all.addAll(ScriptArgs.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

@@ -8,7 +8,7 @@ import tn.exec.DType;
 /**
  * The interpreter's settings, changed by `set NAME = value` in a script or by command-line
  * options: the dtype of new tensors, the planning method, the memory limit and the seed used by
- * random tensors created without one.
+ * random tensors created without one; and the script's command-line arguments, read by arg().
  *
  * <p>Random tensors created without `seed=` take their numbers one after another from the
  * script's stream ({@link Rng#script}): the stream of the script seed (`set seed = N`, 0 unless
@@ -23,8 +23,14 @@ public final class Settings {
     private long seed = 0;
     /** SplitMix64 numbers drawn from the script's stream so far. */
     private long position = 0;
+    private ScriptArguments arguments = ScriptArguments.none();
 
     public DType dtype() { return dtype; }
+
+    /** The arguments given to the script on the command line (none in the REPL). */
+    public ScriptArguments arguments() { return arguments; }
+
+    public void setArguments(ScriptArguments arguments) { this.arguments = arguments; }
 
     /** The settings at one moment (for undoing a failed REPL statement). */
     record Saved(DType dtype, long seed, long position) {}

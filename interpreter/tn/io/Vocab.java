@@ -44,7 +44,17 @@ public final class Vocab {
 
     /** Labels indexed by token id. */
     public static List<String> read(Path file) throws NpyException {
-        String name = file.toString();
+        List<String> labels = tokens(file, file.toString());
+        labels.replaceAll(Vocab::label);
+        return labels;
+    }
+
+    /**
+     * The tokens themselves (GPT-2's byte-level strings, such as {@code Ġthe}) indexed by id; errors
+     * start with {@code name}, the file as the user wrote it. The ids must number the tokens 0, 1, ...
+     * without gaps.
+     */
+    public static List<String> tokens(Path file, String name) throws NpyException {
         String text;
         try {
             if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
@@ -61,10 +71,12 @@ public final class Vocab {
             root = e.getAsJsonObject();
             String repeated = JsonKeys.firstRepeated(text);
             if (repeated != null) throw new NpyException(name + ": token " + repeated + " is given twice (which id is meant?)");
-        } catch (com.google.gson.JsonParseException | IOException e) {
+        } catch (com.google.gson.JsonParseException e) {
+            throw new NpyException(name + ": not JSON (" + jsonProblem(e) + ")");
+        } catch (IOException e) {
             throw new NpyException(name + ": not JSON (" + e.getMessage() + ")");
         }
-        String[] labels = new String[root.size()];
+        String[] tokens = new String[root.size()];
         for (Map.Entry<String, JsonElement> kv : root.entrySet()) {
             JsonElement v = kv.getValue();
             long id;
@@ -79,16 +91,22 @@ public final class Vocab {
             } catch (RuntimeException ex) {
                 throw new NpyException(name + ": token " + kv.getKey() + " has id " + shorten(v.toString()) + ", not a whole number");
             }
-            if (id < 0 || id >= labels.length) {
-                throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (labels.length - 1)
-                        + " (ids must number the " + labels.length + " tokens without gaps)");
+            if (id < 0 || id >= tokens.length) {
+                throw new NpyException(name + ": token " + kv.getKey() + " has id " + id + ", outside 0 to " + (tokens.length - 1)
+                        + " (ids must number the " + tokens.length + " tokens without gaps)");
             }
-            if (labels[(int) id] != null) {
-                throw new NpyException(name + ": id " + id + " is given to two tokens (" + labels[(int) id] + " and " + label(kv.getKey()) + ")");
+            if (tokens[(int) id] != null) {
+                throw new NpyException(name + ": id " + id + " is given to two tokens (" + label(tokens[(int) id]) + " and " + label(kv.getKey()) + ")");
             }
-            labels[(int) id] = label(kv.getKey());
+            tokens[(int) id] = kv.getKey();
         }
-        return new ArrayList<>(Arrays.asList(labels));
+        return new ArrayList<>(Arrays.asList(tokens));
+    }
+
+    /** Gson's message without the Java exception it wraps ("java.io.EOFException: End of input ..."). */
+    private static String jsonProblem(com.google.gson.JsonParseException e) {
+        Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+        return why.getMessage();
     }
 
     private static String shorten(String s) {

@@ -24,9 +24,18 @@ public final class Derivative {
         public Net where() { return where; }
     }
 
+    /**
+     * The most factors a derivative may hold in all. The product rule gives a product with the
+     * tensor n times n terms of n factors each, so the derivative grows with the square of the
+     * network (2,500 occurrences: 12.5 million factors and half a minute to check); past this the
+     * network is refused rather than built.
+     */
+    static final long MAX_FACTORS = 1_000_000;
+
     private final Net hole;
     private final List<String> holeLegs;
     private final Span span;
+    private long factorsBuilt;
 
     private Derivative(Net hole, Span span) {
         this.hole = hole;
@@ -68,6 +77,12 @@ public final class Derivative {
             for (int k = 0; k < p.factors().size(); k++) {
                 Net g = grad(p.factors().get(k));
                 if (g == null) continue;
+                factorsBuilt += p.factors().size();
+                if (factorsBuilt > MAX_FACTORS) {
+                    throw new Unsupported("the derivative would have more than " + MAX_FACTORS + " factors (by the product"
+                            + " rule, a product of " + p.factors().size() + " factors gives one term per occurrence of the"
+                            + " tensor); take derivatives of smaller networks, e.g. of a loop's body, and combine them", p);
+                }
                 List<Net> factors = new ArrayList<>(p.factors());
                 factors.set(k, g);
                 terms.add(new Net.Product(factors, out, sizes, p.dtype(), p.coefficient(), span));

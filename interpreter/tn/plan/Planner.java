@@ -21,7 +21,8 @@ public final class Planner {
     private static final int CACHE_SIZE = 512;
 
     private final Map<String, Optimizer> optimizers = new TreeMap<>();
-    private final Optimizer autoHyper = new HyperOptimizer(24, 0, 8);
+    private static final int AUTO_HYPER_TRIALS = 24;
+    private final Optimizer autoHyper = new HyperOptimizer(AUTO_HYPER_TRIALS, 0, 8);
     private final Map<String, List<int[]>> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override protected boolean removeEldestEntry(Map.Entry<String, List<int[]>> e) {
             return size() > CACHE_SIZE;
@@ -61,6 +62,27 @@ public final class Planner {
         long start = System.nanoTime();
         String key = method + "|" + structure(network);
         Optimizer o = method.equals("auto") ? auto(network) : optimizers.get(method);
+        if (o == autoHyper) {
+            // A search only pays when contracting costs more than searching: a network cheap in
+            // greedy's order (a long chain of small tensors, say) keeps that order.
+            String cheapKey = key + "|cheap";
+            List<int[]> greedy;
+            synchronized (cache) {
+                greedy = cache.get(cheapKey);
+            }
+            if (greedy == null) {
+                greedy = optimizers.get("greedy").path(network, memoryLimitElements);
+                Plan quick = Plan.fromPath(network, greedy, "greedy", 0);
+                if (quick.cost() > searchWork(network)) greedy = List.of();
+                synchronized (cache) {
+                    cache.put(cheapKey, greedy);
+                }
+            }
+            if (!greedy.isEmpty()) {
+                o = optimizers.get("greedy");
+                key = cheapKey;
+            }
+        }
         List<int[]> path;
         synchronized (cache) {
             path = cache.get(key);
@@ -108,7 +130,19 @@ public final class Planner {
                 p.largestIntermediate(), p.totalWritten(), p.planningNanos(), p.slicedLegs());
     }
 
-    /** `auto`: exact for small networks, a short randomised search for medium ones, else greedy. */
+    /**
+     * Roughly the work of auto's randomised search on {@code n} (its trials each replay a greedy
+     * order over all pairs of inputs), in the units of a plan's cost (multiply-adds).
+     */
+    private static double searchWork(Network n) {
+        double inputs = n.inputCount();
+        return AUTO_HYPER_TRIALS * inputs * inputs * 64;
+    }
+
+    /**
+     * `auto`: exact for small networks, a short randomised search for medium ones (unless
+     * greedy's order is already cheaper to contract than the search would be to run), else greedy.
+     */
     private Optimizer auto(Network n) {
         if (n.inputCount() <= AUTO_OPTIMAL_MAX) return optimizers.get("optimal");
         if (n.inputCount() <= AUTO_HYPER_MAX) return autoHyper;

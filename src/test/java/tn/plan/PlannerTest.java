@@ -145,4 +145,27 @@ class PlannerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> planner.plan(chain, "optimal", 1e9));
         assertTrue(e.getMessage().startsWith("the optimal method handles at most 18 tensors"), e.getMessage());
     }
+
+    /** A chain of n matrices of size d x d: inputs [l_k, l_k+1], output the two ends. */
+    private static Network chain(int n, long d) {
+        List<int[]> in = new ArrayList<>();
+        long[] sizes = new long[n + 1];
+        java.util.Arrays.fill(sizes, d);
+        for (int k = 0; k < n; k++) in.add(new int[] {k, k + 1});
+        return Network.of(in, new int[] {0, n}, sizes);
+    }
+
+    @Test
+    void autoSearchesOnlyWhereContractingCostsMoreThanSearching() {
+        // 800 matrices of 2 x 2: contracting in greedy's order is cheaper than the search would
+        // be (a sum of 400 such products, from grad(), took 415 s to check).
+        Plan cheap = planner.plan(chain(800, 2), "auto", Double.POSITIVE_INFINITY);
+        assertEquals("greedy", cheap.method());
+        // 20 matrices of 1000 x 1000 cost far more than a search on 20 inputs: searched.
+        Plan dear = planner.plan(chain(20, 1000), "auto", Double.POSITIVE_INFINITY);
+        assertEquals("hyper", dear.method());
+        // The decision is the structure's: asked again (from the cache), the same answer.
+        assertEquals("greedy", planner.plan(chain(800, 2), "auto", Double.POSITIVE_INFINITY).method());
+        assertEquals(cheap.cost(), planner.plan(chain(800, 2), "auto", Double.POSITIVE_INFINITY).cost());
+    }
 }
