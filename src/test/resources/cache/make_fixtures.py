@@ -15,7 +15,8 @@ expected.npz holds, in tn's leg order (named after each key):
   [layer, pos, d_model]; q, k, v, z [layer, pos, head, d_head]; attn_scores, pattern
   [layer, head, pos, key] (scores scaled, before the causal mask: the entries above the diagonal are
   left as computed); result [layer, pos, head, d_model]; mlp_pre, mlp_post [layer, pos, d_mlp];
-  ln1_scale, ln2_scale [layer, pos]; lnf_scale [pos]; logits [pos, vocab];
+  ln1_scale, ln2_scale [layer, pos]; lnf_scale [pos] (the factor 1 / sqrt(var + eps) a layer norm
+  multiplies by, as tn's freeze keeps it); logits [pos, vocab];
   lens [layer, pos, vocab] (each layer's resid_post through ln_f, its own scale, and the unembedding);
   dla_embed, dla_pos_embed [pos]; dla_heads [layer, head, pos]; dla_attn_bias, dla_mlp [layer, pos];
   dla_constant [pos] (ln_f's shift and b_U along the direction): the logit difference of tokens A
@@ -67,7 +68,7 @@ def run():
     for l in range(LAYERS):
         p = f"h.{l}."
         per["resid_pre"].append(x.copy())
-        per["ln1_scale"].append(np.array([scale_of(x[i]) for i in range(N)]))
+        per["ln1_scale"].append(np.array([1 / scale_of(x[i]) for i in range(N)]))
         h = np.array([layer_norm(x[i], hf[p + "ln_1.weight"], hf[p + "ln_1.bias"]) for i in range(N)])
         qkv = h @ hf[p + "attn.c_attn.weight"] + hf[p + "attn.c_attn.bias"]      # [pos, 3 D]
         q = np.zeros((N, HEADS, DH)); k = np.zeros((N, HEADS, DH)); v = np.zeros((N, HEADS, DH))
@@ -90,7 +91,7 @@ def run():
         attn_out = result.sum(1) + hf[p + "attn.c_proj.bias"]
         x = x + attn_out
         per["resid_mid"].append(x.copy())
-        per["ln2_scale"].append(np.array([scale_of(x[i]) for i in range(N)]))
+        per["ln2_scale"].append(np.array([1 / scale_of(x[i]) for i in range(N)]))
         h2 = np.array([layer_norm(x[i], hf[p + "ln_2.weight"], hf[p + "ln_2.bias"]) for i in range(N)])
         pre = h2 @ hf[p + "mlp.c_fc.weight"] + hf[p + "mlp.c_fc.bias"]
         post = np.vectorize(gelu)(pre)
@@ -103,7 +104,7 @@ def run():
             per[name].append(val)
     for name, vals in per.items():
         c[name] = np.stack(vals)
-    c["lnf_scale"] = np.array([scale_of(x[i]) for i in range(N)])
+    c["lnf_scale"] = np.array([1 / scale_of(x[i]) for i in range(N)])
     WU, bU = hf["lm_head.weight"], hf["lm_head.bias"]                             # [vocab, D], [vocab]
 
     def unembed(r):
@@ -113,13 +114,13 @@ def run():
     c["lens"] = np.stack([unembed(c["resid_post"][l]) for l in range(LAYERS)])
 
     # Direct logit attribution of logit[A] - logit[B]: each component's write, centred over d_model,
-    # divided by the final residual's own layer-norm factor, through ln_f's scale and W_U[A] - W_U[B].
+    # times the final residual's own layer-norm factor, through ln_f's scale and W_U[A] - W_U[B].
     d = WU[A] - WU[B]
     s = c["lnf_scale"]
 
     def along(w):                                                             # w [..., pos, d_model]
         centred = w - w.mean(-1, keepdims=True)
-        return (centred * hf["ln_f.weight"]) @ d / s
+        return (centred * hf["ln_f.weight"]) @ d * s
 
     c["dla_embed"] = along(emb)
     c["dla_pos_embed"] = along(pos)

@@ -78,6 +78,7 @@ class LogitAttributionTest {
         "process_weights(m)",
         "fold_layernorm(m)",
         "freeze(m, [3, 1, 4, 1, 5, 9, 2])",
+        "freeze(m, [3, 1, 4, 1, 5, 9, 2], patterns=false)",
         "transformer(layers=2, heads=3, d_model=12, d_mlp=24, vocab=17, context=8, seed=5, std=0.4, mlp=\"none\")",
         "transformer(layers=2, heads=3, d_model=12, d_mlp=24, vocab=17, context=8, seed=5, std=0.4, mlp=\"bilinear\")",
         "transformer(layers=2, heads=3, d_model=12, d_mlp=24, vocab=17, context=8, seed=5, std=0.4, layernorm=false)",

@@ -154,7 +154,6 @@ class ProcessWeightsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "fold_layernorm(m)                                               | the model has no layer norms",
         "process_weights(m)                                              | pass fold_ln=false, center_writing_weights=false",
         "process_weights(m, fold_ln=false)                               | centring the weights that write to the residual stream would change",
         "process_weights(m, centre_unembed=true)                         | has no parameter centre_unembed",

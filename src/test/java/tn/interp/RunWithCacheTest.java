@@ -60,9 +60,11 @@ class RunWithCacheTest {
         for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], tol * Math.max(1, Math.abs(want[i])), what + " entry " + i);
     }
 
-    @Test
-    void everyActivationMatchesTheReference() {
-        StringBuilder s = new StringBuilder("c = run_with_cache(m, " + TOKENS + ")\n");
+    /** Also a frozen model (patterns and layer-norm factors fixed on the same tokens) gives the same cache. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"m", "freeze(m, [3, 1, 4, 1, 5, 9, 2])", "freeze(m, [3, 1, 4, 1, 5, 9, 2], patterns=false)"})
+    void everyActivationMatchesTheReference(String model) {
+        StringBuilder s = new StringBuilder("c = run_with_cache(" + model + ", " + TOKENS + ")\n");
         for (Map.Entry<String, String> e : LEGS.entrySet()) s.append("a_").append(e.getKey()).append(" = c.").append(e.getKey()).append(" -> [").append(e.getValue()).append("]\n");
         Scripts r = run(s.toString());
         for (String name : LEGS.keySet()) {
@@ -88,6 +90,7 @@ class RunWithCacheTest {
         "transformer(layers=2, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=3, std=0.4, layernorm=false, biases=false)",
         "freeze(transformer(layers=2, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=3, std=0.4), [3, 1, 4, 1, 5])",
         "fold_layernorm(transformer(layers=2, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=3, std=0.4))",
+        "freeze(transformer(layers=2, heads=2, d_model=8, d_mlp=12, vocab=11, context=8, seed=3, std=0.4), [3, 1, 4, 1, 5], patterns=false)",
     })
     void everyKindOfModelGivesForwardsLogits(String model) {
         Scripts r = TransformerTest.run("""
