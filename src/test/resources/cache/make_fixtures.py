@@ -140,7 +140,37 @@ def run():
     return c
 
 
+def check_against_hugging_face(c):
+    """Where torch and transformers are installed, the reference's residual streams, patterns and
+    logits against Hugging Face's GPT2LMHeadModel on the same weights (its lm_head has no bias, so
+    b_U is added here); otherwise says so."""
+    try:
+        import torch
+        from transformers import GPT2Config, GPT2LMHeadModel
+    except ImportError:
+        print("torch/transformers not installed: the reference is not checked against Hugging Face")
+        return
+    cfg = GPT2Config(vocab_size=VOCAB, n_positions=hf["wpe.weight"].shape[0], n_embd=D, n_layer=LAYERS, n_head=HEADS,
+                     n_inner=D_MLP, activation_function="gelu_new", layer_norm_epsilon=EPS, tie_word_embeddings=False,
+                     resid_pdrop=0, embd_pdrop=0, attn_pdrop=0, attn_implementation="eager",
+                     bos_token_id=0, eos_token_id=0)
+    model = GPT2LMHeadModel(cfg).double().eval()
+    state = {"transformer." + k: torch.tensor(v) for k, v in hf.items() if not k.startswith("lm_head")}
+    state["lm_head.weight"] = torch.tensor(hf["lm_head.weight"])
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected and all(k.endswith("attn.bias") or k.endswith("masked_bias") for k in missing), (missing, unexpected)
+    with torch.no_grad():
+        out = model(torch.tensor([TOKENS]), output_hidden_states=True, output_attentions=True)
+    hs = [h[0].numpy() for h in out.hidden_states]
+    worst = max(np.abs(hs[l] - c["resid_pre"][l]).max() for l in range(LAYERS))
+    worst = max(worst, max(np.abs(out.attentions[l][0].numpy() - c["pattern"][l]).max() for l in range(LAYERS)))
+    worst = max(worst, np.abs(out.logits[0].numpy() + hf["lm_head.bias"] - c["logits"]).max())
+    print(f"reference vs Hugging Face GPT2LMHeadModel (float64): residuals, patterns, logits within {worst:.1e}")
+    assert worst < 1e-12
+
+
 if __name__ == "__main__":
     c = run()
+    check_against_hugging_face(c)
     np.savez(os.path.join(HERE, "expected.npz"), **c)
     print({k: v.shape for k, v in c.items()})
