@@ -66,18 +66,8 @@ final class NativeFill {
      */
     static NdDense make(long[] shape, long n, DType dtype, Backend.Entries entries, boolean cancellable) {
         boolean f64 = dtype == DType.FLOAT64;
-        long bytes = n * (f64 ? Double.BYTES : Float.BYTES);
-        NdDense result;
-        Pointer data;
-        if (bytes >= BlockPool.MIN_BYTES) {
-            BytePointer block = BlockPool.take(bytes);
-            data = f64 ? new DoublePointer(block).capacity(n).limit(n) : new FloatPointer(block).capacity(n).limit(n);
-            result = new NdDense(data, BlockPool.giveWhenUnreachable(data, block)::clean, shape, dtype);
-        } else {
-            Pointer p = f64 ? new DoublePointer(n) : new FloatPointer(n);
-            data = p;
-            result = new NdDense(p, p::deallocate, shape, dtype);
-        }
+        NdDense result = NdDense.allocate(shape, n, dtype);
+        Pointer data = result.data();
         try {
             new NativeFill(entries, NdDense.view(data), f64, n, cancellable).run();
         } catch (RuntimeException | Error e) {

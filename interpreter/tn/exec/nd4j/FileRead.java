@@ -1,0 +1,90 @@
+package tn.exec.nd4j;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.channels.FileChannel;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Stored;
+
+/**
+ * Reads stored numbers from a file into a new array's native memory ({@link Backend#read}).
+ * When the file stores the array's own type (float32 data for a float32 array) the operating
+ * system copies the bytes straight into the array: one copy, no Java loop, nothing on the heap.
+ * Otherwise (float16, bfloat16, or the other float width) a piece at a time is read into a small
+ * native array of the stored type and converted by ND4J's cast, then copied into place in bulk.
+ * Assumes a little-endian machine, as the files are (the caller checks).
+ */
+final class FileRead {
+    /** Entries converted per piece: 16 MB of float32 at most in temporaries. */
+    static final int PIECE = 1 << 22;
+    /** Entries per read straight into the array (ByteBuffers are indexed by int). */
+    private static final long DIRECT = 1L << 28;
+
+    private FileRead() {}
+
+    static NdDense read(FileChannel file, long[] positions, long run, Stored stored, long[] shape, DType dtype) throws IOException {
+        long n = Math.multiplyExact(run, (long) positions.length);
+        NdDense result = NdDense.allocate(shape, n, dtype);
+        try {
+            Pointer data = result.data();
+            boolean same = (stored == Stored.F32 && dtype == DType.FLOAT32) || (stored == Stored.F64 && dtype == DType.FLOAT64);
+            for (int k = 0; k < positions.length; k++) {
+                if (same) direct(file, positions[k], data, k * run, run);
+                else converted(file, positions[k], stored, data, k * run, run);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            result.release();
+            throw e;
+        }
+        return result;
+    }
+
+    /** {@code count} entries from the file at byte {@code position} into entries {@code at...} of {@code data}, as they are. */
+    private static void direct(FileChannel file, long position, Pointer data, long at, long count) throws IOException {
+        int width = data instanceof DoublePointer ? Double.BYTES : Float.BYTES;
+        for (long done = 0; done < count; done += DIRECT) {
+            long len = Math.min(DIRECT, count - done);
+            Pointer view = data instanceof DoublePointer d ? new DoublePointer(d) : new FloatPointer((FloatPointer) data);
+            view.position(at + done).limit(at + done + len);
+            Backend.readFully(file, position + done * width, view.asByteBuffer());
+        }
+    }
+
+    /** The same, converted from {@code stored} to the array's type by ND4J, a piece at a time. */
+    private static void converted(FileChannel file, long position, Stored stored, Pointer data, long at, long count) throws IOException {
+        DataType from = switch (stored) {
+            case F64 -> DataType.DOUBLE;
+            case F32 -> DataType.FLOAT;
+            case F16 -> DataType.HALF;
+            case BF16 -> DataType.BFLOAT16;
+        };
+        boolean f64 = data instanceof DoublePointer;
+        DataType to = f64 ? DataType.DOUBLE : DataType.FLOAT;
+        INDArray piece = null;
+        for (long done = 0; done < count; done += PIECE) {
+            int len = (int) Math.min(PIECE, count - done);
+            if (piece == null || piece.length() != len) piece = Nd4j.createUninitialized(from, new long[] {len}, 'c');
+            ByteBuffer bytes = piece.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+            bytes.clear().limit(len * stored.width);
+            Backend.readFully(file, position + done * stored.width, bytes);
+            INDArray cast = piece.castTo(to);
+            ByteBuffer out = cast.data().asNio().order(ByteOrder.nativeOrder());
+            Pointer view = f64 ? new DoublePointer(data) : new FloatPointer((FloatPointer) data);
+            view.position(at + done).limit(at + done + len);
+            if (f64) ((DoubleBuffer) NdDense.view(view).slice()).put(out.asDoubleBuffer().limit(len));
+            else ((FloatBuffer) NdDense.view(view).slice()).put(out.asFloatBuffer().limit(len));
+            if (cast.closeable()) cast.close();
+        }
+        if (piece != null && piece.closeable()) piece.close();
+    }
+}
