@@ -155,6 +155,7 @@ def main():
     ap.add_argument("--heads", type=int, default=12)
     ap.add_argument("--vocab", type=int, default=50257)
     ap.add_argument("--context", type=int, default=1024)
+    ap.add_argument("--before", help="another tn launcher (e.g. an older checkout's ./tn) to time in the same turns")
     ap.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--memory-limit", help="tn's memory limit for the load (set memory_limit = ...); default: tn's own")
     a = ap.parse_args()
@@ -189,7 +190,19 @@ def main():
     if not hf:
         print("torch/transformers not installed: Hugging Face's side is skipped (pip install torch transformers)")
     rows = {"tn_total": [], "tn_start": [], "tn_rss": [], "tn_start_rss": [], "hf": [], "hf_rss": []}
+    before = [os.path.abspath(a.before), "run"] if a.before else None
+    if before:
+        subprocess.run(before + [base], check=True, stdout=subprocess.DEVNULL)
+        rows.update({"b_total": [], "b_start": [], "b_rss": []})
     for r in range(a.repeat):
+        if before:
+            b0, _, _ = run_measured(before + [base])
+            b1, brss, _ = run_measured(before + [load])
+            rows["b_start"].append(b0)
+            rows["b_total"].append(b1)
+            rows["b_rss"].append(brss)
+            print(f"run {r + 1}: before: tn load_gpt2 {b1 - b0:6.2f} s (process {b1:5.2f} s - start-up {b0:4.2f} s), "
+                  f"peak RSS {brss / 1e9:5.2f} GB", flush=True)
         s0, rss0, _ = run_measured(tn + [base])
         s1, rss1, out = run_measured(tn + [load])
         rows["tn_start"].append(s0)
@@ -210,6 +223,9 @@ def main():
     tn_load = statistics.median([t - s for t, s in zip(rows["tn_total"], rows["tn_start"])])
     print(f"median: tn load {tn_load:.2f} s, tn peak RSS {med['tn_rss'] / 1e9:.2f} GB "
           f"({med['tn_rss'] / size:.2f}x the file, {(med['tn_rss'] - med['tn_start_rss']) / size:.2f}x above start-up)")
+    if before:
+        b_load = statistics.median([t - s for t, s in zip(rows["b_total"], rows["b_start"])])
+        print(f"median: before: tn load {b_load:.2f} s, peak RSS {med['b_rss'] / 1e9:.2f} GB")
     if hf:
         print(f"median: HF load {med['hf']:.2f} s, HF peak RSS {med['hf_rss'] / 1e9:.2f} GB ({med['hf_rss'] / size:.2f}x the file)")
         print(f"ratio tn/HF: load time {tn_load / med['hf']:.1f}x (goal <= 2), peak RSS {med['tn_rss'] / med['hf_rss']:.2f}x")

@@ -38,15 +38,64 @@ final class FileRead {
         try {
             Pointer data = result.data();
             boolean same = (stored == Stored.F32 && dtype == DType.FLOAT32) || (stored == Stored.F64 && dtype == DType.FLOAT64);
-            for (int k = 0; k < positions.length; k++) {
-                if (same) direct(file, positions[k], data, k * run, run);
-                else converted(file, positions[k], stored, data, k * run, run);
+            if (same) {
+                inParallel(file, positions, run, data);
+            } else {
+                for (int k = 0; k < positions.length; k++) converted(file, positions[k], stored, data, k * run, run);
             }
         } catch (IOException | RuntimeException | Error e) {
             result.release();
             throw e;
         }
         return result;
+    }
+
+    /**
+     * The runs read as they are, in pieces of at most {@link #PIECE} entries taken in turn by the
+     * calling thread and {@link NativeFill}'s helpers: most of a read's time is the kernel's first
+     * touch of the array's new pages, which the processors can do side by side.
+     */
+    private static void inParallel(FileChannel file, long[] positions, long run, Pointer data) throws IOException {
+        int width = data instanceof DoublePointer ? Double.BYTES : Float.BYTES;
+        java.util.List<long[]> pieces = new java.util.ArrayList<>(); // {file position, first entry, entries}
+        for (int k = 0; k < positions.length; k++) {
+            for (long done = 0; done < run; done += PIECE) pieces.add(new long[] {positions[k] + done * width, k * run + done, Math.min(PIECE, run - done)});
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            for (int j; failure.get() == null && (j = next.getAndIncrement()) < pieces.size(); ) {
+                long[] p = pieces.get(j);
+                try {
+                    direct(file, p[0], data, p[1], p[2]);
+                } catch (IOException | RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        java.util.List<java.util.concurrent.Future<?>> helpers = new java.util.ArrayList<>();
+        if (NativeFill.POOL != null && pieces.size() > 1) {
+            for (int k = 0; k < Math.min(NativeFill.HELPERS, pieces.size() - 1); k++) helpers.add(NativeFill.POOL.submit(work));
+        }
+        work.run();
+        // The memory must not be given back while a helper still writes into it.
+        for (java.util.concurrent.Future<?> f : helpers) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // keep waiting; the interrupt stays set
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                    break;
+                }
+            }
+        }
+        Throwable t = failure.get();
+        if (t instanceof IOException e) throw e;
+        if (t instanceof RuntimeException e) throw e;
+        if (t instanceof Error e) throw e;
     }
 
     /** {@code count} entries from the file at byte {@code position} into entries {@code at...} of {@code data}, as they are. */

@@ -32,8 +32,8 @@ import tn.exec.DType;
 final class NativeFill {
     /** Entries per chunk: 256 KB of doubles, a fraction of a millisecond of random numbers. */
     static final int CHUNK = 1 << 15;
-    private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
-    private static final ExecutorService POOL = HELPERS == 0 ? null : Executors.newFixedThreadPool(HELPERS, r -> {
+    static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+    static final ExecutorService POOL = HELPERS == 0 ? null : Executors.newFixedThreadPool(HELPERS, r -> {
         Thread t = new Thread(r, "tn-fill");
         t.setDaemon(true);
         return t;
