@@ -416,6 +416,11 @@ public final class Interpreter {
                 throw new TnError(imp.span(), "cannot import this: not a valid path (" + e.getReason() + ")");
             }
             if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
+            // Anything else (weights, data) would be parsed as a script and fail inside that file.
+            if (!file.getFileName().toString().endsWith(".tn")) {
+                throw new TnError(imp.span(), "cannot import " + imp.target() + ": import reads tn scripts (.tn files); read weights with"
+                        + " load_gpt2(\"...\") and arrays with load(\"...\", legs...)");
+            }
             key = file.toAbsolutePath();
         } else {
             key = Path.of("stdlib", imp.target() + ".tn");

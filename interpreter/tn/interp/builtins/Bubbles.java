@@ -45,10 +45,26 @@ public final class Bubbles {
     }
 
     private static Builtin elementwise(BubbleFunction f, String summary) {
-        return Builtin.of(f.label(), f.label() + "(x)", summary, a -> {
-            a.expect(1, 1, "one tensor");
+        return Builtin.of(f.label(), f.label() + "(x)", summary + " (of a number: a number)", a -> {
+            a.expect(1, 1, "one tensor or number");
+            if (a.value(0) instanceof Value.Num n) return new Value.Num(ofNumber(f, n.value()));
             return bubble(f, a.tensor(0), List.of(), 0, a);
         });
+    }
+
+    /** An elementwise function of one number (float64), as the bubble computes it entrywise. */
+    static double ofNumber(BubbleFunction f, double x) {
+        return switch (f) {
+            case RELU -> x > 0 ? x : 0.0;
+            case GELU -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> 1 / (1 + Math.exp(-x));
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case ABS -> Math.abs(x);
+            default -> throw new IllegalArgumentException(f + " is not elementwise");
+        };
     }
 
     private static Builtin reduction(BubbleFunction f, String summary) {

@@ -64,6 +64,8 @@ record Gpt2Config(String shown, JsonObject keys) {
         String text;
         try {
             text = Files.readString(config, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new Refused(shown + ": not JSON (it is not UTF-8 text)");
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new Refused(shown + ": cannot be read (" + e.getMessage() + ")");
         }

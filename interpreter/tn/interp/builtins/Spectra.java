@@ -199,7 +199,13 @@ public final class Spectra {
         }
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // Not UTF-8: located in the label file (its line and byte), not "Input length = 1".
+            try {
+                lines = new ArrayList<>(List.of(tn.diag.Source.read(file, name).text().split("\r?\n", -1)));
+            } catch (TnError notUtf8) {
+                throw new TnError(a.keywordSpan(leg), "cannot read labels from " + name + ": line " + notUtf8.span().line()
+                        + ", column " + notUtf8.span().column() + ": " + notUtf8.getMessage());
+            }
         } catch (NoSuchFileException e) {
             throw new TnError(a.keywordSpan(leg), "no label file " + name + " (looked for " + file + ")");
         } catch (IOException | java.io.UncheckedIOException e) {

@@ -257,6 +257,7 @@ public final class Transformers {
         fields.put("mlp", new Value.Str(c.mlp()));
         fields.put("layernorm", new Value.Bool(c.layernorm()));
         fields.put("frozen", new Value.Bool(false));
+        fields.put("ln_frozen", new Value.Bool(false)); // layer norm factors fixed by freeze (stdlib/transformer.tn)
         fields.put("ln_folded", new Value.Bool(false));
         fields.put("biases", new Value.Bool(true));
         fields.put("scale", new Value.Num(1 / Math.sqrt(c.dHead())));

@@ -220,6 +220,15 @@ class Gpt2ConfigTest {
     }
 
     @Test
+    void aConfigThatIsNotUtf8IsRefusedByName() throws Exception {
+        Path file = model("latin1", weights(8), gpt2Config());
+        Files.write(file.resolveSibling("config.json"), "{\"model_type\": \"gpt2\", \"n_head\": 2, \"note\": \"caf\u00e9\"}"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        TnError e = assertThrows(TnError.class, () -> load(file, ""));
+        assertEquals("DIR/latin1/config.json: not JSON (it is not UTF-8 text)", e.getMessage().replace(dir.toAbsolutePath().toString(), "DIR"));
+    }
+
+    @Test
     void aTiedConfigWithAnotherLmHeadIsRefused() throws Exception {
         Map<String, double[]> w = weights(6);
         w.put("lm_head.weight", TransformerTest.normal(new SplittableRandom(9), VOCAB * D, 0.5, 0));

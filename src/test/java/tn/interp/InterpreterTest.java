@@ -203,4 +203,14 @@ class InterpreterTest {
         assertEquals("legs are named, not numbered, and these have no names yet: name them, then pick:"
                 + " pick([[1, 2]][a, b], a=1, b=0)", d.all().get(3).message());
     }
+
+    @org.junit.jupiter.api.Test
+    void importingAFileThatIsNotAScriptIsRefusedAtTheImport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path weights = dir.resolve("w.safetensors");
+        java.nio.file.Files.write(weights, new byte[] {'X', 0, 0, 0, 0, 0, 0, 0, '{', '}'});
+        TnError e = assertThrows(TnError.class, () -> Scripts.run(new tn.exec.nd4j.Nd4jBackend(), DType.FLOAT64,
+                "import \"" + weights.toAbsolutePath() + "\"\n"));
+        assertTrue(e.getMessage().contains("import reads tn scripts (.tn files)"), e.getMessage());
+        assertEquals(1, e.span().line());
+    }
 }

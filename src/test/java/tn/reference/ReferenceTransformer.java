@@ -23,11 +23,47 @@ public final class ReferenceTransformer {
 
     private final Config c;
     private final Map<String, double[]> w;
+    /** Where the forward pass being run records its intermediates (null: not recorded). */
+    private Trace trace;
+
+    /**
+     * A forward pass's intermediates, for {@link ReferencePaths}: per layer the attention patterns
+     * [head][query][key], the layer norms' factors 1 / sqrt(var + eps) per position (empty without
+     * layer norm), and the MLP outputs [position][d_model]; the final layer norm's factors.
+     */
+    public record Trace(java.util.List<double[][][]> patterns, java.util.List<double[]> ln1, java.util.List<double[]> ln2,
+            java.util.List<double[][]> mlpOut, double[][] embedding, double[][] logits, double[] lnf) {}
 
     public ReferenceTransformer(Config c, Map<String, double[]> weights) {
         this.c = c;
         this.w = weights;
     }
+
+    public Config config() {
+        return c;
+    }
+
+    public Map<String, double[]> weights() {
+        return w;
+    }
+
+    /** The logits of tokens with the forward pass's intermediates. */
+    public Trace trace(int[] tokens) {
+        trace = new Trace(new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>(),
+                new java.util.ArrayList<>(), null, null, null);
+        try {
+            double[][] logits = logits(tokens);
+            int n = tokens.length, d = c.dModel();
+            double[][] x0 = new double[n][d];
+            for (int t = 0; t < n; t++) for (int i = 0; i < d; i++) x0[t][i] = w.get("wte.weight")[tokens[t] * d + i] + w.get("wpe.weight")[t * d + i];
+            return new Trace(trace.patterns(), trace.ln1(), trace.ln2(), trace.mlpOut(), x0, logits, lnf);
+        } finally {
+            trace = null;
+            lnf = null;
+        }
+    }
+
+    private double[] lnf;
 
     /** Logits [position][vocab]. */
     public double[][] logits(int[] tokens) {
@@ -37,10 +73,17 @@ public final class ReferenceTransformer {
         for (int t = 0; t < n; t++) for (int i = 0; i < d; i++) x[t][i] = wte[tokens[t] * d + i] + wpe[t * d + i];
         for (int l = 0; l < c.layers(); l++) {
             String p = "h." + l + ".";
+            if (trace != null) trace.ln1().add(factors(x));
             double[][] a = attention(norm(x, p + "ln_1"), p, l);
             add(x, a);
-            if (!c.mlp().equals("none")) add(x, mlp(norm(x, p + "ln_2"), p));
+            if (!c.mlp().equals("none")) {
+                if (trace != null) trace.ln2().add(factors(x));
+                double[][] out = mlp(norm(x, p + "ln_2"), p);
+                if (trace != null) trace.mlpOut().add(out);
+                add(x, out);
+            }
         }
+        if (trace != null) lnf = factors(x);
         double[][] f = norm(x, "ln_f");
         double[] wu = w.get("W_U"), head = w.get("lm_head.weight"), headBias = w.get("lm_head.bias");
         double[][] out = new double[n][c.vocab()];
@@ -60,6 +103,8 @@ public final class ReferenceTransformer {
         int n = x.length, d = c.dModel(), h = c.heads(), dh = d / h;
         double[][] qkv = affine(x, w.get(p + "attn.c_attn.weight"), w.get(p + "attn.c_attn.bias"), d, 3 * d);
         double[][] z = new double[n][d];
+        double[][][] pattern = new double[h][n][n];
+        if (trace != null) trace.patterns().add(pattern);
         for (int head = 0; head < h; head++) {
             for (int t = 0; t < n; t++) {
                 double[] score = new double[t + 1];
@@ -76,6 +121,7 @@ public final class ReferenceTransformer {
                 for (int s = 0; s <= t; s++) total += score[s] = Math.exp(score[s] - max);
                 for (int s = 0; s <= t; s++) {
                     double a = score[s] / total;
+                    pattern[head][t][s] = a;
                     for (int j = 0; j < dh; j++) z[t][head * dh + j] += a * qkv[s][2 * d + head * dh + j];
                 }
             }
@@ -100,6 +146,20 @@ public final class ReferenceTransformer {
             }
         }
         return affine(hidden, w.get(p + "mlp.c_proj.weight"), w.get(p + "mlp.c_proj.bias"), m, d);
+    }
+
+    /** A layer norm's factors 1 / sqrt(var + eps) at each position of x (none without layer norm). */
+    private double[] factors(double[][] x) {
+        if (!c.layernorm()) return new double[0];
+        double[] s = new double[x.length];
+        for (int t = 0; t < x.length; t++) {
+            double mean = 0, var = 0;
+            for (double v : x[t]) mean += v;
+            mean /= x[t].length;
+            for (double v : x[t]) var += (v - mean) * (v - mean);
+            s[t] = 1 / Math.sqrt(var / x[t].length + c.lnEps());
+        }
+        return s;
     }
 
     private double[][] norm(double[][] x, String name) {
