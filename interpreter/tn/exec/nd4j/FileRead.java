@@ -41,7 +41,7 @@ final class FileRead {
             if (same) {
                 inParallel(file, positions, run, data);
             } else {
-                for (int k = 0; k < positions.length; k++) converted(file, positions[k], stored, data, k * run, run);
+                converted(file, positions, run, stored, data, n);
             }
         } catch (IOException | RuntimeException | Error e) {
             result.release();
@@ -109,8 +109,12 @@ final class FileRead {
         }
     }
 
-    /** The same, converted from {@code stored} to the array's type by ND4J, a piece at a time. */
-    private static void converted(FileChannel file, long position, Stored stored, Pointer data, long at, long count) throws IOException {
+    /**
+     * The runs converted from {@code stored} to the array's type by ND4J: gathered a piece of at
+     * most {@link #PIECE} entries at a time (many short runs, a layer's columns, make one piece)
+     * into a native array of the stored type, cast, and copied into place in bulk.
+     */
+    private static void converted(FileChannel file, long[] positions, long run, Stored stored, Pointer data, long n) throws IOException {
         DataType from = switch (stored) {
             case F64 -> DataType.DOUBLE;
             case F32 -> DataType.FLOAT;
@@ -119,21 +123,39 @@ final class FileRead {
         };
         boolean f64 = data instanceof DoublePointer;
         DataType to = f64 ? DataType.DOUBLE : DataType.FLOAT;
-        INDArray piece = null;
-        for (long done = 0; done < count; done += PIECE) {
-            int len = (int) Math.min(PIECE, count - done);
-            if (piece == null || piece.length() != len) piece = Nd4j.createUninitialized(from, new long[] {len}, 'c');
-            ByteBuffer bytes = piece.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
-            bytes.clear().limit(len * stored.width);
-            Backend.readFully(file, position + done * stored.width, bytes);
-            INDArray cast = piece.castTo(to);
-            ByteBuffer out = cast.data().asNio().order(ByteOrder.nativeOrder());
-            Pointer view = f64 ? new DoublePointer(data) : new FloatPointer((FloatPointer) data);
-            view.position(at + done).limit(at + done + len);
-            if (f64) ((DoubleBuffer) NdDense.view(view).slice()).put(out.asDoubleBuffer().limit(len));
-            else ((FloatBuffer) NdDense.view(view).slice()).put(out.asFloatBuffer().limit(len));
-            if (cast.closeable()) cast.close();
+        int capacity = (int) Math.min(PIECE, n);
+        INDArray piece = Nd4j.createUninitialized(from, new long[] {capacity}, 'c');
+        ByteBuffer bytes = piece.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+        int filled = 0;
+        long at = 0; // the array's entry the piece starts at
+        for (long position : positions) {
+            for (long done = 0; done < run; ) {
+                int take = (int) Math.min(run - done, capacity - filled);
+                bytes.limit((filled + take) * stored.width).position(filled * stored.width);
+                Backend.readFully(file, position + done * stored.width, bytes);
+                filled += take;
+                done += take;
+                if (filled == capacity) {
+                    flush(piece, filled, to, data, at, f64);
+                    at += filled;
+                    filled = 0;
+                }
+            }
         }
-        if (piece != null && piece.closeable()) piece.close();
+        if (filled > 0) flush(piece, filled, to, data, at, f64);
+        if (piece.closeable()) piece.close();
+    }
+
+    /** The first {@code count} entries of {@code piece}, cast to {@code to}, into entries {@code at...} of {@code data}. */
+    private static void flush(INDArray piece, int count, DataType to, Pointer data, long at, boolean f64) {
+        INDArray part = count == piece.length() ? piece : piece.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, count));
+        INDArray cast = part.castTo(to);
+        if (cast.isView() || cast.offset() != 0) cast = cast.dup('c');
+        ByteBuffer out = cast.data().asNio().order(ByteOrder.nativeOrder());
+        Pointer view = f64 ? new DoublePointer(data) : new FloatPointer((FloatPointer) data);
+        view.position(at).limit(at + count);
+        if (f64) ((DoubleBuffer) NdDense.view(view)).put(out.asDoubleBuffer().limit(count));
+        else ((FloatBuffer) NdDense.view(view)).put(out.asFloatBuffer().limit(count));
+        if (cast.closeable()) cast.close();
     }
 }
