@@ -69,6 +69,44 @@ public interface Backend {
         return fromDoubles(data, shape, dtype);
     }
 
+    /**
+     * A new array of the shape whose row-major entries are read from {@code file}: runs of
+     * {@code run} entries stored as {@code stored}, the k-th starting at byte {@code positions[k]}
+     * (so one tensor of a file is one run, a layer-stacked weight one run per layer, and a block of
+     * columns one run per row). Positions must lie within the file (the caller checked its header).
+     * A backend reads into the array's memory in bulk; this default decodes through doubles.
+     */
+    default Dense read(java.nio.channels.FileChannel file, long[] positions, long run, Stored stored, long[] shape, DType dtype)
+            throws java.io.IOException {
+        int n = Math.toIntExact(Math.multiplyExact(run, (long) positions.length));
+        double[] data = new double[n];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Math.toIntExact(run * stored.width)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < positions.length; k++) {
+            b.clear();
+            readFully(file, positions[k], b);
+            b.flip();
+            for (int i = 0; i < run; i++) data[(int) (k * run + i)] = stored.decode(b);
+        }
+        return fromDoubles(data, shape, dtype);
+    }
+
+    /** Fills {@code into} from the file at {@code position}; an early end of the file is an EOFException. */
+    static void readFully(java.nio.channels.FileChannel file, long position, java.nio.ByteBuffer into) throws java.io.IOException {
+        long at = position;
+        while (into.hasRemaining()) {
+            int got = file.read(into, at);
+            if (got < 0) throw new java.io.EOFException("the file ended at byte " + at);
+            at += got;
+        }
+    }
+
+    /**
+     * Gives back the memory of {@code x} now rather than when it becomes unreachable: for
+     * temporaries whose size matters (a weight before its layout is changed). Neither {@code x}
+     * nor anything made from it without a copy (a reshape) may be used afterwards.
+     */
+    default void release(Dense x) {}
+
     // ---- contraction -----------------------------------------------------------------------
 
     /**

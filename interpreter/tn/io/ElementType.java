@@ -73,20 +73,8 @@ enum ElementType {
         return ((v >>> 1) | (v & 1)) * 2.0;
     }
 
-    /** IEEE 754 binary16 to binary32; exact, since every half value is a float value. */
+    /** IEEE 754 binary16 to binary32 (exact). */
     static float halfToFloat(short half) {
-        int h = half & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1f;
-        int mantissa = h & 0x3ff;
-        if (exponent == 0x1f) {  // infinity or NaN; NaN payload kept
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-        }
-        if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24
-            float magnitude = mantissa * 0x1p-24f;
-            return sign != 0 ? -magnitude : magnitude;
-        }
-        // Normal: rebias the exponent from 15 to 127.
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+        return tn.exec.Stored.halfToFloat(half);
     }
 }

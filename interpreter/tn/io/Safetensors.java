@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tn.exec.Backend;
 import tn.exec.DType;
 
 /**
@@ -67,6 +68,122 @@ public final class Safetensors {
             return out;
         } catch (IOException e) {
             throw Npy.unreadable(name, e);
+        }
+    }
+
+    /**
+     * The file opened for reading its tensors, or parts of them, one at a time straight into a
+     * backend's arrays ({@link Opened#read}): only the header is read here (and checked against
+     * the file's size). Close it when done.
+     */
+    public static Opened open(Path file) throws NpyException {
+        String name = file.toString();
+        FileChannel channel = null;
+        try {
+            channel = open(file, name);
+            Header h = header(channel, name);
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            for (Entry e : h.entries()) entries.put(e.name(), e);
+            return new Opened(channel, name, entries, h.dataStart());
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw Npy.unreadable(name, e);
+        } catch (NpyException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was read from it
+        }
+    }
+
+    /** A safetensors file whose header has been read and checked; tensors are read on demand. */
+    public static final class Opened implements AutoCloseable {
+        private final FileChannel channel;
+        private final String name;
+        private final Map<String, Entry> entries;
+        private final long dataStart;
+
+        private Opened(FileChannel channel, String name, Map<String, Entry> entries, long dataStart) {
+            this.channel = channel;
+            this.name = name;
+            this.entries = entries;
+            this.dataStart = dataStart;
+        }
+
+        /** The tensors' shapes, in the order of their data. */
+        public Map<String, long[]> shapes() {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            for (Entry e : entries.values()) out.put(e.name(), e.shape());
+            return out;
+        }
+
+        /**
+         * Runs of {@code run} entries of each tensor of {@code tensors} in turn, as one new array of
+         * the shape: of a tensor read as rows of {@code rowLength} entries, entries
+         * {@code [from, from + run)} of every row (a whole tensor: from 0, run and rowLength its
+         * size). Floating-point data goes straight into the array's memory ({@link Backend#read});
+         * integers and booleans are decoded as doubles first.
+         */
+        public tn.exec.Dense read(Backend backend, DType dtype, List<String> tensors, long rowLength, long from, long run, long[] shape)
+                throws NpyException {
+            List<Long> positions = new ArrayList<>();
+            tn.exec.Stored stored = null;
+            boolean floats = true;
+            for (String t : tensors) {
+                Entry e = entry(t);
+                tn.exec.Stored s = stored(e.dtype());
+                if (s == null || (stored != null && s != stored)) floats = false;
+                stored = s;
+                long count = Shapes.elementCount(e.shape());
+                if (rowLength <= 0 || count % rowLength != 0 || from + run > rowLength) {
+                    throw new IllegalArgumentException(t + " " + java.util.Arrays.toString(e.shape()) + " read as rows of " + rowLength);
+                }
+                int width = width(e.dtype());
+                for (long r = 0; r < count / rowLength; r++) positions.add(dataStart + e.begin() + (r * rowLength + from) * width);
+            }
+            try {
+                if (floats) return backend.read(channel, positions.stream().mapToLong(Long::longValue).toArray(), run, stored, shape, dtype);
+                double[] d = new double[Math.toIntExact(run * positions.size())];
+                int at = 0;
+                for (String t : tensors) {
+                    double[] all = tensor(channel, dataStart, entry(t), name).data();
+                    for (long r = 0; r < all.length / rowLength; r++, at += (int) run) System.arraycopy(all, (int) (r * rowLength + from), d, at, (int) run);
+                }
+                return backend.fromDoubles(d, shape, dtype);
+            } catch (java.io.EOFException e) {
+                throw new NpyException(name + ": truncated: " + e.getMessage() + " (it was shorter than it said)");
+            } catch (IOException e) {
+                throw Npy.unreadable(name, e);
+            }
+        }
+
+        private Entry entry(String tensor) {
+            Entry e = entries.get(tensor);
+            if (e == null) throw new IllegalArgumentException("no tensor " + tensor + " in " + name);
+            return e;
+        }
+
+        /** How a tensor of this safetensors dtype is stored, when it is floating-point; null otherwise. */
+        private static tn.exec.Stored stored(String dtype) {
+            return switch (dtype) {
+                case "F64" -> tn.exec.Stored.F64;
+                case "F32" -> tn.exec.Stored.F32;
+                case "F16" -> tn.exec.Stored.F16;
+                case "BF16" -> tn.exec.Stored.BF16;
+                default -> null;
+            };
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(channel);
         }
     }
 

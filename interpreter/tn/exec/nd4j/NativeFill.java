@@ -32,8 +32,8 @@ import tn.exec.DType;
 final class NativeFill {
     /** Entries per chunk: 256 KB of doubles, a fraction of a millisecond of random numbers. */
     static final int CHUNK = 1 << 15;
-    private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
-    private static final ExecutorService POOL = HELPERS == 0 ? null : Executors.newFixedThreadPool(HELPERS, r -> {
+    static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+    static final ExecutorService POOL = HELPERS == 0 ? null : Executors.newFixedThreadPool(HELPERS, r -> {
         Thread t = new Thread(r, "tn-fill");
         t.setDaemon(true);
         return t;
@@ -66,18 +66,8 @@ final class NativeFill {
      */
     static NdDense make(long[] shape, long n, DType dtype, Backend.Entries entries, boolean cancellable) {
         boolean f64 = dtype == DType.FLOAT64;
-        long bytes = n * (f64 ? Double.BYTES : Float.BYTES);
-        NdDense result;
-        Pointer data;
-        if (bytes >= BlockPool.MIN_BYTES) {
-            BytePointer block = BlockPool.take(bytes);
-            data = f64 ? new DoublePointer(block).capacity(n).limit(n) : new FloatPointer(block).capacity(n).limit(n);
-            result = new NdDense(data, BlockPool.giveWhenUnreachable(data, block)::clean, shape, dtype);
-        } else {
-            Pointer p = f64 ? new DoublePointer(n) : new FloatPointer(n);
-            data = p;
-            result = new NdDense(p, p::deallocate, shape, dtype);
-        }
+        NdDense result = NdDense.allocate(shape, n, dtype);
+        Pointer data = result.data();
         try {
             new NativeFill(entries, NdDense.view(data), f64, n, cancellable).run();
         } catch (RuntimeException | Error e) {

@@ -55,6 +55,24 @@ public final class Nd4jBackend implements Backend {
         return NativeFill.make(shape.clone(), n, dtype, (from, out, count) -> System.arraycopy(data, (int) from, out, 0, count), false);
     }
 
+    /** Into native memory in bulk ({@link FileRead}); through the default's doubles only on a big-endian machine. */
+    @Override
+    public Dense read(java.nio.channels.FileChannel file, long[] positions, long run, tn.exec.Stored stored, long[] shape, DType dtype)
+            throws java.io.IOException {
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        if (n != run * positions.length) throw new IllegalArgumentException(positions.length + " runs of " + run + " for shape " + Arrays.toString(shape));
+        if (n == 0 || shape.length == 0 || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            return Backend.super.read(file, positions, run, stored, shape, dtype);
+        }
+        return FileRead.read(file, positions, run, stored, shape.clone(), dtype);
+    }
+
+    @Override
+    public void release(Dense x) {
+        ((NdDense) x).release();
+    }
+
     @Override
     public double[] toDoubles(Dense x) {
         INDArray a = arr(x);

@@ -1,6 +1,7 @@
 package tn.exec.nd4j;
 
 import java.nio.Buffer;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -54,6 +55,28 @@ public final class NdDense implements Dense {
         this.data = data;
         this.free = free;
         this.view = view(data);
+    }
+
+    /**
+     * A new C-ordered array of the shape ({@code n} entries, at least one) in native memory tn
+     * owns, its entries undefined (the caller writes every one): from the {@link BlockPool} when
+     * large, else malloc'd; given back when released or unreachable.
+     */
+    static NdDense allocate(long[] shape, long n, DType dtype) {
+        boolean f64 = dtype == DType.FLOAT64;
+        long bytes = n * (f64 ? Double.BYTES : Float.BYTES);
+        if (bytes >= BlockPool.MIN_BYTES) {
+            BytePointer block = BlockPool.take(bytes);
+            Pointer data = f64 ? new DoublePointer(block).capacity(n).limit(n) : new FloatPointer(block).capacity(n).limit(n);
+            return new NdDense(data, BlockPool.giveWhenUnreachable(data, block)::clean, shape, dtype);
+        }
+        Pointer p = f64 ? new DoublePointer(n) : new FloatPointer(n);
+        return new NdDense(p, p::deallocate, shape, dtype);
+    }
+
+    /** The native memory tn allocated ({@link FloatPointer} or {@link DoublePointer}), or null when ND4J owns it. */
+    Pointer data() {
+        return data;
     }
 
     /**

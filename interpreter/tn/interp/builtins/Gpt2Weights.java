@@ -10,6 +10,10 @@ import java.util.regex.Pattern;
 import tn.io.NdData;
 import tn.io.NpyException;
 import tn.io.Npz;
+import tn.net.Tensor;
+import tn.exec.Backend;
+import tn.exec.DType;
+import tn.exec.Dense;
 
 /**
  * GPT-2's weights under their Hugging Face names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn, ...)
@@ -17,8 +21,14 @@ import tn.io.Npz;
  * d_head], ...), everything stacked over layers, the unembedding wte's transpose or an untied
  * lm_head's. Names may carry a {@code transformer.} prefix and {@code .weight}/{@code .bias}
  * suffixes (both spellings are in use).
+ *
+ * <p>The weights are read straight into the backend's arrays in the script's dtype ({@link Source}):
+ * what is already in tn's layout (wte, wpe, the MLP, layer norms, c_proj as W_O) is read as it
+ * lies, stacked over layers by reading one run per layer; W_Q, W_K and W_V are read as blocks of
+ * c_attn's columns and put in head order by one permutation each. The unembedding is wte itself
+ * (or lm_head.weight) with legs [vocab, d_model]: no transposed copy.
  */
-record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
+record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
     private static final Pattern LAYER = Pattern.compile("h\\.(\\d+)\\..*");
 
     /** The tensors' shapes without their data (for the checking pass), names normalised. */
@@ -40,16 +50,65 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
         return out;
     }
 
-    static Map<String, NdData> read(Path file) throws NpyException {
-        Map<String, NdData> raw = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")
-                ? tn.io.Safetensors.read(file) : Npz.read(file);
-        Map<String, NdData> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NdData> e : raw.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith("transformer.")) k = k.substring("transformer.".length());
-            out.put(k, e.getValue());
+    /**
+     * A file's tensors under normalised names (no transformer. prefix), read on demand: runs of
+     * {@code run} entries starting at {@code from} in every row of {@code rowLength} entries of
+     * each tensor in turn, as one new array of {@code shape} ({@link tn.io.Safetensors.Opened#read}).
+     */
+    interface Source extends AutoCloseable {
+        Map<String, long[]> shapes();
+
+        Dense read(List<String> names, long rowLength, long from, long run, long[] shape) throws NpyException;
+
+        @Override
+        void close();
+    }
+
+    /** The file's tensors: a .safetensors file read on demand, or an .npz file read whole. */
+    static Source open(Path file, Backend backend, DType dtype) throws NpyException {
+        if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")) {
+            tn.io.Safetensors.Opened st = tn.io.Safetensors.open(file);
+            Map<String, String> raw = new LinkedHashMap<>();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : st.shapes().entrySet()) {
+                raw.put(normal(e.getKey()), e.getKey());
+                shapes.put(normal(e.getKey()), e.getValue());
+            }
+            return new Source() {
+                public Map<String, long[]> shapes() { return shapes; }
+
+                public Dense read(List<String> names, long rowLength, long from, long run, long[] shape) throws NpyException {
+                    return st.read(backend, dtype, names.stream().map(raw::get).toList(), rowLength, from, run, shape);
+                }
+
+                public void close() { st.close(); }
+            };
         }
-        return out;
+        Map<String, NdData> data = new LinkedHashMap<>();
+        for (Map.Entry<String, NdData> e : Npz.read(file).entrySet()) data.put(normal(e.getKey()), e.getValue());
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, NdData> e : data.entrySet()) shapes.put(e.getKey(), e.getValue().shape());
+        return new Source() {
+            public Map<String, long[]> shapes() { return shapes; }
+
+            public Dense read(List<String> names, long rowLength, long from, long run, long[] shape) {
+                long n = 1;
+                for (long x : shape) n *= x;
+                double[] d = new double[Math.toIntExact(n)];
+                int at = 0;
+                for (String k : names) {
+                    double[] all = data.get(k).data();
+                    for (long r = 0; r < all.length / rowLength; r++, at += (int) run) System.arraycopy(all, (int) (r * rowLength + from), d, at, (int) run);
+                }
+                return backend.fromDoubles(d, shape, dtype);
+            }
+
+            public void close() {}
+        };
+    }
+
+    private static String normal(String k) {
+        return k.startsWith("transformer.") ? k.substring("transformer.".length()) : k;
     }
 
     /** The configuration the tensors' shapes imply, after checking that every tensor is there with its shape. */
@@ -120,18 +179,23 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
                 + " a file with more (another architecture, or a classification head) rather than ignore part of it");
     }
 
-    /** The shapes of tensors that are read. */
-    static Map<String, long[]> shapesOf(Map<String, NdData> raw) {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (Map.Entry<String, NdData> e : raw.entrySet()) shapes.put(e.getKey(), e.getValue().shape());
-        return shapes;
-    }
-
-    /** Null when lm_head.weight equals wte.weight, else how it differs (for a config that says they are tied). */
-    static String lmHeadDiffers(Map<String, NdData> raw) {
-        double[] head = get(raw, "lm_head", "weight").data(), wte = get(raw, "wte", "weight").data();
-        double worst = 0;
-        for (int i = 0; i < head.length; i++) worst = Math.max(worst, Math.abs(head[i] - wte[i]));
+    /**
+     * Null when lm_head.weight equals wte.weight, else how it differs (for a config that says they
+     * are tied); compared in float64, so no difference is rounded away.
+     */
+    static String lmHeadDiffers(Source src, Backend b) throws NpyException {
+        Map<String, long[]> shapes = src.shapes();
+        String head = key(shapes, "lm_head", "weight"), wte = key(shapes, "wte", "weight");
+        long[] shape = shapes.get(wte);
+        long n = shape[0] * shape[1];
+        Dense h = src.read(List.of(head), n, 0, n, shape), w = src.read(List.of(wte), n, 0, n, shape);
+        Dense diff = b.linearCombination(List.of(h, w), new double[] {1, -1});
+        b.release(h);
+        b.release(w);
+        Dense abs = b.map(diff, Backend.Elementwise.ABS, 0);
+        b.release(diff);
+        double worst = b.toDoubles(b.reduce(abs, new int[] {0, 1}, Backend.Reduction.MAX))[0];
+        b.release(abs);
         return worst == 0 ? null : "their entries differ by up to " + tn.interp.Printer.number(worst);
     }
 
@@ -151,94 +215,66 @@ record Gpt2Weights(Transformers.Config config, Map<String, double[]> weights) {
     }
 
     /**
-     * The weights in tn's layout; {@code untied}: the unembedding is the file's lm_head.weight, else
-     * wte's transpose; b_U is lm_head.bias if the file has one.
+     * The weights in tn's layout, in the dtype of {@code src}'s arrays; {@code untied}: the
+     * unembedding is the file's lm_head.weight, else wte; b_U is lm_head.bias if the file has one.
      */
-    static Gpt2Weights convert(Map<String, NdData> raw, int heads, boolean untied) {
-        Transformers.Config c = config(shapesOf(raw), heads);
+    static Gpt2Weights convert(Source src, Backend b, int heads, boolean untied) throws NpyException {
+        Map<String, long[]> shapes = src.shapes();
+        Transformers.Config c = config(shapes, heads);
         int layers = c.layers(), d = c.dModel(), dh = c.dHead(), dMlp = c.dMlp(), vocab = c.vocab();
-        NdData wte = get(raw, "wte", "weight"), wpe = get(raw, "wpe", "weight");
-        Map<String, double[]> w = new LinkedHashMap<>();
-        w.put("W_E", wte.data());
-        w.put("W_pos", wpe.data());
-        double[] wq = new double[layers * heads * d * dh], wk = wq.clone(), wv = wq.clone(), wo = wq.clone();
-        double[] bq = new double[layers * heads * dh], bk = bq.clone(), bv = bq.clone();
-        double[] bo = new double[layers * d], ln1w = bo.clone(), ln1b = bo.clone(), ln2w = bo.clone(), ln2b = bo.clone(), bout = bo.clone();
-        double[] win = new double[layers * d * dMlp], bin = new double[layers * dMlp], wout = new double[layers * dMlp * d];
-        for (int l = 0; l < layers; l++) {
-            String p = "h." + l + ".";
-            NdData attn = get(raw, p + "attn.c_attn", "weight"), attnB = get(raw, p + "attn.c_attn", "bias");
-            NdData proj = get(raw, p + "attn.c_proj", "weight"), projB = get(raw, p + "attn.c_proj", "bias");
-            // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads contiguous.
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < d; i++) {
-                    for (int j = 0; j < dh; j++) {
-                        int at = ((l * heads + h) * d + i) * dh + j, col = h * dh + j;
-                        wq[at] = attn.data()[i * 3 * d + col];
-                        wk[at] = attn.data()[i * 3 * d + d + col];
-                        wv[at] = attn.data()[i * 3 * d + 2 * d + col];
-                    }
-                }
-                for (int j = 0; j < dh; j++) {
-                    int at = (l * heads + h) * dh + j;
-                    bq[at] = attnB.data()[h * dh + j];
-                    bk[at] = attnB.data()[d + h * dh + j];
-                    bv[at] = attnB.data()[2 * d + h * dh + j];
-                    // c_proj rows h*dh..(h+1)*dh belong to head h: W_O[layer, head, d_head, d_model].
-                    System.arraycopy(proj.data(), (h * dh + j) * d, wo, ((l * heads + h) * dh + j) * d, d);
-                }
-            }
-            System.arraycopy(projB.data(), 0, bo, l * d, d);
-            copy(raw, p + "ln_1", "weight", ln1w, l * d);
-            copy(raw, p + "ln_1", "bias", ln1b, l * d);
-            copy(raw, p + "ln_2", "weight", ln2w, l * d);
-            copy(raw, p + "ln_2", "bias", ln2b, l * d);
-            copy(raw, p + "mlp.c_fc", "weight", win, l * d * dMlp);
-            copy(raw, p + "mlp.c_fc", "bias", bin, l * dMlp);
-            copy(raw, p + "mlp.c_proj", "weight", wout, l * dMlp * d);
-            copy(raw, p + "mlp.c_proj", "bias", bout, l * d);
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        Dense wte = whole(src, List.of(key(shapes, "wte", "weight")), vocab, d);
+        w.put("W_E", Tensor.of(List.of("vocab", "d_model"), wte));
+        w.put("W_pos", Tensor.of(List.of("ctx", "d_model"), whole(src, List.of(key(shapes, "wpe", "weight")), c.ctx(), d)));
+        // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads contiguous.
+        List<String> attn = perLayer(shapes, layers, "attn.c_attn", "weight"), attnB = perLayer(shapes, layers, "attn.c_attn", "bias");
+        String[] qkv = {"Q", "K", "V"};
+        for (int k = 0; k < 3; k++) {
+            // Columns k*d..(k+1)*d of every row: [layer, d_model, head, d_head], then heads before d_model.
+            Dense cols = src.read(attn, 3L * d, (long) k * d, d, new long[] {layers, d, heads, dh});
+            w.put("W_" + qkv[k], Tensor.of(List.of("layer", "head", "d_model", "d_head"), b.permute(cols, new int[] {0, 2, 1, 3})));
+            b.release(cols);
+            w.put("b_" + qkv[k], Tensor.of(List.of("layer", "head", "d_head"), src.read(attnB, 3L * d, (long) k * d, d, new long[] {layers, heads, dh})));
         }
-        w.put("W_Q", wq);
-        w.put("W_K", wk);
-        w.put("W_V", wv);
-        w.put("W_O", wo);
-        w.put("b_Q", bq);
-        w.put("b_K", bk);
-        w.put("b_V", bv);
-        w.put("b_O", bo);
-        w.put("ln1_w", ln1w);
-        w.put("ln1_b", ln1b);
-        w.put("ln2_w", ln2w);
-        w.put("ln2_b", ln2b);
-        w.put("W_in", win);
-        w.put("b_in", bin);
-        w.put("W_out", wout);
-        w.put("b_out", bout);
-        double[] lnfw = new double[d], lnfb = new double[d];
-        copy(raw, "ln_f", "weight", lnfw, 0);
-        copy(raw, "ln_f", "bias", lnfb, 0);
-        w.put("lnf_w", lnfw);
-        w.put("lnf_b", lnfb);
-        unembed(untied ? get(raw, "lm_head", "weight") : wte, raw.get("lm_head.bias"), d, vocab, w);
+        // c_proj rows h*dh..(h+1)*dh belong to head h: [d_model, d_model] is already W_O[head, d_head, d_model].
+        w.put("W_O", Tensor.of(List.of("layer", "head", "d_head", "d_model"), whole(src, perLayer(shapes, layers, "attn.c_proj", "weight"), layers, heads, dh, d)));
+        w.put("b_O", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, "attn.c_proj", "bias"), layers, d)));
+        for (String[] ln : new String[][] {{"ln1", "ln_1"}, {"ln2", "ln_2"}}) {
+            w.put(ln[0] + "_w", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, ln[1], "weight"), layers, d)));
+            w.put(ln[0] + "_b", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, ln[1], "bias"), layers, d)));
+        }
+        w.put("W_in", Tensor.of(List.of("layer", "d_model", "d_mlp"), whole(src, perLayer(shapes, layers, "mlp.c_fc", "weight"), layers, d, dMlp)));
+        w.put("b_in", Tensor.of(List.of("layer", "d_mlp"), whole(src, perLayer(shapes, layers, "mlp.c_fc", "bias"), layers, dMlp)));
+        w.put("W_out", Tensor.of(List.of("layer", "d_mlp", "d_model"), whole(src, perLayer(shapes, layers, "mlp.c_proj", "weight"), layers, dMlp, d)));
+        w.put("b_out", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, "mlp.c_proj", "bias"), layers, d)));
+        w.put("lnf_w", Tensor.of(List.of("d_model"), whole(src, List.of(key(shapes, "ln_f", "weight")), d)));
+        w.put("lnf_b", Tensor.of(List.of("d_model"), whole(src, List.of(key(shapes, "ln_f", "bias")), d)));
+        // The unembedding as the file has it, [vocab, d_model] (legs are named: no transpose needed).
+        Dense wu = untied ? whole(src, List.of(key(shapes, "lm_head", "weight")), vocab, d) : wte;
+        w.put("W_U", Tensor.of(List.of("vocab", "d_model"), wu));
+        Dense bu = shapes.containsKey("lm_head.bias") ? whole(src, List.of("lm_head.bias"), vocab) : b.full(new long[] {vocab}, 0, wte.dtype());
+        w.put("b_U", Tensor.of(List.of("vocab"), bu));
         return new Gpt2Weights(c, w);
     }
 
-    /** W_U [d_model, vocab] from a [vocab, d_model] matrix (wte, or lm_head.weight), and b_U (zeros without a bias). */
-    private static void unembed(NdData matrix, NdData bias, int d, int vocab, Map<String, double[]> w) {
-        double[] wu = new double[d * vocab];
-        for (int v = 0; v < vocab; v++) for (int i = 0; i < d; i++) wu[i * vocab + v] = matrix.data()[v * d + i];
-        w.put("W_U", wu);
-        w.put("b_U", bias == null ? new double[vocab] : bias.data().clone());
+    /** The tensors, each whole, one after another as one array of the shape. */
+    private static Dense whole(Source src, List<String> names, long... shape) throws NpyException {
+        long n = 1;
+        for (long x : shape) n *= x;
+        long each = n / names.size();
+        return src.read(names, each, 0, each, shape);
     }
 
-    /** A tensor known to be there (config() has checked every name and shape). */
-    private static NdData get(Map<String, NdData> raw, String name, String suffix) {
-        NdData x = raw.get(name + "." + suffix);
-        return x != null ? x : raw.get(name);
+    /** The names of one tensor of every layer, as the file spells them. */
+    private static List<String> perLayer(Map<String, long[]> shapes, int layers, String name, String suffix) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int l = 0; l < layers; l++) out.add(key(shapes, "h." + l + "." + name, suffix));
+        return out;
     }
 
-    private static void copy(Map<String, NdData> raw, String name, String suffix, double[] into, int at) {
-        NdData x = get(raw, name, suffix);
-        System.arraycopy(x.data(), 0, into, at, x.data().length);
+    /** The name a tensor known to be there has in the file: with the suffix, or without it for a weight. */
+    private static String key(Map<String, long[]> shapes, String name, String suffix) {
+        String k = name + "." + suffix;
+        return shapes.containsKey(k) ? k : name;
     }
 }

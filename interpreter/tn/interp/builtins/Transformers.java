@@ -14,7 +14,6 @@ import tn.interp.Builtin;
 import tn.interp.Interpreter;
 import tn.interp.Rng;
 import tn.interp.Value;
-import tn.io.NdData;
 import tn.io.NpyException;
 import tn.io.Npz;
 import tn.net.Net;
@@ -172,6 +171,33 @@ public final class Transformers {
                 total * bytesPerEntry, how + ", then " + dtype.label(), smaller);
     }
 
+    /**
+     * Refuses, in both passes, a loaded model over the memory limit: its weights in the script's
+     * dtype (a tied W_U is W_E itself), plus one block of c_attn's columns [layer, d_model, d_model]
+     * while it is put in head order; or with a weight larger than one array.
+     */
+    private static void checkLoad(Args a, Config c, boolean tied) {
+        DType dtype = a.interpreter().settings().dtype();
+        Map<String, Long> legs = legSizes(c);
+        Map<String, List<String>> shapes = shapes();
+        double total = (double) c.layers() * c.dModel() * c.dModel();
+        String largest = null;
+        long largestCount = -1;
+        for (String name : weightNames(c.mlp())) {
+            List<String> l = shapes.get(name);
+            long[] shape = l.stream().mapToLong(legs::get).toArray();
+            String subject = a.name() + "(): weight " + name + " with legs " + Allocation.describe(l, shape);
+            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, dtype.bytes(), dtype.label(), "a smaller model");
+            if (!(tied && name.equals("W_U"))) total += n;
+            if (n > largestCount) {
+                largestCount = n;
+                largest = name + " " + Allocation.describe(l, shape);
+            }
+        }
+        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + largest + ")", total,
+                total * dtype.bytes(), dtype.label() + ", read in place", "a smaller model");
+    }
+
     private static int positive(Args a, String keyword, int otherwise) {
         if (!a.has(keyword)) {
             if (otherwise > 0) return otherwise;
@@ -194,6 +220,23 @@ public final class Transformers {
 
     /** The record: configuration numbers, then every weight as a tensor with its legs. */
     static Value model(Args a, Config c, Map<String, double[]> w) {
+        Interpreter in = a.interpreter();
+        Map<String, Long> legs = legSizes(c);
+        Map<String, List<String>> shapes = shapes();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : w.entrySet()) {
+            List<String> l = shapes.get(e.getKey());
+            long[] shape = new long[l.size()];
+            for (int k = 0; k < shape.length; k++) shape[k] = legs.get(l.get(k));
+            DType dtype = in.settings().dtype();
+            tensors.put(e.getKey(), in.concrete() ? Tensor.of(l, in.evaluator().backend().fromDoubles(e.getValue(), shape, dtype))
+                    : Tensor.signature(l, shape, dtype));
+        }
+        return record(a, c, tensors);
+    }
+
+    /** The record of the weights as tensors (their legs say their layout). */
+    static Value record(Args a, Config c, Map<String, Tensor> w) {
         Interpreter in = a.interpreter();
         Map<String, Long> legs = legSizes(c);
         for (Map.Entry<String, Long> e : legs.entrySet()) {
@@ -221,15 +264,8 @@ public final class Transformers {
         // GPT-2's settings that a loaded model's config.json may change (see load_gpt2).
         fields.put("ln_eps", new Value.Num(1e-5));
         fields.put("inverse_layer_scale", new Value.Bool(false));
-        Map<String, List<String>> shapes = shapes();
-        for (Map.Entry<String, double[]> e : w.entrySet()) {
-            List<String> l = shapes.get(e.getKey());
-            long[] shape = new long[l.size()];
-            for (int k = 0; k < shape.length; k++) shape[k] = legs.get(l.get(k));
-            DType dtype = in.settings().dtype();
-            Tensor t = in.concrete() ? Tensor.of(l, in.evaluator().backend().fromDoubles(e.getValue(), shape, dtype))
-                    : Tensor.signature(l, shape, dtype);
-            Net leaf = new Net.Leaf(t, "weight", a.span());
+        for (Map.Entry<String, Tensor> e : w.entrySet()) {
+            Net leaf = new Net.Leaf(e.getValue(), "weight", a.span());
             leaf.nameIfAnonymous(e.getKey());
             fields.put(e.getKey(), new Value.TensorValue(leaf));
         }
@@ -280,26 +316,34 @@ public final class Transformers {
             int heads = gpt2Heads(a, hf, name);
             Map<String, long[]> shapes = Gpt2Weights.shapes(file);
             Config c = Gpt2Weights.config(shapes, heads);
-            checkSize(a, c, 2, "float64 while read and converted"); // before any data is read
+            checkLoad(a, c, settings(hf, c, name, Gpt2Weights.hasLmHead(shapes)).tied()); // before any data is read
             if (!a.interpreter().concrete()) {
                 // Checking: the shapes from the headers are enough (nothing is read).
                 Gpt2Config.Settings s = settings(hf, c, name, Gpt2Weights.hasLmHead(shapes));
-                Map<String, double[]> none = new LinkedHashMap<>();
-                for (String k : shapes().keySet()) if (!List.of("W_1", "W_2").contains(k)) none.put(k, null);
+                Map<String, Tensor> none = new LinkedHashMap<>();
+                Map<String, Long> legs = legSizes(c);
+                DType dtype = a.interpreter().settings().dtype();
+                for (Map.Entry<String, List<String>> e : shapes().entrySet()) {
+                    if (List.of("W_1", "W_2").contains(e.getKey())) continue;
+                    List<String> l = e.getKey().equals("W_U") ? List.of("vocab", "d_model") : e.getValue(); // as convert() makes it
+                    none.put(e.getKey(), Tensor.signature(l, l.stream().mapToLong(legs::get).toArray(), dtype));
+                }
                 return gpt2Model(a, c, none, s);
             }
-            Map<String, NdData> raw = Gpt2Weights.read(file);
-            shapes = Gpt2Weights.shapesOf(raw);
-            Gpt2Config.Settings s = settings(hf, Gpt2Weights.config(shapes, heads), name, Gpt2Weights.hasLmHead(shapes));
-            if (s.tied() && Gpt2Weights.hasLmHead(shapes)) {
-                String diff = Gpt2Weights.lmHeadDiffers(raw);
-                if (diff != null) {
-                    throw new Gpt2Config.Refused(hf.shown() + ": tie_word_embeddings is " + (hf.keys().has("tie_word_embeddings") ? "true" : "not given (true)")
-                            + ", but lm_head.weight in " + name + " is not wte.weight (" + diff + "); set it to false to unembed with lm_head.weight");
+            tn.exec.Backend backend = a.interpreter().evaluator().backend();
+            try (Gpt2Weights.Source src = Gpt2Weights.open(file, backend, a.interpreter().settings().dtype())) {
+                shapes = src.shapes();
+                Gpt2Config.Settings s = settings(hf, Gpt2Weights.config(shapes, heads), name, Gpt2Weights.hasLmHead(shapes));
+                if (s.tied() && Gpt2Weights.hasLmHead(shapes)) {
+                    String diff = Gpt2Weights.lmHeadDiffers(src, backend);
+                    if (diff != null) {
+                        throw new Gpt2Config.Refused(hf.shown() + ": tie_word_embeddings is " + (hf.keys().has("tie_word_embeddings") ? "true" : "not given (true)")
+                                + ", but lm_head.weight in " + name + " is not wte.weight (" + diff + "); set it to false to unembed with lm_head.weight");
+                    }
                 }
+                Gpt2Weights g = Gpt2Weights.convert(src, backend, heads, !s.tied());
+                return gpt2Model(a, g.config(), g.weights(), s);
             }
-            Gpt2Weights g = Gpt2Weights.convert(raw, heads, !s.tied());
-            return gpt2Model(a, g.config(), g.weights(), s);
         } catch (Gpt2Config.Refused e) {
             throw a.error(0, e.getMessage());
         } catch (NpyException e) {
@@ -333,8 +377,8 @@ public final class Transformers {
     }
 
     /** The record of a loaded GPT-2, with the settings of its config and where its unembedding comes from. */
-    private static Value gpt2Model(Args a, Config c, Map<String, double[]> w, Gpt2Config.Settings s) {
-        Value.Record r = (Value.Record) model(a, c, w);
+    private static Value gpt2Model(Args a, Config c, Map<String, Tensor> w, Gpt2Config.Settings s) {
+        Value.Record r = (Value.Record) record(a, c, w);
         Map<String, Value> fields = new LinkedHashMap<>(r.fields());
         fields.put("scale", new Value.Num(s.scaleWeights() ? 1 / Math.sqrt(c.dHead()) : 1));
         fields.put("ln_eps", new Value.Num(s.lnEps()));

@@ -82,6 +82,32 @@ class LoadLimitsTest {
         assertTrue(r.err().startsWith(s + ":1:10: load(): m.npz, array 'big', with shape [300, 1000] needs 3.6 MB (300000 entries of float64 as read, then float32), over the memory limit of 1.0 MB"), r.err());
     }
 
+    /**
+     * A float32 GPT-2 is read in place: it loads within its file's float32 entries (W_U is W_E,
+     * not a transposed copy), b_U (zeros: the file has no lm_head.bias) and one block of c_attn's
+     * columns [layer, d_model, d_model] while it is rearranged, and is refused one byte below that. (Reading through float64 copies
+     * needed three times as much.)
+     */
+    @Test
+    void aGpt2ModelLoadsWithinItsOwnSize() throws Exception {
+        int layers = 2, d = 8, dMlp = 16, vocab = 13, ctx = 7;
+        Map<String, double[]> w = TransformerTest.gpt2Weights(layers, d, dMlp, vocab, ctx, 43);
+        Map<String, long[]> shapes = TransformerTest.gpt2Shapes(layers, d, dMlp, vocab, ctx);
+        Map<String, NdData> arrays = new LinkedHashMap<>();
+        long entries = 0;
+        for (Map.Entry<String, double[]> e : w.entrySet()) {
+            arrays.put(e.getKey(), NdData.of(shapes.get(e.getKey()), e.getValue(), DType.FLOAT32));
+            entries += e.getValue().length;
+        }
+        tn.io.Safetensors.write(dir.resolve("model.safetensors"), arrays);
+        Path s = script("m = load_gpt2(\"model.safetensors\", heads=4)\n");
+        long need = (entries + vocab + (long) layers * d * d) * Float.BYTES;
+        Golden.Result ok = Golden.run("run", "--memory-limit", String.valueOf(need), s.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        Golden.Result refused = Golden.run("run", "--memory-limit", String.valueOf(need - 1), s.toString());
+        assertTrue(refused.err().contains("load_gpt2(): the model (largest weight: W_in [layer=2, d_model=8, d_mlp=16]) needs 6.1 KB (1517 entries of float32, read in place)"), refused.err());
+    }
+
     @Test
     void aGpt2ModelIsRefusedByItsLargestTensor() throws Exception {
         Map<String, double[]> w = TransformerTest.gpt2Weights(2, 8, 16, 13, 7, 43);
@@ -91,9 +117,10 @@ class LoadLimitsTest {
         tn.io.Safetensors.write(dir.resolve("model.safetensors"), arrays);
         Path s = script("m = load_gpt2(\"model.safetensors\", heads=4)\n");
         for (String command : new String[] {"check", "run"}) {
-            Golden.Result r = Golden.run(command, "--memory-limit", "500", s.toString());
-            assertTrue(r.err().startsWith(s + ":1:5: load_gpt2(): weight W_E with legs [vocab=13, d_model=8] needs 2.1 KB (104 entries of float64, then float32),"
-                    + " over the memory limit of 500 B; raise the limit (--memory-limit, or `set memory_limit = 2.08e3`) or use a smaller model"), r.err());
+            // Read in place as float32: 4 bytes an entry (no float64 copy on the way).
+            Golden.Result r = Golden.run(command, "--memory-limit", "400", s.toString());
+            assertTrue(r.err().startsWith(s + ":1:5: load_gpt2(): weight W_E with legs [vocab=13, d_model=8] needs 416 B (104 entries of float32),"
+                    + " over the memory limit of 400 B; raise the limit (--memory-limit, or `set memory_limit = 416`) or use a smaller model"), r.err());
         }
         assertEquals(0, Golden.run("run", s.toString()).exitCode());
     }
