@@ -45,8 +45,8 @@ public final class NumpyHints {
             Map.entry("power", POWER),
             Map.entry("square", POWER),
             Map.entry("linalg", "tn's decompositions are builtins: svd, qr, eigh, eig, polar"),
-            Map.entry("concatenate", "tn has no concatenation; build tensors from legs (zeros, arange, load) and pick(T, leg=k) takes one slice"),
-            Map.entry("stack", "tn has no concatenation; build tensors from legs (zeros, arange, load) and pick(T, leg=k) takes one slice"));
+            Map.entry("concatenate", "tn has no concatenation along an existing leg; stack(tuple(a, b), k) puts tensors with the same legs along a new leg k, and pick(T, leg=k) takes one slice"),
+            Map.entry("stack", "tn stacks tensors with the same legs along a new named leg: stack(tuple(a, b), k); pick(T, k=0) takes one slice"));
 
     private static final Map<String, String> FIELDS = Map.of(
             "T", TRANSPOSE,

@@ -13,7 +13,10 @@ import tn.interp.Value;
 import tn.net.Net;
 import tn.net.Tensor;
 
-/** Entries chosen by index: pick a slice along a leg, one-hot matrices from index lists. */
+/**
+ * Entries chosen by index: pick a slice along a leg, stack slices along a new leg (pick's inverse),
+ * one-hot matrices from index lists.
+ */
 public final class Indexing {
     private Indexing() {}
 
@@ -21,6 +24,10 @@ public final class Indexing {
         return List.of(
             Builtin.of("pick", "pick(T, leg=index, ...)", "the slice of T with each named leg fixed at an index (the leg goes away)",
                 Indexing::pick),
+            Builtin.of("stack", "stack(tuple, leg)",
+                "the tensors of a tuple (all with the same legs and sizes) as one tensor with a new leg in front: item k is"
+                    + " pick(stack(t, leg), leg=k) (per-layer activations as one [layer, ...] tensor)",
+                Indexing::stack),
             Builtin.of("onehot", "onehot(indices, rows, cols, size=)",
                 "the matrix [rows, cols] with a 1 at (k, indices[k]) for each k (token ids -> one-hot rows); rows gets"
                     + " the number of indices as its size; cols is bound, or gets size=; an index of -1 gives a row of zeros",
@@ -70,6 +77,82 @@ public final class Indexing {
         Net slice = new Net.Leaf(r, "slice", a.span());
         name(slice, t, legs, a);
         return new Value.TensorValue(slice);
+    }
+
+    private static Value stack(Args a) {
+        a.expect(2, 2, "a tuple of tensors and a new leg");
+        Value v = a.value(0);
+        if (!(v instanceof Value.Tuple t)) throw a.error(0, "stack() needs a tuple of tensors, not " + v.kind());
+        if (t.items().isEmpty()) throw a.error(0, "stack() needs at least one tensor (the tuple is empty)");
+        String leg = a.leg(1);
+        Interpreter in = a.interpreter();
+        List<Net> items = new ArrayList<>();
+        for (int k = 0; k < t.items().size(); k++) {
+            if (!(t.items().get(k) instanceof Value.TensorValue tv)) {
+                throw a.error(0, "stack(): item " + k + " is " + t.items().get(k).kind() + ", not a tensor");
+            }
+            items.add(tv.net());
+        }
+        Net first = items.get(0);
+        if (first.legs().contains(leg)) throw a.error(1, "stack(): the tensors already have a leg " + leg + "; name the new leg differently");
+        DType dtype = first.dtype();
+        for (int k = 1; k < items.size(); k++) {
+            Net x = items.get(k);
+            boolean same = x.rank() == first.rank() && new java.util.HashSet<>(x.legs()).equals(new java.util.HashSet<>(first.legs()));
+            for (int i = 0; same && i < first.rank(); i++) same = x.sizeOf(first.legs().get(i)) == first.size(i);
+            if (!same) {
+                throw a.error(0, "stack(): item " + k + " has legs " + describe(x) + " but item 0 has " + describe(first)
+                        + "; every item needs the same legs and sizes");
+            }
+            dtype = DType.promote(dtype, x.dtype());
+        }
+        List<String> legs = new ArrayList<>();
+        legs.add(leg);
+        legs.addAll(first.legs());
+        long[] shape = new long[legs.size()];
+        shape[0] = items.size();
+        for (int i = 0; i < first.rank(); i++) shape[i + 1] = first.size(i);
+        Allocation.check(in, a.span(), "stack()", legs, shape, dtype);
+        in.bindLeg(leg, items.size(), a.span(1));
+        if (!in.concrete()) return new Value.TensorValue(new Net.Leaf(Tensor.signature(legs, shape, dtype), "stack", a.span()));
+        Backend b = in.evaluator().backend();
+        // Each item's entries in item 0's leg order, then item after item.
+        List<Dense> parts = new ArrayList<>();
+        for (Net item : items) {
+            Tensor x = in.evaluator().evaluate(item);
+            int[] perm = new int[x.rank()];
+            for (int i = 0; i < perm.length; i++) perm[i] = x.legs().indexOf(first.legs().get(i));
+            parts.add(b.permute(x.data(), perm));
+        }
+        long per = 1;
+        for (int i = 1; i < shape.length; i++) per *= shape[i];
+        final long each = per;
+        Backend.Entries entries = (from, out, n) -> {
+            int done = 0;
+            while (done < n) {
+                long p = from + done;
+                int k = (int) (p / each);
+                long at = p % each;
+                int len = (int) Math.min(n - done, each - at);
+                double[] part = done == 0 ? out : new double[len];
+                b.copyDoubles(parts.get(k), at, part, len);
+                if (part != out) System.arraycopy(part, 0, out, done, len);
+                done += len;
+            }
+        };
+        Dense d;
+        try {
+            d = b.generate(shape, dtype, entries);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw a.error("interrupted");
+        }
+        return new Value.TensorValue(new Net.Leaf(Tensor.of(legs, d), "stack", a.span()));
+    }
+
+    private static String describe(Net x) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < x.rank(); i++) sb.append(i > 0 ? ", " : "").append(x.legs().get(i)).append('=').append(x.size(i));
+        return sb.append(']').toString();
     }
 
     /** A slice of a named tensor is named after it with the indices as superscripts (W_Q¹·⁰), for diagrams. */
