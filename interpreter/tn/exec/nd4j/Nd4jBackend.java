@@ -124,6 +124,12 @@ public final class Nd4jBackend implements Backend {
         return NativeFill.make(shape.clone(), n, dtype, entries, true);
     }
 
+    /** Generated like any array, and marked so that contractions pick its rows ({@link Dense#oneHotColumns}). */
+    @Override
+    public Dense oneHot(int[] columns, long width, DType dtype) {
+        return ((NdDense) generate(new long[] {columns.length, width}, dtype, Backend.oneHotEntries(columns, width))).asOneHot(columns);
+    }
+
     @Override
     public Dense contract(Plan plan, List<Dense> operands) {
         return contractor.contract(plan, operands);
