@@ -11,7 +11,7 @@ import java.nio.FloatBuffer;
  * an odometer over the outer axes around one tight loop (a block copy when the innermost axis is
  * contiguous). Indices are absolute: buffer positions are never used or moved.
  */
-final class Strided {
+public final class Strided {
     /** Below this many entries a contiguous run is copied entry by entry (a bulk copy costs a call). */
     private static final int BULK = 16;
 
@@ -21,7 +21,7 @@ final class Strided {
      * Fills {@code dst} (row-major {@code shape}): entry (i0, .., ik) is
      * {@code src[offset + i0 * step[0] + .. + ik * step[k]]}.
      */
-    static void gather(Buffer src, long offset, long[] shape, long[] step, Buffer dst) {
+    public static void gather(Buffer src, long offset, long[] shape, long[] step, Buffer dst) {
         gather(src, offset, shape, step, dst, 0);
     }
 
