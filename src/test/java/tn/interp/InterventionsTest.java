@@ -75,6 +75,36 @@ class InterventionsTest {
         assertNear(expected.get("abl_" + key).data(), r.values("L"), 1e-12, key);
     }
 
+    @org.junit.jupiter.api.Test
+    void activationPatchingMatchesTheReference() {
+        Scripts r = run("p = activation_patching(m, " + CLEAN + ", [3, 1, 7, 1, 5, 9, 2], logit_diff_direction(m, 5, 9))\n"
+                + "R = p.resid_pre -> [layer, pos]\nH = p.heads -> [layer, head]\nc = p.clean\nk = p.corrupted\n");
+        assertEquals(List.of("layer", "pos"), r.tensor("R").legs());
+        assertEquals(List.of("layer", "head"), r.tensor("H").legs());
+        assertNear(expected.get("metric_clean").data(), r.values("c"), 1e-12, "clean metric");
+        assertNear(expected.get("metric_corrupted").data(), r.values("k"), 1e-12, "corrupted metric");
+        assertNear(expected.get("patch_resid").data(), r.values("R"), 1e-12, "resid_pre patching");
+        assertNear(expected.get("patch_heads").data(), r.values("H"), 1e-12, "head patching");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "m, " + CLEAN + ", [3, 1, 7, 1, 5, 9]                             | must have the same number of tokens",
+        "m, " + CLEAN + ", " + CLEAN + "                                   | the metric is the same on the clean and the corrupted prompt",
+        "freeze(m, " + CLEAN + "), " + CLEAN + ", [3, 1, 7, 1, 5, 9, 2]    | the model is frozen",
+    })
+    void patchingRefusesWhatItCannotDo(String args, String message) {
+        TnError e = assertThrows(TnError.class, () -> run("p = activation_patching(" + args + ", logit_diff_direction(m, 5, 9))\n"));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+        assertEquals(3, e.span().line(), "the error is located at the call: " + e.span().where());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMetricDirectionWithOtherLegsIsRefused() {
+        TnError e = assertThrows(TnError.class, () -> run("p = activation_patching(m, " + CLEAN + ", [3, 1, 7, 1, 5, 9, 2], m.W_U)\n"));
+        assertTrue(e.getMessage().contains("has legs other than vocab"), e.getMessage());
+    }
+
     /** On every kind of model, resampling a component from the prompt itself gives forward's logits. */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {
