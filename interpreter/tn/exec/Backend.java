@@ -70,6 +70,25 @@ public interface Backend {
     }
 
     /**
+     * The one-hot matrix [columns.length, width]: row k is 1 at column {@code columns[k]} and 0
+     * elsewhere (all 0 when it is -1). A backend may return an array that knows this
+     * ({@link Dense#oneHotColumns}), so contractions with it pick rows instead of multiplying.
+     */
+    default Dense oneHot(int[] columns, long width, DType dtype) {
+        return generate(new long[] {columns.length, width}, dtype, oneHotEntries(columns, width));
+    }
+
+    /** The entries of {@link #oneHot}, for {@link #generate}. */
+    static Entries oneHotEntries(int[] columns, long width) {
+        return (from, out, n) -> {
+            for (int i = 0; i < n; i++) {
+                long p = from + i;
+                out[i] = columns[(int) (p / width)] == p % width ? 1 : 0;
+            }
+        };
+    }
+
+    /**
      * A new array of the shape whose row-major entries are read from {@code file}: runs of
      * {@code run} entries stored as {@code stored}, the k-th starting at byte {@code positions[k]}
      * (so one tensor of a file is one run, a layer-stacked weight one run per layer, and a block of

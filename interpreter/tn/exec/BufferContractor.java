@@ -28,7 +28,11 @@ import tn.plan.Plan;
  *       place; the last step writes straight into the output when either layout is the
  *       output's, otherwise the output is gathered at the end;</li>
  *   <li>every intermediate comes from a {@link Memory} and goes back to it as soon as its step
- *       has used it, so native memory is reused while it is still in cache and mapped.</li>
+ *       has used it, so native memory is reused while it is still in cache and mapped;</li>
+ *   <li>a step between a one-hot input [rows, cols] (its 1s' columns given) and an operand
+ *       contracted with it over the column leg alone picks that operand's slices instead of
+ *       multiplying: a copy, exact, where the GEMM costs rows x cols x the operand's other legs
+ *       (GPT-2's token embedding: 2.5e9 multiply-adds for 64 tokens).</li>
  * </ul>
  * Buffers are indexed by int: {@link #fits} says whether a plan can run here.
  */
@@ -136,8 +140,15 @@ public final class BufferContractor {
     /** Who owns an operand's buffer: the caller (an input), this contraction (a temporary), or the result. */
     private enum Owner { CALLER, TEMPORARY, OUTPUT }
 
-    /** An operand: row-major data and the legs of its axes. */
-    private record Op(Buffer data, int[] legs, Owner owner) {}
+    /**
+     * An operand: row-major data and the legs of its axes; {@code picks} the columns of the 1s
+     * when it is an input as given that is a one-hot matrix, else null.
+     */
+    private record Op(Buffer data, int[] legs, Owner owner, int[] picks) {
+        Op(Buffer data, int[] legs, Owner owner) {
+            this(data, legs, owner, null);
+        }
+    }
 
     /**
      * Contracts; {@code inputs} are the row-major entries of the network's inputs, all of the
@@ -145,11 +156,23 @@ public final class BufferContractor {
      * buffer from {@link Memory#output} holding the output.
      */
     public Buffer contract(Plan plan, List<? extends Buffer> inputs) {
+        return contract(plan, inputs, java.util.Collections.nCopies(inputs.size(), null));
+    }
+
+    /**
+     * Contracts as {@link #contract(Plan, List)}; {@code oneHots.get(k)}, when not null, says that
+     * input k is the one-hot matrix [rows, cols] with row r's 1 in column {@code oneHots.get(k)[r]}
+     * (-1: a row of zeros), so steps that contract its column leg can pick rows instead of
+     * multiplying ({@link Dense#oneHotColumns}).
+     */
+    public Buffer contract(Plan plan, List<? extends Buffer> inputs, List<int[]> oneHots) {
         Network n = plan.network();
         long[] sizes = n.sizes();
         List<Op> ops = new ArrayList<>();
         for (int k = 0; k < inputs.size(); k++) {
-            ops.add(prepare(new Op(inputs.get(k), n.inputs().get(k), Owner.CALLER), plan.prepared().get(k), sizes));
+            int[] legs = n.inputs().get(k), picks = oneHots.get(k);
+            boolean oneHot = picks != null && legs.length == 2 && legs[0] != legs[1] && sizes[legs[0]] == picks.length;
+            ops.add(prepare(new Op(inputs.get(k), legs, Owner.CALLER, oneHot ? picks : null), plan.prepared().get(k), sizes));
         }
         List<Plan.Step> steps = plan.steps();
         int[] consumer = consumers(inputs.size(), steps);
@@ -263,6 +286,9 @@ public final class BufferContractor {
      * layout is taken when only it can be used there in place.
      */
     private Op pair(Op a, Op b, Plan.Step s, long[] sizes, int[] output, Plan.Step next) {
+        Op picked = picked(a, b, s, sizes, output);
+        if (picked == null) picked = picked(b, a, s, sizes, output);
+        if (picked != null) return picked;
         // The batch and contracted legs take their order from an operand that can be used in
         // place (the larger if both can), so that one is never copied.
         boolean aInPlace = inPlace(a.legs, s), bInPlace = inPlace(b.legs, s);
@@ -300,6 +326,32 @@ public final class BufferContractor {
         }
         if (x != a) release(x);
         if (y != b) release(y);
+        return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
+    }
+
+    /**
+     * The step as a gather when {@code oneHot} is a one-hot input [rows, cols] contracted with
+     * {@code other} over cols alone (no batch leg): result (rows, other's free legs), row r being
+     * other's slice at cols = picks[r] (zeros for -1), the same numbers a GEMM gives (x * 1 plus
+     * exact zeros) without its multiply-adds. Null when the step is not of that form.
+     */
+    private Op picked(Op oneHot, Op other, Plan.Step s, long[] sizes, int[] output) {
+        if (oneHot.picks == null || s.batch().length != 0 || s.contracted().length != 1 || s.contracted()[0] != oneHot.legs[1]) return null;
+        int rows = oneHot.legs[0], cols = oneHot.legs[1];
+        int[] free = Arrays.stream(other.legs).filter(l -> l != cols).toArray();
+        long[] from = strides(other.legs, sizes);
+        long colStride = from[indexOf(other.legs, cols)];
+        long[] shape = shape(free, sizes), step = new long[free.length];
+        for (int k = 0; k < free.length; k++) step[k] = from[indexOf(other.legs, free[k])];
+        int[] legs = concat(new int[] {rows}, free);
+        boolean toOutput = output != null && Arrays.equals(legs, output);
+        int width = (int) product(free, sizes), count = Math.multiplyExact(oneHot.picks.length, width);
+        Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
+        for (int r = 0; r < oneHot.picks.length; r++) {
+            int c = oneHot.picks[r];
+            if (c < 0) Strided.fill(z, r * width, width, 0);
+            else Strided.gather(other.data, c * colStride, shape, step, z, r * width);
+        }
         return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
     }
 

@@ -12,6 +12,16 @@ public interface Dense {
 
     default int rank() { return shape().length; }
 
+    /**
+     * For a one-hot matrix [rows, cols] made by {@link Backend#oneHot}: the column of the 1 in each
+     * row (-1 for a row of zeros); null for every other array. A contraction over the column leg
+     * may then pick rows of the other operand instead of multiplying (exact, and a GEMM's cost
+     * turned into a copy's). Arrays derived from this one (casts, slices, permutations) are plain.
+     */
+    default int[] oneHotColumns() {
+        return null;
+    }
+
     default long length() {
         long n = 1;
         for (long s : shape()) n *= s;

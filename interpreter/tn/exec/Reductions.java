@@ -142,6 +142,31 @@ public final class Reductions {
     }
 
     /**
+     * dst = sum_k coefficients[k] * terms[k] over {@code n} entries, in the buffers' type (all
+     * {@link FloatBuffer} or all {@link DoubleBuffer}): each term times its coefficient (rounded
+     * to the type) is rounded, then added to the running sum in term order and rounded, as an
+     * array library's scalar multiply and add do.
+     */
+    public static void combine(java.util.List<? extends Buffer> terms, double[] coefficients, int n, Buffer dst) {
+        if (dst instanceof DoubleBuffer out) {
+            for (int k = 0; k < terms.size(); k++) {
+                DoubleBuffer t = (DoubleBuffer) terms.get(k);
+                double c = coefficients[k];
+                if (k == 0) for (int i = 0; i < n; i++) out.put(i, t.get(i) * c);
+                else for (int i = 0; i < n; i++) out.put(i, out.get(i) + t.get(i) * c);
+            }
+        } else {
+            FloatBuffer out = (FloatBuffer) dst;
+            for (int k = 0; k < terms.size(); k++) {
+                FloatBuffer t = (FloatBuffer) terms.get(k);
+                float c = (float) coefficients[k];
+                if (k == 0) for (int i = 0; i < n; i++) out.put(i, t.get(i) * c);
+                else for (int i = 0; i < n; i++) out.put(i, out.get(i) + t.get(i) * c);
+            }
+        }
+    }
+
+    /**
      * Softmax of every row of [rows, group] (the rows normalised to sum 1, after subtracting
      * the row's largest entry); dst may be src.
      */

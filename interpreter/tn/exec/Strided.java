@@ -11,7 +11,7 @@ import java.nio.FloatBuffer;
  * an odometer over the outer axes around one tight loop (a block copy when the innermost axis is
  * contiguous). Indices are absolute: buffer positions are never used or moved.
  */
-final class Strided {
+public final class Strided {
     /** Below this many entries a contiguous run is copied entry by entry (a bulk copy costs a call). */
     private static final int BULK = 16;
 
@@ -21,7 +21,12 @@ final class Strided {
      * Fills {@code dst} (row-major {@code shape}): entry (i0, .., ik) is
      * {@code src[offset + i0 * step[0] + .. + ik * step[k]]}.
      */
-    static void gather(Buffer src, long offset, long[] shape, long[] step, Buffer dst) {
+    public static void gather(Buffer src, long offset, long[] shape, long[] step, Buffer dst) {
+        gather(src, offset, shape, step, dst, 0);
+    }
+
+    /** As {@link #gather(Buffer, long, long[], long[], Buffer)}, into {@code dst} from index {@code at} on. */
+    static void gather(Buffer src, long offset, long[] shape, long[] step, Buffer dst, int at) {
         long total = 1;
         for (long d : shape) total *= d;
         // Drop size-1 axes, then merge axis k into k+1 when k steps over all of k+1.
@@ -45,7 +50,7 @@ final class Strided {
         long base = offset;
         if (src instanceof DoubleBuffer s) {
             DoubleBuffer out = (DoubleBuffer) dst;
-            for (int o = 0; o < n; o += inner) {
+            for (int o = at; o < at + n; o += inner) {
                 int b = (int) base;
                 if (innerStep == 1 && inner >= BULK) out.put(o, s, b, inner);
                 else run(s, b, innerStep, out, o, inner);
@@ -54,7 +59,7 @@ final class Strided {
         } else {
             FloatBuffer s = (FloatBuffer) src;
             FloatBuffer out = (FloatBuffer) dst;
-            for (int o = 0; o < n; o += inner) {
+            for (int o = at; o < at + n; o += inner) {
                 int b = (int) base;
                 if (innerStep == 1 && inner >= BULK) out.put(o, s, b, inner);
                 else run(s, b, innerStep, out, o, inner);
@@ -86,6 +91,12 @@ final class Strided {
             idx[k] = 0;
         }
         return base;
+    }
+
+    /** Sets entries {@code [at, at + n)} of {@code dst} to {@code value}. */
+    static void fill(Buffer dst, int at, int n, double value) {
+        if (dst instanceof DoubleBuffer d) for (int i = at; i < at + n; i++) d.put(i, value);
+        else for (int i = at; i < at + n; i++) ((FloatBuffer) dst).put(i, (float) value);
     }
 
     /** Copies the first {@code n} entries of {@code src} into {@code dst}. */

@@ -124,13 +124,54 @@ public final class Nd4jBackend implements Backend {
         return NativeFill.make(shape.clone(), n, dtype, entries, true);
     }
 
+    /** Generated like any array, and marked so that contractions pick its rows ({@link Dense#oneHotColumns}). */
+    @Override
+    public Dense oneHot(int[] columns, long width, DType dtype) {
+        return ((NdDense) generate(new long[] {columns.length, width}, dtype, Backend.oneHotEntries(columns, width))).asOneHot(columns);
+    }
+
     @Override
     public Dense contract(Plan plan, List<Dense> operands) {
         return contractor.contract(plan, operands);
     }
 
+    /**
+     * A strided copy in Java into memory tn owns: ND4J's get + dup took about 30 ms for one
+     * layer's [768, 3072] float32 weight here (a GPT-2 forward picks ~80 such slices), a copy
+     * a few milliseconds.
+     */
     @Override
     public Dense take(Dense x, int axis, long index) {
+        long[] shape = x.shape();
+        shape[axis] = 1;
+        long n = 1;
+        for (long s : shape) n *= s;
+        if (n == 0 || x.length() > Integer.MAX_VALUE - 8) return takeNd4j(x, axis, index);
+        DataType type = type(x.dtype());
+        NdDense nd = (NdDense) x;
+        Object holder = nd;
+        Buffer src = nd.ownBuffer(type);
+        if (src == null) {
+            INDArray a = NdDense.contiguous(nd.array(), type);
+            holder = a;
+            src = NdDense.buffer(a);
+        }
+        long[] strides = new long[shape.length];
+        long[] full = x.shape();
+        for (long k = shape.length - 1, m = 1; k >= 0; k--) {
+            strides[(int) k] = m;
+            m *= full[(int) k];
+        }
+        NdDense out = NdDense.allocate(shape, n, x.dtype());
+        try {
+            tn.exec.Strided.gather(src, index * strides[axis], shape, strides, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holder);
+        }
+        return out;
+    }
+
+    private Dense takeNd4j(Dense x, int axis, long index) {
         INDArray a = arr(x);
         org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
         for (int k = 0; k < idx.length; k++) {
@@ -183,10 +224,45 @@ public final class Nd4jBackend implements Backend {
         return new NdDense(out, x.dtype());
     }
 
+    /**
+     * In Java over the terms' native memory, into memory tn owns: an ND4J scalar multiply and add
+     * took about 20 ms for two [64, 768] float32 terms here (a GPT-2 forward makes ~130 such
+     * sums: 2.8 s of it), a loop takes microseconds. The arithmetic is ND4J's: each term times its
+     * coefficient rounded to the type, then added to the running sum in that order, so the
+     * numbers are the same.
+     */
     @Override
     public Dense linearCombination(List<Dense> terms, double[] coefficients) {
         DType d = terms.get(0).dtype();
         for (Dense t : terms) d = DType.promote(d, t.dtype());
+        long[] shape = terms.get(0).shape();
+        long n = terms.get(0).length();
+        if (shape.length == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return linearCombinationNd4j(terms, coefficients, d);
+        DataType type = type(d);
+        List<Object> holders = new java.util.ArrayList<>();
+        List<Buffer> in = new java.util.ArrayList<>();
+        for (Dense t : terms) {
+            NdDense nd = (NdDense) t;
+            Buffer own = nd.ownBuffer(type);
+            if (own != null) {
+                holders.add(nd);
+                in.add(own);
+            } else {
+                INDArray a = NdDense.contiguous(nd.array(), type);
+                holders.add(a);
+                in.add(NdDense.buffer(a));
+            }
+        }
+        NdDense out = NdDense.allocate(shape, n, d);
+        try {
+            Reductions.combine(in, coefficients, (int) n, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holders);
+        }
+        return out;
+    }
+
+    private Dense linearCombinationNd4j(List<Dense> terms, double[] coefficients, DType d) {
         INDArray acc = null;
         for (int k = 0; k < terms.size(); k++) {
             INDArray t = arr(terms.get(k));

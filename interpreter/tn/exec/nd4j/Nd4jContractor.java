@@ -85,7 +85,9 @@ public final class Nd4jContractor {
         DataType type = Nd4jBackend.type(dtype);
         List<Object> holders = new ArrayList<>();
         List<Buffer> data = new ArrayList<>();
+        List<int[]> oneHots = new ArrayList<>();
         for (Dense d : operands) {
+            oneHots.add(d.oneHotColumns());
             NdDense nd = (NdDense) d;
             Buffer own = nd.ownBuffer(type);
             if (own != null) {
@@ -99,7 +101,7 @@ public final class Nd4jContractor {
         }
         long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
         try (NativeMemory memory = new NativeMemory(dtype, shape)) {
-            new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contract(plan, data);
+            new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contract(plan, data, oneHots);
             return memory.result();
         } finally {
             Reference.reachabilityFence(holders); // the buffers are views of these values' memory

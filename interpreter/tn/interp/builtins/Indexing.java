@@ -194,15 +194,11 @@ public final class Indexing {
         Allocation.check(in, a.span(), "onehot()", legs, shape, dtype);
         if (!in.concrete()) return new Value.TensorValue(new Net.Leaf(Tensor.signature(legs, shape, dtype), "onehot", a.span()));
         // Row k is 1 at column ids[k] (a row of zeros for -1, e.g. the first position has no previous token).
-        Backend.Entries entries = (from, out, n) -> {
-            for (int i = 0; i < n; i++) {
-                long p = from + i;
-                out[i] = ids[(int) (p / width)] == p % width ? 1 : 0;
-            }
-        };
+        int[] columns = new int[ids.length];
+        for (int k = 0; k < ids.length; k++) columns[k] = (int) ids[k];
         Dense d;
         try {
-            d = in.evaluator().backend().generate(shape, dtype, entries);
+            d = in.evaluator().backend().oneHot(columns, width, dtype);
         } catch (java.util.concurrent.CancellationException e) {
             throw a.error("interrupted");
         }

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""A forward pass of a GPT-2-small-shaped model: tn's forward against Hugging Face's, side by side.
+
+    python3 src/bench/gpt2_forward.py [--tokens 64] [--threads 2] [--repeat 3] [--dir target/bench/gpt2_load]
+                                      [--before OTHER/tn] [--layers 12 --d-model 768 --heads 12 --vocab 50257 --context 1024]
+
+Writes DIR/model.safetensors and DIR/config.json with gpt2_load.py's writer (float32, fixed seed;
+kept when DIR already holds a model of these sizes), then, in turns (tn, HF, tn, HF, ...; each in
+a fresh process):
+  - tn: `./tn run` of three scripts: load_gpt2 alone, load + one forward of TOKENS tokens, load + two
+    forwards (each `detach(forward(m, range(TOKENS)))`, so the logits are computed). The first
+    forward is (one) - (load), the second (two) - (one): the second runs with a warm JIT and warm
+    plan cache, as repeated forwards in a study do;
+  - HF: GPT2LMHeadModel.from_pretrained(DIR) then two forwards of the same ids under torch.no_grad(),
+    each timed inside the process; skipped with a message when torch/transformers are not installed.
+Both sides get THREADS threads (torch.set_num_threads; OMP_NUM_THREADS and OPENBLAS_NUM_THREADS for
+tn's native libraries). Prints every run, the medians and the ratios tn / HF (goal: <= 1.0). Timings
+are only comparable within one run: the machine may be shared.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gpt2_load import ROOT, hf_available, run_measured  # noqa: E402
+
+HF_SCRIPT = r"""
+import json, sys, time
+import torch, transformers
+torch.set_num_threads(int(sys.argv[3]))
+m = transformers.GPT2LMHeadModel.from_pretrained(sys.argv[1]).eval()
+ids = torch.arange(int(sys.argv[2])).unsqueeze(0)
+times = []
+with torch.no_grad():
+    for _ in range(2):
+        start = time.perf_counter()
+        logits = m(ids).logits
+        times.append(time.perf_counter() - start)
+print(json.dumps({"first": times[0], "second": times[1], "logit": float(logits[0, -1, 0])}))
+"""
+
+
+def model_matches(directory, a):
+    try:
+        with open(os.path.join(directory, "config.json")) as f:
+            c = json.load(f)
+    except (OSError, ValueError):
+        return False
+    want = {"n_layer": a.layers, "n_embd": a.d_model, "n_head": a.heads, "vocab_size": a.vocab, "n_positions": a.context}
+    return all(c.get(k) == v for k, v in want.items()) and os.path.exists(os.path.join(directory, "model.safetensors"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default=os.path.join(ROOT, "target", "bench", "gpt2_load"))
+    ap.add_argument("--tokens", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--layers", type=int, default=12)
+    ap.add_argument("--d-model", type=int, default=768)
+    ap.add_argument("--heads", type=int, default=12)
+    ap.add_argument("--vocab", type=int, default=50257)
+    ap.add_argument("--context", type=int, default=1024)
+    ap.add_argument("--before", help="another tn launcher (e.g. an older checkout's ./tn) to time in the same turns")
+    a = ap.parse_args()
+
+    directory = os.path.abspath(a.dir)
+    if not model_matches(directory, a):
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpt2_load.py"), "--write-only",
+                        "--dir", directory, "--layers", str(a.layers), "--d-model", str(a.d_model), "--heads", str(a.heads),
+                        "--vocab", str(a.vocab), "--context", str(a.context)], check=True)
+    print(f"model: {a.layers} layers, d_model {a.d_model}, {a.heads} heads, vocab {a.vocab}, context {a.context}, float32 "
+          f"({directory}); forward of {a.tokens} tokens, {a.threads} threads")
+
+    weights = os.path.join(directory, "model.safetensors")
+    scripts = {}
+    for name, forwards in (("load", 0), ("one", 1), ("two", 2)):
+        path = os.path.join(directory, f"forward_{name}.tn")
+        with open(path, "w") as f:
+            f.write(f'import transformer\nm = load_gpt2("{weights}")\n')
+            for k in range(forwards):
+                f.write(f"y{k} = detach(forward(m, range({a.tokens})))\n")
+            f.write("print(m.n_layers)\n")
+        scripts[name] = path
+    env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), OPENBLAS_NUM_THREADS=str(a.threads))
+    launchers = {"tn": [os.path.join(ROOT, "tn"), "run"]}
+    if a.before:
+        launchers["before"] = [os.path.abspath(a.before), "run"]
+    for cmd in launchers.values():  # build the jar (if stale) outside the timed runs
+        subprocess.run(cmd + [scripts["load"]], check=True, stdout=subprocess.DEVNULL, env=env)
+
+    hf = hf_available()
+    if not hf:
+        print("torch/transformers not installed: Hugging Face's side is skipped (pip install torch transformers)")
+    rows = {f"{who}_{k}": [] for who in launchers for k in ("first", "second")}
+    rows.update({"hf_first": [], "hf_second": []})
+    for r in range(a.repeat):
+        parts = []
+        for who, cmd in launchers.items():
+            t = {name: run_measured(cmd + [path], env=env)[0] for name, path in scripts.items()}
+            first, second = t["one"] - t["load"], t["two"] - t["one"]
+            rows[f"{who}_first"].append(first)
+            rows[f"{who}_second"].append(second)
+            parts.append(f"{who} forward {first:5.2f} s, again {second:5.2f} s (load alone {t['load']:4.2f} s)")
+        if hf:
+            _, _, out = run_measured([sys.executable, "-c", HF_SCRIPT, directory, str(a.tokens), str(a.threads)], env=env)
+            res = json.loads(out.strip().splitlines()[-1])
+            rows["hf_first"].append(res["first"])
+            rows["hf_second"].append(res["second"])
+            parts.append(f"HF forward {res['first']:5.2f} s, again {res['second']:5.2f} s")
+        print(f"run {r + 1}: " + " | ".join(parts), flush=True)
+
+    med = {k: statistics.median(v) for k, v in rows.items() if v}
+    for who in launchers:
+        print(f"median: {who} forward {med[who + '_first']:.2f} s, again {med[who + '_second']:.2f} s")
+    if hf:
+        print(f"median: HF forward {med['hf_first']:.2f} s, again {med['hf_second']:.2f} s")
+        for who in launchers:
+            ratio = med[who + "_second"] / med["hf_second"]
+            print(f"ratio {who}/HF: forward {med[who + '_first'] / med['hf_first']:.2f}x, again {ratio:.2f}x "
+                  f"(goal <= 1.0: {'met' if ratio <= 1.0 else 'missed'})")
+
+
+if __name__ == "__main__":
+    main()
