@@ -230,7 +230,8 @@ public final class Evaluator {
         return " (legs " + describe(names, sizes) + ")";
     }
 
-    static String describe(List<String> legs, long[] sizes) {
+    /** Legs with their sizes as messages show them: [i=2, j=3]. */
+    public static String describe(List<String> legs, long[] sizes) {
         StringBuilder sb = new StringBuilder("[");
         for (int k = 0; k < legs.size(); k++) {
             if (k > 0) sb.append(", ");

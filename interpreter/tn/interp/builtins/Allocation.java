@@ -5,6 +5,7 @@ import tn.diag.Span;
 import tn.diag.TnError;
 import tn.exec.DType;
 import tn.interp.Interpreter;
+import tn.net.Evaluator;
 import tn.net.Units;
 
 /**
@@ -41,7 +42,7 @@ final class Allocation {
      * ("random()"). Throws a TnError at {@code span} otherwise.
      */
     static int check(Interpreter in, Span span, String what, List<String> legs, long[] shape, DType dtype) {
-        return (int) check(in, span, what + " with legs " + describe(legs, shape), shape, dtype.bytes(), dtype.label(), "smaller legs");
+        return (int) check(in, span, what + " with legs " + Evaluator.describe(legs, shape), shape, dtype.bytes(), dtype.label(), "smaller legs");
     }
 
     /**
@@ -69,15 +70,6 @@ final class Allocation {
                     + "), over the memory limit of " + Units.bytes(limit) + "; raise the limit (--memory-limit, or `set memory_limit = "
                     + roundedUp(bytes) + "`) or use " + smaller);
         }
-    }
-
-    static String describe(List<String> legs, long[] shape) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int k = 0; k < legs.size(); k++) {
-            if (k > 0) sb.append(", ");
-            sb.append(legs.get(k)).append('=').append(shape[k]);
-        }
-        return sb.append(']').toString();
     }
 
     /** {@code x} rounded up to three significant digits, as a number a script can write (4.01e10). */

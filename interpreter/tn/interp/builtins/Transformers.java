@@ -16,6 +16,7 @@ import tn.interp.Rng;
 import tn.interp.Value;
 import tn.io.NpyException;
 import tn.io.Npz;
+import tn.net.Evaluator;
 import tn.net.Net;
 import tn.net.Tensor;
 
@@ -79,7 +80,7 @@ public final class Transformers {
         double std = a.number("std", 0.02);
         long seed = a.integer("seed", 0);
         Config c = new Config(layers, heads, dModel, dHead, dMlp, vocab, ctx, mlp, layernorm);
-        checkSize(a, c, 1, "float64 while drawn");
+        checkSize(a, c);
         if (!a.interpreter().concrete()) { // checking: the weights' shapes are enough
             Map<String, double[]> none = new LinkedHashMap<>();
             for (String k : weightNames(mlp)) none.put(k, null);
@@ -141,34 +142,17 @@ public final class Transformers {
     }
 
     /**
-     * Refuses, in both passes, a configuration whose weights cannot be made: a weight larger than
-     * one array, or all of them over the memory limit while they are made: {@code copies} float64
-     * copies of all of them ({@code how}: drawn, or read and converted), then the tensors in the
-     * script's dtype.
+     * Refuses, in both passes, a random model whose weights cannot be made: a weight larger than
+     * one array, or all of them over the memory limit while they are drawn (in float64, then
+     * converted to the script's dtype).
      */
-    private static void checkSize(Args a, Config c, int copies, String how) {
+    private static void checkSize(Args a, Config c) {
         DType dtype = a.interpreter().settings().dtype();
-        int bytesPerEntry = copies * Double.BYTES + dtype.bytes();
-        String smaller = copies == 1 ? "smaller sizes" : "a smaller model";
-        Map<String, Long> legs = legSizes(c);
-        Map<String, List<String>> shapes = shapes();
-        double total = 0;
-        String largest = null;
-        long largestCount = -1;
-        for (String name : weightNames(c.mlp())) {
-            List<String> l = shapes.get(name);
-            long[] shape = l.stream().mapToLong(legs::get).toArray();
-            String subject = a.name() + "(): weight " + name + " with legs " + Allocation.describe(l, shape);
-            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, bytesPerEntry,
-                    "float64, then " + dtype.label(), smaller);
-            total += n;
-            if (n > largestCount) {
-                largestCount = n;
-                largest = name + " " + Allocation.describe(l, shape);
-            }
-        }
-        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + largest + ")", total,
-                total * bytesPerEntry, how + ", then " + dtype.label(), smaller);
+        int bytesPerEntry = Double.BYTES + dtype.bytes();
+        String type = "float64, then " + dtype.label();
+        WeightSizes w = checkEachWeight(a, c, bytesPerEntry, type, "smaller sizes", false);
+        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + w.largest() + ")", w.total(),
+                w.total() * bytesPerEntry, "float64 while drawn, then " + dtype.label(), "smaller sizes");
     }
 
     /**
@@ -178,24 +162,39 @@ public final class Transformers {
      */
     private static void checkLoad(Args a, Config c, boolean tied) {
         DType dtype = a.interpreter().settings().dtype();
+        WeightSizes w = checkEachWeight(a, c, dtype.bytes(), dtype.label(), "a smaller model", tied);
+        double total = (double) c.layers() * c.dModel() * c.dModel() + w.total();
+        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + w.largest() + ")", total,
+                total * dtype.bytes(), dtype.label() + ", read in place", "a smaller model");
+    }
+
+    /** The entries of all the weights, and the largest weight with its legs ("W_E [vocab=.., d_model=..]"). */
+    private record WeightSizes(double total, String largest) {}
+
+    /**
+     * Checks each weight of the model against one array's size and the memory limit ({@code
+     * bytesPerEntry} of {@code type}), in the order of weightNames; a tied W_U (W_E itself) is not
+     * counted in the total.
+     */
+    private static WeightSizes checkEachWeight(Args a, Config c, int bytesPerEntry, String type, String smaller, boolean tied) {
         Map<String, Long> legs = legSizes(c);
         Map<String, List<String>> shapes = shapes();
-        double total = (double) c.layers() * c.dModel() * c.dModel();
+        double total = 0;
         String largest = null;
         long largestCount = -1;
         for (String name : weightNames(c.mlp())) {
             List<String> l = shapes.get(name);
             long[] shape = l.stream().mapToLong(legs::get).toArray();
-            String subject = a.name() + "(): weight " + name + " with legs " + Allocation.describe(l, shape);
-            long n = Allocation.check(a.interpreter(), a.span(), subject, shape, dtype.bytes(), dtype.label(), "a smaller model");
+            String described = Evaluator.describe(l, shape);
+            long n = Allocation.check(a.interpreter(), a.span(), a.name() + "(): weight " + name + " with legs " + described,
+                    shape, bytesPerEntry, type, smaller);
             if (!(tied && name.equals("W_U"))) total += n;
             if (n > largestCount) {
                 largestCount = n;
-                largest = name + " " + Allocation.describe(l, shape);
+                largest = name + " " + described;
             }
         }
-        Allocation.checkBytes(a.interpreter(), a.span(), a.name() + "(): the model (largest weight: " + largest + ")", total,
-                total * dtype.bytes(), dtype.label() + ", read in place", "a smaller model");
+        return new WeightSizes(total, largest);
     }
 
     private static int positive(Args a, String keyword, int otherwise) {
