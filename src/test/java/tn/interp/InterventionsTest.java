@@ -3,6 +3,8 @@ package tn.interp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tn.interp.ProcessWeightsTest.assertNear;
+import static tn.interp.ProcessWeightsTest.run;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +27,6 @@ import tn.io.Npz;
  */
 class InterventionsTest {
     static final Path DIR = Path.of("src/test/resources/patch");
-    static final Path MODEL = Path.of("src/test/resources/process/gpt2.npz");
     static final String CLEAN = "[3, 1, 4, 1, 5, 9, 2]";
     static final String OTHER = "[2, 7, 1, 8, 2, 8, 1]";
     static final String OTHER2 = "[6, 0, 11, 3, 3, 12, 16]";
@@ -35,15 +36,6 @@ class InterventionsTest {
     @BeforeAll
     static void readFixtures() throws Exception {
         expected = Npz.read(DIR.resolve("expected.npz"));
-    }
-
-    static Scripts run(String text) {
-        return TransformerTest.run("m = load_gpt2(\"" + MODEL.toAbsolutePath() + "\", heads=3)\n" + text);
-    }
-
-    static void assertNear(double[] want, double[] got, double tol, String what) {
-        assertEquals(want.length, got.length, what + ": sizes");
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], tol * Math.max(1, Math.abs(want[i])), what + " entry " + i);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,10 +45,10 @@ class LogitAttributionTest {
 
     @Test
     void lensAndAttributionsMatchTheReference() {
-        Scripts s = RunWithCacheTest.run(SCRIPT.formatted(TOKENS, A, B) + "mlp = a.mlp -> [layer, pos]\n");
-        RunWithCacheTest.assertNear(expected.get("lens").data(), s.values("lens"), 1e-12, "logit lens");
+        Scripts s = ProcessWeightsTest.run(SCRIPT.formatted(TOKENS, A, B) + "mlp = a.mlp -> [layer, pos]\n");
+        ProcessWeightsTest.assertNear(expected.get("lens").data(), s.values("lens"), 1e-12, "logit lens");
         for (String k : new String[] {"embed", "pos_embed", "heads", "attn_bias", "mlp", "constant"}) {
-            RunWithCacheTest.assertNear(expected.get("dla_" + k).data(), s.values(k), 1e-12, "attribution " + k);
+            ProcessWeightsTest.assertNear(expected.get("dla_" + k).data(), s.values(k), 1e-12, "attribution " + k);
         }
         // The last layer's lens is the model's logits.
         double[] lens = s.values("lens"), logits = expected.get("logits").data();
@@ -67,7 +67,7 @@ class LogitAttributionTest {
     @Test
     void aDirectionThatIsNotOverTheLogitsIsRefused() {
         tn.diag.TnError e = org.junit.jupiter.api.Assertions.assertThrows(tn.diag.TnError.class,
-                () -> RunWithCacheTest.run("c = run_with_cache(m, [1, 2])\na = direct_logit_attribution(m, c, m.W_U)\n"));
+                () -> ProcessWeightsTest.run("c = run_with_cache(m, [1, 2])\na = direct_logit_attribution(m, c, m.W_U)\n"));
         assertTrue(e.getMessage().contains("the direction d has legs other than vocab"), e.getMessage());
         assertEquals(4, e.span().line(), "located at the call (line 4 after the import and the model)");
     }
@@ -85,7 +85,7 @@ class LogitAttributionTest {
         "transformer(layers=2, heads=3, d_model=12, d_mlp=24, vocab=17, context=8, seed=5, std=0.4, biases=false)",
     })
     void thePartsAddUpToTheLogitDifference(String model) {
-        Scripts s = RunWithCacheTest.run("m = " + model + "\n" + SCRIPT.formatted(TOKENS, A, B)
+        Scripts s = ProcessWeightsTest.run("m = " + model + "\n" + SCRIPT.formatted(TOKENS, A, B)
                 + (model.contains("\"none\"") ? "" : "mlp = a.mlp -> [layer, pos]\n"));
         double[] logits = s.values("logits"), total = s.values("total"), e = s.values("embed"), pe = s.values("pos_embed");
         double[] heads = s.values("heads"), bias = s.values("attn_bias"), k = s.values("constant");

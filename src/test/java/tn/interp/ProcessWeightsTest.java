@@ -55,6 +55,7 @@ class ProcessWeightsTest {
         expected = Npz.read(DIR.resolve("expected.npz"));
     }
 
+    /** Runs {@code text} after loading the fixture model as m (also the model of the cache and patch fixtures). */
     static Scripts run(String text) {
         return TransformerTest.run("m = load_gpt2(\"" + DIR.resolve("gpt2.npz").toAbsolutePath() + "\", heads=3)\n" + text);
     }
@@ -67,6 +68,7 @@ class ProcessWeightsTest {
         return s.toString();
     }
 
+    /** Entry by entry within {@code tol} relative to max(1, |want|). */
     static void assertNear(double[] want, double[] got, double tol, String what) {
         assertEquals(want.length, got.length, what + ": sizes");
         for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], tol * Math.max(1, Math.abs(want[i])), what + " entry " + i);

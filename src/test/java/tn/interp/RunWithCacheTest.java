@@ -3,6 +3,8 @@ package tn.interp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tn.interp.ProcessWeightsTest.assertNear;
+import static tn.interp.ProcessWeightsTest.run;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,7 +26,6 @@ import tn.io.Npz;
  */
 class RunWithCacheTest {
     static final Path DIR = Path.of("src/test/resources/cache");
-    static final Path MODEL = Path.of("src/test/resources/process/gpt2.npz");
     static final String TOKENS = "[3, 1, 4, 1, 5, 9, 2]";
     static Map<String, NdData> expected;
 
@@ -49,15 +50,6 @@ class RunWithCacheTest {
     @BeforeAll
     static void readFixtures() throws Exception {
         expected = Npz.read(DIR.resolve("expected.npz"));
-    }
-
-    static Scripts run(String text) {
-        return TransformerTest.run("m = load_gpt2(\"" + MODEL.toAbsolutePath() + "\", heads=3)\n" + text);
-    }
-
-    static void assertNear(double[] want, double[] got, double tol, String what) {
-        assertEquals(want.length, got.length, what + ": sizes");
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], tol * Math.max(1, Math.abs(want[i])), what + " entry " + i);
     }
 
     /** Also a frozen model (patterns and layer-norm factors fixed on the same tokens) gives the same cache. */
