@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gpt2_load import ROOT, hf_available, run_measured  # noqa: E402
+from gpt2_load import ROOT, add_model_arguments, hf_available, run_measured, write_model_in_child  # noqa: E402
 
 HF_SCRIPT = r"""
 import json, sys, time
@@ -59,19 +59,12 @@ def main():
     ap.add_argument("--tokens", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--layers", type=int, default=12)
-    ap.add_argument("--d-model", type=int, default=768)
-    ap.add_argument("--heads", type=int, default=12)
-    ap.add_argument("--vocab", type=int, default=50257)
-    ap.add_argument("--context", type=int, default=1024)
-    ap.add_argument("--before", help="another tn launcher (e.g. an older checkout's ./tn) to time in the same turns")
+    add_model_arguments(ap)
     a = ap.parse_args()
 
     directory = os.path.abspath(a.dir)
     if not model_matches(directory, a):
-        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpt2_load.py"), "--write-only",
-                        "--dir", directory, "--layers", str(a.layers), "--d-model", str(a.d_model), "--heads", str(a.heads),
-                        "--vocab", str(a.vocab), "--context", str(a.context)], check=True)
+        write_model_in_child(directory, a, "F32")
     print(f"model: {a.layers} layers, d_model {a.d_model}, {a.heads} heads, vocab {a.vocab}, context {a.context}, float32 "
           f"({directory}); forward of {a.tokens} tokens, {a.threads} threads")
 

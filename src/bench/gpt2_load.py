@@ -145,17 +145,30 @@ def hf_available():
         return False
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", default=os.path.join(ROOT, "target", "bench", "gpt2_load"))
-    ap.add_argument("--dtype", default="F32", choices=["F32", "F16", "BF16"])
-    ap.add_argument("--repeat", type=int, default=3)
+def add_model_arguments(ap):
+    """The model's shape (GPT-2 small's by default) and --before, shared with gpt2_forward.py."""
     ap.add_argument("--layers", type=int, default=12)
     ap.add_argument("--d-model", type=int, default=768)
     ap.add_argument("--heads", type=int, default=12)
     ap.add_argument("--vocab", type=int, default=50257)
     ap.add_argument("--context", type=int, default=1024)
     ap.add_argument("--before", help="another tn launcher (e.g. an older checkout's ./tn) to time in the same turns")
+
+
+def write_model_in_child(directory, a, dtype):
+    """Writes the model of a's shape into directory from a child process: a child's peak RSS counts
+    its parent's at the fork, so the measuring process stays small."""
+    subprocess.run([sys.executable, os.path.abspath(__file__), "--write-only", "--dir", directory, "--dtype", dtype,
+                    "--layers", str(a.layers), "--d-model", str(a.d_model), "--heads", str(a.heads), "--vocab", str(a.vocab),
+                    "--context", str(a.context)], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default=os.path.join(ROOT, "target", "bench", "gpt2_load"))
+    ap.add_argument("--dtype", default="F32", choices=["F32", "F16", "BF16"])
+    ap.add_argument("--repeat", type=int, default=3)
+    add_model_arguments(ap)
     ap.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--memory-limit", help="tn's memory limit for the load (set memory_limit = ...); default: tn's own")
     a = ap.parse_args()
@@ -164,10 +177,7 @@ def main():
     if a.write_only:
         write_model(directory, a.layers, a.d_model, a.heads, a.vocab, a.context, a.dtype)
         return
-    # Written by a child: a child's peak RSS counts its parent's at the fork, so this process stays small.
-    subprocess.run([sys.executable, __file__, "--write-only", "--dir", directory, "--dtype", a.dtype, "--layers", str(a.layers),
-                    "--d-model", str(a.d_model), "--heads", str(a.heads), "--vocab", str(a.vocab), "--context", str(a.context)],
-                   check=True)
+    write_model_in_child(directory, a, a.dtype)
     tiny = os.path.join(directory, "tiny")
     write_model(tiny, 1, 8, 2, 16, 8, a.dtype)
     size = os.path.getsize(os.path.join(directory, "model.safetensors"))
