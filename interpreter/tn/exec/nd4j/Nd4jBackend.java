@@ -328,8 +328,30 @@ public final class Nd4jBackend implements Backend {
         return wrap(acc, d);
     }
 
+    /** In Java over the array's memory ({@link tn.exec.Pointwise}): one pass, one new array. */
     @Override
     public Dense map(Dense x, Elementwise fn, double p) {
+        long n = x.length();
+        if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return mapNd4j(x, fn, p);
+        DataType type = type(x.dtype());
+        NdDense nd = nd(x);
+        Object holder = nd;
+        Buffer src = nd.ownBuffer(type);
+        if (src == null) {
+            INDArray a = NdDense.contiguous(nd.array(), type);
+            holder = a;
+            src = NdDense.buffer(a);
+        }
+        NdDense out = NdDense.allocate(x.shape(), n, x.dtype());
+        try {
+            tn.exec.Pointwise.apply(src, fn, p, (int) n, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holder);
+        }
+        return out;
+    }
+
+    private Dense mapNd4j(Dense x, Elementwise fn, double p) {
         INDArray a = arr(x);
         INDArray out = switch (fn) {
             case RELU -> Transforms.relu(a, true);
