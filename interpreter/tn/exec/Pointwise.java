@@ -27,19 +27,25 @@ public final class Pointwise {
     public static void apply(Buffer src, Backend.Elementwise fn, double p, int n, Buffer dst) {
         int pieces = (n + PIECE - 1) / PIECE;
         if (pieces <= 1 || n < PARALLEL) {
-            piece(src, fn, p, 0, n, dst);
+            for (int k = 0; k < pieces; k++) piece(src, fn, p, k * PIECE, Math.min(n, (k + 1) * PIECE), dst);
         } else {
             IntStream.range(0, pieces).parallel().forEach(k -> piece(src, fn, p, k * PIECE, Math.min(n, (k + 1) * PIECE), dst));
         }
     }
 
+    /** Entries [from, to), copied in bulk to an array and back (a get/put call per entry is slower). */
     private static void piece(Buffer src, Backend.Elementwise fn, double p, int from, int to, Buffer dst) {
+        int w = to - from;
         if (src instanceof FloatBuffer f) {
-            FloatBuffer out = (FloatBuffer) dst;
-            for (int i = from; i < to; i++) out.put(i, (float) of(fn, f.get(i), p));
+            float[] t = new float[w];
+            f.get(from, t, 0, w);
+            for (int i = 0; i < w; i++) t[i] = (float) of(fn, t[i], p);
+            ((FloatBuffer) dst).put(from, t, 0, w);
         } else {
-            DoubleBuffer d = (DoubleBuffer) src, out = (DoubleBuffer) dst;
-            for (int i = from; i < to; i++) out.put(i, of(fn, d.get(i), p));
+            double[] t = new double[w];
+            ((DoubleBuffer) src).get(from, t, 0, w);
+            for (int i = 0; i < w; i++) t[i] = of(fn, t[i], p);
+            ((DoubleBuffer) dst).put(from, t, 0, w);
         }
     }
 
