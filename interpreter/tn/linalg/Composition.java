@@ -14,48 +14,43 @@ public final class Composition {
 
     /** A residual-space circuit X Y^T ([d, d] from two [d, k] factors), kept factored. */
     public record LowRank(Matrix x, Matrix y) {
-        /** The triangular factors of thin QRs of x and y, which carry every norm. */
-        Reduced reduce(Backend backend) {
-            Factorizations.Qr qx = Factorizations.qr(backend, x), qy = Factorizations.qr(backend, y);
-            return new Reduced(qx.r(), qy.r(), qx.q(), qy.q());
-        }
-
         public LowRank transpose() { return new LowRank(y, x); }
     }
 
-    record Reduced(Matrix rx, Matrix ry, Matrix qx, Matrix qy) {
-        double norm() { return rx.times(ry.transpose()).norm(); }
-    }
 
     /**
      * ||A B|| / (||A|| ||B||) for every A in {@code earlier} and B in {@code later}: with A = Xa Ya^T
-     * and B = Xb Yb^T, A B = Qxa (Rxa Rya^T Qya^T)(Qxb Rxb Ryb^T) Qyb^T and the outer Q's have
-     * orthonormal columns, so only the [k, d] x [d, k] middles are multiplied, all later heads at
-     * once in one contraction per earlier head.
+     * and B = Xb Yb^T and R factors of thin QRs (X = Qx Rx: Rx^T Rx = X^T X), A B = Qxa (Rxa Ya^T
+     * Xb Ryb^T) Qyb^T and the outer Q's have orthonormal columns, so ||A B|| = ||Rxa Ya^T Xb Ryb^T||,
+     * ||A|| = ||Rxa Rya^T||: only [k, d] x [d, k] products, all later heads at once in one
+     * contraction per earlier head. The Q's are never formed; each distinct factor's R comes from
+     * its Gram matrix (all of them in one batched contraction) by a Cholesky factorisation, or,
+     * where the Gram matrix is singular (a factor of lower rank), from a QR.
      */
     public static double[][] scores(Contraction c, LowRank[] earlier, LowRank[] later) {
         Backend backend = c.evaluator().backend();
-        int d = later.length == 0 ? 0 : later[0].x().rows();
         double[][] out = new double[earlier.length][later.length];
         if (later.length == 0 || earlier.length == 0) return out;
-        int k = Math.min(d, later[0].x().cols());
+        int d = later[0].x().rows(), k = later[0].x().cols();
+        java.util.Map<Matrix, Matrix> r = rFactors(c, backend, earlier, later, d, k);
+        int kr = r.values().iterator().next().rows();
         double[] nb = new double[later.length];
-        double[] s = new double[later.length * d * k];
+        double[] s = new double[later.length * d * kr];
         for (int j = 0; j < later.length; j++) {
-            Reduced r = later[j].reduce(backend);
-            nb[j] = r.norm();
-            Matrix sb = r.qx().times(r.rx().times(r.ry().transpose()));
-            for (int i = 0; i < d; i++) for (int q = 0; q < sb.cols(); q++) s[(j * d + i) * k + q] = sb.get(i, q);
+            Matrix rx = r.get(later[j].x()), ry = r.get(later[j].y());
+            nb[j] = rx.times(ry.transpose()).norm();
+            Matrix sb = later[j].x().times(ry.transpose()); // Xb Ryb^T [d, k]
+            System.arraycopy(sb.data(), 0, s, j * d * kr, d * kr);
         }
-        var st = c.tensor(java.util.List.of("#later", "#d", "#k2"), new long[] {later.length, d, k}, s, tn.exec.DType.FLOAT64);
+        var st = c.tensor(java.util.List.of("#later", "#d", "#k2"), new long[] {later.length, d, kr}, s, tn.exec.DType.FLOAT64);
         for (int a = 0; a < earlier.length; a++) {
-            Reduced r = earlier[a].reduce(backend);
-            double na = r.norm();
+            Matrix rx = r.get(earlier[a].x()), ry = r.get(earlier[a].y());
+            double na = rx.times(ry.transpose()).norm();
             if (na == 0) continue;
-            Matrix pa = r.rx().times(r.ry().transpose()).times(r.qy().transpose());
+            Matrix pa = rx.times(earlier[a].y().transpose()); // Rxa Ya^T [k, d]
             var pt = c.tensor(java.util.List.of("#k1", "#d"), new long[] {pa.rows(), d}, pa.data(), tn.exec.DType.FLOAT64);
             double[] m = backend.toDoubles(c.contract(java.util.List.of(pt, st), java.util.List.of("#later", "#k1", "#k2")).data());
-            int block = pa.rows() * k;
+            int block = pa.rows() * kr;
             for (int j = 0; j < later.length; j++) {
                 if (nb[j] == 0) continue;
                 double sq = 0;
@@ -64,5 +59,59 @@ public final class Composition {
             }
         }
         return out;
+    }
+
+    /** The R factor [k, k] of every distinct factor matrix [d, k] of the circuits (by identity). */
+    private static java.util.Map<Matrix, Matrix> rFactors(Contraction c, Backend backend, LowRank[] earlier, LowRank[] later, int d, int k) {
+        java.util.Map<Matrix, Matrix> r = new java.util.IdentityHashMap<>();
+        java.util.List<Matrix> distinct = new java.util.ArrayList<>();
+        for (LowRank[] side : new LowRank[][] {earlier, later}) {
+            for (LowRank lr : side) {
+                for (Matrix m : new Matrix[] {lr.x(), lr.y()}) {
+                    if (r.containsKey(m)) continue;
+                    r.put(m, m);
+                    distinct.add(m);
+                }
+            }
+        }
+        if (k > d) { // wider than tall: QR's R is [d, k]
+            for (Matrix m : distinct) r.put(m, Factorizations.qr(backend, m).r());
+            return r;
+        }
+        double[] all = new double[distinct.size() * d * k];
+        for (int n = 0; n < distinct.size(); n++) System.arraycopy(distinct.get(n).data(), 0, all, n * d * k, d * k);
+        var x = c.tensor(java.util.List.of("#n", "#d", "#i"), new long[] {distinct.size(), d, k}, all, tn.exec.DType.FLOAT64);
+        var y = c.tensor(java.util.List.of("#n", "#d", "#j"), new long[] {distinct.size(), d, k}, all, tn.exec.DType.FLOAT64);
+        double[] grams = backend.toDoubles(c.contract(java.util.List.of(x, y), java.util.List.of("#n", "#i", "#j")).data());
+        for (int n = 0; n < distinct.size(); n++) {
+            Matrix chol = cholesky(java.util.Arrays.copyOfRange(grams, n * k * k, (n + 1) * k * k), k);
+            r.put(distinct.get(n), chol != null ? chol : Factorizations.qr(backend, distinct.get(n)).r());
+        }
+        return r;
+    }
+
+    /**
+     * The upper triangular R with R^T R = g (g symmetric [k, k]), or null when g is not safely
+     * positive definite (a pivot below k * 1e-12 of the largest diagonal entry: then R comes from
+     * a QR, which is exact for factors of lower rank, where the Gram matrix loses half the digits).
+     */
+    static Matrix cholesky(double[] g, int k) {
+        double largest = 0;
+        for (int i = 0; i < k; i++) largest = Math.max(largest, g[i * k + i]);
+        if (largest == 0) return null;
+        double[] r = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            double diag = g[i * k + i];
+            for (int p = 0; p < i; p++) diag -= r[p * k + i] * r[p * k + i];
+            if (!(diag > k * 1e-12 * largest)) return null;
+            double rii = Math.sqrt(diag);
+            r[i * k + i] = rii;
+            for (int j = i + 1; j < k; j++) {
+                double v = g[i * k + j];
+                for (int p = 0; p < i; p++) v -= r[p * k + i] * r[p * k + j];
+                r[i * k + j] = v / rii;
+            }
+        }
+        return new Matrix(k, k, r);
     }
 }
