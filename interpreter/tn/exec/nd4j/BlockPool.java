@@ -70,6 +70,13 @@ final class BlockPool {
         return CLEANER.register(holder, () -> give(block));
     }
 
+    /** Frees every cached block (tests that count cached bytes start from an empty cache). */
+    static synchronized void clear() {
+        for (ArrayDeque<BytePointer> blocks : cache.values()) for (BytePointer b : blocks) b.deallocate();
+        cache.clear();
+        cached = 0;
+    }
+
     /** Bytes cached now (tests). */
     static synchronized long cachedBytes() {
         return cached;
