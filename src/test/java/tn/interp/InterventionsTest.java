@@ -111,6 +111,9 @@ class InterventionsTest {
         TnError e = assertThrows(TnError.class, () -> run("p = activation_patching(" + args + ", logit_diff_direction(m, 5, 9))\n"));
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(3, e.span().line(), "the error is located at the call: " + e.span().where());
+        // Already when checking, but for the metric's values (known only when running).
+        String checked = ProcessWeightsTest.check("p = activation_patching(" + args + ", logit_diff_direction(m, 5, 9))\n");
+        assertEquals(!message.contains("the metric is the same"), checked.contains(message), "tn check says: " + checked);
     }
 
     @org.junit.jupiter.api.Test
@@ -175,5 +178,8 @@ class InterventionsTest {
         TnError e = assertThrows(TnError.class, () -> run("L = ablate(m, " + CLEAN + ", " + args + ")\n"));
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(3, e.span().line(), "the error is located at the call: " + e.span().where());   // line 1 is the import
+        // Already when checking: the arguments are known without computing anything.
+        String checked = ProcessWeightsTest.check("L = ablate(m, " + CLEAN + ", " + args + ")\n");
+        assertTrue(checked.contains("<test>:3:") && checked.contains(message), "tn check says: " + checked);
     }
 }

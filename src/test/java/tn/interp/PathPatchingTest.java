@@ -152,20 +152,27 @@ class PathPatchingTest {
         "patch_terms(E, E, \"MLP2\")                 | the first expansion has no term named \"MLP2\"",
     })
     void termsThatAreNotThereAreRefused(String call, String message) {
-        TnError e = assertThrows(TnError.class, () -> run("E = path_terms(m, " + CLEAN + ", logit_diff_direction(m, 5, 9))\nx = " + call + "\n"));
+        String text = "E = path_terms(m, " + CLEAN + ", logit_diff_direction(m, 5, 9))\nx = " + call + "\n";
+        TnError e = assertThrows(TnError.class, () -> run(text));
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(4, e.span().line(), "located at the call: " + e.span().where());
+        // Already when checking: term names are known without computing the terms.
+        String checked = ProcessWeightsTest.check(text);
+        assertTrue(checked.contains("<test>:4:") && checked.contains(message), "tn check says: " + checked);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "m, " + CLEAN + ", [3, 1, 7, 1, 5, 9]                            | must have the same number of tokens",
-        "m, " + CLEAN + ", " + CLEAN + "                                  | the metric is the same on the clean and the corrupted prompt",
-        "freeze(m, " + CLEAN + "), " + CLEAN + ", " + CORRUPTED + "       | the model is frozen",
+        "m, " + CLEAN + ", [3, 1, 7, 1, 5, 9], \"L0H1\"                   | must have the same number of tokens",
+        "m, " + CLEAN + ", " + CLEAN + ", \"L0H1\"                         | the metric is the same on the clean and the corrupted prompt",
+        "freeze(m, " + CLEAN + "), " + CLEAN + ", " + CORRUPTED + ", \"L0H1\" | the model is frozen",
+        "m, " + CLEAN + ", " + CORRUPTED + ", \"L1H0<-K-L0H9\"              | the first expansion has no term named \"L1H0<-K-L0H9\"",
     })
     void pathPatchRefusesWhatItCannotDo(String args, String message) {
-        TnError e = assertThrows(TnError.class, () -> run("p = path_patch(" + args + ", \"L0H1\", logit_diff_direction(m, 5, 9))\n"));
+        TnError e = assertThrows(TnError.class, () -> run("p = path_patch(" + args + ", logit_diff_direction(m, 5, 9))\n"));
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(3, e.span().line(), "located at the call: " + e.span().where());
+        String checked = ProcessWeightsTest.check("p = path_patch(" + args + ", logit_diff_direction(m, 5, 9))\n");
+        assertEquals(!message.contains("the metric is the same"), checked.contains(message), "tn check says: " + checked);
     }
 }
