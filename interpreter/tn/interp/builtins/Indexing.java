@@ -210,12 +210,9 @@ public final class Indexing {
 
     private static Value onehot(Args a) {
         a.expect(3, 3, "indices, a row leg and a column leg");
+        double[] ids = indices(a);
         String rows = a.leg(1), cols = a.leg(2);
         Interpreter in = a.interpreter();
-        // While checking, indices held in a tensor (token ids passed to a function) have a known
-        // count but no values yet: the matrix's legs and sizes are known, its entries are not.
-        double[] ids = !in.concrete() && !(a.expr(0) instanceof tn.ast.Expr.ArrayLit) && a.value(0) instanceof Value.TensorValue tv
-                && tv.net().rank() == 1 && !in.evaluator().evaluate(tv.net()).isConcrete() ? null : indices(a);
         long width;
         if (a.has("size")) {
             width = a.integer("size", 0);
@@ -223,15 +220,6 @@ public final class Indexing {
         } else {
             width = in.legSize(cols);
             if (width < 0) throw a.error(2, "leg " + cols + " has no size yet; declare it first or give size=");
-        }
-        if (ids == null) {
-            long count = ((Value.TensorValue) a.value(0)).net().size(0);
-            in.bindLeg(cols, width, a.span(2));
-            in.bindLeg(rows, count, a.span(1));
-            List<String> legs = List.of(rows, cols);
-            long[] shape = {count, width};
-            Allocation.check(in, a.span(), "onehot()", legs, shape, in.settings().dtype());
-            return new Value.TensorValue(new Net.Leaf(Tensor.signature(legs, shape, in.settings().dtype()), "onehot", a.span()));
         }
         if (ids.length == 0) throw a.error(0, "onehot() needs at least one index");
         in.bindLeg(cols, width, a.span(2));
