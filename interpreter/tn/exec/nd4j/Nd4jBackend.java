@@ -234,9 +234,33 @@ public final class Nd4jBackend implements Backend {
         return new NdDense(a.get(idx).dup('c').reshape('c', shape), x.dtype());
     }
 
+    /** A strided copy in Java into memory tn owns (ND4J's permute + dup allocates through its own, slower, allocator). */
     @Override
     public Dense permute(Dense x, int[] perm) {
-        return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
+        long n = x.length();
+        if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
+        DataType type = type(x.dtype());
+        NdDense nd = nd(x);
+        Object holder = nd;
+        Buffer src = nd.ownBuffer(type);
+        if (src == null) {
+            INDArray a = NdDense.contiguous(nd.array(), type);
+            holder = a;
+            src = NdDense.buffer(a);
+        }
+        long[] in = x.shape(), strides = new long[in.length], shape = new long[in.length], step = new long[in.length];
+        for (int k = in.length - 1, m = 1; k >= 0; m *= (int) in[k], k--) strides[k] = m;
+        for (int k = 0; k < perm.length; k++) {
+            shape[k] = in[perm[k]];
+            step[k] = strides[perm[k]];
+        }
+        NdDense out = NdDense.allocate(shape, n, x.dtype());
+        try {
+            tn.exec.Strided.gather(src, 0, shape, step, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holder);
+        }
+        return out;
     }
 
     @Override
@@ -328,8 +352,30 @@ public final class Nd4jBackend implements Backend {
         return wrap(acc, d);
     }
 
+    /** In Java over the array's memory ({@link tn.exec.Pointwise}): one pass, one new array. */
     @Override
     public Dense map(Dense x, Elementwise fn, double p) {
+        long n = x.length();
+        if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return mapNd4j(x, fn, p);
+        DataType type = type(x.dtype());
+        NdDense nd = nd(x);
+        Object holder = nd;
+        Buffer src = nd.ownBuffer(type);
+        if (src == null) {
+            INDArray a = NdDense.contiguous(nd.array(), type);
+            holder = a;
+            src = NdDense.buffer(a);
+        }
+        NdDense out = NdDense.allocate(x.shape(), n, x.dtype());
+        try {
+            tn.exec.Pointwise.apply(src, fn, p, (int) n, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holder);
+        }
+        return out;
+    }
+
+    private Dense mapNd4j(Dense x, Elementwise fn, double p) {
         INDArray a = arr(x);
         INDArray out = switch (fn) {
             case RELU -> Transforms.relu(a, true);
@@ -456,10 +502,15 @@ public final class Nd4jBackend implements Backend {
         long[] block = together(shape, axes);
         if (block != null && block[2] == 1) {
             INDArray src = NdDense.contiguous(a, a.dataType());
-            INDArray out = rank == 0 ? Nd4j.scalar(a.dataType(), 0.0) : Nd4j.createUninitialized(a.dataType(), shape, 'c');
-            op.apply(NdDense.buffer(src), rows, (int) group, NdDense.buffer(out));
+            if (rank == 0) {
+                INDArray out = Nd4j.scalar(a.dataType(), 0.0);
+                op.apply(NdDense.buffer(src), rows, (int) group, NdDense.buffer(out));
+                return new NdDense(out, x.dtype());
+            }
+            NdDense out = NdDense.allocate(shape, a.length(), x.dtype()); // tn's memory: ND4J's allocator is slower
+            op.apply(NdDense.buffer(src), rows, (int) group, out.ownBuffer(a.dataType()));
             Reference.reachabilityFence(src);
-            return new NdDense(out, x.dtype());
+            return out;
         }
         int[] perm = lastPermutation(rank, axes);
         INDArray moved = a.permute(perm).dup('c'); // a copy of our own: worked on in place
