@@ -129,10 +129,14 @@ public final class Args {
         return a == null ? null : a.value();
     }
 
+    /** A keyword's value (null when not given); an erroneous value stops the call silently, as value(i) does. */
     public Value keyword(String keyword) {
         read.add(keyword);
         Expr.Call.Arg a = keywords.get(keyword);
-        return a == null ? null : interpreter.eval(a.value());
+        if (a == null) return null;
+        Value v = interpreter.eval(a.value());
+        interpreter.checkPoison(v);
+        return v;
     }
 
     public double number(String keyword, double otherwise) {

@@ -341,14 +341,24 @@ public final class Interpreter {
         }
     }
 
+    /**
+     * An assert. While checking, a condition known without computing tensors (a string compared, a
+     * count, a leg size: the argument checks of the stdlib's functions) is checked as when running;
+     * one that depends on tensor values is skipped, and checking goes on after it.
+     */
     private void assertion(Stmt.Assert a) {
-        Value v = eval(a.condition());
+        Value v;
+        try {
+            v = eval(a.condition());
+        } catch (NeedsValue e) {
+            if (concrete()) throw e;
+            return;
+        }
         checkPoison(v);
         if (v instanceof Value.Unknown) return;
         if (!(v instanceof Value.Bool b)) {
             throw new TnError(a.condition().span(), "assert needs a true/false condition, not " + v.kind());
         }
-        if (!concrete()) return;
         if (!b.value()) {
             String why = a.message() != null ? a.message() : "assertion failed: " + a.condition().span().text();
             throw new TnError(a.condition().span(), why + (b.detail() != null ? " (" + b.detail() + ")" : ""));

@@ -26,7 +26,8 @@ public final class Indexing {
                 Indexing::pick),
             Builtin.of("stack", "stack(tuple, leg)",
                 "the tensors of a tuple (all with the same legs and sizes) as one tensor with a new leg in front: item k is"
-                    + " pick(stack(t, leg), leg=k) (per-layer activations as one [layer, ...] tensor)",
+                    + " pick(stack(t, leg), leg=k) (per-layer activations as one [layer, ...] tensor); records with the same"
+                    + " fields (caches of several prompts) as one record of their fields stacked",
                 Indexing::stack),
             Builtin.of("onehot", "onehot(indices, rows, cols, size=)",
                 "the matrix [rows, cols] with a 1 at (k, indices[k]) for each k (token ids -> one-hot rows); rows gets"
@@ -85,7 +86,7 @@ public final class Indexing {
         if (!(v instanceof Value.Tuple t)) throw a.error(0, "stack() needs a tuple of tensors, not " + v.kind());
         if (t.items().isEmpty()) throw a.error(0, "stack() needs at least one tensor (the tuple is empty)");
         String leg = a.leg(1);
-        Interpreter in = a.interpreter();
+        if (t.items().get(0) instanceof Value.Record r) return stackRecords(a, t.items(), r, leg);
         List<Net> items = new ArrayList<>();
         for (int k = 0; k < t.items().size(); k++) {
             if (!(t.items().get(k) instanceof Value.TensorValue tv)) {
@@ -93,15 +94,56 @@ public final class Indexing {
             }
             items.add(tv.net());
         }
+        return stackNets(a, items, leg, "");
+    }
+
+    /**
+     * Records with the same fields (caches of several prompts): one record whose tensor fields are
+     * stacked along the new leg; a field that is not a tensor must be the same in every record.
+     */
+    private static Value stackRecords(Args a, List<Value> records, Value.Record first, String leg) {
+        java.util.Map<String, Value> out = new java.util.LinkedHashMap<>();
+        for (int k = 1; k < records.size(); k++) {
+            if (!(records.get(k) instanceof Value.Record r) || !r.fields().keySet().equals(first.fields().keySet())) {
+                throw a.error(0, "stack(): item " + k + " is " + records.get(k).kind() + (records.get(k) instanceof Value.Record r2
+                        ? " with fields " + r2.fields().keySet() : "") + " but item 0 is a record with fields " + first.fields().keySet()
+                        + "; stack records with the same fields");
+            }
+        }
+        for (String f : first.fields().keySet()) {
+            Value v0 = first.fields().get(f);
+            if (v0 instanceof Value.TensorValue) {
+                List<Net> items = new ArrayList<>();
+                for (int k = 0; k < records.size(); k++) {
+                    Value v = ((Value.Record) records.get(k)).fields().get(f);
+                    if (!(v instanceof Value.TensorValue tv)) throw a.error(0, "stack(): field " + f + " of item " + k + " is " + v.kind() + ", not a tensor as in item 0");
+                    items.add(tv.net());
+                }
+                out.put(f, stackNets(a, items, leg, "field " + f + ": "));
+                continue;
+            }
+            for (int k = 1; k < records.size(); k++) {
+                if (!((Value.Record) records.get(k)).fields().get(f).equals(v0)) {
+                    throw a.error(0, "stack(): field " + f + " is not a tensor and differs between item 0 and item " + k + "; only tensor fields are stacked");
+                }
+            }
+            out.put(f, v0);
+        }
+        return new Value.Record(first.type(), out);
+    }
+
+    /** The tensors as one tensor with the new leg in front; {@code what} prefixes the errors (a record's field). */
+    private static Value stackNets(Args a, List<Net> items, String leg, String what) {
+        Interpreter in = a.interpreter();
         Net first = items.get(0);
-        if (first.legs().contains(leg)) throw a.error(1, "stack(): the tensors already have a leg " + leg + "; name the new leg differently");
+        if (first.legs().contains(leg)) throw a.error(1, "stack(): " + what + "the tensors already have a leg " + leg + "; name the new leg differently");
         DType dtype = first.dtype();
         for (int k = 1; k < items.size(); k++) {
             Net x = items.get(k);
             boolean same = x.rank() == first.rank() && new java.util.HashSet<>(x.legs()).equals(new java.util.HashSet<>(first.legs()));
             for (int i = 0; same && i < first.rank(); i++) same = x.sizeOf(first.legs().get(i)) == first.size(i);
             if (!same) {
-                throw a.error(0, "stack(): item " + k + " has legs " + describe(x) + " but item 0 has " + describe(first)
+                throw a.error(0, "stack(): " + what + "item " + k + " has legs " + describe(x) + " but item 0 has " + describe(first)
                         + "; every item needs the same legs and sizes");
             }
             dtype = DType.promote(dtype, x.dtype());

@@ -35,6 +35,14 @@ public final class Paths {
                 Paths::expand),
             Builtin.of("terms", "terms(E, through=\"L0H3\")", "the terms of an expansion that pass through a component",
                 Paths::terms),
+            Builtin.of("drop_terms", "drop_terms(E, \"L1H0<-K-L0H3\", ...)",
+                "the terms of an expansion without the named ones (names, or tuples of names): total(drop_terms(E, t))"
+                    + " is the expanded network minus the term t",
+                Paths::dropTerms),
+            Builtin.of("patch_terms", "patch_terms(E, F, \"L1H0<-K-L0H3\", ...)",
+                "the terms of E with the named ones replaced by F's terms of the same names (the same network on other"
+                    + " inputs): total(patch_terms(E, F, t)) is total(E) - t of E + t of F",
+                Paths::patchTerms),
             Builtin.of("rank", "rank(E)", "the terms ordered by the Frobenius norm of their contribution, largest first",
                 Paths::rank),
             Builtin.of("total", "total(E)", "the sum of the terms (equal to the expanded network)", Paths::total),
@@ -116,6 +124,82 @@ public final class Paths {
         if (through == null) throw a.error("terms() needs through=\"NAME\", a component such as \"L0H3\"");
         List<Value> out = new ArrayList<>();
         for (Net n : nets) if (n.label() != null && components(n.label()).contains(through)) out.add(new Value.TensorValue(n));
+        return new Value.Tuple(out);
+    }
+
+    /** The term names given from argument {@code from} on: strings, or tuples of strings; at least one. */
+    private static List<String> names(Args a, int from) {
+        if (a.count() <= from) throw a.error(a.name() + "() needs the names of the terms, e.g. \"L1H0<-K-L0H3\" (name(t) is a term's name)");
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < a.count(); i++) {
+            Value v = a.value(i);
+            List<Value> items = v instanceof Value.Tuple t ? t.items() : List.of(v);
+            for (Value x : items) {
+                if (!(x instanceof Value.Str s)) throw a.error(i, a.name() + "() takes the names of terms (strings, or tuples of them), not " + x.kind());
+                out.add(s.value());
+            }
+        }
+        return out;
+    }
+
+    /** Argument {@code i}'s position among the names, for the error of the name at index k of names(a, from). */
+    private static int argumentOf(Args a, int from, int k) {
+        int seen = 0;
+        for (int i = from; i < a.count(); i++) {
+            seen += a.value(i) instanceof Value.Tuple t ? t.items().size() : 1;
+            if (k < seen) return i;
+        }
+        return a.count() - 1;
+    }
+
+    /** Refuses a name that no term of {@code nets} has (nothing asked for is ignored), naming the closest. */
+    private static void requireNamed(Args a, List<Net> nets, List<String> names, int from, String which) {
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        for (Net n : nets) if (n.label() != null) known.add(n.label());
+        for (int k = 0; k < names.size(); k++) {
+            if (known.contains(names.get(k))) continue;
+            String near = tn.interp.Suggest.closest(names.get(k), known);
+            throw a.error(argumentOf(a, from, k), which + " has no term named \"" + names.get(k) + "\" (" + known.size() + " names"
+                    + (near != null ? "; did you mean \"" + near + "\"?" : "; name(t) gives a term's name") + ")");
+        }
+    }
+
+    private static Value dropTerms(Args a) {
+        a.expect(1, -1, "the terms of an expansion and the names of the terms to drop");
+        List<Net> nets = nets(a, 0);
+        List<String> names = names(a, 1);
+        requireNamed(a, nets, names, 1, "the expansion");
+        List<Value> out = new ArrayList<>();
+        for (Net n : nets) if (!names.contains(n.label())) out.add(new Value.TensorValue(n));
+        return new Value.Tuple(out);
+    }
+
+    private static Value patchTerms(Args a) {
+        a.expect(2, -1, "two expansions and the names of the terms to patch");
+        List<Net> into = nets(a, 0);
+        List<Net> from = nets(a, 1);
+        List<String> names = names(a, 2);
+        requireNamed(a, into, names, 2, "the first expansion");
+        requireNamed(a, from, names, 2, "the second expansion");
+        java.util.Set<String> legs = new java.util.HashSet<>(into.get(0).legs());
+        List<Value> out = new ArrayList<>();
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        for (Net n : into) {
+            if (!names.contains(n.label())) {
+                out.add(new Value.TensorValue(n));
+                continue;
+            }
+            // The other expansion's terms of that name (all of them), where the first of this name was.
+            if (!placed.add(n.label())) continue;
+            for (Net f : from) {
+                if (!n.label().equals(f.label())) continue;
+                if (!new java.util.HashSet<>(f.legs()).equals(legs)) {
+                    throw a.error(1, "patch_terms(): the term \"" + n.label() + "\" has legs " + f.legs() + " here but the first expansion's terms have "
+                            + into.get(0).legs() + "; patch expansions of the same network on other inputs");
+                }
+                out.add(new Value.TensorValue(f));
+            }
+        }
         return new Value.Tuple(out);
     }
 

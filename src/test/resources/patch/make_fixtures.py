@@ -22,6 +22,9 @@ expected.npz holds, in tn's leg order:
   of the logit difference logit[A] - logit[B] at the last position, when the corrupted run gets the
   clean run's resid_pre at one (layer, position), or one head's output at every position;
   metric_clean, metric_corrupted [].
+  batch_logits [batch, pos, vocab]: the logits of each prompt of BATCHED, run separately;
+  batch_mean_<site> [batch, pos, vocab]: each prompt of BATCHED with the site replaced by its mean
+  over the batch at each position (TransformerLens's mean ablation of a [batch, pos] run).
 """
 import math
 import os
@@ -33,6 +36,7 @@ CORRUPTED = [3, 1, 7, 1, 5, 9, 2]
 OTHER = [2, 7, 1, 8, 2, 8, 1]          # a resample prompt, as long as CLEAN
 OTHER2 = [6, 0, 11, 3, 3, 12, 16]
 BATCH = [[2, 7, 1, 8], [16, 15, 14]]   # a mean-ablation reference batch (any lengths)
+BATCHED = [CLEAN, OTHER, OTHER2]       # a batch run at once (one length)
 DIRECTION_TOKEN = 7                   # the direction ablated: wte[7], normalised
 A, B = 5, 9
 HEADS, EPS = 3, 1e-5
@@ -141,6 +145,13 @@ CASES = {
 }
 
 
+def batch_mean(site):
+    """Each prompt of BATCHED with the site's activation replaced, at each position, by its mean over the batch."""
+    name, l, select, put = SITES[site]
+    mu = np.mean([select(acts(t)[(name, l)]) for t in BATCHED], 0)   # [pos, ...]
+    return np.stack([run(t, {(name, l): lambda a: put(a, mu.copy())}) for t in BATCHED])
+
+
 def metric(logits):
     return logits[-1, A] - logits[-1, B]
 
@@ -181,4 +192,9 @@ if __name__ == "__main__":
     print(f"metric clean {mc:.6f}, corrupted {mk:.6f}")
     print("patch_resid [layer, pos]:\n", np.round(resid, 4))
     print("patch_heads [layer, head]:\n", np.round(heads, 4))
+    out["batch_logits"] = np.stack([run(t) for t in BATCHED])
+    for site in SITES:
+        out["batch_mean_" + site] = batch_mean(site)
+        # A check on the hooks: the batch mean is not any one prompt's value.
+        assert np.abs(out["batch_mean_" + site] - out["batch_logits"]).max() > 1e-6
     np.savez(os.path.join(HERE, "expected.npz"), **out)

@@ -67,6 +67,28 @@ class InterventionsTest {
         assertNear(expected.get("abl_" + key).data(), r.values("L"), 1e-12, key);
     }
 
+    /**
+     * Mean ablation of a batch (three prompts of one length, batch=true): TransformerLens's mean, over
+     * the batch at each position, against the reference's batch_mean_<site> [batch, pos, vocab]; zero
+     * ablation of a batch is each prompt's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "head            | \"head\", layer=1, head=2",
+        "attn            | \"attn\", layer=0",
+        "mlp             | \"mlp\", layer=1",
+        "neuron          | \"neuron\", layer=0, neuron=5",
+        "direction       | \"direction\", layer=1, direction=d",
+        "direction_final | \"direction\", layer=2, direction=d",
+    })
+    void batchMeanAblationIsOverTheBatchAtEachPosition(String site, String args) {
+        Scripts r = run("d = pick(m.W_E, vocab=7)\nP = tuple(" + CLEAN + ", " + OTHER + ", " + OTHER2 + ")\n"
+                + "L = ablate(m, P, " + args + ", how=\"mean\", batch=true) -> [batch, pos, vocab]\n"
+                + "Z = ablate(m, P, " + args + ", batch=true)\nz = norm(pick(Z, batch=1) - ablate(m, " + OTHER + ", " + args + "))\n");
+        assertNear(expected.get("batch_mean_" + site).data(), r.values("L"), 1e-12, site);
+        assertEquals(0.0, r.values("z")[0], "zero ablation of a batch is each prompt's");
+    }
+
     @org.junit.jupiter.api.Test
     void activationPatchingMatchesTheReference() {
         Scripts r = run("p = activation_patching(m, " + CLEAN + ", [3, 1, 7, 1, 5, 9, 2], logit_diff_direction(m, 5, 9))\n"
@@ -89,6 +111,10 @@ class InterventionsTest {
         TnError e = assertThrows(TnError.class, () -> run("p = activation_patching(" + args + ", logit_diff_direction(m, 5, 9))\n"));
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(3, e.span().line(), "the error is located at the call: " + e.span().where());
+        // When checking, what needs no model run: the prompts' lengths (the metric's values, and a
+        // model frozen on token ids held in a variable, wait for tn run).
+        String checked = ProcessWeightsTest.check("p = activation_patching(" + args + ", logit_diff_direction(m, 5, 9))\n");
+        assertEquals(message.contains("the same number of tokens"), checked.contains(message), "tn check says: " + checked);
     }
 
     @org.junit.jupiter.api.Test
@@ -147,10 +173,14 @@ class InterventionsTest {
         "\"head\", layer=1, head=0, how=\"resample\", ref=tuple([1, 2]) | must be as long as ids",
         "\"head\", layer=1, head=0, ref=tuple([1, 2])        | ref= is not used by how=\"zero\"",
         "\"head\", layer=1, head=0, hwo=\"mean\"             | has no parameter hwo",
+        "\"head\", layer=1, head=0, how=\"mean\", ref=tuple([1, 2]), batch=true | with batch=true, how=\"mean\" takes the mean over the batch itself",
     })
     void whatCannotBeDoneIsRefusedWithALocatedMessage(String args, String message) {
         TnError e = assertThrows(TnError.class, () -> run("L = ablate(m, " + CLEAN + ", " + args + ")\n"));
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(3, e.span().line(), "the error is located at the call: " + e.span().where());   // line 1 is the import
+        // Already when checking: the arguments are known without computing anything.
+        String checked = ProcessWeightsTest.check("L = ablate(m, " + CLEAN + ", " + args + ")\n");
+        assertTrue(checked.contains("<test>:3:") && checked.contains(message), "tn check says: " + checked);
     }
 }

@@ -68,6 +68,11 @@ class ProcessWeightsTest {
         return s.toString();
     }
 
+    /** Checks {@code text} (tn check: no tensor computed) after loading the fixture model as m; the messages. */
+    static String check(String text) {
+        return Scripts.check("import transformer\nm = load_gpt2(\"" + DIR.resolve("gpt2.npz").toAbsolutePath() + "\", heads=3)\n" + text).format();
+    }
+
     /** Entry by entry within {@code tol} relative to max(1, |want|). */
     static void assertNear(double[] want, double[] got, double tol, String what) {
         assertEquals(want.length, got.length, what + ": sizes");

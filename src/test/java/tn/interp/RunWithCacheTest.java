@@ -101,4 +101,39 @@ class RunWithCacheTest {
         assertEquals(!model.contains("mlp=\""), c.fields().containsKey("mlp_pre"));
         assertFalse(model.contains("layernorm=false") && c.fields().containsKey("lnf_scale"));
     }
+
+    /**
+     * A batch (three prompts of one length) gives every field a first leg batch, and each prompt's
+     * slice is its own run's cache exactly; the batch's logits are the numpy reference's for each
+     * prompt (src/test/resources/patch, batch_logits), and forward_batch's too.
+     */
+    @Test
+    void aBatchIsEachPromptsOwnRun() throws Exception {
+        StringBuilder s = new StringBuilder("P = tuple(" + TOKENS + ", [2, 7, 1, 8, 2, 8, 1], [6, 0, 11, 3, 3, 12, 16])\n"
+                + "c = run_with_cache(m, P, batch=true)\nlogits = c.logits -> [batch, pos, vocab]\nL = forward_batch(m, P) -> [batch, pos, vocab]\nworst = 0\n"
+                + "for k in range(3) {\n    one = run_with_cache(m, item(P, k))\n");
+        for (String name : LEGS.keySet()) {
+            s.append("    worst = worst + norm(pick(c.").append(name).append(", batch=k) - one.").append(name).append(")\n");
+        }
+        s.append("}\n");
+        Scripts r = run(s.toString());
+        assertEquals(0.0, r.values("worst")[0], "every field of each prompt's slice is its own run's");
+        Value.Record c = (Value.Record) r.module.globals().get("c");
+        for (String name : LEGS.keySet()) {
+            Value.TensorValue t = (Value.TensorValue) c.fields().get(name);
+            assertEquals("batch", t.net().legs().get(0), name + " has the batch leg first");
+            assertEquals(3, t.net().size(0), name);
+        }
+        double[] want = Npz.read(Path.of("src/test/resources/patch/expected.npz")).get("batch_logits").data();
+        assertNear(want, r.values("logits"), 1e-12, "the batch's logits");
+        assertNear(want, r.values("L"), 1e-12, "forward_batch");
+    }
+
+    @Test
+    void aBatchOfPromptsOfDifferentLengthsIsRefused() {
+        tn.diag.TnError e = org.junit.jupiter.api.Assertions.assertThrows(tn.diag.TnError.class,
+                () -> run("c = run_with_cache(m, tuple(" + TOKENS + ", [2, 7, 1]), batch=true)\n"));
+        assertTrue(e.getMessage().contains("a tuple of prompts of the same length"), e.getMessage());
+        assertEquals(3, e.span().line(), "located at the call: " + e.span().where());
+    }
 }
