@@ -491,7 +491,7 @@ public final class Interpreter {
             return new Value.TensorValue(networks().relabel(target, r.legs(), r.span()));
         }
         if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), o.legs(), o.span()));
-        if (e instanceof Expr.Product p) return product(p.factors(), null, p.span());
+        if (e instanceof Expr.Product p) return product(p, null, p.span());
         if (e instanceof Expr.Sum s) return operators.sum(s);
         if (e instanceof Expr.Binary b) return operators.binary(b);
         return operators.unary((Expr.Unary) e);
@@ -579,7 +579,7 @@ public final class Interpreter {
     /** `e -> [legs]` (or `C[legs] = e`): a product with an explicit output list. */
     private Net output(Expr target, List<LegSpec> legs, Span span) {
         if (target instanceof Expr.Product p) {
-            return asTensor(product(p.factors(), legs, span), span, "the left of ->");
+            return asTensor(product(p, legs, span), span, "the left of ->");
         }
         Value v = factor(target);
         Net n = asTensor(v, target.span(), "the left of ->");
@@ -595,12 +595,21 @@ public final class Interpreter {
         return eval(f);
     }
 
-    private Value product(List<Expr> factorExprs, List<LegSpec> output, Span span) {
+    private Value product(Expr.Product p, List<LegSpec> output, Span span) {
         double coefficient = 1;
         List<Net> factors = new ArrayList<>();
         boolean unknownScalar = false;
-        for (Expr f : factorExprs) {
+        int star = 0;
+        for (int k = 0; k < p.factors().size(); k++) {
+            Expr f = p.factors().get(k);
             Value v = factor(f);
+            if (star < p.stars().size() && p.stars().get(star).before() == k) {
+                if (v instanceof Value.TensorValue t) {
+                    Span left = p.factors().get(0).span().to(p.factors().get(k - 1).span());
+                    networks().checkStar(factors, t.net(), p.stars().get(star).span(), left, f.span());
+                }
+                star++;
+            }
             checkPoison(v);
             if (v instanceof Value.Num n) {
                 coefficient *= n.value();

@@ -84,6 +84,47 @@ final class Networks {
         return grouped ? group(p, output, span) : p;
     }
 
+    /**
+     * The elementwise product `a .* b`: a product that keeps every leg, so a leg on both factors is
+     * a hyperedge with an open end (a copy dot in the diagram) and legs on one are an outer product.
+     */
+    Net elementwise(List<Net> factors, double coefficient, Span span) {
+        List<LegSpec> all = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Net f : factors) {
+            for (String leg : f.legs()) {
+                if (anonymous(leg)) throw unnamed(f);
+                if (seen.add(leg)) all.add(new LegSpec.Name(span, leg));
+            }
+        }
+        return product(factors, coefficient, all, span);
+    }
+
+    /**
+     * A `*` in a product must not contract: its right factor may share no leg with the factors
+     * before it. `x * y` on two vectors is a dot product by tn's rule but elementwise in numpy,
+     * so tn asks which was meant.
+     */
+    void checkStar(List<Net> before, Net right, Span star, Span leftSource, Span rightSource) {
+        List<String> shared = new ArrayList<>();
+        for (String leg : right.legs()) {
+            if (before.stream().anyMatch(f -> f.legs().contains(leg)) && !shared.contains(leg)) shared.add(leg);
+        }
+        if (shared.isEmpty()) return;
+        String x = operand(quote(leftSource), "x");
+        String y = operand(quote(rightSource), "y");
+        String which = legWord(shared);
+        throw new TnError(star, "* between tensors that share " + which + ": write " + x + " " + y + " (side by side) to sum over "
+                + names(shared) + ", or " + x + " .* " + y + " for the elementwise product, which keeps "
+                + (shared.size() == 1 ? "it" : "them") + " (* is for numbers and tensors with no leg in common)");
+    }
+
+    /** An operand's text fit to quote inside a longer expression, or {@code fallback}. */
+    private static String operand(String text, String fallback) {
+        if (text == null) return fallback;
+        return text.matches("[\\w.']+(\\[[^\\]]*\\])?") ? text : "(" + text + ")";
+    }
+
     private void addOutputLeg(List<String> flat, java.util.Set<String> listed, String leg, Span where, Map<String, Long> sizes) {
         if (!sizes.containsKey(leg)) {
             throw new TnError(where, "leg " + leg + " in the output list is on no factor (legs here: "

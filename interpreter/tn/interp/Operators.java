@@ -35,6 +35,7 @@ final class Operators {
         in.checkPoison(r);
         return switch (b.op()) {
             case DIV -> divide(b, l, r);
+            case ELEMENTWISE -> elementwise(b, l, r);
             case POW -> power(b, l, r);
             default -> compare(b, l, r);
         };
@@ -104,6 +105,21 @@ final class Operators {
         }
         Net left = in.asTensor(l, b.left().span(), "the left of /");
         return new Value.TensorValue(in.networks().product(List.of(left, reciprocal), 1.0, null, b.span()));
+    }
+
+    /** `a .* b`: numbers multiply; tensors multiply entry by entry, every leg kept (a copy dot joins shared legs). */
+    private Value elementwise(Expr.Binary b, Value l, Value r) {
+        if (l instanceof Value.Num x && r instanceof Value.Num y) return new Value.Num(x.value() * y.value());
+        double coefficient = 1;
+        List<Net> factors = new ArrayList<>(2);
+        for (Expr side : List.of(b.left(), b.right())) {
+            Value v = side == b.left() ? l : r;
+            if (v instanceof Value.Num n) coefficient *= n.value();
+            else if (!(v instanceof Value.Unknown)) factors.add(in.asTensor(v, side.span(), "an operand of .*"));
+        }
+        // A number known only when running stands in as 1 while checking (as in a product).
+        if (factors.isEmpty()) return new Value.Unknown();
+        return new Value.TensorValue(in.networks().elementwise(factors, coefficient, b.span()));
     }
 
     private Value power(Expr.Binary b, Value l, Value r) {
