@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import tn.ast.LegSpec;
 import tn.diag.Span;
 import tn.diag.TnError;
@@ -122,7 +124,7 @@ final class Networks {
     /** An operand's text fit to quote inside a longer expression, or {@code fallback}. */
     private static String operand(String text, String fallback) {
         if (text == null) return fallback;
-        return text.matches("[\\w.']+(\\[[^\\]]*\\])?") ? text : "(" + text + ")";
+        return text.matches("[\\w.']+(\\([^()]*\\))?(\\[[^\\]]*\\])?") ? text : "(" + text + ")";
     }
 
     private void addOutputLeg(List<String> flat, java.util.Set<String> listed, String leg, Span where, Map<String, Long> sizes) {
@@ -283,52 +285,95 @@ final class Networks {
     // ---- sums -------------------------------------------------------------------------------
 
     /**
-     * Checks that {@code term} may be added to (or subtracted from) a sum whose legs are those of
-     * {@code left}: the same leg set, with equal sizes. {@code leftSource} and {@code termSource}
-     * are where both sides are written, quoted in the hint.
+     * The terms of a sum, each repeated along the sum's legs it lacks (numpy's broadcasting, by
+     * leg name rather than by position): the sum's legs are those of its first term that has
+     * every leg of every term, in that term's order. A leg must have one size in all terms, and
+     * some term must have all the legs: `x[i] + y[j]` (an outer sum, or a misnamed leg) is an
+     * error that says how to write either. {@code ops} are the + and - (null for the first term),
+     * {@code sources} where each term is written.
      */
-    void checkSummand(Net left, Net term, double sign, Span opSpan, Span leftSource, Span termSource) {
-        String verb = sign > 0 ? "add" : "subtract";
-        java.util.Set<String> l = new java.util.LinkedHashSet<>(left.legs());
-        java.util.Set<String> r = new java.util.LinkedHashSet<>(term.legs());
-        if (!l.equals(r)) {
-            List<String> onlyLeft = new ArrayList<>(l);
-            onlyLeft.removeAll(r);
-            List<String> onlyRight = new ArrayList<>(r);
-            onlyRight.removeAll(l);
-            String message = "cannot " + verb + " tensors with different legs: " + legList(left) + " and " + legList(term);
-            if (onlyRight.isEmpty()) {
-                message += "; the right has no " + legWord(onlyLeft) + ": " + repeatHint(term, quote(termSource), left, quote(leftSource), "right", "left");
-            } else if (onlyLeft.isEmpty()) {
-                message += "; the left has no " + legWord(onlyRight) + ": " + repeatHint(left, quote(leftSource), term, quote(termSource), "left", "right");
-            } else {
-                message += " (only on the left: " + names(onlyLeft) + "; only on the right: " + names(onlyRight) + ")";
-            }
-            throw new TnError(opSpan, message);
-        }
-        for (int k = 0; k < left.rank(); k++) {
-            long other = term.sizeOf(left.legs().get(k));
-            if (other != left.size(k)) {
-                throw new TnError(opSpan, "cannot " + verb + ": leg " + left.legs().get(k)
-                        + " has size " + left.size(k) + " on the left but " + other + " on the right");
+    List<Net> broadcastTerms(List<Net> terms, double[] signs, List<Span> ops, List<Span> sources) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        Map<String, Integer> firstOn = new HashMap<>();
+        for (int k = 0; k < terms.size(); k++) {
+            Net term = terms.get(k);
+            for (String leg : term.legs()) if (anonymous(leg)) throw unnamed(term);
+            for (int j = 0; j < term.rank(); j++) {
+                String leg = term.legs().get(j);
+                Long before = sizes.putIfAbsent(leg, term.size(j));
+                firstOn.putIfAbsent(leg, k);
+                if (before != null && before != term.size(j)) {
+                    String there = quote(sources.get(firstOn.get(leg))), here = quote(sources.get(k));
+                    throw new TnError(ops.get(k), "cannot " + verb(signs[k]) + ": leg " + leg + " has size " + before
+                            + (there == null ? " on the left" : " in " + there) + " but " + term.size(j)
+                            + (here == null ? " on the right" : " in " + here) + sizeHint(leg)
+                            + "; a leg has one size in every term of a sum");
+                }
             }
         }
-        for (String leg : left.legs()) if (anonymous(leg)) throw unnamed(left);
+        int full = -1;
+        for (int k = 0; k < terms.size() && full < 0; k++) if (terms.get(k).rank() == sizes.size()) full = k;
+        if (full < 0) {
+            // Located at the first term after which no term so far has every leg so far.
+            Set<String> so = new LinkedHashSet<>();
+            int fullSoFar = -1;
+            for (int k = 0; ; k++) {
+                so.addAll(terms.get(k).legs());
+                if (fullSoFar >= 0 && terms.get(fullSoFar).rank() == so.size()) continue;
+                fullSoFar = terms.get(k).rank() == so.size() ? k : -1;
+                if (fullSoFar < 0) throw noTermHasAllLegs(terms, k, sizes, verb(signs[k]), ops.get(k), sources);
+            }
+        }
+        Net target = terms.get(full);
+        List<Net> out = new ArrayList<>(terms.size());
+        for (Net term : terms) out.add(term.rank() == target.rank() ? term : broadcast(term, target));
+        return out;
     }
 
     /**
-     * How to repeat the side with fewer legs along the other's legs: a number (or scalar) times
-     * ones, a tensor with broadcast(b, x). The texts are null when too long to quote.
+     * {@code b} repeated along the legs of {@code x} it lacks: b times a vector of ones (a one-leg
+     * copy tensor, never stored) for each, its legs in x's order.
      */
-    private static String repeatHint(Net fewer, String fewerText, Net more, String moreText, String fewerSide, String moreSide) {
-        if (fewer.rank() == 0) {
-            String n = fewerText == null ? "n" : fewerText.matches("[\\w.']+") ? fewerText : "(" + fewerText + ")";
-            return "to add it to every entry, write " + n + " * ones(" + names(more.legs()) + ")";
+    static Net broadcast(Net b, Net x) {
+        List<Net> factors = new ArrayList<>();
+        factors.add(b);
+        for (int k = 0; k < x.rank(); k++) {
+            if (!b.legs().contains(x.legs().get(k))) factors.add(new Net.Delta(List.of(x.legs().get(k)), x.size(k), b.dtype(), b.span()));
         }
-        String call = fewerText != null && moreText != null ? "broadcast(" + fewerText + ", " + moreText + ")" : "broadcast(b, x)";
-        String b = fewerText != null ? fewerText : "the " + fewerSide;
-        String x = moreText != null ? moreText : "the " + moreSide;
-        return call + " repeats " + b + " along the other legs of " + x;
+        return new Net.Product(factors, x.legs(), x.sizes(), b.dtype(), 1.0, b.span());
+    }
+
+    private static String verb(double sign) {
+        return sign > 0 ? "add" : "subtract";
+    }
+
+    /** A term that, with those before it, leaves no term holding every leg. */
+    private static TnError noTermHasAllLegs(List<Net> terms, int k, Map<String, Long> sizes, String verb, Span op, List<Span> sources) {
+        Set<String> left = new LinkedHashSet<>();
+        for (int j = 0; j < k; j++) left.addAll(terms.get(j).legs());
+        Net term = terms.get(k);
+        List<String> onlyLeft = new ArrayList<>(left);
+        onlyLeft.removeAll(term.legs());
+        List<String> onlyRight = new ArrayList<>(term.legs());
+        onlyRight.removeAll(left);
+        StringBuilder leftList = new StringBuilder("[");
+        for (String leg : left) leftList.append(leftList.length() > 1 ? ", " : "").append(leg).append('=').append(sizes.get(leg));
+        leftList.append(']');
+        String l = operand(quote(sources.get(0).to(sources.get(k - 1))), "x");
+        String r = operand(quote(sources.get(k)), "y");
+        return new TnError(op, "cannot " + verb + " tensors with different legs: " + leftList + " and " + legList(term)
+                + " (only on the left: " + names(onlyLeft) + "; only on the right: " + names(onlyRight) + "): a term is repeated"
+                + " along the legs it lacks only if another term has them all; to " + verb + " at every combination, write "
+                + l + " .* ones(" + names(onlyRight) + ") " + (verb.equals("add") ? "+" : "-") + " " + r + "; if "
+                + onlyLeft.get(0) + " and " + onlyRight.get(0) + " are one leg, rename one: " + r + "[" + onlyRight.get(0)
+                + " -> " + onlyLeft.get(0) + "]");
+    }
+
+    /** Where a leg of the other size was declared, for a size clash in a sum. */
+    private String sizeHint(String leg) {
+        Legs.Binding b = legs.lookup(leg);
+        return b == null || b.where() == null ? "" : " (leg " + leg + " is declared with size " + b.size() + " at "
+                + b.where().line() + ":" + b.where().column() + ")";
     }
 
     /** The source of an operand for a message, or null when it is too long to quote. */
