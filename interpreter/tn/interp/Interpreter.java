@@ -146,6 +146,13 @@ public final class Interpreter {
 
     public PrintStream out() { return out; }
 
+    /** Whether a `leg` statement may give a declared leg a new size (the REPL: no :reset needed). */
+    private boolean redeclareLegs;
+
+    public void setRedeclareLegs(boolean allowed) {
+        redeclareLegs = allowed;
+    }
+
     /** Binds a leg name to a size here (or checks it against its binding). */
     public void bindLeg(String name, long size, Span where) {
         legs().bind(name, size, where, "here");
@@ -290,7 +297,12 @@ public final class Interpreter {
                 if (size != Math.rint(size) || size < 1) {
                     throw new TnError(b.size().span(), "a leg size must be a positive whole number, not " + Printer.number(size));
                 }
-                legs().declare(b.name(), (long) size, b.span());
+                Legs.Binding before = legs().declare(b.name(), (long) size, b.span(), redeclareLegs);
+                if (before != null && before.declared() && redeclareLegs) {
+                    out.println("leg " + b.name() + " is now " + (long) size + " (was " + before.size() + "): values made with "
+                            + b.name() + " = " + before.size() + " keep that size, and an error names both sizes where they meet"
+                            + " values made with the new one");
+                }
             }
         } else if (stmt instanceof Stmt.Set s) {
             settings.apply(s, eval(s.value()), this);

@@ -49,9 +49,14 @@ final class Networks {
                 if (anonymous(leg)) throw unnamed(f);
                 Long before = sizes.putIfAbsent(leg, f.size(k));
                 if (before != null && before != f.size(k)) {
+                    // Two values made with different sizes of one leg (two models, say) meet here.
                     Net other = firstOn.get(leg);
-                    throw new TnError(f.span(), "leg " + leg + " has size " + f.size(k) + " here but size " + before
-                            + " on " + describe(other) + " at " + other.span().line() + ":" + other.span().column());
+                    String written = f.label() != null && !inside(f.span(), span) ? f.label() : quote(f.span());
+                    throw new TnError(span, "leg " + leg + " has size " + before + " on " + name(other, span) + " but size "
+                            + f.size(k) + " on " + name(f, span) + ": values made with two sizes of " + leg + " ("
+                            + origin(leg, before, other, span) + ", " + origin(leg, f.size(k), f, span)
+                            + ") cannot meet on it; rename it on one of them to keep both, e.g. "
+                            + operand(written, "x") + "[" + leg + " -> " + leg + "2]");
                 }
                 firstOn.putIfAbsent(leg, f);
                 count.merge(leg, 1, Integer::sum);
@@ -453,6 +458,24 @@ final class Networks {
 
     private static String describeLegs(Net n) {
         return n.rank() == 0 ? "" : " " + legList(n);
+    }
+
+    /** A factor as written in this product, or by its name (the variable) when made elsewhere. */
+    private static String name(Net n, Span product) {
+        String text = quote(n.span());
+        if (n.label() != null && (!inside(n.span(), product) || text == null)) return n.label();
+        return text != null ? text : "the factor";
+    }
+
+    /** `10 from 3:9`: where the leg got this size (else where the factor was made). */
+    private String origin(String leg, long size, Net factor, Span from) {
+        Span at = legs.origin(leg, size);
+        if (at == null) at = factor.span();
+        return size + " from " + at.line() + ":" + at.column() + (at.source() == from.source() ? "" : " of " + at.source().name());
+    }
+
+    private static boolean inside(Span a, Span b) {
+        return a.source() == b.source() && a.start() >= b.start() && a.end() <= b.end();
     }
 
     private static String describe(Net n) {

@@ -73,6 +73,7 @@ final class Session {
         Evaluator evaluator = new Evaluator(backend, planner, memoryLimit);
         evaluator.setMethod(initialMethod);
         interpreter = new Interpreter(evaluator, out, settings);
+        interpreter.setRedeclareLegs(true); // `leg i = 4` after `leg i = 3` needs no :reset
         module = interpreter.newModule(new Source("<repl>", ""), folder);
         accepted.clear();
     }
