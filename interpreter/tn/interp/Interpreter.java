@@ -199,6 +199,8 @@ public final class Interpreter {
      */
     public void run(Module module, List<Stmt> program, Diagnostics diagnostics) {
         frames.push(new Frame(module, module.globals, module.legs));
+        Diagnostics outer = checking;
+        if (diagnostics != null) checking = diagnostics;
         try {
             for (Stmt s : program) {
                 try {
@@ -232,7 +234,28 @@ public final class Interpreter {
             }
         } finally {
             frames.pop();
+            checking = outer;
         }
+    }
+
+    /** The diagnostics of the program being checked (warnings go there), or null. */
+    private Diagnostics checking;
+
+    /** Where warnings go while running without a checking pass first (the REPL prints them); or null. */
+    private java.util.function.Consumer<tn.diag.Diagnostic> warnings;
+
+    public void setWarnings(java.util.function.Consumer<tn.diag.Diagnostic> sink) {
+        warnings = sink;
+    }
+
+    /**
+     * A warning at {@code span}: collected with the errors while checking (`tn check`, and the
+     * checking pass of `tn run`), else given to the REPL's sink; a run after a check says nothing.
+     */
+    void warn(Span span, String message) {
+        tn.diag.Diagnostic d = tn.diag.Diagnostic.warning(span, message);
+        if (!concrete() && checking != null) checking.add(d);
+        else if (concrete() && warnings != null) warnings.accept(d);
     }
 
     /** Runs one top-level statement in a module (the REPL); returns an expression's value or null. */
@@ -611,6 +634,7 @@ public final class Interpreter {
         double coefficient = 1;
         List<Net> factors = new ArrayList<>();
         boolean unknownScalar = false;
+        List<Span> written = new ArrayList<>();
         int star = 0;
         for (int k = 0; k < p.factors().size(); k++) {
             Expr f = p.factors().get(k);
@@ -629,6 +653,7 @@ public final class Interpreter {
                 unknownScalar = true;
             } else if (v instanceof Value.TensorValue t) {
                 factors.add(t.net());
+                written.add(f.span());
             } else {
                 throw new TnError(f.span(), "cannot multiply " + v.kind());
             }
@@ -637,7 +662,10 @@ public final class Interpreter {
             if (output != null && !output.isEmpty()) throw new TnError(span, "numbers have no legs to list");
             return unknownScalar ? new Value.Unknown() : new Value.Num(coefficient);
         }
-        return new Value.TensorValue(networks().product(factors, coefficient, output, span));
+        Net product = networks().product(factors, coefficient, output, span);
+        Networks.Hyperedge h = Networks.repeatedTensorHyperedge(factors, written);
+        if (h != null) warn(h.where(), h.message());
+        return new Value.TensorValue(product);
     }
 
     // ---- calls ------------------------------------------------------------------------------

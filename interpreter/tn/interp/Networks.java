@@ -176,6 +176,60 @@ final class Networks {
         return String.join(" ", g.parts().stream().map(LegSpec.Name::name).toList());
     }
 
+    /** A warning about a product: where (a factor as written) and what. */
+    record Hyperedge(Span where, String message) {}
+
+    /**
+     * The accidental hyperedge: `A1 A2 A1 A2`, a bra and a ket written with the same names, puts
+     * each bond leg on four factors, which tn (like einsum) reads as one index shared by all four,
+     * not as two contractions. A leg on three or more factors among which a tensor repeats is
+     * reported at the tensor's second copy, with the fix. {@code written} is each factor's source.
+     */
+    static Hyperedge repeatedTensorHyperedge(List<Net> factors, List<Span> written) {
+        Map<String, List<Integer>> on = new LinkedHashMap<>();
+        for (int k = 0; k < factors.size(); k++) {
+            for (String leg : new LinkedHashSet<>(factors.get(k).legs())) on.computeIfAbsent(leg, x -> new ArrayList<>()).add(k);
+        }
+        int first = -1, second = -1;
+        List<String> others = new ArrayList<>();
+        for (int k = 1; k < factors.size(); k++) {
+            for (int j = 0; j < k; j++) {
+                if (!sameTensor(factors.get(j), factors.get(k), written.get(j), written.get(k))) continue;
+                boolean hyper = false;
+                for (String leg : factors.get(k).legs()) if (on.get(leg).size() >= 3) hyper = true;
+                if (!hyper) continue;
+                String text = written.get(k).text();
+                if (first < 0) {
+                    first = j;
+                    second = k;
+                } else if (!sameTensor(factors.get(first), factors.get(k), written.get(first), written.get(k)) && !others.contains(text)) {
+                    others.add(text);
+                }
+                break;
+            }
+        }
+        if (second < 0) return null;
+        List<String> legs = new ArrayList<>();
+        for (String leg : factors.get(second).legs()) if (on.get(leg).size() >= 3 && !legs.contains(leg)) legs.add(leg);
+        String quoted = quote(written.get(second));
+        String target = operand(quoted, "the copy");
+        List<String> renames = new ArrayList<>();
+        for (String leg : legs) renames.add(leg + " -> " + leg + "'");
+        int most = 0;
+        for (String leg : legs) most = Math.max(most, on.get(leg).size());
+        return new Hyperedge(written.get(second), (legs.size() == 1 ? "leg " + legs.get(0) + " is" : "legs " + String.join(", ", legs) + " are")
+                + " on " + (legs.size() == 1 ? most + " factors" : "three or more factors each") + " and " + (quoted != null ? quoted : "a tensor")
+                + " is twice among them" + (others.isEmpty() ? "" : " (so are " + String.join(", ", others) + ")")
+                + ": a leg on three or more factors is one index shared by all of them (a hyperedge), not a contraction of each"
+                + " copy with its neighbour. If this copy is another one (a bra under a ket), give it its own legs: "
+                + target + "[" + String.join(", ", renames) + "]");
+    }
+
+    /** The same tensor: the same value, or written the same way (`A1` twice). */
+    private static boolean sameTensor(Net a, Net b, Span aWritten, Span bWritten) {
+        return a == b || aWritten.text().equals(bWritten.text());
+    }
+
     // ---- relabelling ------------------------------------------------------------------------
 
     /**
