@@ -190,22 +190,25 @@ final class Networks {
         for (int k = 0; k < factors.size(); k++) {
             for (String leg : new LinkedHashSet<>(factors.get(k).legs())) on.computeIfAbsent(leg, x -> new ArrayList<>()).add(k);
         }
+        // Each factor's first copy, by value or by how it is written: linear in the number of factors.
+        Map<Net, Integer> byValue = new java.util.IdentityHashMap<>();
+        Map<String, Integer> byText = new HashMap<>();
         int first = -1, second = -1;
         List<String> others = new ArrayList<>();
-        for (int k = 1; k < factors.size(); k++) {
-            for (int j = 0; j < k; j++) {
-                if (!sameTensor(factors.get(j), factors.get(k), written.get(j), written.get(k))) continue;
-                boolean hyper = false;
-                for (String leg : factors.get(k).legs()) if (on.get(leg).size() >= 3) hyper = true;
-                if (!hyper) continue;
-                String text = written.get(k).text();
-                if (first < 0) {
-                    first = j;
-                    second = k;
-                } else if (!sameTensor(factors.get(first), factors.get(k), written.get(first), written.get(k)) && !others.contains(text)) {
-                    others.add(text);
-                }
-                break;
+        for (int k = 0; k < factors.size(); k++) {
+            String text = written.get(k).text();
+            Integer j = byValue.putIfAbsent(factors.get(k), k);
+            Integer t = byText.putIfAbsent(text, k);
+            if (j == null) j = t;
+            if (j == null) continue;
+            boolean hyper = false;
+            for (String leg : factors.get(k).legs()) if (on.get(leg).size() >= 3) hyper = true;
+            if (!hyper) continue;
+            if (first < 0) {
+                first = j;
+                second = k;
+            } else if (j != first && !others.contains(text) && !text.equals(written.get(first).text())) {
+                others.add(text);
             }
         }
         if (second < 0) return null;
@@ -223,11 +226,6 @@ final class Networks {
                 + ": a leg on three or more factors is one index shared by all of them (a hyperedge), not a contraction of each"
                 + " copy with its neighbour. If this copy is another one (a bra under a ket), give it its own legs: "
                 + target + "[" + String.join(", ", renames) + "]");
-    }
-
-    /** The same tensor: the same value, or written the same way (`A1` twice). */
-    private static boolean sameTensor(Net a, Net b, Span aWritten, Span bWritten) {
-        return a == b || aWritten.text().equals(bWritten.text());
     }
 
     // ---- relabelling ------------------------------------------------------------------------
