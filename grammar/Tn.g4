@@ -49,7 +49,10 @@ andExpr   : notExpr ('and' notExpr)* ;
 notExpr   : 'not' notExpr | comparison ;
 comparison: sum (op=('<' | '<=' | '>' | '>=' | '==' | '!=') sum)? ;
 sum       : arrow (op+=('+' | '-') arrow)* ;
-arrow     : product ('->' '[' legSpecs? ']')? ;
+arrow     : elementwise ('->' '[' legSpecs? ']')? ;
+// `.*` is the elementwise (Hadamard) product: shared legs are kept, not summed. It binds looser
+// than contraction, so `A x .* B y` is (A x) .* (B y).
+elementwise : product ('.*' product)* ;
 // Juxtaposed factors cannot start with '-', so `A - B` is a difference, not A times -B; nor
 // with '[', so `x[i]` is always x with legs named (a leg list or a literal array is never a
 // factor), and the parser decides each '[' with one token of lookahead.

@@ -36,8 +36,19 @@ public sealed interface Expr {
     /** `e -> [i, k]`: fixes the legs kept (and their order); legs not listed are summed. */
     record Output(Span span, Expr target, List<LegSpec> legs) implements Expr {}
 
-    /** Juxtaposition or `*`: a tensor product in which shared leg names are contracted. */
-    record Product(Span span, List<Expr> factors) implements Expr {}
+    /**
+     * Juxtaposition or `*`: a tensor product in which shared leg names are contracted. {@code stars}
+     * are the `*` written in it: a `*` may not contract (its right factor shares no leg with the
+     * factors before it), since a numpy reader takes `x * y` for the elementwise product.
+     */
+    record Product(Span span, List<Expr> factors, List<Star> stars) implements Expr {
+        public Product(Span span, List<Expr> factors) {
+            this(span, factors, List.of());
+        }
+
+        /** A `*` at {@code span}, written before factor number {@code before}. */
+        public record Star(int before, Span span) {}
+    }
 
     /**
      * `a + b - c`: terms added or subtracted left to right. One flat node however many terms
@@ -53,7 +64,7 @@ public sealed interface Expr {
     record Unary(Span span, UnaryOp op, Expr operand) implements Expr {}
 
     enum Op {
-        DIV("/"), POW("^"),
+        DIV("/"), POW("^"), ELEMENTWISE(".*"),
         LT("<"), LE("<="), GT(">"), GE(">="), EQ("=="), NE("!="), AND("and"), OR("or");
 
         public final String symbol;

@@ -117,6 +117,7 @@ public final class Driver {
             report(diagnostics);
             return null;
         }
+        if (diagnostics.size() > 0) report(diagnostics); // warnings only: the script goes on
         return program;
     }
 

@@ -9,12 +9,25 @@ package tn.diag;
  *                ^^^^^^
  * </pre>
  */
-public record Diagnostic(Span span, String message) {
+public record Diagnostic(Span span, String message, boolean warning) {
+
+    public Diagnostic(Span span, String message) {
+        this(span, message, false);
+    }
+
+    /**
+     * A warning: something the script does that is allowed but most likely not meant (an
+     * accidental hyperedge); printed like an error, with `warning:` before the message, and the
+     * script still runs.
+     */
+    public static Diagnostic warning(Span span, String message) {
+        return new Diagnostic(span, message, true);
+    }
 
     public String format() {
-        if (span == null) return "error: " + message;
+        if (span == null) return (warning ? "warning: " : "error: ") + message;
         StringBuilder sb = new StringBuilder();
-        sb.append(span.where()).append(": ").append(message).append('\n');
+        sb.append(span.where()).append(": ").append(warning ? "warning: " : "").append(message).append('\n');
         int line = span.line();
         String text = span.source().line(line);
         String shown = text.replace('\t', ' ');

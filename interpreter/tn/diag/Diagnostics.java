@@ -3,7 +3,7 @@ package tn.diag;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects diagnostics from a phase that keeps going after an error (the parser, the checker). */
+/** Collects diagnostics (errors and warnings) from a phase that keeps going after an error (the parser, the checker). */
 public final class Diagnostics {
     private final List<Diagnostic> list = new ArrayList<>();
 
@@ -20,7 +20,8 @@ public final class Diagnostics {
         add(e.diagnostic());
     }
 
-    public boolean any() { return !list.isEmpty(); }
+    /** Whether there is an error (warnings do not stop a script). */
+    public boolean any() { return list.stream().anyMatch(d -> !d.warning()); }
 
     public List<Diagnostic> all() { return List.copyOf(list); }
 

@@ -146,6 +146,13 @@ public final class Interpreter {
 
     public PrintStream out() { return out; }
 
+    /** Whether a `leg` statement may give a declared leg a new size (the REPL: no :reset needed). */
+    private boolean redeclareLegs;
+
+    public void setRedeclareLegs(boolean allowed) {
+        redeclareLegs = allowed;
+    }
+
     /** Binds a leg name to a size here (or checks it against its binding). */
     public void bindLeg(String name, long size, Span where) {
         legs().bind(name, size, where, "here");
@@ -192,6 +199,8 @@ public final class Interpreter {
      */
     public void run(Module module, List<Stmt> program, Diagnostics diagnostics) {
         frames.push(new Frame(module, module.globals, module.legs));
+        Diagnostics outer = checking;
+        if (diagnostics != null) checking = diagnostics;
         try {
             for (Stmt s : program) {
                 try {
@@ -225,7 +234,28 @@ public final class Interpreter {
             }
         } finally {
             frames.pop();
+            checking = outer;
         }
+    }
+
+    /** The diagnostics of the program being checked (warnings go there), or null. */
+    private Diagnostics checking;
+
+    /** Where warnings go while running without a checking pass first (the REPL prints them); or null. */
+    private java.util.function.Consumer<tn.diag.Diagnostic> warnings;
+
+    public void setWarnings(java.util.function.Consumer<tn.diag.Diagnostic> sink) {
+        warnings = sink;
+    }
+
+    /**
+     * A warning at {@code span}: collected with the errors while checking (`tn check`, and the
+     * checking pass of `tn run`), else given to the REPL's sink; a run after a check says nothing.
+     */
+    void warn(Span span, String message) {
+        tn.diag.Diagnostic d = tn.diag.Diagnostic.warning(span, message);
+        if (!concrete() && checking != null) checking.add(d);
+        else if (concrete() && warnings != null) warnings.accept(d);
     }
 
     /** Runs one top-level statement in a module (the REPL); returns an expression's value or null. */
@@ -290,7 +320,12 @@ public final class Interpreter {
                 if (size != Math.rint(size) || size < 1) {
                     throw new TnError(b.size().span(), "a leg size must be a positive whole number, not " + Printer.number(size));
                 }
-                legs().declare(b.name(), (long) size, b.span());
+                Legs.Binding before = legs().declare(b.name(), (long) size, b.span(), redeclareLegs);
+                if (before != null && before.declared() && redeclareLegs) {
+                    out.println("leg " + b.name() + " is now " + (long) size + " (was " + before.size() + "): values made with "
+                            + b.name() + " = " + before.size() + " keep that size, and an error names both sizes where they meet"
+                            + " values made with the new one");
+                }
             }
         } else if (stmt instanceof Stmt.Set s) {
             settings.apply(s, eval(s.value()), this);
@@ -501,7 +536,7 @@ public final class Interpreter {
             return new Value.TensorValue(networks().relabel(target, r.legs(), r.span()));
         }
         if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), o.legs(), o.span()));
-        if (e instanceof Expr.Product p) return product(p.factors(), null, p.span());
+        if (e instanceof Expr.Product p) return product(p, null, p.span());
         if (e instanceof Expr.Sum s) return operators.sum(s);
         if (e instanceof Expr.Binary b) return operators.binary(b);
         return operators.unary((Expr.Unary) e);
@@ -589,7 +624,7 @@ public final class Interpreter {
     /** `e -> [legs]` (or `C[legs] = e`): a product with an explicit output list. */
     private Net output(Expr target, List<LegSpec> legs, Span span) {
         if (target instanceof Expr.Product p) {
-            return asTensor(product(p.factors(), legs, span), span, "the left of ->");
+            return asTensor(product(p, legs, span), span, "the left of ->");
         }
         Value v = factor(target);
         Net n = asTensor(v, target.span(), "the left of ->");
@@ -605,12 +640,22 @@ public final class Interpreter {
         return eval(f);
     }
 
-    private Value product(List<Expr> factorExprs, List<LegSpec> output, Span span) {
+    private Value product(Expr.Product p, List<LegSpec> output, Span span) {
         double coefficient = 1;
         List<Net> factors = new ArrayList<>();
         boolean unknownScalar = false;
-        for (Expr f : factorExprs) {
+        List<Span> written = new ArrayList<>();
+        int star = 0;
+        for (int k = 0; k < p.factors().size(); k++) {
+            Expr f = p.factors().get(k);
             Value v = factor(f);
+            if (star < p.stars().size() && p.stars().get(star).before() == k) {
+                if (v instanceof Value.TensorValue t) {
+                    Span left = p.factors().get(0).span().to(p.factors().get(k - 1).span());
+                    networks().checkStar(factors, t.net(), p.stars().get(star).span(), left, f.span());
+                }
+                star++;
+            }
             checkPoison(v);
             if (v instanceof Value.Num n) {
                 coefficient *= n.value();
@@ -618,6 +663,7 @@ public final class Interpreter {
                 unknownScalar = true;
             } else if (v instanceof Value.TensorValue t) {
                 factors.add(t.net());
+                written.add(f.span());
             } else {
                 throw new TnError(f.span(), "cannot multiply " + v.kind());
             }
@@ -626,7 +672,10 @@ public final class Interpreter {
             if (output != null && !output.isEmpty()) throw new TnError(span, "numbers have no legs to list");
             return unknownScalar ? new Value.Unknown() : new Value.Num(coefficient);
         }
-        return new Value.TensorValue(networks().product(factors, coefficient, output, span));
+        Net product = networks().product(factors, coefficient, output, span);
+        Networks.Hyperedge h = Networks.repeatedTensorHyperedge(factors, written);
+        if (h != null) warn(h.where(), h.message());
+        return new Value.TensorValue(product);
     }
 
     // ---- calls ------------------------------------------------------------------------------

@@ -6,16 +6,26 @@ import tn.diag.Span;
 import tn.diag.TnError;
 
 /**
- * Leg names bound to sizes. A leg is bound where it is declared (`leg i = 4`) or first used on a
- * tensor of known shape; a later use with another size is an error that names both places.
- * Each function call has its own table on top of the module's: legs first bound inside a call
- * stay local to it.
+ * Leg names bound to sizes: what a creation function (`ones(i)`) or a split reads, and the check
+ * of declared sizes.
+ *
+ * A leg is declared (`leg i = 4`) or inferred: bound where a value first gives it a size (a tensor
+ * named `x[i]`, a model, a decomposition's bond). A declared size is a promise: a value with
+ * another size for that leg is an error naming both places. An inferred size belongs to the value
+ * that gave it: another value may bring the same name with another size (two models of different
+ * shapes), which then becomes the size read here, while the values made before keep theirs; where
+ * values with two sizes of one leg meet (a product, a sum), {@link Networks} reports both.
+ * Each function call has its own table on top of the module's: legs first bound (or declared)
+ * inside a call stay local to it.
  */
 final class Legs {
-    record Binding(long size, Span where) {}
+    /** A leg's size, where it was given, and whether a `leg` statement declared it. */
+    record Binding(long size, Span where, boolean declared) {}
 
     private final Legs parent;
     private final Map<String, Binding> bindings = new HashMap<>();
+    /** In the module's table: where each leg first got each of its sizes, for messages. */
+    private final Map<String, Map<Long, Span>> origins = new HashMap<>();
 
     Legs(Legs parent) {
         this.parent = parent;
@@ -33,24 +43,54 @@ final class Legs {
         return b == null ? -1 : b.size();
     }
 
-    /** Binds a leg (or checks it against its binding). {@code what} says where the size comes from. */
+    /**
+     * Binds a leg to the size a value gives it: checked against a declaration, otherwise the
+     * latest size (the values made with an earlier one keep it). {@code what} says where the
+     * size comes from.
+     */
     void bind(String name, long size, Span where, String what) {
         Binding b = lookup(name);
-        if (b == null) {
-            bindings.put(name, new Binding(size, where));
-            return;
-        }
-        if (b.size() != size) {
-            String there = b.where() == null ? "" : " at " + b.where().line() + ":" + b.where().column()
-                    + (b.where().source() == where.source() ? "" : " of " + b.where().source().name());
-            throw new TnError(where, "leg " + name + " has size " + size + (what.isEmpty() ? "" : " " + what)
-                    + " but size " + b.size() + there);
-        }
+        if (b != null && b.size() == size) return;
+        if (b != null && b.declared()) throw clash(name, size, where, what, b);
+        bindings.put(name, new Binding(size, where, false));
+        remember(name, size, where);
     }
 
-    /** Replaces a declaration (a `leg` statement may re-declare at top level only if equal). */
-    void declare(String name, long size, Span where) {
-        bind(name, size, where, "here");
+    private void remember(String name, long size, Span where) {
+        Legs root = this;
+        while (root.parent != null) root = root.parent;
+        root.origins.computeIfAbsent(name, k -> new HashMap<>()).putIfAbsent(size, where);
+    }
+
+    /** Where the leg first got this size (a declaration or a value), or null. */
+    Span origin(String name, long size) {
+        Legs root = this;
+        while (root.parent != null) root = root.parent;
+        Map<Long, Span> sizes = root.origins.get(name);
+        return sizes == null ? null : sizes.get(size);
+    }
+
+    /**
+     * A `leg` statement. It may repeat a declaration of this table with the same size, replace an
+     * inferred size, or (in a function) hide the module's leg; a new size for a leg declared in
+     * this table is an error unless {@code redeclare} (the REPL). Returns the binding replaced
+     * by another size, or null.
+     */
+    Binding declare(String name, long size, Span where, boolean redeclare) {
+        Binding own = bindings.get(name);
+        if (own != null && own.declared() && own.size() == size) return null;
+        if (own != null && own.declared() && !redeclare) throw clash(name, size, where, "here", own);
+        Binding before = lookup(name);
+        bindings.put(name, new Binding(size, where, true));
+        remember(name, size, where);
+        return before != null && before.size() != size ? before : null;
+    }
+
+    private static TnError clash(String name, long size, Span where, String what, Binding b) {
+        String there = b.where() == null ? "" : " at " + b.where().line() + ":" + b.where().column()
+                + (b.where().source() == where.source() ? "" : " of " + b.where().source().name());
+        return new TnError(where, "leg " + name + " has size " + size + (what.isEmpty() ? "" : " " + what)
+                + " but size " + b.size() + there);
     }
 
     /** The bindings made in this table itself (for import). */
@@ -68,10 +108,19 @@ final class Legs {
         bindings.putAll(saved.bindings());
     }
 
-    /** Copies bindings in, checking each for a clash. */
+    /** Copies bindings in, checking each against a declaration here; declared legs stay declared. */
     void importAll(Legs other, Span where) {
         for (Map.Entry<String, Binding> e : other.bindings.entrySet()) {
-            bind(e.getKey(), e.getValue().size(), where, "in the imported module");
+            Binding b = e.getValue();
+            if (b.declared()) {
+                Binding mine = lookup(e.getKey());
+                if (mine != null && mine.declared() && mine.size() != b.size()) {
+                    throw clash(e.getKey(), b.size(), where, "in the imported module", mine);
+                }
+                bindings.put(e.getKey(), new Binding(b.size(), where, true));
+            } else {
+                bind(e.getKey(), b.size(), where, "in the imported module");
+            }
         }
     }
 }

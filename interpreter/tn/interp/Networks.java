@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import tn.ast.LegSpec;
 import tn.diag.Span;
 import tn.diag.TnError;
@@ -47,9 +49,14 @@ final class Networks {
                 if (anonymous(leg)) throw unnamed(f);
                 Long before = sizes.putIfAbsent(leg, f.size(k));
                 if (before != null && before != f.size(k)) {
+                    // Two values made with different sizes of one leg (two models, say) meet here.
                     Net other = firstOn.get(leg);
-                    throw new TnError(f.span(), "leg " + leg + " has size " + f.size(k) + " here but size " + before
-                            + " on " + describe(other) + " at " + other.span().line() + ":" + other.span().column());
+                    String written = f.label() != null && !inside(f.span(), span) ? f.label() : quote(f.span());
+                    throw new TnError(span, "leg " + leg + " has size " + before + " on " + name(other, span) + " but size "
+                            + f.size(k) + " on " + name(f, span) + ": values made with two sizes of " + leg + " ("
+                            + origin(leg, before, other, span) + ", " + origin(leg, f.size(k), f, span)
+                            + ") cannot meet on it; rename it on one of them to keep both, e.g. "
+                            + operand(written, "x") + "[" + leg + " -> " + leg + "2]");
                 }
                 firstOn.putIfAbsent(leg, f);
                 count.merge(leg, 1, Integer::sum);
@@ -82,6 +89,47 @@ final class Networks {
                 ? factors.get(0)
                 : new Net.Product(factors, flat, sizesOf(flat, sizes), dtype, coefficient, span);
         return grouped ? group(p, output, span) : p;
+    }
+
+    /**
+     * The elementwise product `a .* b`: a product that keeps every leg, so a leg on both factors is
+     * a hyperedge with an open end (a copy dot in the diagram) and legs on one are an outer product.
+     */
+    Net elementwise(List<Net> factors, double coefficient, Span span) {
+        List<LegSpec> all = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Net f : factors) {
+            for (String leg : f.legs()) {
+                if (anonymous(leg)) throw unnamed(f);
+                if (seen.add(leg)) all.add(new LegSpec.Name(span, leg));
+            }
+        }
+        return product(factors, coefficient, all, span);
+    }
+
+    /**
+     * A `*` in a product must not contract: its right factor may share no leg with the factors
+     * before it. `x * y` on two vectors is a dot product by tn's rule but elementwise in numpy,
+     * so tn asks which was meant.
+     */
+    void checkStar(List<Net> before, Net right, Span star, Span leftSource, Span rightSource) {
+        List<String> shared = new ArrayList<>();
+        for (String leg : right.legs()) {
+            if (before.stream().anyMatch(f -> f.legs().contains(leg)) && !shared.contains(leg)) shared.add(leg);
+        }
+        if (shared.isEmpty()) return;
+        String x = operand(quote(leftSource), "x");
+        String y = operand(quote(rightSource), "y");
+        String which = legWord(shared);
+        throw new TnError(star, "* between tensors that share " + which + ": write " + x + " " + y + " (side by side) to sum over "
+                + names(shared) + ", or " + x + " .* " + y + " for the elementwise product, which keeps "
+                + (shared.size() == 1 ? "it" : "them") + " (* is for numbers and tensors with no leg in common)");
+    }
+
+    /** An operand's text fit to quote inside a longer expression, or {@code fallback}. */
+    private static String operand(String text, String fallback) {
+        if (text == null) return fallback;
+        return text.matches("[\\w.']+(\\([^()]*\\))?(\\[[^\\]]*\\])?") ? text : "(" + text + ")";
     }
 
     private void addOutputLeg(List<String> flat, java.util.Set<String> listed, String leg, Span where, Map<String, Long> sizes) {
@@ -126,6 +174,58 @@ final class Networks {
 
     private static String partsText(LegSpec.Group g) {
         return String.join(" ", g.parts().stream().map(LegSpec.Name::name).toList());
+    }
+
+    /** A warning about a product: where (a factor as written) and what. */
+    record Hyperedge(Span where, String message) {}
+
+    /**
+     * The accidental hyperedge: `A1 A2 A1 A2`, a bra and a ket written with the same names, puts
+     * each bond leg on four factors, which tn (like einsum) reads as one index shared by all four,
+     * not as two contractions. A leg on three or more factors among which a tensor repeats is
+     * reported at the tensor's second copy, with the fix. {@code written} is each factor's source.
+     */
+    static Hyperedge repeatedTensorHyperedge(List<Net> factors, List<Span> written) {
+        Map<String, List<Integer>> on = new LinkedHashMap<>();
+        for (int k = 0; k < factors.size(); k++) {
+            for (String leg : new LinkedHashSet<>(factors.get(k).legs())) on.computeIfAbsent(leg, x -> new ArrayList<>()).add(k);
+        }
+        // Each factor's first copy, by value or by how it is written: linear in the number of factors.
+        Map<Net, Integer> byValue = new java.util.IdentityHashMap<>();
+        Map<String, Integer> byText = new HashMap<>();
+        int first = -1, second = -1;
+        List<String> others = new ArrayList<>();
+        for (int k = 0; k < factors.size(); k++) {
+            String text = written.get(k).text();
+            Integer j = byValue.putIfAbsent(factors.get(k), k);
+            Integer t = byText.putIfAbsent(text, k);
+            if (j == null) j = t;
+            if (j == null) continue;
+            boolean hyper = false;
+            for (String leg : factors.get(k).legs()) if (on.get(leg).size() >= 3) hyper = true;
+            if (!hyper) continue;
+            if (first < 0) {
+                first = j;
+                second = k;
+            } else if (j != first && !others.contains(text) && !text.equals(written.get(first).text())) {
+                others.add(text);
+            }
+        }
+        if (second < 0) return null;
+        List<String> legs = new ArrayList<>();
+        for (String leg : factors.get(second).legs()) if (on.get(leg).size() >= 3 && !legs.contains(leg)) legs.add(leg);
+        String quoted = quote(written.get(second));
+        String target = operand(quoted, "the copy");
+        List<String> renames = new ArrayList<>();
+        for (String leg : legs) renames.add(leg + " -> " + leg + "'");
+        int most = 0;
+        for (String leg : legs) most = Math.max(most, on.get(leg).size());
+        return new Hyperedge(written.get(second), (legs.size() == 1 ? "leg " + legs.get(0) + " is" : "legs " + String.join(", ", legs) + " are")
+                + " on " + (legs.size() == 1 ? most + " factors" : "three or more factors each") + " and " + (quoted != null ? quoted : "a tensor")
+                + " is twice among them" + (others.isEmpty() ? "" : " (so are " + String.join(", ", others) + ")")
+                + ": a leg on three or more factors is one index shared by all of them (a hyperedge), not a contraction of each"
+                + " copy with its neighbour. If this copy is another one (a bra under a ket), give it its own legs: "
+                + target + "[" + String.join(", ", renames) + "]");
     }
 
     // ---- relabelling ------------------------------------------------------------------------
@@ -242,52 +342,95 @@ final class Networks {
     // ---- sums -------------------------------------------------------------------------------
 
     /**
-     * Checks that {@code term} may be added to (or subtracted from) a sum whose legs are those of
-     * {@code left}: the same leg set, with equal sizes. {@code leftSource} and {@code termSource}
-     * are where both sides are written, quoted in the hint.
+     * The terms of a sum, each repeated along the sum's legs it lacks (numpy's broadcasting, by
+     * leg name rather than by position): the sum's legs are those of its first term that has
+     * every leg of every term, in that term's order. A leg must have one size in all terms, and
+     * some term must have all the legs: `x[i] + y[j]` (an outer sum, or a misnamed leg) is an
+     * error that says how to write either. {@code ops} are the + and - (null for the first term),
+     * {@code sources} where each term is written.
      */
-    void checkSummand(Net left, Net term, double sign, Span opSpan, Span leftSource, Span termSource) {
-        String verb = sign > 0 ? "add" : "subtract";
-        java.util.Set<String> l = new java.util.LinkedHashSet<>(left.legs());
-        java.util.Set<String> r = new java.util.LinkedHashSet<>(term.legs());
-        if (!l.equals(r)) {
-            List<String> onlyLeft = new ArrayList<>(l);
-            onlyLeft.removeAll(r);
-            List<String> onlyRight = new ArrayList<>(r);
-            onlyRight.removeAll(l);
-            String message = "cannot " + verb + " tensors with different legs: " + legList(left) + " and " + legList(term);
-            if (onlyRight.isEmpty()) {
-                message += "; the right has no " + legWord(onlyLeft) + ": " + repeatHint(term, quote(termSource), left, quote(leftSource), "right", "left");
-            } else if (onlyLeft.isEmpty()) {
-                message += "; the left has no " + legWord(onlyRight) + ": " + repeatHint(left, quote(leftSource), term, quote(termSource), "left", "right");
-            } else {
-                message += " (only on the left: " + names(onlyLeft) + "; only on the right: " + names(onlyRight) + ")";
-            }
-            throw new TnError(opSpan, message);
-        }
-        for (int k = 0; k < left.rank(); k++) {
-            long other = term.sizeOf(left.legs().get(k));
-            if (other != left.size(k)) {
-                throw new TnError(opSpan, "cannot " + verb + ": leg " + left.legs().get(k)
-                        + " has size " + left.size(k) + " on the left but " + other + " on the right");
+    List<Net> broadcastTerms(List<Net> terms, double[] signs, List<Span> ops, List<Span> sources) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        Map<String, Integer> firstOn = new HashMap<>();
+        for (int k = 0; k < terms.size(); k++) {
+            Net term = terms.get(k);
+            for (String leg : term.legs()) if (anonymous(leg)) throw unnamed(term);
+            for (int j = 0; j < term.rank(); j++) {
+                String leg = term.legs().get(j);
+                Long before = sizes.putIfAbsent(leg, term.size(j));
+                firstOn.putIfAbsent(leg, k);
+                if (before != null && before != term.size(j)) {
+                    String there = quote(sources.get(firstOn.get(leg))), here = quote(sources.get(k));
+                    throw new TnError(ops.get(k), "cannot " + verb(signs[k]) + ": leg " + leg + " has size " + before
+                            + (there == null ? " on the left" : " in " + there) + " but " + term.size(j)
+                            + (here == null ? " on the right" : " in " + here) + sizeHint(leg)
+                            + "; a leg has one size in every term of a sum");
+                }
             }
         }
-        for (String leg : left.legs()) if (anonymous(leg)) throw unnamed(left);
+        int full = -1;
+        for (int k = 0; k < terms.size() && full < 0; k++) if (terms.get(k).rank() == sizes.size()) full = k;
+        if (full < 0) {
+            // Located at the first term after which no term so far has every leg so far.
+            Set<String> so = new LinkedHashSet<>();
+            int fullSoFar = -1;
+            for (int k = 0; ; k++) {
+                so.addAll(terms.get(k).legs());
+                if (fullSoFar >= 0 && terms.get(fullSoFar).rank() == so.size()) continue;
+                fullSoFar = terms.get(k).rank() == so.size() ? k : -1;
+                if (fullSoFar < 0) throw noTermHasAllLegs(terms, k, sizes, verb(signs[k]), ops.get(k), sources);
+            }
+        }
+        Net target = terms.get(full);
+        List<Net> out = new ArrayList<>(terms.size());
+        for (Net term : terms) out.add(term.rank() == target.rank() ? term : broadcast(term, target));
+        return out;
     }
 
     /**
-     * How to repeat the side with fewer legs along the other's legs: a number (or scalar) times
-     * ones, a tensor with broadcast(b, x). The texts are null when too long to quote.
+     * {@code b} repeated along the legs of {@code x} it lacks: b times a vector of ones (a one-leg
+     * copy tensor, never stored) for each, its legs in x's order.
      */
-    private static String repeatHint(Net fewer, String fewerText, Net more, String moreText, String fewerSide, String moreSide) {
-        if (fewer.rank() == 0) {
-            String n = fewerText == null ? "n" : fewerText.matches("[\\w.']+") ? fewerText : "(" + fewerText + ")";
-            return "to add it to every entry, write " + n + " * ones(" + names(more.legs()) + ")";
+    static Net broadcast(Net b, Net x) {
+        List<Net> factors = new ArrayList<>();
+        factors.add(b);
+        for (int k = 0; k < x.rank(); k++) {
+            if (!b.legs().contains(x.legs().get(k))) factors.add(new Net.Delta(List.of(x.legs().get(k)), x.size(k), b.dtype(), b.span()));
         }
-        String call = fewerText != null && moreText != null ? "broadcast(" + fewerText + ", " + moreText + ")" : "broadcast(b, x)";
-        String b = fewerText != null ? fewerText : "the " + fewerSide;
-        String x = moreText != null ? moreText : "the " + moreSide;
-        return call + " repeats " + b + " along the other legs of " + x;
+        return new Net.Product(factors, x.legs(), x.sizes(), b.dtype(), 1.0, b.span());
+    }
+
+    private static String verb(double sign) {
+        return sign > 0 ? "add" : "subtract";
+    }
+
+    /** A term that, with those before it, leaves no term holding every leg. */
+    private static TnError noTermHasAllLegs(List<Net> terms, int k, Map<String, Long> sizes, String verb, Span op, List<Span> sources) {
+        Set<String> left = new LinkedHashSet<>();
+        for (int j = 0; j < k; j++) left.addAll(terms.get(j).legs());
+        Net term = terms.get(k);
+        List<String> onlyLeft = new ArrayList<>(left);
+        onlyLeft.removeAll(term.legs());
+        List<String> onlyRight = new ArrayList<>(term.legs());
+        onlyRight.removeAll(left);
+        StringBuilder leftList = new StringBuilder("[");
+        for (String leg : left) leftList.append(leftList.length() > 1 ? ", " : "").append(leg).append('=').append(sizes.get(leg));
+        leftList.append(']');
+        String l = operand(quote(sources.get(0).to(sources.get(k - 1))), "x");
+        String r = operand(quote(sources.get(k)), "y");
+        return new TnError(op, "cannot " + verb + " tensors with different legs: " + leftList + " and " + legList(term)
+                + " (only on the left: " + names(onlyLeft) + "; only on the right: " + names(onlyRight) + "): a term is repeated"
+                + " along the legs it lacks only if another term has them all; to " + verb + " at every combination, write "
+                + l + " .* ones(" + names(onlyRight) + ") " + (verb.equals("add") ? "+" : "-") + " " + r + "; if "
+                + onlyLeft.get(0) + " and " + onlyRight.get(0) + " are one leg, rename one: " + r + "[" + onlyRight.get(0)
+                + " -> " + onlyLeft.get(0) + "]");
+    }
+
+    /** Where a leg of the other size was declared, for a size clash in a sum. */
+    private String sizeHint(String leg) {
+        Legs.Binding b = legs.lookup(leg);
+        return b == null || b.where() == null ? "" : " (leg " + leg + " is declared with size " + b.size() + " at "
+                + b.where().line() + ":" + b.where().column() + ")";
     }
 
     /** The source of an operand for a message, or null when it is too long to quote. */
@@ -367,6 +510,24 @@ final class Networks {
 
     private static String describeLegs(Net n) {
         return n.rank() == 0 ? "" : " " + legList(n);
+    }
+
+    /** A factor as written in this product, or by its name (the variable) when made elsewhere. */
+    private static String name(Net n, Span product) {
+        String text = quote(n.span());
+        if (n.label() != null && (!inside(n.span(), product) || text == null)) return n.label();
+        return text != null ? text : "the factor";
+    }
+
+    /** `10 from 3:9`: where the leg got this size (else where the factor was made). */
+    private String origin(String leg, long size, Net factor, Span from) {
+        Span at = legs.origin(leg, size);
+        if (at == null) at = factor.span();
+        return size + " from " + at.line() + ":" + at.column() + (at.source() == from.source() ? "" : " of " + at.source().name());
+    }
+
+    private static boolean inside(Span a, Span b) {
+        return a.source() == b.source() && a.start() >= b.start() && a.end() <= b.end();
     }
 
     private static String describe(Net n) {

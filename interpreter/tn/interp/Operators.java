@@ -9,8 +9,8 @@ import tn.net.BubbleFunction;
 import tn.net.Net;
 
 /**
- * The operators of the language on values: + and - (numbers, or sums of networks with matching
- * legs), / (by numbers and scalar tensors), ^, comparisons, and, or, not, unary minus.
+ * The operators of the language on values: + and - (numbers, or sums of networks, broadcast by
+ * leg name), .* (elementwise), / (by numbers and scalar tensors), ^, comparisons, and, or, not, unary minus.
  */
 final class Operators {
     private final Interpreter in;
@@ -35,6 +35,7 @@ final class Operators {
         in.checkPoison(r);
         return switch (b.op()) {
             case DIV -> divide(b, l, r);
+            case ELEMENTWISE -> elementwise(b, l, r);
             case POW -> power(b, l, r);
             default -> compare(b, l, r);
         };
@@ -42,8 +43,9 @@ final class Operators {
 
     /**
      * `a + b - c ...`, folded left to right: numbers add up as numbers until a tensor comes, then
-     * every term joins one sum network (the legs of each checked against the first term's), so a
-     * long sum is built in time linear in its number of terms.
+     * every term joins one sum network, so a long sum is built in time linear in its number of
+     * terms. A term lacking some of the sum's legs is repeated along them (numpy's broadcasting,
+     * by leg name); {@link Networks#broadcastTerms} checks and does it.
      */
     Value sum(Expr.Sum s) {
         List<Expr.Sum.Term> terms = s.terms();
@@ -55,6 +57,7 @@ final class Operators {
         double number = 0;
         List<Net> nets = null;
         double[] coefficients = null;
+        List<Span> ops = null, sources = null;
         for (int k = 0; k < terms.size(); k++) {
             Value v = values.get(k);
             Expr.Sum.Term t = terms.get(k);
@@ -67,23 +70,26 @@ final class Operators {
             if (nets == null) {
                 // The first tensor: the number so far (when there were terms before) becomes a scalar term.
                 nets = new ArrayList<>(terms.size());
+                ops = new ArrayList<>(terms.size());
+                sources = new ArrayList<>(terms.size());
                 coefficients = new double[terms.size() + 1];
                 if (k > 0) {
-                    Expr.Sum.Term before = terms.get(k - 1);
-                    nets.add(in.scalar(number, terms.get(0).value().span().to(before.value().span())));
+                    Span numbers = terms.get(0).value().span().to(terms.get(k - 1).value().span());
+                    nets.add(in.scalar(number, numbers));
+                    ops.add(null);
+                    sources.add(numbers);
                     coefficients[0] = 1;
                 }
             }
-            Net n = in.asTensorOrScalar(v, t.value().span());
-            if (!nets.isEmpty()) {
-                Span left = terms.get(0).value().span().to(terms.get(k - 1).value().span());
-                in.networks().checkSummand(nets.get(0), n, sign, t.opSpan(), left, t.value().span());
-            }
             coefficients[nets.size()] = sign;
-            nets.add(n);
+            nets.add(in.asTensorOrScalar(v, t.value().span()));
+            ops.add(nets.size() == 1 ? null : t.opSpan());
+            sources.add(t.value().span());
         }
         if (nets == null) return new Value.Num(number);
-        return new Value.TensorValue(in.networks().sum(nets, java.util.Arrays.copyOf(coefficients, nets.size()), s.span()));
+        double[] cs = java.util.Arrays.copyOf(coefficients, nets.size());
+        List<Net> broadcast = in.networks().broadcastTerms(nets, cs, ops, sources);
+        return new Value.TensorValue(in.networks().sum(broadcast, cs, s.span()));
     }
 
     private Value divide(Expr.Binary b, Value l, Value r) {
@@ -104,6 +110,21 @@ final class Operators {
         }
         Net left = in.asTensor(l, b.left().span(), "the left of /");
         return new Value.TensorValue(in.networks().product(List.of(left, reciprocal), 1.0, null, b.span()));
+    }
+
+    /** `a .* b`: numbers multiply; tensors multiply entry by entry, every leg kept (a copy dot joins shared legs). */
+    private Value elementwise(Expr.Binary b, Value l, Value r) {
+        if (l instanceof Value.Num x && r instanceof Value.Num y) return new Value.Num(x.value() * y.value());
+        double coefficient = 1;
+        List<Net> factors = new ArrayList<>(2);
+        for (Expr side : List.of(b.left(), b.right())) {
+            Value v = side == b.left() ? l : r;
+            if (v instanceof Value.Num n) coefficient *= n.value();
+            else if (!(v instanceof Value.Unknown)) factors.add(in.asTensor(v, side.span(), "an operand of .*"));
+        }
+        // A number known only when running stands in as 1 while checking (as in a product).
+        if (factors.isEmpty()) return new Value.Unknown();
+        return new Value.TensorValue(in.networks().elementwise(factors, coefficient, b.span()));
     }
 
     private Value power(Expr.Binary b, Value l, Value r) {

@@ -73,6 +73,8 @@ final class Session {
         Evaluator evaluator = new Evaluator(backend, planner, memoryLimit);
         evaluator.setMethod(initialMethod);
         interpreter = new Interpreter(evaluator, out, settings);
+        interpreter.setRedeclareLegs(true); // `leg i = 4` after `leg i = 3` needs no :reset
+        interpreter.setWarnings(d -> err.println(d.format())); // no checking pass here: warn as the statement runs
         module = interpreter.newModule(new Source("<repl>", ""), folder);
         accepted.clear();
     }

@@ -168,15 +168,27 @@ final class AstBuilder {
     }
 
     private Expr arrow(ArrowContext ctx) {
-        Expr e = product(ctx.product());
+        Expr e = elementwise(ctx.elementwise());
         if (ctx.getChildCount() == 1) return e;
         return new Expr.Output(span(ctx), e, legSpecs(ctx.legSpecs()));
+    }
+
+    /** `a .* b .* c`, folded left to right (the product is associative and keeps every leg). */
+    private Expr elementwise(ElementwiseContext ctx) {
+        List<ProductContext> operands = ctx.product();
+        Expr e = product(operands.get(0));
+        for (int i = 1; i < operands.size(); i++) {
+            Expr r = product(operands.get(i));
+            e = new Expr.Binary(e.span().to(r.span()), Expr.Op.ELEMENTWISE, span(ctx.getChild(2 * i - 1)), e, r);
+        }
+        return e;
     }
 
     private Expr product(ProductContext ctx) {
         // Children alternate: unary, then (mulOp unary | postfix)*. Division binds to what is
         // on its left so far: `a b / 2` is (a b) / 2.
         List<Expr> factors = new ArrayList<>();
+        List<Expr.Product.Star> stars = new ArrayList<>();
         Expr result = null;
         int n = ctx.getChildCount();
         for (int i = 0; i < n; i++) {
@@ -184,11 +196,13 @@ final class AstBuilder {
             if (child instanceof MulOpContext op) {
                 Expr right = unary((UnaryContext) ctx.getChild(++i));
                 if (op.getText().equals("/")) {
-                    Expr left = collapse(factors, result);
+                    Expr left = collapse(factors, stars, result);
                     result = new Expr.Binary(left.span().to(right.span()), Expr.Op.DIV, span(op), left, right);
                     factors = new ArrayList<>();
+                    stars = new ArrayList<>();
                 } else {
                     if (result != null) { factors.add(result); result = null; }
+                    stars.add(new Expr.Product.Star(factors.size(), span(op)));
                     factors.add(right);
                 }
             } else {
@@ -196,14 +210,14 @@ final class AstBuilder {
                 factors.add(child instanceof UnaryContext u ? unary(u) : juxtaposed((JuxtaposedContext) child));
             }
         }
-        return collapse(factors, result);
+        return collapse(factors, stars, result);
     }
 
-    private static Expr collapse(List<Expr> factors, Expr pending) {
+    private static Expr collapse(List<Expr> factors, List<Expr.Product.Star> stars, Expr pending) {
         List<Expr> all = new ArrayList<>(factors);
         if (pending != null) all.add(pending);
         if (all.size() == 1) return all.get(0);
-        return new Expr.Product(all.get(0).span().to(all.get(all.size() - 1).span()), List.copyOf(all));
+        return new Expr.Product(all.get(0).span().to(all.get(all.size() - 1).span()), List.copyOf(all), List.copyOf(stars));
     }
 
     private Expr unary(UnaryContext ctx) {
