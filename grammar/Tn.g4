@@ -40,7 +40,8 @@ statement
     ;
 
 ifTail    : 'if' expr block (sep* 'else' (block | ifTail))? ;
-legDecl   : NAME '=' expr ;
+// `leg b[n] = size`: a family of n legs b[0] .. b[n-1], each of that size (docs/language.md).
+legDecl   : NAME ('[' expr ']')? '=' expr ;
 param     : NAME ('=' expr)? ;
 
 expr      : orExpr ;
@@ -61,6 +62,8 @@ unary     : '-' unary                                            # negate
 postfix   : primary suffix* ;
 juxtaposed: atom suffix* ;
 suffix    : '[' legSpecs? ']'                                    # index
+          // Only a leg family takes an index computed by an expression: `b[k + 1]`.
+          | '[' expr ']'                                         # subscript
           | '.' NAME                                             # member
           ;
 
@@ -86,11 +89,14 @@ element   : array | '-'? NUMBER ;
 legSpecs  : legSpec (',' legSpec)* ;
 legSpec
     : NAME '->' NAME                                             # legRename
+    | legRef '->' legRef                                         # legRenameMember
     | (NAME '=')? '(' NAME+ ')'                                  # legGroup
+    | NAME '[' expr ']'                                          # legMember
     | NAME                                                       # legName
     // Not tn (legs are named, not numbered): parsed so that the error can name the legs.
     | '-'? NUMBER                                                # legNumber
     ;
+legRef    : NAME ('[' expr ']')? ;
 
 // ---- lexer ------------------------------------------------------------------------------
 

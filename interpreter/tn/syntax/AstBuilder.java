@@ -50,7 +50,9 @@ final class AstBuilder {
         if (ctx instanceof LegStmtContext c) {
             List<Stmt.LegDecl.Binding> legs = new ArrayList<>();
             for (LegDeclContext d : c.legDecl()) {
-                legs.add(new Stmt.LegDecl.Binding(span(d), d.NAME().getText(), expr(d.expr())));
+                List<ExprContext> e = d.expr();
+                Expr count = e.size() == 2 ? expr(e.get(0)) : null;
+                legs.add(new Stmt.LegDecl.Binding(span(d), d.NAME().getText(), count, expr(e.get(e.size() - 1))));
             }
             return new Stmt.LegDecl(span, legs);
         }
@@ -231,6 +233,8 @@ final class AstBuilder {
             if (s instanceof MemberContext m) {
                 Token name = m.NAME().getSymbol();
                 e = new Expr.Member(e.span().to(span(name)), e, name.getText(), span(name));
+            } else if (s instanceof SubscriptContext x) {
+                e = new Expr.Subscript(e.span().to(span(x)), e, expr(x.expr()));
             } else {
                 IndexContext x = (IndexContext) s;
                 e = new Expr.Relabel(e.span().to(span(x)), e, legSpecs(x.legSpecs()));
@@ -310,6 +314,10 @@ final class AstBuilder {
         if (ctx instanceof LegNameContext c) return new LegSpec.Name(span, c.NAME().getText());
         if (ctx instanceof LegRenameContext c) return new LegSpec.Rename(span, c.NAME(0).getText(), c.NAME(1).getText());
         if (ctx instanceof LegNumberContext c) return new LegSpec.Number(span, c.getText());
+        if (ctx instanceof LegRenameMemberContext c) return new LegSpec.MemberRename(span, legRef(c.legRef(0)), legRef(c.legRef(1)));
+        if (ctx instanceof LegMemberContext c) {
+            return new LegSpec.Member(span, c.NAME().getText(), span(c.NAME().getSymbol()), expr(c.expr()));
+        }
         LegGroupContext c = (LegGroupContext) ctx;
         List<TerminalNode> names = c.NAME();
         boolean named = c.getChild(1) != null && c.getChild(1).getText().equals("=");
@@ -319,6 +327,11 @@ final class AstBuilder {
             parts.add(new LegSpec.Name(span(names.get(i).getSymbol()), names.get(i).getText()));
         }
         return new LegSpec.Group(span, name, parts);
+    }
+
+    private LegSpec legRef(LegRefContext c) {
+        if (c.expr() == null) return new LegSpec.Name(span(c), c.NAME().getText());
+        return new LegSpec.Member(span(c), c.NAME().getText(), span(c.NAME().getSymbol()), expr(c.expr()));
     }
 
     // ---- helpers ----------------------------------------------------------------------------
