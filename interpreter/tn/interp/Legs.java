@@ -41,7 +41,7 @@ final class Legs {
 
     Binding lookup(String name) {
         Binding b = bindings.get(name);
-        if (b == null && parent != null) return parent.lookup(name);
+        if (b == null && parent != null) b = parent.lookup(name);
         if (b == null && name.endsWith("]")) {
             Family f = familyOfMember(name);
             if (f != null) return new Binding(f.size(), f.where());
