@@ -572,7 +572,7 @@ public final class Interpreter {
         double k = n.value();
         if (k != Math.rint(k)) {
             throw new TnError(index.span(), "the index of the leg family " + family + " must be a whole number, not "
-                    + Printer.number(k));
+                    + Printer.number(k) + " (its legs are " + f.range() + ")");
         }
         if (k < 0 || k >= f.count()) {
             throw new TnError(where, family + "[" + Printer.number(k) + "] is out of range: " + family + " is " + f.declared()
