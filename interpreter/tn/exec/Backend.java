@@ -109,6 +109,45 @@ public interface Backend {
         return fromDoubles(data, shape, dtype);
     }
 
+    /**
+     * The {@code shape}'s entries stored as {@code stored} in {@code file} from byte
+     * {@code position} on, as an array over the file's mapped memory: nothing read or copied until
+     * used, the pages shared with the operating system's cache (as Hugging Face and numpy's
+     * memory maps do). Null when this backend cannot map them (the stored type is not the
+     * array's, the file is not open for a private mapping, the region is too large for one
+     * mapping): then {@link #read} them. The mapping is private: nothing is ever written to the
+     * file, and it outlives the channel.
+     */
+    default Dense mapped(java.nio.channels.FileChannel file, long position, Stored stored, long[] shape, DType dtype) throws java.io.IOException {
+        return null;
+    }
+
+    /**
+     * An array of {@code shape} stacked over its first axis from slices made on demand:
+     * {@code layer.apply(k)} gives slice k ({@code shape} with a first axis of 1, the same dtype).
+     * A backend may make each slice only when it is taken ({@link #take} on axis 0) and the whole
+     * only when an operation needs it; this default makes the whole at once.
+     */
+    default Dense stack(long[] shape, DType dtype, java.util.function.IntFunction<Dense> layer) {
+        int layers = Math.toIntExact(shape[0]);
+        Dense[] parts = new Dense[layers];
+        for (int k = 0; k < layers; k++) parts[k] = layer.apply(k);
+        long n = 1;
+        for (long x : shape) n *= x;
+        long each = n / layers;
+        return generate(shape, dtype, (from, out, count) -> {
+            double[] piece = new double[count];
+            for (int done = 0; done < count; ) {
+                long at = from + done;
+                int k = (int) (at / each);
+                int take = (int) Math.min(count - done, each - at % each);
+                copyDoubles(parts[k], at % each, piece, take);
+                System.arraycopy(piece, 0, out, done, take);
+                done += take;
+            }
+        });
+    }
+
     /** Fills {@code into} from the file at {@code position}; an early end of the file is an EOFException. */
     static void readFully(java.nio.channels.FileChannel file, long position, java.nio.ByteBuffer into) throws java.io.IOException {
         long at = position;

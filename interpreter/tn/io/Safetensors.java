@@ -73,18 +73,32 @@ public final class Safetensors {
 
     /**
      * The file opened for reading its tensors, or parts of them, one at a time straight into a
-     * backend's arrays ({@link Opened#read}): only the header is read here (and checked against
-     * the file's size). Close it when done.
+     * backend's arrays ({@link Opened#read}), or for mapping them ({@link Opened#tensor}): only the
+     * header is read here (and checked against the file's size). The channel is opened for
+     * writing too where the file allows it, only because Java maps a file privately (copy on
+     * write) only through such a channel; nothing is ever written. Close it when done (mappings
+     * outlive it).
      */
     public static Opened open(Path file) throws NpyException {
+        return open(file, true);
+    }
+
+    /** As {@link #open(Path)}; with {@code map} false, {@link Opened#tensor} reads (never maps). */
+    public static Opened open(Path file, boolean map) throws NpyException {
         String name = file.toString();
         FileChannel channel = null;
         try {
-            channel = open(file, name);
+            if (Files.isDirectory(file)) throw new NpyException(name + ": is a directory, not a file");
+            try {
+                channel = map && Files.isWritable(file) ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE) : null;
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                channel = null; // a read-only file system, say: read instead of mapping
+            }
+            if (channel == null) channel = open(file, name);
             Header h = header(channel, name);
             Map<String, Entry> entries = new LinkedHashMap<>();
             for (Entry e : h.entries()) entries.put(e.name(), e);
-            return new Opened(channel, name, entries, h.dataStart());
+            return new Opened(channel, name, entries, h.dataStart(), map);
         } catch (IOException e) {
             closeQuietly(channel);
             throw Npy.unreadable(name, e);
@@ -109,12 +123,14 @@ public final class Safetensors {
         private final String name;
         private final Map<String, Entry> entries;
         private final long dataStart;
+        private final boolean map;
 
-        private Opened(FileChannel channel, String name, Map<String, Entry> entries, long dataStart) {
+        private Opened(FileChannel channel, String name, Map<String, Entry> entries, long dataStart, boolean map) {
             this.channel = channel;
             this.name = name;
             this.entries = entries;
             this.dataStart = dataStart;
+            this.map = map;
         }
 
         /** The tensors' shapes, in the order of their data. */
@@ -153,7 +169,7 @@ public final class Safetensors {
                 double[] d = new double[Math.toIntExact(run * positions.size())];
                 int at = 0;
                 for (String t : tensors) {
-                    double[] all = tensor(channel, dataStart, entry(t), name).data();
+                    double[] all = Safetensors.tensor(channel, dataStart, entry(t), name).data();
                     for (long r = 0; r < all.length / rowLength; r++, at += (int) run) System.arraycopy(all, (int) (r * rowLength + from), d, at, (int) run);
                 }
                 return backend.fromDoubles(d, shape, dtype);
@@ -162,6 +178,26 @@ public final class Safetensors {
             } catch (IOException e) {
                 throw Npy.unreadable(name, e);
             }
+        }
+
+        /**
+         * One whole tensor as an array of the shape (its entry count): the file's memory itself
+         * when the backend can map it ({@link Backend#mapped}: the stored type is the array's),
+         * else read.
+         */
+        public tn.exec.Dense tensor(Backend backend, DType dtype, String tensor, long[] shape) throws NpyException {
+            Entry e = entry(tensor);
+            tn.exec.Stored s = stored(e.dtype());
+            if (s != null && map) {
+                try {
+                    tn.exec.Dense d = backend.mapped(channel, dataStart + e.begin(), s, shape, dtype);
+                    if (d != null) return d;
+                } catch (IOException ex) {
+                    throw Npy.unreadable(name, ex);
+                }
+            }
+            long n = Shapes.elementCount(e.shape());
+            return read(backend, dtype, List.of(tensor), n, 0, n, shape);
         }
 
         private Entry entry(String tensor) {

@@ -36,7 +36,12 @@ public final class Nd4jBackend implements Backend {
         return d == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
     }
 
-    private static INDArray arr(Dense d) { return ((NdDense) d).array(); }
+    private static INDArray arr(Dense d) { return nd(d).array(); }
+
+    /** The value as an {@link NdDense}: a lazy stack ({@link NdStack}) is made whole first. */
+    static NdDense nd(Dense d) {
+        return d instanceof NdStack s ? s.whole() : (NdDense) d;
+    }
 
     private static Dense wrap(INDArray a, DType d) {
         if (a.isView() || a.ordering() != 'c') a = a.dup('c');
@@ -68,9 +73,39 @@ public final class Nd4jBackend implements Backend {
         return FileRead.read(file, positions, run, stored, shape.clone(), dtype);
     }
 
+    /**
+     * A private (copy-on-write) mapping of the region wrapped as the array's memory: tn never
+     * writes into a value, and if anything did, the write would stay in this process.
+     */
+    @Override
+    public Dense mapped(java.nio.channels.FileChannel file, long position, tn.exec.Stored stored, long[] shape, DType dtype)
+            throws java.io.IOException {
+        boolean same = (stored == tn.exec.Stored.F32 && dtype == DType.FLOAT32) || (stored == tn.exec.Stored.F64 && dtype == DType.FLOAT64);
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        long bytes = n * stored.width;
+        if (!same || shape.length == 0 || n == 0 || bytes > Integer.MAX_VALUE || position % stored.width != 0
+                || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            return null;
+        }
+        java.nio.MappedByteBuffer region;
+        try {
+            region = file.map(java.nio.channels.FileChannel.MapMode.PRIVATE, position, bytes);
+        } catch (java.nio.channels.NonWritableChannelException e) {
+            return null; // opened for reading only: a private mapping needs a channel open for both
+        }
+        return NdDense.wrapBytes(region, region, shape.clone(), dtype);
+    }
+
+    /** Slices made when first taken, the whole when first needed ({@link NdStack}). */
+    @Override
+    public Dense stack(long[] shape, DType dtype, java.util.function.IntFunction<Dense> layer) {
+        return new NdStack(shape, dtype, layer);
+    }
+
     @Override
     public void release(Dense x) {
-        ((NdDense) x).release();
+        if (x instanceof NdDense d) d.release();
     }
 
     @Override
@@ -83,7 +118,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void copyDoubles(Dense x, long from, double[] into, int count) {
-        NdDense d = (NdDense) x;
+        NdDense d = nd(x);
         INDArray keep = null; // keeps an ND4J-owned array reachable while its view is read
         java.nio.Buffer b = d.ownBuffer(type(x.dtype()));
         if (b == null) {
@@ -142,13 +177,29 @@ public final class Nd4jBackend implements Backend {
      */
     @Override
     public Dense take(Dense x, int axis, long index) {
+        if (x instanceof NdStack s && axis == 0) return s.layer(Math.toIntExact(index));
+        NdDense nd = nd(x);
+        long before = 1;
+        for (int k = 0; k < axis; k++) before *= x.shape()[k];
+        if (before == 1) { // the slice is one block of the memory: shared, not copied
+            long[] shape = x.shape();
+            long block = x.length() / shape[axis];
+            shape[axis] = 1;
+            NdDense view = nd.share(index * block, shape);
+            if (view != null) return view;
+        }
+        return copySlice(nd, axis, index);
+    }
+
+    /** Slice {@code index} of {@code axis} (kept, of size 1) as a new array. */
+    static NdDense copySlice(NdDense x, int axis, long index) {
         long[] shape = x.shape();
         shape[axis] = 1;
         long n = 1;
         for (long s : shape) n *= s;
         if (n == 0 || x.length() > Integer.MAX_VALUE - 8) return takeNd4j(x, axis, index);
         DataType type = type(x.dtype());
-        NdDense nd = (NdDense) x;
+        NdDense nd = x;
         Object holder = nd;
         Buffer src = nd.ownBuffer(type);
         if (src == null) {
@@ -171,7 +222,7 @@ public final class Nd4jBackend implements Backend {
         return out;
     }
 
-    private Dense takeNd4j(Dense x, int axis, long index) {
+    private static NdDense takeNd4j(Dense x, int axis, long index) {
         INDArray a = arr(x);
         org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
         for (int k = 0; k < idx.length; k++) {
@@ -183,13 +234,41 @@ public final class Nd4jBackend implements Backend {
         return new NdDense(a.get(idx).dup('c').reshape('c', shape), x.dtype());
     }
 
+    /** A strided copy in Java into memory tn owns (ND4J's permute + dup allocates through its own, slower, allocator). */
     @Override
     public Dense permute(Dense x, int[] perm) {
-        return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
+        long n = x.length();
+        if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
+        DataType type = type(x.dtype());
+        NdDense nd = nd(x);
+        Object holder = nd;
+        Buffer src = nd.ownBuffer(type);
+        if (src == null) {
+            INDArray a = NdDense.contiguous(nd.array(), type);
+            holder = a;
+            src = NdDense.buffer(a);
+        }
+        long[] in = x.shape(), strides = new long[in.length], shape = new long[in.length], step = new long[in.length];
+        for (int k = in.length - 1, m = 1; k >= 0; m *= (int) in[k], k--) strides[k] = m;
+        for (int k = 0; k < perm.length; k++) {
+            shape[k] = in[perm[k]];
+            step[k] = strides[perm[k]];
+        }
+        NdDense out = NdDense.allocate(shape, n, x.dtype());
+        try {
+            tn.exec.Strided.gather(src, 0, shape, step, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holder);
+        }
+        return out;
     }
 
     @Override
     public Dense reshape(Dense x, long[] shape) {
+        if (shape.length > 0 && (!(x instanceof NdStack) || x.shape()[0] == 1)) { // tn's own memory is shared, not copied
+            NdDense view = nd(x).share(0, shape);
+            if (view != null) return view;
+        }
         INDArray a = arr(x);
         // A C-ordered array that is not a view is reshaped in place of a copy: nothing in tn writes
         // into an array after it is made, so sharing the buffer is safe.
@@ -242,7 +321,7 @@ public final class Nd4jBackend implements Backend {
         List<Object> holders = new java.util.ArrayList<>();
         List<Buffer> in = new java.util.ArrayList<>();
         for (Dense t : terms) {
-            NdDense nd = (NdDense) t;
+            NdDense nd = nd(t);
             Buffer own = nd.ownBuffer(type);
             if (own != null) {
                 holders.add(nd);
@@ -273,8 +352,30 @@ public final class Nd4jBackend implements Backend {
         return wrap(acc, d);
     }
 
+    /** In Java over the array's memory ({@link tn.exec.Pointwise}): one pass, one new array. */
     @Override
     public Dense map(Dense x, Elementwise fn, double p) {
+        long n = x.length();
+        if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return mapNd4j(x, fn, p);
+        DataType type = type(x.dtype());
+        NdDense nd = nd(x);
+        Object holder = nd;
+        Buffer src = nd.ownBuffer(type);
+        if (src == null) {
+            INDArray a = NdDense.contiguous(nd.array(), type);
+            holder = a;
+            src = NdDense.buffer(a);
+        }
+        NdDense out = NdDense.allocate(x.shape(), n, x.dtype());
+        try {
+            tn.exec.Pointwise.apply(src, fn, p, (int) n, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holder);
+        }
+        return out;
+    }
+
+    private Dense mapNd4j(Dense x, Elementwise fn, double p) {
         INDArray a = arr(x);
         INDArray out = switch (fn) {
             case RELU -> Transforms.relu(a, true);
@@ -401,10 +502,15 @@ public final class Nd4jBackend implements Backend {
         long[] block = together(shape, axes);
         if (block != null && block[2] == 1) {
             INDArray src = NdDense.contiguous(a, a.dataType());
-            INDArray out = rank == 0 ? Nd4j.scalar(a.dataType(), 0.0) : Nd4j.createUninitialized(a.dataType(), shape, 'c');
-            op.apply(NdDense.buffer(src), rows, (int) group, NdDense.buffer(out));
+            if (rank == 0) {
+                INDArray out = Nd4j.scalar(a.dataType(), 0.0);
+                op.apply(NdDense.buffer(src), rows, (int) group, NdDense.buffer(out));
+                return new NdDense(out, x.dtype());
+            }
+            NdDense out = NdDense.allocate(shape, a.length(), x.dtype()); // tn's memory: ND4J's allocator is slower
+            op.apply(NdDense.buffer(src), rows, (int) group, out.ownBuffer(a.dataType()));
             Reference.reachabilityFence(src);
-            return new NdDense(out, x.dtype());
+            return out;
         }
         int[] perm = lastPermutation(rank, axes);
         INDArray moved = a.permute(perm).dup('c'); // a copy of our own: worked on in place

@@ -48,7 +48,7 @@ public final class Nd4jContractor {
         DataType type = Nd4jBackend.type(dtype);
         List<Operand> ops = new ArrayList<>();
         for (int k = 0; k < operands.size(); k++) {
-            INDArray a = ((NdDense) operands.get(k)).array();
+            INDArray a = Nd4jBackend.nd(operands.get(k)).array();
             if (a.dataType() != type) a = a.castTo(type);
             ops.add(prepare(a, n.inputs().get(k), plan.prepared().get(k)));
         }
@@ -88,7 +88,7 @@ public final class Nd4jContractor {
         List<int[]> oneHots = new ArrayList<>();
         for (Dense d : operands) {
             oneHots.add(d.oneHotColumns());
-            NdDense nd = (NdDense) d;
+            NdDense nd = Nd4jBackend.nd(d);
             Buffer own = nd.ownBuffer(type);
             if (own != null) {
                 holders.add(nd);
@@ -109,7 +109,7 @@ public final class Nd4jContractor {
     }
 
     private static boolean isInput(INDArray a, List<Dense> operands) {
-        for (Dense d : operands) if (((NdDense) d).array() == a) return true;
+        for (Dense d : operands) if (Nd4jBackend.nd(d).array() == a) return true;
         return false;
     }
 

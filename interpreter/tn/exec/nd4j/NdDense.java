@@ -1,5 +1,6 @@
 package tn.exec.nd4j;
 
+import java.lang.ref.Reference;
 import java.nio.Buffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -93,6 +94,36 @@ public final class NdDense implements Dense {
         }
         Pointer p = f64 ? new DoublePointer(n) : new FloatPointer(n);
         return new NdDense(p, p::deallocate, shape, dtype);
+    }
+
+    /**
+     * Entries {@code [offset, offset + n)} of this value's native memory as a value of the shape
+     * (n entries), sharing the memory: no copy, which is safe because nothing in tn writes into a
+     * value after it is made. The view keeps this value (so its memory) reachable, and releasing
+     * the view frees nothing. Null when ND4J owns the memory or it is too large for one view.
+     */
+    NdDense share(long offset, long[] shape) {
+        if (data == null) return null;
+        long n = 1;
+        for (long d : shape) n *= d;
+        int width = data instanceof DoublePointer ? Double.BYTES : Float.BYTES;
+        if (n == 0 || offset < 0 || offset + n > data.limit() || (offset + n) * width > Integer.MAX_VALUE) return null;
+        java.nio.ByteBuffer bytes = data.asByteBuffer().slice((int) (offset * width), (int) (n * width));
+        return wrapBytes(bytes, this, shape, dtype);
+    }
+
+    /**
+     * A value over the native memory of the direct buffer {@code bytes} (its entries, row-major,
+     * in the dtype's width), without a copy; {@code owner} is kept reachable as long as the value
+     * (the memory's owner: a parent value, or the mapping of a file).
+     */
+    static NdDense wrapBytes(java.nio.ByteBuffer bytes, Object owner, long[] shape, DType dtype) {
+        boolean f64 = dtype == DType.FLOAT64;
+        long n = bytes.capacity() / (f64 ? Double.BYTES : Float.BYTES);
+        BytePointer at = new BytePointer(bytes);
+        Pointer p = f64 ? new DoublePointer(at).capacity(n).limit(n) : new FloatPointer(at).capacity(n).limit(n);
+        Object[] keep = {owner, bytes, at};
+        return new NdDense(p, () -> Reference.reachabilityFence(keep), shape, dtype);
     }
 
     /** The native memory tn allocated ({@link FloatPointer} or {@link DoublePointer}), or null when ND4J owns it. */

@@ -60,14 +60,20 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
 
         Dense read(List<String> names, long rowLength, long from, long run, long[] shape) throws NpyException;
 
+        /** One whole tensor as an array of the shape: mapped where the backend can, else read. */
+        Dense tensor(String name, long[] shape) throws NpyException;
+
         @Override
         void close();
     }
 
-    /** The file's tensors: a .safetensors file read on demand, or an .npz file read whole. */
-    static Source open(Path file, Backend backend, DType dtype) throws NpyException {
+    /**
+     * The file's tensors: a .safetensors file read on demand (whole tensors mapped when
+     * {@code map} and the backend can), or an .npz file read whole.
+     */
+    static Source open(Path file, Backend backend, DType dtype, boolean map) throws NpyException {
         if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")) {
-            tn.io.Safetensors.Opened st = tn.io.Safetensors.open(file);
+            tn.io.Safetensors.Opened st = tn.io.Safetensors.open(file, map);
             Map<String, String> raw = new LinkedHashMap<>();
             Map<String, long[]> shapes = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : st.shapes().entrySet()) {
@@ -79,6 +85,10 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
 
                 public Dense read(List<String> names, long rowLength, long from, long run, long[] shape) throws NpyException {
                     return st.read(backend, dtype, names.stream().map(raw::get).toList(), rowLength, from, run, shape);
+                }
+
+                public Dense tensor(String name, long[] shape) throws NpyException {
+                    return st.tensor(backend, dtype, raw.get(name), shape);
                 }
 
                 public void close() { st.close(); }
@@ -101,6 +111,10 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
                     for (long r = 0; r < all.length / rowLength; r++, at += (int) run) System.arraycopy(all, (int) (r * rowLength + from), d, at, (int) run);
                 }
                 return backend.fromDoubles(d, shape, dtype);
+            }
+
+            public Dense tensor(String name, long[] shape) {
+                return backend.fromDoubles(data.get(name).data(), shape, dtype);
             }
 
             public void close() {}
@@ -217,52 +231,76 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
     /**
      * The weights in tn's layout, in the dtype of {@code src}'s arrays; {@code untied}: the
      * unembedding is the file's lm_head.weight, else wte; b_U is lm_head.bias if the file has one.
+     * Every tensor is the file's memory where the backend maps it ({@link Source#tensor}); the
+     * layer-stacked weights are {@link Backend#stack}s of the layers' tensors, so a layer's
+     * weights are ready when picked and a whole stack is made only if something needs it whole.
      */
     static Gpt2Weights convert(Source src, Backend b, int heads, boolean untied) throws NpyException {
         Map<String, long[]> shapes = src.shapes();
         Transformers.Config c = config(shapes, heads);
         int layers = c.layers(), d = c.dModel(), dh = c.dHead(), dMlp = c.dMlp(), vocab = c.vocab();
         Map<String, Tensor> w = new LinkedHashMap<>();
-        Dense wte = whole(src, List.of(key(shapes, "wte", "weight")), vocab, d);
+        Dense wte = src.tensor(key(shapes, "wte", "weight"), new long[] {vocab, d});
         w.put("W_E", Tensor.of(List.of("vocab", "d_model"), wte));
-        w.put("W_pos", Tensor.of(List.of("ctx", "d_model"), whole(src, List.of(key(shapes, "wpe", "weight")), c.ctx(), d)));
-        // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads contiguous.
-        List<String> attn = perLayer(shapes, layers, "attn.c_attn", "weight"), attnB = perLayer(shapes, layers, "attn.c_attn", "bias");
-        String[] qkv = {"Q", "K", "V"};
+        w.put("W_pos", Tensor.of(List.of("ctx", "d_model"), src.tensor(key(shapes, "wpe", "weight"), new long[] {c.ctx(), d})));
+        // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads
+        // contiguous. Per layer, [d_model, 3, head, d_head] moved to [3, head, d_model, d_head]
+        // (one copy, when the layer is first picked) holds W_Q, W_K and W_V one after another.
+        List<Dense> attn = perLayer(src, shapes, layers, "attn.c_attn", "weight", d, 3L * d);
+        List<Dense> attnB = perLayer(src, shapes, layers, "attn.c_attn", "bias", 3L, heads, dh);
+        Dense[] moved = new Dense[layers];
+        java.util.function.IntFunction<Dense> qkv = l -> {
+            synchronized (moved) {
+                if (moved[l] == null) moved[l] = b.permute(b.reshape(attn.get(l), new long[] {d, 3, heads, dh}), new int[] {1, 2, 0, 3});
+                return moved[l];
+            }
+        };
+        String[] names = {"Q", "K", "V"};
+        DType dtype = wte.dtype();
         for (int k = 0; k < 3; k++) {
-            // Columns k*d..(k+1)*d of every row: [layer, d_model, head, d_head], then heads before d_model.
-            Dense cols = src.read(attn, 3L * d, (long) k * d, d, new long[] {layers, d, heads, dh});
-            w.put("W_" + qkv[k], Tensor.of(List.of("layer", "head", "d_model", "d_head"), b.permute(cols, new int[] {0, 2, 1, 3})));
-            b.release(cols);
-            w.put("b_" + qkv[k], Tensor.of(List.of("layer", "head", "d_head"), src.read(attnB, 3L * d, (long) k * d, d, new long[] {layers, heads, dh})));
+            int part = k;
+            w.put("W_" + names[k], Tensor.of(List.of("layer", "head", "d_model", "d_head"),
+                    b.stack(new long[] {layers, heads, d, dh}, dtype, l -> b.take(qkv.apply(l), 0, part))));
+            w.put("b_" + names[k], Tensor.of(List.of("layer", "head", "d_head"),
+                    b.stack(new long[] {layers, heads, dh}, dtype, l -> b.take(attnB.get(l), 0, part))));
         }
         // c_proj rows h*dh..(h+1)*dh belong to head h: [d_model, d_model] is already W_O[head, d_head, d_model].
-        w.put("W_O", Tensor.of(List.of("layer", "head", "d_head", "d_model"), whole(src, perLayer(shapes, layers, "attn.c_proj", "weight"), layers, heads, dh, d)));
-        w.put("b_O", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, "attn.c_proj", "bias"), layers, d)));
+        w.put("W_O", stacked(b, dtype, List.of("layer", "head", "d_head", "d_model"), perLayer(src, shapes, layers, "attn.c_proj", "weight", heads, dh, d)));
+        w.put("b_O", stacked(b, dtype, List.of("layer", "d_model"), perLayer(src, shapes, layers, "attn.c_proj", "bias", d)));
         for (String[] ln : new String[][] {{"ln1", "ln_1"}, {"ln2", "ln_2"}}) {
-            w.put(ln[0] + "_w", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, ln[1], "weight"), layers, d)));
-            w.put(ln[0] + "_b", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, ln[1], "bias"), layers, d)));
+            w.put(ln[0] + "_w", stacked(b, dtype, List.of("layer", "d_model"), perLayer(src, shapes, layers, ln[1], "weight", d)));
+            w.put(ln[0] + "_b", stacked(b, dtype, List.of("layer", "d_model"), perLayer(src, shapes, layers, ln[1], "bias", d)));
         }
-        w.put("W_in", Tensor.of(List.of("layer", "d_model", "d_mlp"), whole(src, perLayer(shapes, layers, "mlp.c_fc", "weight"), layers, d, dMlp)));
-        w.put("b_in", Tensor.of(List.of("layer", "d_mlp"), whole(src, perLayer(shapes, layers, "mlp.c_fc", "bias"), layers, dMlp)));
-        w.put("W_out", Tensor.of(List.of("layer", "d_mlp", "d_model"), whole(src, perLayer(shapes, layers, "mlp.c_proj", "weight"), layers, dMlp, d)));
-        w.put("b_out", Tensor.of(List.of("layer", "d_model"), whole(src, perLayer(shapes, layers, "mlp.c_proj", "bias"), layers, d)));
-        w.put("lnf_w", Tensor.of(List.of("d_model"), whole(src, List.of(key(shapes, "ln_f", "weight")), d)));
-        w.put("lnf_b", Tensor.of(List.of("d_model"), whole(src, List.of(key(shapes, "ln_f", "bias")), d)));
+        w.put("W_in", stacked(b, dtype, List.of("layer", "d_model", "d_mlp"), perLayer(src, shapes, layers, "mlp.c_fc", "weight", d, dMlp)));
+        w.put("b_in", stacked(b, dtype, List.of("layer", "d_mlp"), perLayer(src, shapes, layers, "mlp.c_fc", "bias", dMlp)));
+        w.put("W_out", stacked(b, dtype, List.of("layer", "d_mlp", "d_model"), perLayer(src, shapes, layers, "mlp.c_proj", "weight", dMlp, d)));
+        w.put("b_out", stacked(b, dtype, List.of("layer", "d_model"), perLayer(src, shapes, layers, "mlp.c_proj", "bias", d)));
+        w.put("lnf_w", Tensor.of(List.of("d_model"), src.tensor(key(shapes, "ln_f", "weight"), new long[] {d})));
+        w.put("lnf_b", Tensor.of(List.of("d_model"), src.tensor(key(shapes, "ln_f", "bias"), new long[] {d})));
         // The unembedding as the file has it, [vocab, d_model] (legs are named: no transpose needed).
-        Dense wu = untied ? whole(src, List.of(key(shapes, "lm_head", "weight")), vocab, d) : wte;
+        Dense wu = untied ? src.tensor(key(shapes, "lm_head", "weight"), new long[] {vocab, d}) : wte;
         w.put("W_U", Tensor.of(List.of("vocab", "d_model"), wu));
-        Dense bu = shapes.containsKey("lm_head.bias") ? whole(src, List.of("lm_head.bias"), vocab) : b.full(new long[] {vocab}, 0, wte.dtype());
+        Dense bu = shapes.containsKey("lm_head.bias") ? src.tensor("lm_head.bias", new long[] {vocab}) : b.full(new long[] {vocab}, 0, dtype);
         w.put("b_U", Tensor.of(List.of("vocab"), bu));
         return new Gpt2Weights(c, w);
     }
 
-    /** The tensors, each whole, one after another as one array of the shape. */
-    private static Dense whole(Source src, List<String> names, long... shape) throws NpyException {
-        long n = 1;
-        for (long x : shape) n *= x;
-        long each = n / names.size();
-        return src.read(names, each, 0, each, shape);
+    /** The layers' tensors stacked over a first leg, layer (each given a first axis of 1 when taken). */
+    private static Tensor stacked(Backend b, DType dtype, List<String> legs, List<Dense> layers) {
+        long[] one = layers.get(0).shape(), shape = new long[one.length + 1];
+        shape[0] = layers.size();
+        System.arraycopy(one, 0, shape, 1, one.length);
+        long[] first = shape.clone();
+        first[0] = 1;
+        return Tensor.of(legs, b.stack(shape, dtype, l -> b.reshape(layers.get(l), first)));
+    }
+
+    /** One tensor of every layer, each of the shape (mapped where the backend can, else read). */
+    private static List<Dense> perLayer(Source src, Map<String, long[]> shapes, int layers, String name, String suffix, long... shape)
+            throws NpyException {
+        List<Dense> out = new java.util.ArrayList<>();
+        for (String k : perLayer(shapes, layers, name, suffix)) out.add(src.tensor(k, shape));
+        return out;
     }
 
     /** The names of one tensor of every layer, as the file spells them. */

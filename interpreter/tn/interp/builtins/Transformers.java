@@ -42,12 +42,13 @@ public final class Transformers {
                 "a transformer with random weights (normal, std; layer norms start at weight 1, bias 0); mlp is"
                     + " \"gelu\", \"bilinear\" (W_out ((W_1 x) * (W_2 x)), no bubble) or \"none\" (attention only)",
                 Transformers::random),
-            Builtin.of("load_gpt2", "load_gpt2(\"model.safetensors\" | \"model.npz\", heads=)",
+            Builtin.of("load_gpt2", "load_gpt2(\"model.safetensors\" | \"model.npz\", heads=, mmap=true)",
                 "GPT-2 weights from a .safetensors or .npz file with GPT-2's tensor names (wte, wpe, h.{l}.ln_1, h.{l}.attn.c_attn,"
                     + " h.{l}.attn.c_proj, h.{l}.ln_2, h.{l}.mlp.c_fc, h.{l}.mlp.c_proj, ln_f, lm_head if untied; with or without"
                     + " .weight/.bias suffixes and a transformer. prefix), and the config.json beside it if there is one (n_head,"
                     + " layer_norm_epsilon, the attention scaling, tie_word_embeddings; checked against the tensors); heads= is"
-                    + " needed without a config",
+                    + " needed without a config; a .safetensors file whose type is the script's dtype is mapped, not read"
+                    + " (mmap=false reads it into tn's own memory)",
                 Transformers::loadGpt2),
             Builtin.of("broadcast", "broadcast(b, x)", "b with x's other legs added as ones (never stored): for adding a bias to x",
                 Transformers::broadcast),
@@ -313,6 +314,7 @@ public final class Transformers {
         try {
             Gpt2Config hf = Gpt2Config.read(name, file);
             int heads = gpt2Heads(a, hf, name);
+            boolean map = a.bool("mmap", true);
             Map<String, long[]> shapes = Gpt2Weights.shapes(file);
             Config c = Gpt2Weights.config(shapes, heads);
             checkLoad(a, c, settings(hf, c, name, Gpt2Weights.hasLmHead(shapes)).tied()); // before any data is read
@@ -330,7 +332,7 @@ public final class Transformers {
                 return gpt2Model(a, c, none, s);
             }
             tn.exec.Backend backend = a.interpreter().evaluator().backend();
-            try (Gpt2Weights.Source src = Gpt2Weights.open(file, backend, a.interpreter().settings().dtype())) {
+            try (Gpt2Weights.Source src = Gpt2Weights.open(file, backend, a.interpreter().settings().dtype(), map)) {
                 shapes = src.shapes();
                 Gpt2Config.Settings s = settings(hf, Gpt2Weights.config(shapes, heads), name, Gpt2Weights.hasLmHead(shapes));
                 if (s.tied() && Gpt2Weights.hasLmHead(shapes)) {

@@ -43,4 +43,36 @@ class Gpt2StoredTypesTest {
             assertArrayEquals(wantBits, gotBits, stored + " as " + dtype + ": " + e.getKey());
         }
     }
+
+    /**
+     * A layer picked from a stacked weight before the stack is used whole (the slice made alone:
+     * the file's mapped memory, or one layer's copy for W_Q/W_K/W_V), and after (a slice of the
+     * whole), equal the numpy fixture's; mapped (the default) and read (mmap=false).
+     */
+    @ParameterizedTest
+    @CsvSource({"f32, float32, true", "f32, float32, false", "f32, float64, true", "bf16, float32, true"})
+    void layersPickedBeforeAndAfterTheWholeStackAreTheStoredValues(String stored, String dtype, boolean map) throws Exception {
+        Map<String, NdData> expected = Npz.read(DIR.resolve("expected_" + stored + ".npz"));
+        String[] stacked = {"W_Q", "W_K", "W_V", "b_Q", "b_O", "W_O", "W_in", "b_in", "W_out", "b_out", "ln1_w", "ln2_b"};
+        long layers = expected.get("W_Q").shape()[0];
+        StringBuilder script = new StringBuilder("m = load_gpt2(\"" + DIR.resolve("tiny_" + stored + ".safetensors") + "\", heads=2, mmap="
+                + map + ")\n");
+        for (String when : new String[] {"before", "after"}) {
+            for (String name : stacked) {
+                for (int l = 0; l < layers; l++) script.append(when).append('_').append(name).append(l).append(" = pick(m.").append(name).append(", layer=").append(l).append(")\n");
+            }
+            if (when.equals("before")) for (String name : stacked) script.append("whole_").append(name).append(" = sum(m.").append(name).append(")\n");
+        }
+        Scripts s = Scripts.run(TransformerTest.ND4J, DType.parse(dtype), script.toString());
+        for (String name : stacked) {
+            double[] all = expected.get(name).data();
+            int each = (int) (all.length / layers);
+            for (int l = 0; l < layers; l++) {
+                double[] want = java.util.Arrays.copyOfRange(all, l * each, (l + 1) * each);
+                for (String when : new String[] {"before", "after"}) {
+                    assertArrayEquals(want, s.values(when + "_" + name + l), 0, stored + " as " + dtype + ", mmap=" + map + ": " + name + " layer " + l + " " + when);
+                }
+            }
+        }
+    }
 }
