@@ -62,8 +62,8 @@ unary     : '-' unary                                            # negate
 postfix   : primary suffix* ;
 juxtaposed: atom suffix* ;
 suffix    : '[' legSpecs? ']'                                    # index
-          // Only a leg family takes an index computed by an expression: `b[k + 1]`.
-          | '[' expr ']'                                         # subscript
+          // Only a leg family takes an index computed by arithmetic: `b[k + 1]`.
+          | '[' indexExpr ']'                                    # subscript
           | '.' NAME                                             # member
           ;
 
@@ -91,12 +91,17 @@ legSpec
     : NAME '->' NAME                                             # legRename
     | legRef '->' legRef                                         # legRenameMember
     | (NAME '=')? '(' NAME+ ')'                                  # legGroup
-    | NAME '[' expr ']'                                          # legMember
+    | NAME '[' indexExpr ']'                                     # legMember
     | NAME                                                       # legName
     // Not tn (legs are named, not numbered): parsed so that the error can name the legs.
     | '-'? NUMBER                                                # legNumber
     ;
-legRef    : NAME ('[' expr ']')? ;
+legRef    : NAME ('[' indexExpr ']')? ;
+// The index of a family member: arithmetic of names and numbers, without brackets, so that the
+// parser tells `b[k]` (a member) from `x[i]` (legs named) with a few tokens of lookahead.
+indexExpr : indexTerm (op+=('+' | '-') indexTerm)* ;
+indexTerm : indexAtom (op+=('*' | '/') indexAtom)* ;
+indexAtom : NAME | NUMBER | '(' indexExpr ')' | '-' indexAtom ;
 
 // ---- lexer ------------------------------------------------------------------------------
 

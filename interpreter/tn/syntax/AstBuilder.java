@@ -234,7 +234,7 @@ final class AstBuilder {
                 Token name = m.NAME().getSymbol();
                 e = new Expr.Member(e.span().to(span(name)), e, name.getText(), span(name));
             } else if (s instanceof SubscriptContext x) {
-                e = new Expr.Subscript(e.span().to(span(x)), e, expr(x.expr()));
+                e = new Expr.Subscript(e.span().to(span(x)), e, index(x.indexExpr()));
             } else {
                 IndexContext x = (IndexContext) s;
                 e = new Expr.Relabel(e.span().to(span(x)), e, legSpecs(x.legSpecs()));
@@ -316,7 +316,7 @@ final class AstBuilder {
         if (ctx instanceof LegNumberContext c) return new LegSpec.Number(span, c.getText());
         if (ctx instanceof LegRenameMemberContext c) return new LegSpec.MemberRename(span, legRef(c.legRef(0)), legRef(c.legRef(1)));
         if (ctx instanceof LegMemberContext c) {
-            return new LegSpec.Member(span, c.NAME().getText(), span(c.NAME().getSymbol()), expr(c.expr()));
+            return new LegSpec.Member(span, c.NAME().getText(), span(c.NAME().getSymbol()), index(c.indexExpr()));
         }
         LegGroupContext c = (LegGroupContext) ctx;
         List<TerminalNode> names = c.NAME();
@@ -330,8 +330,42 @@ final class AstBuilder {
     }
 
     private LegSpec legRef(LegRefContext c) {
-        if (c.expr() == null) return new LegSpec.Name(span(c), c.NAME().getText());
-        return new LegSpec.Member(span(c), c.NAME().getText(), span(c.NAME().getSymbol()), expr(c.expr()));
+        if (c.indexExpr() == null) return new LegSpec.Name(span(c), c.NAME().getText());
+        return new LegSpec.Member(span(c), c.NAME().getText(), span(c.NAME().getSymbol()), index(c.indexExpr()));
+    }
+
+    /** A member's index: + and - of terms, * and / of atoms (left to right). */
+    private Expr index(IndexExprContext ctx) {
+        List<IndexTermContext> terms = ctx.indexTerm();
+        Expr first = indexTerm(terms.get(0));
+        if (terms.size() == 1) return first;
+        List<Expr.Sum.Term> out = new ArrayList<>();
+        out.add(new Expr.Sum.Term(false, null, first));
+        for (int i = 1; i < terms.size(); i++) {
+            Token op = ctx.op.get(i - 1);
+            out.add(new Expr.Sum.Term(op.getText().equals("-"), span(op), indexTerm(terms.get(i))));
+        }
+        return new Expr.Sum(span(ctx), List.copyOf(out));
+    }
+
+    private Expr indexTerm(IndexTermContext ctx) {
+        List<IndexAtomContext> atoms = ctx.indexAtom();
+        Expr e = indexAtom(atoms.get(0));
+        for (int i = 1; i < atoms.size(); i++) {
+            Token op = ctx.op.get(i - 1);
+            Expr r = indexAtom(atoms.get(i));
+            e = op.getText().equals("/") ? new Expr.Binary(e.span().to(r.span()), Expr.Op.DIV, span(op), e, r)
+                    : new Expr.Product(e.span().to(r.span()), List.of(e, r));
+        }
+        return e;
+    }
+
+    private Expr indexAtom(IndexAtomContext ctx) {
+        Span span = span(ctx);
+        if (ctx.NAME() != null) return new Expr.Var(span, ctx.NAME().getText());
+        if (ctx.NUMBER() != null) return new Expr.Num(span, Double.parseDouble(ctx.NUMBER().getText()));
+        if (ctx.indexExpr() != null) return index(ctx.indexExpr());
+        return new Expr.Unary(span, Expr.UnaryOp.NEG, indexAtom(ctx.indexAtom()));
     }
 
     // ---- helpers ----------------------------------------------------------------------------

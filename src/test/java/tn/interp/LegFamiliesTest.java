@@ -106,4 +106,19 @@ class LegFamiliesTest {
         String text = d.format();
         assertTrue(text.contains("3:16") && text.contains("b[3] is out of range"), text);
     }
+
+    /**
+     * A member's index is arithmetic without brackets, so the parser decides `b[...]` with a few
+     * tokens of lookahead: thousands of unclosed `b [ 0` (a fuzz finding, over 5 s of CPU when the
+     * index was any expression) give a syntax error at once.
+     */
+    @Test
+    void deeplyNestedUnclosedMembersFailToParseQuickly() {
+        String text = "leg b[4] = 2\nx = random(" + "b [ 0 ".repeat(5000) + "] , sd = 1 ) y = x [ b ]\n";
+        long start = System.nanoTime();
+        Diagnostics d = new Diagnostics();
+        tn.syntax.TnParserFacade.parse(new tn.diag.Source("<test>", text), d);
+        assertTrue(d.any());
+        assertTrue(System.nanoTime() - start < 3e9, "parsing took " + (System.nanoTime() - start) / 1e9 + " s");
+    }
 }
