@@ -40,7 +40,8 @@ statement
     ;
 
 ifTail    : 'if' expr block (sep* 'else' (block | ifTail))? ;
-legDecl   : NAME '=' expr ;
+// `leg b[n] = size`: a family of n legs b[0] .. b[n-1], each of that size (docs/language.md).
+legDecl   : NAME ('[' expr ']')? '=' expr ;
 param     : NAME ('=' expr)? ;
 
 expr      : orExpr ;
@@ -64,6 +65,8 @@ unary     : '-' unary                                            # negate
 postfix   : primary suffix* ;
 juxtaposed: atom suffix* ;
 suffix    : '[' legSpecs? ']'                                    # index
+          // Only a leg family takes an index computed by arithmetic: `b[k + 1]`.
+          | '[' indexExpr ']'                                    # subscript
           | '.' NAME                                             # member
           ;
 
@@ -89,11 +92,19 @@ element   : array | '-'? NUMBER ;
 legSpecs  : legSpec (',' legSpec)* ;
 legSpec
     : NAME '->' NAME                                             # legRename
+    | legRef '->' legRef                                         # legRenameMember
     | (NAME '=')? '(' NAME+ ')'                                  # legGroup
+    | NAME '[' indexExpr ']'                                     # legMember
     | NAME                                                       # legName
     // Not tn (legs are named, not numbered): parsed so that the error can name the legs.
     | '-'? NUMBER                                                # legNumber
     ;
+legRef    : NAME ('[' indexExpr ']')? ;
+// The index of a family member: arithmetic of names and numbers, without brackets, so that the
+// parser tells `b[k]` (a member) from `x[i]` (legs named) with a few tokens of lookahead.
+indexExpr : indexTerm (op+=('+' | '-') indexTerm)* ;
+indexTerm : indexAtom (op+=('*' | '/') indexAtom)* ;
+indexAtom : NAME | NUMBER | '(' indexExpr ')' | '-' indexAtom ;
 
 // ---- lexer ------------------------------------------------------------------------------
 

@@ -33,6 +33,12 @@ public sealed interface Expr {
     /** `x[i, j]`: the legs of x renamed at the point of use (positionally, by name, split). */
     record Relabel(Span span, Expr target, List<LegSpec> legs) implements Expr {}
 
+    /**
+     * `b[k + 1]`: a member of a leg family, its index an expression. (`b[k]` and `b[0]` parse as
+     * a {@link Relabel}, which the interpreter reads as a member when b names a family.)
+     */
+    record Subscript(Span span, Expr target, Expr index) implements Expr {}
+
     /** `e -> [i, k]`: fixes the legs kept (and their order); legs not listed are summed. */
     record Output(Span span, Expr target, List<LegSpec> legs) implements Expr {}
 

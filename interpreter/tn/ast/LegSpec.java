@@ -10,6 +10,12 @@ public sealed interface LegSpec {
     /** A leg name. */
     record Name(Span span, String name) implements LegSpec {}
 
+    /** `b[k]`: a member of the leg family b, the k-th (k an expression giving a whole number). */
+    record Member(Span span, String family, Span familySpan, tn.ast.Expr index) implements LegSpec {}
+
+    /** `b[k] -> b'[k]`: a rename in which either side is a member of a family ({@link Name} or {@link Member}). */
+    record MemberRename(Span span, LegSpec from, LegSpec to) implements LegSpec {}
+
     /** `i -> x`: rename leg i to x (in `x[...]`, all entries are renames or none are). */
     record Rename(Span span, String from, String to) implements LegSpec {}
 

@@ -7,9 +7,12 @@ import tn.diag.Span;
 public sealed interface Stmt {
     Span span();
 
-    /** `leg i = 4, j = 3`: binds leg names to sizes. */
+    /**
+     * `leg i = 4, j = 3`: binds leg names to sizes. `leg b[n] = 4` declares a family of n legs
+     * b[0] .. b[n-1] of size 4 ({@code count} is null for a single leg).
+     */
     record LegDecl(Span span, List<Binding> legs) implements Stmt {
-        public record Binding(Span span, String name, Expr size) {}
+        public record Binding(Span span, String name, Expr count, Expr size) {}
     }
 
     /** `set dtype = float64`: a setting of the interpreter. */

@@ -98,8 +98,13 @@ public final class Args {
     /** A positional argument read as a leg name: it must be written as a bare name. */
     public String leg(int i) {
         Expr e = positional.get(i).value();
-        if (e instanceof Expr.Var v) return v.name();
-        throw error(i, name() + "() expects a leg name here (a bare name such as i)");
+        if (e instanceof Expr.Var v) {
+            interpreter.checkNotFamily(v);
+            return v.name();
+        }
+        String member = interpreter.familyMember(e);
+        if (member != null) return member;
+        throw error(i, name() + "() expects a leg name here (a bare name such as i, or b[k] of a family)");
     }
 
     /** All positional arguments from {@code from} on, as leg names. */

@@ -17,13 +17,31 @@ import tn.diag.TnError;
  * values with two sizes of one leg meet (a product, a sum), {@link Networks} reports both.
  * Each function call has its own table on top of the module's: legs first bound (or declared)
  * inside a call stay local to it.
+ *
+ * <p>A family (`leg b[n] = 4`) is n legs named {@code b[0]} .. {@code b[n-1]}, all of one size:
+ * its members are looked up as ordinary declared legs (their binding is the family's), so every
+ * check of leg sizes covers them. A primed family {@code b'} is b's twin, declared with b.
  */
 final class Legs {
     /** A leg's size, where it was given, and whether a `leg` statement declared it. */
     record Binding(long size, Span where, boolean declared) {}
 
+    /** A family of {@code count} legs of one size, declared at {@code where}. */
+    record Family(String name, long count, long size, Span where) {
+        String range() {
+            return count == 1 ? name + "[0]" : name + "[0] to " + name + "[" + (count - 1) + "]";
+        }
+
+        /** "a family of 4 legs (b[0] to b[3]) of size 2 declared at 1:5", for messages. */
+        String declared() {
+            return "a family of " + count + " leg" + (count == 1 ? "" : "s") + " (" + range()
+                    + ") of size " + size + (where == null ? "" : " declared at " + where.line() + ":" + where.column());
+        }
+    }
+
     private final Legs parent;
     private final Map<String, Binding> bindings = new HashMap<>();
+    private final Map<String, Family> families = new HashMap<>();
     /** In the module's table: where each leg first got each of its sizes, for messages. */
     private final Map<String, Map<Long, Span>> origins = new HashMap<>();
 
@@ -33,8 +51,58 @@ final class Legs {
 
     Binding lookup(String name) {
         Binding b = bindings.get(name);
-        if (b == null && parent != null) return parent.lookup(name);
+        if (b == null && parent != null) b = parent.lookup(name);
+        if (b == null && name.endsWith("]")) {
+            Family f = familyOfMember(name);
+            if (f != null) return new Binding(f.size(), f.where(), true);
+        }
         return b;
+    }
+
+    /** The family named {@code name} (a primed name finds its unprimed family's twin), or null. */
+    Family family(String name) {
+        Family f = families.get(name);
+        if (f == null && parent != null) f = parent.family(name);
+        if (f == null && name.endsWith("'")) {
+            Family base = family(name.substring(0, name.length() - 1));
+            if (base != null) f = new Family(name, base.count(), base.size(), base.where());
+        }
+        return f;
+    }
+
+    /** The name of member k of a family: {@code b[3]}, as written, printed and drawn. */
+    static String member(String family, long k) {
+        return family + "[" + k + "]";
+    }
+
+    /** The family a member name such as {@code b[3]} belongs to (when k is in its range), or null. */
+    Family familyOfMember(String name) {
+        int open = name.lastIndexOf('[');
+        if (open <= 0 || !name.endsWith("]")) return null;
+        Family f = family(name.substring(0, open));
+        if (f == null) return null;
+        try {
+            long k = Long.parseLong(name.substring(open + 1, name.length() - 1));
+            return k >= 0 && k < f.count() ? f : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Declares a family (again: only with the same count and size). */
+    void declareFamily(String name, long count, long size, Span where) {
+        Family before = family(name);
+        if (before != null) {
+            if (before.count() == count && before.size() == size) return;
+            throw new TnError(where, "family " + name + " is declared here with " + count + " legs of size " + size
+                    + " but " + name + " is already " + before.declared() + "; use another name for another family");
+        }
+        if (lookup(name) != null) {
+            Binding b = lookup(name);
+            throw new TnError(where, name + " is already a leg (size " + b.size() + (b.where() == null ? "" : " at "
+                    + b.where().line() + ":" + b.where().column()) + "); a family needs a name of its own");
+        }
+        families.put(name, new Family(name, count, size, where));
     }
 
     /** The size of a bound leg, or -1. */
@@ -44,13 +112,21 @@ final class Legs {
     }
 
     /**
-     * Binds a leg to the size a value gives it: checked against a declaration, otherwise the
-     * latest size (the values made with an earlier one keep it). {@code what} says where the
-     * size comes from.
+     * Binds a leg to the size a value gives it: checked against a declaration (a family's members
+     * are declared), otherwise the latest size (the values made with an earlier one keep it).
+     * {@code what} says where the size comes from.
      */
     void bind(String name, long size, Span where, String what) {
         Binding b = lookup(name);
+        if (b == null && family(name) != null) {
+            throw new TnError(where, name + " is " + family(name).declared() + ": name one of its legs, e.g. " + member(name, 0));
+        }
         if (b != null && b.size() == size) return;
+        if (b != null && !bindings.containsKey(name) && familyOfMember(name) != null) {
+            Family f = familyOfMember(name);
+            throw new TnError(where, "leg " + name + " has size " + size + (what.isEmpty() ? "" : " " + what)
+                    + " but " + f.name() + " is " + f.declared() + "; give the tensor that size, or declare another family");
+        }
         if (b != null && b.declared()) throw clash(name, size, where, what, b);
         bindings.put(name, new Binding(size, where, false));
         remember(name, size, where);
@@ -98,14 +174,21 @@ final class Legs {
         return bindings;
     }
 
-    /** A copy of this table's own bindings. */
-    record Saved(Map<String, Binding> bindings) {}
+    /** The families declared in this table itself (for import). */
+    Map<String, Family> ownFamilies() {
+        return families;
+    }
 
-    Saved save() { return new Saved(new HashMap<>(bindings)); }
+    /** A copy of this table's own bindings. */
+    record Saved(Map<String, Binding> bindings, Map<String, Family> families) {}
+
+    Saved save() { return new Saved(new HashMap<>(bindings), new HashMap<>(families)); }
 
     void restore(Saved saved) {
         bindings.clear();
         bindings.putAll(saved.bindings());
+        families.clear();
+        families.putAll(saved.families());
     }
 
     /** Copies bindings in, checking each against a declaration here; declared legs stay declared. */
@@ -122,5 +205,6 @@ final class Legs {
                 bind(e.getKey(), b.size(), where, "in the imported module");
             }
         }
+        for (Family f : other.families.values()) declareFamily(f.name(), f.count(), f.size(), where);
     }
 }

@@ -111,7 +111,10 @@ public final class ScriptArguments {
 
     private static void statement(Stmt s, Set<String> names) {
         if (s instanceof Stmt.LegDecl d) {
-            d.legs().forEach(b -> expression(b.size(), names));
+            d.legs().forEach(b -> {
+                if (b.count() != null) expression(b.count(), names);
+                expression(b.size(), names);
+            });
         } else if (s instanceof Stmt.Set x) {
             expression(x.value(), names);
         } else if (s instanceof Stmt.Def d) {
@@ -147,6 +150,8 @@ public final class ScriptArguments {
             expression(m.target(), names);
         } else if (e instanceof Expr.Relabel r) {
             expression(r.target(), names);
+        } else if (e instanceof Expr.Subscript x) {
+            expression(x.index(), names);
         } else if (e instanceof Expr.Output o) {
             expression(o.target(), names);
         } else if (e instanceof Expr.Product p) {

@@ -50,7 +50,9 @@ final class AstBuilder {
         if (ctx instanceof LegStmtContext c) {
             List<Stmt.LegDecl.Binding> legs = new ArrayList<>();
             for (LegDeclContext d : c.legDecl()) {
-                legs.add(new Stmt.LegDecl.Binding(span(d), d.NAME().getText(), expr(d.expr())));
+                List<ExprContext> e = d.expr();
+                Expr count = e.size() == 2 ? expr(e.get(0)) : null;
+                legs.add(new Stmt.LegDecl.Binding(span(d), d.NAME().getText(), count, expr(e.get(e.size() - 1))));
             }
             return new Stmt.LegDecl(span, legs);
         }
@@ -245,6 +247,8 @@ final class AstBuilder {
             if (s instanceof MemberContext m) {
                 Token name = m.NAME().getSymbol();
                 e = new Expr.Member(e.span().to(span(name)), e, name.getText(), span(name));
+            } else if (s instanceof SubscriptContext x) {
+                e = new Expr.Subscript(e.span().to(span(x)), e, index(x.indexExpr()));
             } else {
                 IndexContext x = (IndexContext) s;
                 e = new Expr.Relabel(e.span().to(span(x)), e, legSpecs(x.legSpecs()));
@@ -324,6 +328,10 @@ final class AstBuilder {
         if (ctx instanceof LegNameContext c) return new LegSpec.Name(span, c.NAME().getText());
         if (ctx instanceof LegRenameContext c) return new LegSpec.Rename(span, c.NAME(0).getText(), c.NAME(1).getText());
         if (ctx instanceof LegNumberContext c) return new LegSpec.Number(span, c.getText());
+        if (ctx instanceof LegRenameMemberContext c) return new LegSpec.MemberRename(span, legRef(c.legRef(0)), legRef(c.legRef(1)));
+        if (ctx instanceof LegMemberContext c) {
+            return new LegSpec.Member(span, c.NAME().getText(), span(c.NAME().getSymbol()), index(c.indexExpr()));
+        }
         LegGroupContext c = (LegGroupContext) ctx;
         List<TerminalNode> names = c.NAME();
         boolean named = c.getChild(1) != null && c.getChild(1).getText().equals("=");
@@ -333,6 +341,45 @@ final class AstBuilder {
             parts.add(new LegSpec.Name(span(names.get(i).getSymbol()), names.get(i).getText()));
         }
         return new LegSpec.Group(span, name, parts);
+    }
+
+    private LegSpec legRef(LegRefContext c) {
+        if (c.indexExpr() == null) return new LegSpec.Name(span(c), c.NAME().getText());
+        return new LegSpec.Member(span(c), c.NAME().getText(), span(c.NAME().getSymbol()), index(c.indexExpr()));
+    }
+
+    /** A member's index: + and - of terms, * and / of atoms (left to right). */
+    private Expr index(IndexExprContext ctx) {
+        List<IndexTermContext> terms = ctx.indexTerm();
+        Expr first = indexTerm(terms.get(0));
+        if (terms.size() == 1) return first;
+        List<Expr.Sum.Term> out = new ArrayList<>();
+        out.add(new Expr.Sum.Term(false, null, first));
+        for (int i = 1; i < terms.size(); i++) {
+            Token op = ctx.op.get(i - 1);
+            out.add(new Expr.Sum.Term(op.getText().equals("-"), span(op), indexTerm(terms.get(i))));
+        }
+        return new Expr.Sum(span(ctx), List.copyOf(out));
+    }
+
+    private Expr indexTerm(IndexTermContext ctx) {
+        List<IndexAtomContext> atoms = ctx.indexAtom();
+        Expr e = indexAtom(atoms.get(0));
+        for (int i = 1; i < atoms.size(); i++) {
+            Token op = ctx.op.get(i - 1);
+            Expr r = indexAtom(atoms.get(i));
+            e = op.getText().equals("/") ? new Expr.Binary(e.span().to(r.span()), Expr.Op.DIV, span(op), e, r)
+                    : new Expr.Product(e.span().to(r.span()), List.of(e, r));
+        }
+        return e;
+    }
+
+    private Expr indexAtom(IndexAtomContext ctx) {
+        Span span = span(ctx);
+        if (ctx.NAME() != null) return new Expr.Var(span, ctx.NAME().getText());
+        if (ctx.NUMBER() != null) return new Expr.Num(span, Double.parseDouble(ctx.NUMBER().getText()));
+        if (ctx.indexExpr() != null) return index(ctx.indexExpr());
+        return new Expr.Unary(span, Expr.UnaryOp.NEG, indexAtom(ctx.indexAtom()));
     }
 
     // ---- helpers ----------------------------------------------------------------------------

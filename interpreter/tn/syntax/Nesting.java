@@ -71,6 +71,7 @@ public final class Nesting {
         if (e instanceof Expr.Call c) return c.args().stream().map(Expr.Call.Arg::value).toList();
         if (e instanceof Expr.Member m) return List.of(m.target());
         if (e instanceof Expr.Relabel r) return List.of(r.target());
+        if (e instanceof Expr.Subscript s) return List.of(s.target(), s.index());
         if (e instanceof Expr.Output o) return List.of(o.target());
         if (e instanceof Expr.Product p) return p.factors();
         if (e instanceof Expr.Sum s) return s.terms().stream().map(Expr.Sum.Term::value).toList();
@@ -80,7 +81,7 @@ public final class Nesting {
     }
 
     private static List<Expr> expressionsOf(Stmt s) {
-        if (s instanceof Stmt.LegDecl d) return d.legs().stream().map(Stmt.LegDecl.Binding::size).toList();
+        if (s instanceof Stmt.LegDecl d) return d.legs().stream().flatMap(b -> java.util.stream.Stream.of(b.count(), b.size())).filter(x -> x != null).toList();
         if (s instanceof Stmt.Set x) return List.of(x.value());
         if (s instanceof Stmt.Def d) return d.params().stream().map(Stmt.Def.Param::defaultValue).filter(v -> v != null).toList();
         if (s instanceof Stmt.Return r) return r.values();

@@ -182,7 +182,7 @@ public final class Decompositions {
         Interpreter in = a.interpreter();
         List<String> primed = new ArrayList<>();
         for (int k = 0; k < bp.right().size(); k++) {
-            String p = bp.right().get(k) + "'";
+            String p = tn.interp.Interpreter.primed(bp.right().get(k));
             if (t.legs().contains(p)) throw a.error("polar() names its new legs " + p + ", ..., but " + p + " is already a leg of the tensor");
             in.bindLeg(p, bp.rightSizes()[k], a.span());
             primed.add(p);

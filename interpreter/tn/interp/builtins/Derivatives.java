@@ -82,7 +82,7 @@ public final class Derivatives {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < x.rank(); k++) {
             String name = x.legs().get(k);
-            while (taken.contains(name)) name = name + "'";
+            while (taken.contains(name)) name = tn.interp.Interpreter.primed(name);
             taken.add(name);
             names.add(name);
             a.interpreter().bindLeg(name, x.size(k), a.span(1));

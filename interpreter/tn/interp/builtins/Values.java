@@ -37,10 +37,11 @@ public final class Values {
             Builtin.of("append", "append(tuple, value)", "a new tuple with value added at the end (the tuple () is written tuple())",
                 a -> {
                     a.expect(2, 2, "a tuple and a value");
-                    List<Value> items = new ArrayList<>(tuple(a, 0));
-                    items.add(a.value(1));
-                    return new Value.Tuple(items);
+                    return new Value.Tuple(Appended.of(tuple(a, 0), a.value(1)));
                 }),
+            Builtin.of("network", "network(tensors)",
+                "the tensors of a tuple (built in a loop) side by side as one network: shared leg names are contracted, as in A B C",
+                Values::network),
             Builtin.of("tuple", "tuple(values...)", "the values as a tuple (tuple() is the empty one)", a -> {
                 List<Value> items = new ArrayList<>();
                 for (int i = 0; i < a.count(); i++) items.add(a.value(i));
@@ -61,6 +62,30 @@ public final class Values {
                 for (String k : a.keywordNames()) fields.put(k, a.keyword(k));
                 return new Value.Record("record", fields);
             }));
+    }
+
+    /**
+     * `network(ts)`: the product of a tuple's tensors by the rule of juxtaposition, one flat
+     * network however many there are, so the planner orders all of them at once (a loop of
+     * `psi = psi A` instead computes psi at every step: a sweep in the loop's order). Numbers in
+     * the tuple scale the product.
+     */
+    private static Value network(Args a) {
+        a.expect(1, 1, "a tuple of tensors");
+        List<Value> items = tuple(a, 0);
+        List<tn.net.Net> factors = new ArrayList<>(items.size());
+        double coefficient = 1;
+        for (int k = 0; k < items.size(); k++) {
+            Value v = items.get(k);
+            a.interpreter().checkPoison(v);
+            if (v instanceof Value.TensorValue t) factors.add(t.net());
+            else if (v instanceof Value.Num n) coefficient *= n.value();
+            else throw a.error(0, "network() needs tensors, but item " + k + " is " + v.kind());
+        }
+        if (factors.isEmpty()) throw a.error(0, "network() needs at least one tensor (the tuple has none)");
+        tn.net.Net p = a.interpreter().productOf(factors, null, a.span());
+        if (coefficient != 1) p = new tn.net.Net.Product(List.of(p), p.legs(), p.sizes(), p.dtype(), coefficient, a.span());
+        return new Value.TensorValue(p);
     }
 
     private static List<Value> tuple(Args a, int i) {
