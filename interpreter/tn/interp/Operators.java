@@ -22,10 +22,19 @@ final class Operators {
     Value binary(Expr.Binary b) {
         switch (b.op()) {
             case AND, OR -> {
-                boolean l = in.asBool(in.eval(b.left()), b.left().span());
-                if (b.op() == Expr.Op.AND && !l) return new Value.Bool(false);
-                if (b.op() == Expr.Op.OR && l) return new Value.Bool(true);
-                return new Value.Bool(in.asBool(in.eval(b.right()), b.right().span()));
+                // While checking, a condition on tensor values is unknown: and/or/not keep it
+                // unknown unless the known side decides (false and ?, true or ?), so a checked
+                // assert neither fails nor passes on a value it does not have.
+                Value lv = in.eval(b.left());
+                boolean lUnknown = lv instanceof Value.Unknown;
+                boolean l = in.asBool(lv, b.left().span());
+                if (!lUnknown && b.op() == Expr.Op.AND && !l) return new Value.Bool(false);
+                if (!lUnknown && b.op() == Expr.Op.OR && l) return new Value.Bool(true);
+                Value rv = in.eval(b.right());
+                if (rv instanceof Value.Unknown) return rv;
+                boolean r = in.asBool(rv, b.right().span());
+                if (lUnknown) return (b.op() == Expr.Op.AND) == r ? lv : new Value.Bool(r);
+                return new Value.Bool(r);
             }
             default -> { }
         }
@@ -161,7 +170,7 @@ final class Operators {
     Value unary(Expr.Unary u) {
         Value v = in.eval(u.operand());
         in.checkPoison(v);
-        if (u.op() == Expr.UnaryOp.NOT) return new Value.Bool(!in.asBool(v, u.operand().span()));
+        if (u.op() == Expr.UnaryOp.NOT) return v instanceof Value.Unknown ? v : new Value.Bool(!in.asBool(v, u.operand().span()));
         if (v instanceof Value.Num n) return new Value.Num(-n.value());
         if (v instanceof Value.Unknown) return v;
         Net n = in.asTensor(v, u.operand().span(), "the operand of -");

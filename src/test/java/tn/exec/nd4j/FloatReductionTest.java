@@ -56,9 +56,21 @@ class FloatReductionTest {
         }
     }
 
-    /** A view of d's entries: d must stay reachable while the view is used (see reachabilityFence below). */
+    /**
+     * d's entries: a view of d's memory (d must stay reachable while the view is used, see
+     * reachabilityFence below), or, when ND4J's strides are not the default ones (a size-1 axis:
+     * [3, 1, 20000, 5]) and contiguous() had to copy, an independent copy on the heap: a view of
+     * that temporary copy would outlive it (the copy's memory was freed and reused under the
+     * reference sums, 1 run in 10 or so).
+     */
     private static FloatBuffer floats(Dense d) {
-        return (FloatBuffer) NdDense.buffer(NdDense.contiguous(((NdDense) d).array(), DataType.FLOAT));
+        INDArray a = ((NdDense) d).array(), c = NdDense.contiguous(a, DataType.FLOAT);
+        FloatBuffer view = (FloatBuffer) NdDense.buffer(c);
+        if (c == a) return view;
+        float[] copy = new float[view.capacity()];
+        view.get(0, copy);
+        Reference.reachabilityFence(c);
+        return FloatBuffer.wrap(copy);
     }
 
     /**
