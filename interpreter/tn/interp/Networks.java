@@ -18,7 +18,7 @@ import tn.net.Net;
  * names (and einsum's rule for the output), relabelling at the point of use, output lists with
  * grouped legs, splits, and sums of networks with matching legs.
  */
-final class Networks {
+public final class Networks {
     private final Legs legs;
 
     Networks(Legs legs) {
@@ -392,12 +392,17 @@ final class Networks {
      * copy tensor, never stored) for each, its legs in x's order.
      */
     static Net broadcast(Net b, Net x) {
+        return broadcast(b, x, b.span());
+    }
+
+    /** As {@link #broadcast(Net, Net)}, the repetition located at {@code where} (the broadcast() builtin's call). */
+    public static Net broadcast(Net b, Net x, Span where) {
         List<Net> factors = new ArrayList<>();
         factors.add(b);
         for (int k = 0; k < x.rank(); k++) {
-            if (!b.legs().contains(x.legs().get(k))) factors.add(new Net.Delta(List.of(x.legs().get(k)), x.size(k), b.dtype(), b.span()));
+            if (!b.legs().contains(x.legs().get(k))) factors.add(new Net.Delta(List.of(x.legs().get(k)), x.size(k), b.dtype(), where));
         }
-        return new Net.Product(factors, x.legs(), x.sizes(), b.dtype(), 1.0, b.span());
+        return new Net.Product(factors, x.legs(), x.sizes(), b.dtype(), 1.0, where);
     }
 
     private static String verb(double sign) {

@@ -393,18 +393,13 @@ public final class Transformers {
     private static Value broadcast(Args a) {
         a.expect(2, 2, "a tensor and the tensor whose legs it takes");
         Net b = a.tensor(0), x = a.tensor(1);
-        List<Net> factors = new ArrayList<>();
-        factors.add(b);
         for (String leg : b.legs()) {
             if (!x.legs().contains(leg)) throw a.error(0, "broadcast(): leg " + leg + " of the first tensor is not a leg of the second " + x.legs());
             if (x.sizeOf(leg) != b.sizeOf(leg)) {
                 throw a.error(0, "broadcast(): leg " + leg + " has size " + b.sizeOf(leg) + " here but " + x.sizeOf(leg) + " on the second tensor");
             }
         }
-        for (int k = 0; k < x.rank(); k++) {
-            if (!b.legs().contains(x.legs().get(k))) factors.add(new Net.Delta(List.of(x.legs().get(k)), x.size(k), b.dtype(), a.span()));
-        }
-        return new Value.TensorValue(new Net.Product(factors, x.legs(), x.sizes(), b.dtype(), 1.0, a.span()));
+        return new Value.TensorValue(tn.interp.Networks.broadcast(b, x, a.span())); // the rule sums use
     }
 
     private static Value causalMask(Args a) {
