@@ -51,6 +51,7 @@ public final class DrawCommand {
             err.print(diagnostics.format());
             return 1;
         }
+        if (diagnostics.size() > 0) err.print(diagnostics.format()); // warnings only: the drawing goes on, as tn run does
         List<ScriptDiagrams.Named> tensors = checked.tensors();
         java.util.Set<String> isometries = new java.util.LinkedHashSet<>(r.options().isometries());
         java.util.Set<String> unitaries = new java.util.LinkedHashSet<>(r.options().unitaries());

@@ -51,6 +51,22 @@ class DrawCommandTest {
         assertTrue(Quality.problems(svg).isEmpty(), String.join("\n", Quality.problems(svg)));
     }
 
+    /** Warnings (here the accidental-hyperedge lint) reach standard error, and the drawing is made, as in tn run. */
+    @Test
+    void warningsAreShownAndTheDiagramIsStillDrawn() throws Exception {
+        Path s = script("""
+                leg p1 = 2, p2 = 2, b1 = 3
+                A1 = random(p1, b1, seed=1)
+                A2 = random(b1, p2, seed=2)
+                hyper = A1 A2 A1 A2
+                """);
+        Path out = tmp.resolve("hyper.svg");
+        Golden.Result r = Golden.run("draw", s.toString(), "-o", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains(":4:15: warning: leg b1 is on 4 factors"), r.err());
+        assertTrue(Files.exists(out));
+    }
+
     @Test
     void allAndNameChooseWhatIsDrawn() throws Exception {
         Path s = script(NET);
