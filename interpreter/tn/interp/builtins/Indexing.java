@@ -24,6 +24,10 @@ public final class Indexing {
         return List.of(
             Builtin.of("pick", "pick(T, leg=index, ...)", "the slice of T with each named leg fixed at an index (the leg goes away)",
                 Indexing::pick),
+            Builtin.of("prime", "prime(x, leg, ...)",
+                "x with the named legs (every leg when none is named) renamed with a prime: i -> i', b[3] -> b'[3];"
+                    + " a second copy of a tensor that must not share the first's legs (a bra under a ket: A1 prime(A1, b1))",
+                Indexing::prime),
             Builtin.of("stack", "stack(tuple, leg)",
                 "the tensors of a tuple (all with the same legs and sizes) as one tensor with a new leg in front: item k is"
                     + " pick(stack(t, leg), leg=k) (per-layer activations as one [layer, ...] tensor); records with the same"
@@ -78,6 +82,26 @@ public final class Indexing {
         Net slice = new Net.Leaf(r, "slice", a.span());
         name(slice, t, legs, a);
         return new Value.TensorValue(slice);
+    }
+
+    private static Value prime(Args a) {
+        if (a.count() < 1) throw a.error("prime() needs a tensor, then the legs to prime (none: every leg), e.g. prime(A, b1)");
+        Net x = a.tensor(0);
+        List<String> legs = a.count() == 1 ? x.legs() : a.legs(1);
+        List<String> names = new ArrayList<>(x.legs());
+        for (int k = 0; k < legs.size(); k++) {
+            String leg = legs.get(k);
+            int at = x.legs().indexOf(leg);
+            if (at < 0) throw a.error(k + 1, "prime(): the tensor has no leg " + leg + " (its legs: " + String.join(", ", x.legs()) + ")");
+            if (!names.get(at).equals(leg)) throw a.error(k + 1, "prime(): leg " + leg + " is named twice");
+            String p = tn.interp.Interpreter.primed(leg);
+            if (x.legs().contains(p)) {
+                throw a.error(k + 1, "prime(): the tensor already has a leg " + p + "; rename it first, e.g. x[" + leg + " -> " + leg + "2]");
+            }
+            names.set(at, p);
+        }
+        for (int k = 0; k < names.size(); k++) if (!names.get(k).equals(x.legs().get(k))) a.interpreter().bindLeg(names.get(k), x.size(k), a.span());
+        return new Value.TensorValue(new Net.Relabel(x, names, a.span()));
     }
 
     private static Value stack(Args a) {
