@@ -118,18 +118,12 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void copyDoubles(Dense x, long from, double[] into, int count) {
-        NdDense d = nd(x);
-        INDArray keep = null; // keeps an ND4J-owned array reachable while its view is read
-        java.nio.Buffer b = d.ownBuffer(type(x.dtype()));
-        if (b == null) {
-            keep = NdDense.contiguous(d.array(), type(x.dtype()));
-            b = NdDense.buffer(keep);
-        }
+        NdDense.Read read = nd(x).read(type(x.dtype()));
+        java.nio.Buffer b = read.buffer();
         int start = Math.toIntExact(from);
         if (b instanceof java.nio.DoubleBuffer db) for (int k = 0; k < count; k++) into[k] = db.get(start + k);
         else for (int k = 0; k < count; k++) into[k] = ((java.nio.FloatBuffer) b).get(start + k);
-        java.lang.ref.Reference.reachabilityFence(keep);
-        java.lang.ref.Reference.reachabilityFence(d);
+        java.lang.ref.Reference.reachabilityFence(read.holder());
     }
 
     @Override
@@ -200,13 +194,9 @@ public final class Nd4jBackend implements Backend {
         if (n == 0 || x.length() > Integer.MAX_VALUE - 8) return takeNd4j(x, axis, index);
         DataType type = type(x.dtype());
         NdDense nd = x;
-        Object holder = nd;
-        Buffer src = nd.ownBuffer(type);
-        if (src == null) {
-            INDArray a = NdDense.contiguous(nd.array(), type);
-            holder = a;
-            src = NdDense.buffer(a);
-        }
+        NdDense.Read read = nd.read(type);
+        Object holder = read.holder();
+        Buffer src = read.buffer();
         long[] strides = new long[shape.length];
         long[] full = x.shape();
         for (long k = shape.length - 1, m = 1; k >= 0; k--) {
@@ -241,13 +231,9 @@ public final class Nd4jBackend implements Backend {
         if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
         DataType type = type(x.dtype());
         NdDense nd = nd(x);
-        Object holder = nd;
-        Buffer src = nd.ownBuffer(type);
-        if (src == null) {
-            INDArray a = NdDense.contiguous(nd.array(), type);
-            holder = a;
-            src = NdDense.buffer(a);
-        }
+        NdDense.Read read = nd.read(type);
+        Object holder = read.holder();
+        Buffer src = read.buffer();
         long[] in = x.shape(), strides = new long[in.length], shape = new long[in.length], step = new long[in.length];
         for (int k = in.length - 1, m = 1; k >= 0; m *= (int) in[k], k--) strides[k] = m;
         for (int k = 0; k < perm.length; k++) {
@@ -321,16 +307,9 @@ public final class Nd4jBackend implements Backend {
         List<Object> holders = new java.util.ArrayList<>();
         List<Buffer> in = new java.util.ArrayList<>();
         for (Dense t : terms) {
-            NdDense nd = nd(t);
-            Buffer own = nd.ownBuffer(type);
-            if (own != null) {
-                holders.add(nd);
-                in.add(own);
-            } else {
-                INDArray a = NdDense.contiguous(nd.array(), type);
-                holders.add(a);
-                in.add(NdDense.buffer(a));
-            }
+            NdDense.Read read = nd(t).read(type);
+            holders.add(read.holder());
+            in.add(read.buffer());
         }
         NdDense out = NdDense.allocate(shape, n, d);
         try {
@@ -359,13 +338,9 @@ public final class Nd4jBackend implements Backend {
         if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return mapNd4j(x, fn, p);
         DataType type = type(x.dtype());
         NdDense nd = nd(x);
-        Object holder = nd;
-        Buffer src = nd.ownBuffer(type);
-        if (src == null) {
-            INDArray a = NdDense.contiguous(nd.array(), type);
-            holder = a;
-            src = NdDense.buffer(a);
-        }
+        NdDense.Read read = nd.read(type);
+        Object holder = read.holder();
+        Buffer src = read.buffer();
         NdDense out = NdDense.allocate(x.shape(), n, x.dtype());
         try {
             tn.exec.Pointwise.apply(src, fn, p, (int) n, out.ownBuffer(type));

@@ -88,16 +88,9 @@ public final class Nd4jContractor {
         List<int[]> oneHots = new ArrayList<>();
         for (Dense d : operands) {
             oneHots.add(d.oneHotColumns());
-            NdDense nd = Nd4jBackend.nd(d);
-            Buffer own = nd.ownBuffer(type);
-            if (own != null) {
-                holders.add(nd);
-                data.add(own);
-            } else {
-                INDArray a = NdDense.contiguous(nd.array(), type);
-                holders.add(a);
-                data.add(NdDense.buffer(a));
-            }
+            NdDense.Read read = Nd4jBackend.nd(d).read(type);
+            holders.add(read.holder());
+            data.add(read.buffer());
         }
         long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
         try (NativeMemory memory = new NativeMemory(dtype, shape)) {

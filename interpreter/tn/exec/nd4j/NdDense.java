@@ -172,6 +172,22 @@ public final class NdDense implements Dense {
         return (type == DataType.DOUBLE) == (data instanceof DoublePointer) ? view : null;
     }
 
+    /**
+     * The row-major entries of a value as a buffer of the given type, and the object that must
+     * stay reachable while the buffer is read ({@link Reference#reachabilityFence} it): the value
+     * itself when its own memory is of that type, else a C-ordered copy (or cast) ND4J made, which
+     * nothing else holds.
+     */
+    record Read(Buffer buffer, Object holder) {}
+
+    /** This value's entries to read as {@code type} ({@link Read}). */
+    Read read(DataType type) {
+        Buffer own = ownBuffer(type);
+        if (own != null) return new Read(own, this);
+        INDArray a = contiguous(array(), type);
+        return new Read(buffer(a), a);
+    }
+
     /** A row-major view of {@code data}'s entries ({@link FloatPointer} or {@link DoublePointer}). */
     static Buffer view(Pointer data) {
         return data instanceof DoublePointer d ? d.asBuffer() : ((FloatPointer) data).asBuffer();

@@ -69,13 +69,9 @@ final class NdStack implements Dense {
         java.nio.Buffer dst = out.ownBuffer(Nd4jBackend.type(dtype));
         for (int k = 0; k < shape[0]; k++) {
             NdDense s = layer(k);
-            Object holder = s;
-            java.nio.Buffer src = s.ownBuffer(Nd4jBackend.type(dtype));
-            if (src == null) {
-                org.nd4j.linalg.api.ndarray.INDArray a = NdDense.contiguous(s.array(), Nd4jBackend.type(dtype));
-                holder = a;
-                src = NdDense.buffer(a);
-            }
+            NdDense.Read read = s.read(Nd4jBackend.type(dtype));
+            Object holder = read.holder();
+            java.nio.Buffer src = read.buffer();
             if (dst instanceof java.nio.DoubleBuffer d) d.put((int) (k * each), (java.nio.DoubleBuffer) src, 0, (int) each);
             else ((java.nio.FloatBuffer) dst).put((int) (k * each), (java.nio.FloatBuffer) src, 0, (int) each);
             java.lang.ref.Reference.reachabilityFence(holder);
