@@ -52,19 +52,10 @@ public final class Bubbles {
         });
     }
 
-    /** An elementwise function of one number (float64), as the bubble computes it entrywise. */
+    /** An elementwise function of one number (float64), as the bubble computes it entrywise ({@link tn.exec.Pointwise}). */
     static double ofNumber(BubbleFunction f, double x) {
-        return switch (f) {
-            case RELU -> x > 0 ? x : 0.0;
-            case GELU -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-            case TANH -> Math.tanh(x);
-            case SIGMOID -> 1 / (1 + Math.exp(-x));
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case SQRT -> Math.sqrt(x);
-            case ABS -> Math.abs(x);
-            default -> throw new IllegalArgumentException(f + " is not elementwise");
-        };
+        if (f.kind != BubbleFunction.Kind.ELEMENTWISE) throw new IllegalArgumentException(f + " is not elementwise");
+        return tn.exec.Pointwise.of(f.elementwise, x, 0);
     }
 
     private static Builtin reduction(BubbleFunction f, String summary) {
