@@ -32,21 +32,17 @@ final class NdStack implements Dense {
     synchronized NdDense layer(int k) {
         long[] one = shape.clone();
         one[0] = 1;
+        long each = length() / shape[0];
         if (whole != null) {
-            long n = whole.length() / shape[0];
-            NdDense s = whole.share(k * n, one);
-            if (s != null) return s;
+            NdDense s = whole.share(k * each, one);
+            return s != null ? s : Nd4jBackend.copySlice(whole, 0, k);
         }
-        if (whole != null) return Nd4jBackend.copySlice(whole, 0, k);
         NdDense made = layers[k];
         if (made == null) {
             Dense d = layer.apply(k);
-            long[] got = d.shape();
-            long n = 1;
-            for (long x : got) n *= x;
-            if (n != whole(one) || d.dtype() != dtype) {
+            if (d.length() != each || d.dtype() != dtype) {
                 throw new IllegalStateException("layer " + k + " of a stack of " + java.util.Arrays.toString(shape) + " " + dtype + " came as "
-                        + java.util.Arrays.toString(got) + " " + d.dtype());
+                        + java.util.Arrays.toString(d.shape()) + " " + d.dtype());
             }
             made = Nd4jBackend.nd(d);
             NdDense shaped = made.share(0, one);
@@ -55,16 +51,10 @@ final class NdStack implements Dense {
         return made;
     }
 
-    private static long whole(long[] s) {
-        long n = 1;
-        for (long x : s) n *= x;
-        return n;
-    }
-
     /** The whole stack as one array: every slice copied into place once, then kept. */
     synchronized NdDense whole() {
         if (whole != null) return whole;
-        long n = whole(shape), each = n / shape[0];
+        long n = length(), each = n / shape[0];
         NdDense out = NdDense.allocate(shape, n, dtype);
         java.nio.Buffer dst = out.ownBuffer(Nd4jBackend.type(dtype));
         for (int k = 0; k < shape[0]; k++) {
