@@ -50,15 +50,9 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
         return out;
     }
 
-    /**
-     * A file's tensors under normalised names (no transformer. prefix), read on demand: runs of
-     * {@code run} entries starting at {@code from} in every row of {@code rowLength} entries of
-     * each tensor in turn, as one new array of {@code shape} ({@link tn.io.Safetensors.Opened#read}).
-     */
+    /** A file's tensors under normalised names (no transformer. prefix), each made on demand. */
     interface Source extends AutoCloseable {
         Map<String, long[]> shapes();
-
-        Dense read(List<String> names, long rowLength, long from, long run, long[] shape) throws NpyException;
 
         /** One whole tensor as an array of the shape: mapped where the backend can, else read. */
         Dense tensor(String name, long[] shape) throws NpyException;
@@ -83,10 +77,6 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
             return new Source() {
                 public Map<String, long[]> shapes() { return shapes; }
 
-                public Dense read(List<String> names, long rowLength, long from, long run, long[] shape) throws NpyException {
-                    return st.read(backend, dtype, names.stream().map(raw::get).toList(), rowLength, from, run, shape);
-                }
-
                 public Dense tensor(String name, long[] shape) throws NpyException {
                     return st.tensor(backend, dtype, raw.get(name), shape);
                 }
@@ -100,18 +90,6 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
         for (Map.Entry<String, NdData> e : data.entrySet()) shapes.put(e.getKey(), e.getValue().shape());
         return new Source() {
             public Map<String, long[]> shapes() { return shapes; }
-
-            public Dense read(List<String> names, long rowLength, long from, long run, long[] shape) {
-                long n = 1;
-                for (long x : shape) n *= x;
-                double[] d = new double[Math.toIntExact(n)];
-                int at = 0;
-                for (String k : names) {
-                    double[] all = data.get(k).data();
-                    for (long r = 0; r < all.length / rowLength; r++, at += (int) run) System.arraycopy(all, (int) (r * rowLength + from), d, at, (int) run);
-                }
-                return backend.fromDoubles(d, shape, dtype);
-            }
 
             public Dense tensor(String name, long[] shape) {
                 return backend.fromDoubles(data.get(name).data(), shape, dtype);
@@ -201,8 +179,7 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
         Map<String, long[]> shapes = src.shapes();
         String head = key(shapes, "lm_head", "weight"), wte = key(shapes, "wte", "weight");
         long[] shape = shapes.get(wte);
-        long n = shape[0] * shape[1];
-        Dense h = src.read(List.of(head), n, 0, n, shape), w = src.read(List.of(wte), n, 0, n, shape);
+        Dense h = src.tensor(head, shape), w = src.tensor(wte, shape);
         Dense diff = b.linearCombination(List.of(h, w), new double[] {1, -1});
         b.release(h);
         b.release(w);
