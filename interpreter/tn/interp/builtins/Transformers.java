@@ -159,7 +159,9 @@ public final class Transformers {
     /**
      * Refuses, in both passes, a loaded model over the memory limit: its weights in the script's
      * dtype (a tied W_U is W_E itself), plus one block of c_attn's columns [layer, d_model, d_model]
-     * while it is put in head order; or with a weight larger than one array.
+     * (what a read, mmap=false or a converted type, had in flight; mapped weights are the file's
+     * pages, and the head-ordered W_Q, W_K and W_V copies made as layers are picked are weights
+     * counted above); or with a weight larger than one array.
      */
     private static void checkLoad(Args a, Config c, boolean tied) {
         DType dtype = a.interpreter().settings().dtype();
