@@ -17,6 +17,11 @@ public enum Stored {
         this.width = width;
     }
 
+    /** Whether these bytes are an array of that dtype as they lie (float32 as F32, float64 as F64): read or mapped without conversion. */
+    public boolean isLayoutOf(DType dtype) {
+        return (this == F32 && dtype == DType.FLOAT32) || (this == F64 && dtype == DType.FLOAT64);
+    }
+
     /** Reads one entry at the buffer's position (in the buffer's byte order). */
     public double decode(ByteBuffer b) {
         return switch (this) {

@@ -37,7 +37,7 @@ final class FileRead {
         NdDense result = NdDense.allocate(shape, n, dtype);
         try {
             Pointer data = result.data();
-            boolean same = (stored == Stored.F32 && dtype == DType.FLOAT32) || (stored == Stored.F64 && dtype == DType.FLOAT64);
+            boolean same = stored.isLayoutOf(dtype);
             if (same) {
                 inParallel(file, positions, run, data);
             } else {

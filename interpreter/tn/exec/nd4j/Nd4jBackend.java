@@ -80,7 +80,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Dense mapped(java.nio.channels.FileChannel file, long position, tn.exec.Stored stored, long[] shape, DType dtype)
             throws java.io.IOException {
-        boolean same = (stored == tn.exec.Stored.F32 && dtype == DType.FLOAT32) || (stored == tn.exec.Stored.F64 && dtype == DType.FLOAT64);
+        boolean same = stored.isLayoutOf(dtype);
         long n = 1;
         for (long s : shape) n = Math.multiplyExact(n, s);
         long bytes = n * stored.width;
