@@ -3,7 +3,6 @@ package tn.exec;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * The elementwise functions of {@link Backend.Elementwise} on {@link FloatBuffer} or
@@ -18,19 +17,14 @@ import java.util.stream.IntStream;
 public final class Pointwise {
     private Pointwise() {}
 
-    /** Entries per parallel piece, and the array size from which pieces run in parallel. */
+    /** Entries per piece (pieces run in parallel when the array is large: {@link Reductions#run}). */
     private static final int PIECE = 1 << 15;
-    private static final long PARALLEL = 1 << 17;
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
 
     /** dst[i] = fn(src[i]) for i < n ({@code p}: POW's exponent); dst may be src. */
     public static void apply(Buffer src, Backend.Elementwise fn, double p, int n, Buffer dst) {
         int pieces = (n + PIECE - 1) / PIECE;
-        if (pieces <= 1 || n < PARALLEL) {
-            for (int k = 0; k < pieces; k++) piece(src, fn, p, k * PIECE, Math.min(n, (k + 1) * PIECE), dst);
-        } else {
-            IntStream.range(0, pieces).parallel().forEach(k -> piece(src, fn, p, k * PIECE, Math.min(n, (k + 1) * PIECE), dst));
-        }
+        Reductions.run(pieces, n, k -> piece(src, fn, p, k * PIECE, Math.min(n, (k + 1) * PIECE), dst));
     }
 
     /** Entries [from, to), copied in bulk to an array and back (a get/put call per entry is slower). */

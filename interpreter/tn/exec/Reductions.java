@@ -436,7 +436,7 @@ public final class Reductions {
     }
 
     /** Runs tasks 0..count-1, on the common fork-join pool when there are several and enough work. */
-    private static void run(int count, long work, IntConsumer task) {
+    static void run(int count, long work, IntConsumer task) {
         if (count <= 1 || work < PARALLEL) {
             for (int t = 0; t < count; t++) task.accept(t);
         } else {
