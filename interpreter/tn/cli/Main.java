@@ -13,7 +13,7 @@ import tn.diag.Source;
 import tn.exec.DType;
 
 /**
- * The `tn` command line: `tn run`, `tn check`, `tn plan`, `tn draw`, `tn repl`, `tn --help`, `tn --version`.
+ * The `tn` command line: `tn run`, `tn check`, `tn plan`, `tn draw`, `tn repl`, `tn kernel`, `tn --help`, `tn --version`.
  * Exit codes: 0 success, 1 an error in the script or its data, 2 a usage error, 3 a bug in tn.
  */
 @Command(name = "tn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -28,7 +28,7 @@ import tn.exec.DType;
             "  show(C)",
             "",
             "See README.md and docs/language.md for the whole language."},
-        subcommands = {Main.Run.class, Main.Check.class, PlanCommand.class, DrawCommandLine.class, Main.ReplCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {Main.Run.class, Main.Check.class, PlanCommand.class, DrawCommandLine.class, Main.ReplCommand.class, KernelCommandLine.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error in the script or its data, 2 bad command line, 3 internal error."})
 public final class Main implements Callable<Integer> {
 

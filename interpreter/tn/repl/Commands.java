@@ -27,7 +27,7 @@ import tn.plan.PlanReport;
 import tn.syntax.TnParserFacade;
 
 /** The REPL's `:commands`, each a name, a usage line, a summary and an action. */
-final class Commands {
+public final class Commands {
     interface Action {
         /** Runs the command; returns false to end the session. */
         boolean run(Session s, String argument);
@@ -50,7 +50,7 @@ final class Commands {
     private Commands() {}
 
     /** Runs a `:command line`; returns false when the session should end. */
-    static boolean execute(Session s, String line) {
+    public static boolean execute(Session s, String line) {
         String trimmed = line.strip();
         int space = trimmed.indexOf(' ');
         String name = space < 0 ? trimmed : trimmed.substring(0, space);

@@ -10,16 +10,15 @@ import tn.interp.Builtins;
  * `import`, leg names inside `[...]` and after `->`, and otherwise tensor names, functions,
  * builtins, legs and keywords. Pure: the JLine completer is a thin adapter over it.
  */
-final class Completions {
+public final class Completions {
     static final List<String> KEYWORDS = List.of("leg", "set", "import", "def", "return", "assert", "for", "in", "if", "else", "and", "or", "not", "true", "false");
 
     private Completions() {}
 
     /** Candidates for the word that ends at {@code cursor} in {@code line}. */
-    static List<String> candidates(Session session, String line, int cursor) {
+    public static List<String> candidates(Session session, String line, int cursor) {
         String before = line.substring(0, Math.min(cursor, line.length()));
-        int start = before.length();
-        while (start > 0 && isNameChar(before.charAt(start - 1))) start--;
+        int start = wordStart(line, cursor);
         String prefix = before.substring(start);
         String head = before.substring(0, start);
         TreeSet<String> pool = new TreeSet<>();
@@ -41,6 +40,13 @@ final class Completions {
         List<String> out = new ArrayList<>();
         for (String c : pool) if (c.startsWith(prefix)) out.add(c);
         return out;
+    }
+
+    /** Where the word being completed (the candidates replace it) starts, for a cursor in {@code line}. */
+    public static int wordStart(String line, int cursor) {
+        int start = Math.min(cursor, line.length());
+        while (start > 0 && isNameChar(line.charAt(start - 1))) start--;
+        return start;
     }
 
     /** Inside an open `[` or right after `->`: leg names are wanted. */
