@@ -16,12 +16,12 @@ import tn.kernel.KernelSpec;
             "  tn kernel install            registers the kernel with Jupyter (once)",
             "  jupyter lab                  then pick the \"tn\" kernel for a notebook",
             "",
-            "A cell runs like a REPL input: an expression shows its value (tensors as a table",
-            "with their legs), a failing statement leaves the session as it was, and the",
-            "error points at the cell (<cell 3>:2:7). draw(x), heatmap(M) and plot_spectrum(S)",
-            "show their image in the notebook; the file name is optional there. A cell that",
-            "starts with ':' holds REPL commands (:plan x, :legs). Interrupting the kernel",
-            "cancels the running statement.",
+            "A cell runs like a REPL input: an expression shows its value (tensors as a",
+            "table with their legs), a failing statement leaves the session as it was, and",
+            "the error points at the cell (<cell 3>:2:7). draw(x), heatmap(M) and",
+            "plot_spectrum(S) show their image in the notebook; the file name is optional",
+            "there. A cell that starts with ':' holds REPL commands (:plan x, :legs).",
+            "Interrupting the kernel cancels the running statement.",
             "",
             "Jupyter runs `tn kernel -f CONNECTION_FILE` itself (the kernelspec's command)."},
         subcommands = {KernelCommandLine.Install.class})
@@ -41,6 +41,8 @@ final class KernelCommandLine implements Callable<Integer> {
         try {
             return Kernel.serve(connectionFile, (out, err) -> new tn.repl.Session(Backends.nd4j(), new tn.plan.Planner(),
                     out, err, limit, new tn.interp.Settings(), "auto"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            Main.Streams.err.println("error: tn kernel: no connection file " + connectionFile);
         } catch (IOException e) {
             Main.Streams.err.println("error: tn kernel: cannot read " + connectionFile + ": " + e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException | com.google.gson.JsonParseException e) {
@@ -51,8 +53,10 @@ final class KernelCommandLine implements Callable<Integer> {
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true,
-            description = {"Registers the tn kernel with Jupyter: writes a kernelspec (kernel.json) for the",
-                "current user, in ~/.local/share/jupyter/kernels/NAME (or JUPYTER_DATA_DIR), or with",
+            description = {"Registers the tn kernel with Jupyter.",
+                "",
+                "Writes a kernelspec (kernel.json) for the current user, in",
+                "~/.local/share/jupyter/kernels/NAME (or under JUPYTER_DATA_DIR), or with",
                 "--prefix in PREFIX/share/jupyter/kernels/NAME for a virtual environment",
                 "(--prefix \"$VIRTUAL_ENV\"). The kernel runs this checkout's tn, so install",
                 "again if it moves. `jupyter kernelspec list` shows where it went."})

@@ -46,6 +46,11 @@ public final class Kernel {
     private volatile boolean stopping;
     private volatile Session session;
     private int executionCount;
+    /**
+     * After a cell fails (with stop_on_error, the default), the cells already queued behind it
+     * are not run but answered "aborted", as "Run all" expects; cleared once the queue is empty.
+     */
+    private boolean aborting;
 
     private Kernel(Connection connection) {
         this.connection = connection;
@@ -130,7 +135,7 @@ public final class Kernel {
 
     private void control(ZMQ.Socket control) {
         while (!stopping) {
-            Wire.Message m = wire.receive(control);
+            Wire.Message m = wire.receive(control, 0);
             if (m == null) continue;
             publishStatus("busy", m);
             switch (m.type()) {
@@ -150,11 +155,19 @@ public final class Kernel {
 
     private void shell(ZMQ.Socket shell) {
         while (!stopping) {
-            Wire.Message m = wire.receive(shell);
-            if (m == null) continue;
+            Wire.Message m = wire.receive(shell, aborting ? ZMQ.DONTWAIT : 0);
+            if (m == null) {
+                aborting = false; // the cells queued behind a failed one are answered
+                continue;
+            }
             publishStatus("busy", m);
             JsonObject c = m.content();
-            switch (m.type()) {
+            switch (aborting && m.type().equals("execute_request") ? "aborted" : m.type()) {
+                case "aborted" -> {
+                    JsonObject r = new JsonObject();
+                    r.addProperty("status", "aborted");
+                    reply(shell, m, "execute_reply", r);
+                }
                 case "kernel_info_request" -> reply(shell, m, "kernel_info_reply", kernelInfo());
                 case "execute_request" -> execute(shell, m);
                 case "complete_request" -> reply(shell, m, "complete_reply",
@@ -216,6 +229,7 @@ public final class Kernel {
         } else {
             JsonObject error = Outputs.errorContent(errors);
             if (!silent) publish(m, "error", error);
+            aborting = !c.has("stop_on_error") || c.get("stop_on_error").getAsBoolean();
             reply = error.deepCopy();
             reply.addProperty("status", "error");
         }

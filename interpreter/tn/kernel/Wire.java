@@ -46,11 +46,12 @@ final class Wire {
     }
 
     /**
-     * Reads one message from {@code socket}; null on a receive timeout, or when the message is
-     * malformed or its signature is wrong (then a line on standard error says why).
+     * Reads one message from {@code socket}; null on a receive timeout (at once with {@code
+     * ZMQ.DONTWAIT} in {@code flags}), or when the message is malformed or its signature is wrong
+     * (then a line on standard error says why).
      */
-    Message receive(ZMQ.Socket socket) {
-        byte[] first = socket.recv(0);
+    Message receive(ZMQ.Socket socket, int flags) {
+        byte[] first = socket.recv(flags);
         if (first == null) return null;
         List<byte[]> frames = new ArrayList<>();
         frames.add(first);

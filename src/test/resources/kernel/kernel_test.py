@@ -3,7 +3,8 @@
 Run by tn.kernel.KernelTest (JUnit) with JUPYTER_PATH pointing at a kernelspec that
 `tn kernel install --prefix` wrote. Executes the tour notebook and compares its text outputs
 with the ones stored in it (--update stores the new ones instead), then checks completion,
-inspection, is_complete, an error cell, an interrupt and a shutdown on a second kernel.
+inspection, is_complete, an error cell, an interrupt, cells aborted after a failing one and a
+shutdown on a second kernel.
 Exits with 1 and a message on the first check that fails.
 """
 import argparse
@@ -133,7 +134,14 @@ def run_requests():
         check(waited < 5, "the interrupt took %.1f s" % waited)
         reply, outputs = execute(kc, "n")
         check([m["content"]["data"]["text/plain"] for m in outputs] == ["0"], "state after the interrupt: %r" % outputs)
-        print("requests: kernel_info, execute, complete, inspect, is_complete, error ok; interrupt answered in %.2f s" % waited)
+
+        # "Run all": cells queued behind a failing one are aborted, not run.
+        queued = [kc.execute("for t in range(100) {\n    n = n + norm(M N)\n}\nassert n < 0"), kc.execute("n = 1"), kc.execute("n = 2")]
+        statuses = [kc.get_shell_msg(timeout=30)["content"]["status"] for _ in queued]
+        check(statuses == ["error", "aborted", "aborted"], "cells after a failing one: %r" % statuses)
+        reply, outputs = execute(kc, "n > 2")
+        check([m["content"]["data"]["text/plain"] for m in outputs] == ["true"], "the aborted cells ran: %r" % outputs)
+        print("requests: kernel_info, execute, complete, inspect, is_complete, error, abort ok; interrupt answered in %.2f s" % waited)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)

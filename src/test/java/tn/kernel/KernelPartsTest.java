@@ -48,6 +48,33 @@ class KernelPartsTest {
         return s;
     }
 
+    private static String[] cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = tn.cli.Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void theCommandLineSaysWhatIsMissing() throws Exception {
+        String[] r = cli("kernel");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("error: tn kernel needs -f CONNECTION_FILE"), r[2]);
+        r = cli("kernel", "-f", tmp.resolve("gone.json").toString());
+        assertEquals("1", r[0]);
+        assertEquals("error: tn kernel: no connection file " + tmp.resolve("gone.json") + "\n", r[2]);
+        Files.writeString(tmp.resolve("c.json"), "{\"shell_port\": 1}");
+        r = cli("kernel", "-f", tmp.resolve("c.json").toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("has no iopub_port (is it a Jupyter connection file?)"), r[2]);
+        r = cli("kernel", "install", "--name", "a b", "--prefix", tmp.toString());
+        assertEquals("2", r[0]);
+        r = cli("kernel", "install", "--name", "tn-dev", "--prefix", tmp.toString());
+        assertEquals("0", r[0], r[2]);
+        String spec = Files.readString(tmp.resolve("share/jupyter/kernels/tn-dev/kernel.json"));
+        assertTrue(spec.contains("\"kernel\",\n    \"-f\",\n    \"{connection_file}\""), spec);
+        assertTrue(spec.contains("\"interrupt_mode\": \"message\""), spec);
+    }
+
     @Test
     void signaturesAreHmacSha256OfTheFourFramesInHex() {
         // Oracle: Python's hmac.new(b"secret-key", digestmod=hashlib.sha256) over the same frames.
@@ -69,11 +96,11 @@ class KernelPartsTest {
             JsonObject content = new JsonObject();
             content.addProperty("code", "A B");
             ours.send(a, ours.reply(null, "execute_request", content), null);
-            Wire.Message m = ours.receive(b);
+            Wire.Message m = ours.receive(b, 0);
             assertEquals("execute_request", m.type());
             assertEquals("A B", m.content().get("code").getAsString());
             theirs.send(a, theirs.reply(null, "execute_request", content), null);
-            assertNull(ours.receive(b), "a wrong signature is refused");
+            assertNull(ours.receive(b, 0), "a wrong signature is refused");
         }
     }
 
