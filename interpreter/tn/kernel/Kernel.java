@@ -47,10 +47,11 @@ public final class Kernel {
     private volatile Session session;
     private int executionCount;
     /**
-     * After a cell fails (with stop_on_error, the default), the cells already queued behind it
-     * are not run but answered "aborted", as "Run all" expects; cleared once the queue is empty.
+     * The requests that were waiting when a cell failed (with stop_on_error, the default): taken
+     * before the failure is answered, so none was sent in reply to it. Their cells are not run
+     * but answered "aborted", as "Run all" expects; other requests are served as usual.
      */
-    private boolean aborting;
+    private final java.util.ArrayDeque<Wire.Message> behindFailure = new java.util.ArrayDeque<>();
 
     private Kernel(Connection connection) {
         this.connection = connection;
@@ -155,14 +156,12 @@ public final class Kernel {
 
     private void shell(ZMQ.Socket shell) {
         while (!stopping) {
-            Wire.Message m = wire.receive(shell, aborting ? ZMQ.DONTWAIT : 0);
-            if (m == null) {
-                aborting = false; // the cells queued behind a failed one are answered
-                continue;
-            }
+            boolean behind = !behindFailure.isEmpty();
+            Wire.Message m = behind ? behindFailure.poll() : wire.receive(shell, 0);
+            if (m == null) continue;
             publishStatus("busy", m);
             JsonObject c = m.content();
-            switch (aborting && m.type().equals("execute_request") ? "aborted" : m.type()) {
+            switch (behind && m.type().equals("execute_request") ? "aborted" : m.type()) {
                 case "aborted" -> {
                     JsonObject r = new JsonObject();
                     r.addProperty("status", "aborted");
@@ -229,7 +228,9 @@ public final class Kernel {
         } else {
             JsonObject error = Outputs.errorContent(errors);
             if (!silent) publish(m, "error", error);
-            aborting = !c.has("stop_on_error") || c.get("stop_on_error").getAsBoolean();
+            if (!c.has("stop_on_error") || c.get("stop_on_error").getAsBoolean()) {
+                for (Wire.Message q; (q = wire.receive(shell, ZMQ.DONTWAIT)) != null; ) behindFailure.add(q);
+            }
             reply = error.deepCopy();
             reply.addProperty("status", "error");
         }
