@@ -42,7 +42,7 @@ final class Requests {
     static JsonObject inspect(Session session, String code, int cursorPos) {
         int cursor = offset(code, cursorPos);
         String text = describe(session, wordAt(code, cursor));
-        if (text == null) text = describe(session, callee(code, cursor));
+        if (text == null) text = describe(session, Completions.callee(code.substring(0, cursor)));
         JsonObject r = new JsonObject();
         r.addProperty("status", "ok");
         r.addProperty("found", text != null);
@@ -95,20 +95,6 @@ final class Requests {
         while (start > 0 && isNameChar(code.charAt(start - 1))) start--;
         while (end < code.length() && isNameChar(code.charAt(end))) end++;
         return code.substring(start, end);
-    }
-
-    /** The function whose call's parentheses hold the cursor (`svd(A, le|` gives svd), or null. */
-    static String callee(String code, int cursor) {
-        int depth = 0;
-        for (int i = cursor - 1; i >= 0; i--) {
-            char c = code.charAt(i);
-            if (c == ')') depth++;
-            else if (c == '(') {
-                if (depth == 0) return wordAt(code, i);
-                depth--;
-            }
-        }
-        return null;
     }
 
     private static boolean isNameChar(char c) {

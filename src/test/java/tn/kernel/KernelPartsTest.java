@@ -134,6 +134,15 @@ class KernelPartsTest {
         JsonObject legs = Requests.complete(s, "B = A[i, ", 9);
         assertEquals("[\"i\",\"j\"]", legs.getAsJsonArray("matches").toString());
 
+        // Inside a call: its keyword arguments, from the builtin's signature or the function's parameters.
+        JsonObject bond = Requests.complete(s, "U, S, V = svd(A, left=[i], bo", 29);
+        assertEquals("[\"bond=\"]", bond.getAsJsonArray("matches").toString());
+        assertEquals(27, bond.get("cursor_start").getAsInt());
+        assertEquals("[\"seed=\"]", Requests.complete(s, "x = random(i, se", 16).getAsJsonArray("matches").toString());
+        assertTrue(s.run("def scaled(x, factor=2) = factor * x", "<cell 2>"), errors.toString());
+        assertEquals("[\"factor=\"]", Requests.complete(s, "scaled(A, fa", 12).getAsJsonArray("matches").toString());
+        assertEquals("[]", Requests.complete(s, "scaled(A), fa", 13).getAsJsonArray("matches").toString(), "after the call is closed");
+
         JsonObject r = Requests.inspect(s, "svd(A, left=[i], ", 17);
         assertTrue(r.get("found").getAsBoolean());
         assertEquals(Builtins.get("svd").signature() + "\n\n" + Builtins.get("svd").summary(),
