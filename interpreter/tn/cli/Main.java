@@ -218,7 +218,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "repl", mixinStandardHelpOptions = true,
             description = {"Starts an interactive session (also what `tn` with no command does).",
                 "Every statement of the language works as in a script; an expression shows its value.",
-                "Commands: :help, :legs, :plan, :time, :draw, :load, :save, :reset, :quit.",
+                "Commands: :help, :legs, :who, :plan, :time, :draw, :load, :save, :reset, :quit.",
                 "With piped input (tn repl < session.tn) it reads lines without prompts."})
     static final class ReplCommand implements Callable<Integer> {
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",

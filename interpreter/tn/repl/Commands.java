@@ -38,6 +38,7 @@ public final class Commands {
     static final List<Command> ALL = List.of(
         new Command(":help", ":help [topic]", "this list; :help NAME for a builtin or command, :help language", Commands::help),
         new Command(":legs", ":legs [X]", "the legs of tensor X (or every bound leg) with their sizes", Commands::legs),
+        new Command(":who", ":who", "the names of the session with their legs and sizes (tensors) or kinds, then its functions", Commands::who),
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
         new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
         new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i)", Commands::draw),
@@ -113,6 +114,28 @@ public final class Commands {
         List<String> parts = new ArrayList<>();
         for (int k = 0; k < n.rank(); k++) parts.add(n.legs().get(k) + "=" + n.size(k));
         s.out().println(argument + ": [" + String.join(", ", parts) + "] " + n.dtype());
+        return true;
+    }
+
+    /** `:who`: every name with what it holds, tensors by their signature; functions on one line. */
+    private static boolean who(Session s, String argument) {
+        List<String> functions = new ArrayList<>();
+        int shown = 0;
+        for (Map.Entry<String, Value> e : s.module().globals().entrySet()) {
+            Value v = e.getValue();
+            if (v instanceof Value.Function) {
+                functions.add(e.getKey());
+                continue;
+            }
+            shown++;
+            if (v instanceof Value.TensorValue t) {
+                s.out().println(e.getKey() + ": " + tn.interp.Printer.signature(t.net().legs(), t.net().sizes(), t.net().dtype().label()));
+            } else {
+                s.out().println(e.getKey() + ": " + v.kind());
+            }
+        }
+        if (!functions.isEmpty()) s.out().println("functions: " + String.join(", ", functions));
+        else if (shown == 0) s.out().println("no names yet (assign one: x = random(i, seed=1))");
         return true;
     }
 

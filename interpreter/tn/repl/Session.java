@@ -62,6 +62,8 @@ public final class Session {
     private Interpreter.Module module;
     private final List<Accepted> accepted = new ArrayList<>();
     private int inputs;
+    /** Whether the statement that just ran showed a value (and so bound `_`). */
+    private boolean shown;
     private boolean hadError;
     /** The thread running a statement, to interrupt on Ctrl-C (null between statements). */
     private volatile Thread running;
@@ -192,7 +194,8 @@ public final class Session {
                 ok = false;
                 break;
             }
-            done.append(s.span().text()).append('\n');
+            // `:save` keeps `_` meaningful: a shown value is saved as the assignment the session made.
+            done.append(shown ? "_ = " : "").append(s.span().text()).append('\n');
         }
         if (done.length() > 0) accepted.add(new Accepted(done.toString().stripTrailing(), folder));
         return ok;
@@ -222,6 +225,7 @@ public final class Session {
      * the statement, the reason is printed, and false is returned.
      */
     private boolean runStatement(Interpreter.Module in, Stmt s, boolean show) {
+        shown = false;
         Interpreter.Snapshot before = interpreter.snapshot(module);
         Thread.interrupted(); // a Ctrl-C from before this statement is spent
         cancelRequested = false;
@@ -281,7 +285,10 @@ public final class Session {
 
     private void show(Stmt s, Value v, Tensor x) {
         String plain = plain(s.span().text(), v, x);
-        if (plain != null) output.value(s.span().text(), plain, v, x);
+        if (plain == null) return;
+        output.value(s.span().text(), plain, v, x);
+        module.globals().put("_", v); // the last value shown, as in Python's REPL
+        shown = true;
     }
 
     /** How the REPL prints a shown value (null: nothing to show). */
