@@ -240,10 +240,14 @@ public final class Kernel {
 
     /**
      * Runs a cell in the session: tn statements, or, when it starts with `:`, REPL commands one a
-     * line (`:plan x`, `:legs`). Errors arrive through {@link Outputs#error}.
+     * line (`:plan x`, `:legs`), or `svd?` for help. Errors arrive through {@link Outputs#error}.
      */
     private void runCell(String code, int count) {
         if (code.isBlank()) return;
+        if (Commands.helpQuery(code) != null) {
+            Commands.execute(session, Commands.helpQuery(code));
+            return;
+        }
         if (code.strip().startsWith(":")) {
             for (String line : code.split("\n")) {
                 if (line.isBlank()) continue;

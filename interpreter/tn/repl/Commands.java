@@ -64,12 +64,15 @@ public final class Commands {
 
     private static boolean help(Session s, String topic) {
         if (topic.isEmpty()) {
-            s.out().println("Type statements of the tn language (see :help language); an expression shows its value.");
-            for (Command c : ALL) s.out().printf(Locale.ROOT, "  %-16s %s%n", c.usage(), c.summary());
-            s.out().println("Builtins: " + String.join(" ", Builtins.names()));
-            s.out().println("Tab completes names, legs, builtins and commands. Ctrl-C cancels the input, or the running statement:");
-            s.out().println("it stops after the step in progress (a native matrix product cannot stop midway) and nothing it did is kept.");
-            s.out().println("A statement that fails leaves the session as it was before it; statements before it in the same input are kept.");
+            s.out().println(wrap("Type statements of the tn language (see :help language); an expression shows its value.", ""));
+            String hang = " ".repeat(20);
+            for (Command c : ALL) s.out().println(String.format(Locale.ROOT, "  %-17s ", c.usage()) + wrap(c.summary(), hang).substring(hang.length()));
+            s.out().println("Builtins (:help NAME or NAME? for one):");
+            s.out().println(wrap(String.join(" ", Builtins.names()), "  "));
+            s.out().println(wrap("Tab completes names, legs, builtins, keyword arguments and commands. Ctrl-C cancels the input,"
+                    + " or the running statement: it stops after the step in progress (a native matrix product cannot stop midway)"
+                    + " and nothing it did is kept. A statement that fails leaves the session as it was before it; statements"
+                    + " before it in the same input are kept. _ is the last value shown.", ""));
             return true;
         }
         if (topic.equals("language")) {
@@ -85,13 +88,13 @@ public final class Commands {
         }
         for (Command c : ALL) {
             if (c.name().equals(topic) || c.name().equals(":" + topic)) {
-                s.out().println(c.usage() + "\n  " + c.summary());
+                s.out().println(c.usage() + "\n" + wrap(c.summary(), "  "));
                 return true;
             }
         }
         Builtin b = Builtins.get(topic);
         if (b != null) {
-            s.out().println(b.signature() + "\n  " + b.summary());
+            s.out().println(b.signature() + "\n" + wrap(b.summary(), "  "));
             return true;
         }
         s.error("no help on " + topic + " (try :help, :help language, or a builtin's name)");
@@ -115,6 +118,32 @@ public final class Commands {
         for (int k = 0; k < n.rank(); k++) parts.add(n.legs().get(k) + "=" + n.size(k));
         s.out().println(argument + ": [" + String.join(", ", parts) + "] " + n.dtype());
         return true;
+    }
+
+    /** Lines of at most {@value #WIDTH} characters, each starting with {@code indent}, broken between words. */
+    static String wrap(String text, String indent) {
+        StringBuilder out = new StringBuilder(), line = new StringBuilder(indent);
+        for (String word : text.split(" +")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > WIDTH) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(indent);
+            }
+            if (line.length() > indent.length()) line.append(' ');
+            line.append(word);
+        }
+        return out.append(line).toString();
+    }
+
+    static final int WIDTH = 80;
+
+    /**
+     * `svd?` (a name and a question mark, alone on a line) asks for `:help svd`, as in IPython;
+     * returns that command, or null for any other line.
+     */
+    public static String helpQuery(String line) {
+        String t = line.strip();
+        return t.matches("[A-Za-z_][A-Za-z_0-9']*\\?") ? ":help " + t.substring(0, t.length() - 1) : null;
     }
 
     /** `:who`: every name with what it holds, tensors by their signature; functions on one line. */

@@ -152,6 +152,17 @@ class KernelPartsTest {
     }
 
     @Test
+    void helpIsAskedWithAQuestionMarkAndFitsEightyColumns() {
+        Session s = session(false);
+        assertEquals(":help svd", tn.repl.Commands.helpQuery("svd? "));
+        assertNull(tn.repl.Commands.helpQuery("x = svd?"));
+        tn.repl.Commands.execute(s, ":help");
+        String help = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("\n  svd svdvals ") || help.contains(" svd svdvals "), help);
+        for (String line : help.split("\n")) assertTrue(line.length() <= 80, "longer than 80 columns: " + line);
+    }
+
+    @Test
     void blocksAndBracketsAreIncomplete() {
         assertEquals("incomplete", Requests.isComplete("def f(x) {\n  return x").get("status").getAsString());
         assertEquals("incomplete", Requests.isComplete("y = [1, 2,").get("status").getAsString());
