@@ -48,8 +48,10 @@ def comparable(outputs):
 def run_notebook(path, directory, update):
     stored = nbformat.read(path, as_version=4)
     nb = copy.deepcopy(stored)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timings would change the stored notebook on every update
     started = time.time()
-    NotebookClient(nb, kernel_name="tn", timeout=60, resources={"metadata": {"path": directory}}).execute()
+    NotebookClient(nb, kernel_name="tn", timeout=60, record_timing=False, resources={"metadata": {"path": directory}}).execute()
     print("tour notebook executed in %.1f s" % (time.time() - started))
     code = [c for c in nb.cells if c.cell_type == "code"]
     if update:
