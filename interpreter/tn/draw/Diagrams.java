@@ -26,8 +26,10 @@ public final class Diagrams {
         return PngRenderer.png(scene(net, title, options));
     }
 
-    /** The display list of {@code net}. */
+    /** The display list of {@code net}; IllegalArgumentException when {@code options.expand()} names no block of it. */
     public static Scene scene(Net net, String title, DrawOptions options) {
+        String wrong = Stream.check(net, options.expand());
+        if (wrong != null) throw new IllegalArgumentException(wrong);
         Scene scene = new Scene(title);
         scene.elements.addAll(elements(net, options, new Ids()));
         return scene;
@@ -41,6 +43,8 @@ public final class Diagrams {
     /** ... with free legs pointing in these directions (by leg name) where they can. */
     static List<Scene.Element> elements(Net net, DrawOptions options, Ids ids, Map<String, Double> preferred) {
         List<Scene.Element> out = new ArrayList<>();
+        Stream stream = Stream.find(net);
+        if (stream != null) return new StreamDrawing(stream, options, ids).draw();
         if (!(net instanceof Net.Sum)) {
             out.addAll(new Router(model(net, options), options, ids, preferred).route());
             return out;

@@ -86,7 +86,16 @@ public final class DrawCommand {
         }
         Path dir = r.directory() != null ? r.directory() : Path.of("");
         for (ScriptDiagrams.Named t : chosen) {
-            Scene scene = Diagrams.scene(t.net(), t.name(), options);
+            // blocks opened on the command line, else by the script's draw(NAME, ..., expand=)
+            DrawOptions drawn = options.expand().isEmpty() && checked.expand().containsKey(t.name())
+                    ? options.withExpand(checked.expand().get(t.name())) : options;
+            Scene scene;
+            try {
+                scene = Diagrams.scene(t.net(), t.name(), drawn);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + t.name() + ": " + e.getMessage());
+                return 1;
+            }
             String stem = Ids.sanitize(t.name());
             Path target = r.output() != null ? r.output() : dir.resolve(FileNames.fit(stem, ".svg"));
             // A name too long for the file system is cut and given a hash; say so where the file is named.

@@ -19,7 +19,8 @@ import tn.net.Net;
  * to an SVG file, or a PNG image when the name ends in .png; the path is relative to the script.
  * Keywords: `sizes=true` labels legs with their sizes; `isometry="U V"` and `unitary="Q"` mark
  * tensors by name as isometries (triangles) or orthogonal/unitary (squares); `layout="force"`
- * or `"layered"` overrides the automatic choice. While checking, the arguments are checked and
+ * or `"layered"` overrides the automatic choice; `expand="attention0 mlp1"` (or a depth, "1") opens
+ * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
  * too); nothing is ever computed.
  */
@@ -28,7 +29,7 @@ public final class Drawing {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\")",
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\")",
                 "writes the tensor network diagram of x to an .svg (or .png) file; computes nothing",
                 Drawing::draw));
     }
@@ -42,18 +43,26 @@ public final class Drawing {
         Set<String> isometries = names(a.string("isometry", ""));
         Set<String> unitaries = names(a.string("unitary", ""));
         String layout = a.string("layout", "auto");
+        List<String> expand = List.copyOf(names(a.string("expand", "")));
         DrawOptions options;
         try {
-            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries);
+            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
         } catch (IllegalArgumentException e) {
             throw new tn.diag.TnError(a.keywordSpan("layout"), e.getMessage());
         }
-        tn.draw.Marks.record(isometries, unitaries);
-        Interpreter in = a.interpreter();
-        if (!in.concrete()) return new Value.None();
         Expr e = a.expr(0);
         String title = e instanceof Expr.Var v ? v.name() : e.span().text();
-        OutputFile.write(a, name, png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
+        tn.draw.Marks.record(isometries, unitaries);
+        tn.draw.Marks.expand(title, expand);
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        byte[] bytes;
+        try {
+            bytes = png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException wrong) {
+            throw new tn.diag.TnError(a.keywordSpan("expand"), wrong.getMessage());
+        }
+        OutputFile.write(a, name, bytes);
         return new Value.None();
     }
 

@@ -45,10 +45,13 @@ class DrawQualityTest {
         Map<String, Integer> bounds = bounds();
         List<DynamicTest> tests = new ArrayList<>();
         for (Path script : Golden.files(DrawExamplesTest.EXAMPLES, ".tn")) {
-            for (ScriptDiagrams.Named t : DrawExamplesTest.tensorsOf(script)) {
+            ScriptDiagrams.Result checked = checked(script);
+            for (ScriptDiagrams.Named t : checked.tensors()) {
                 String key = script.getFileName() + " " + t.name();
+                // as tn draw draws it: with the blocks the script's draw(NAME, ..., expand=) opens
+                DrawOptions options = DrawOptions.defaults().withExpand(checked.expand().getOrDefault(t.name(), List.of()));
                 tests.add(DynamicTest.dynamicTest(key, () -> {
-                    Counts c = Counts.of(new Svg(Diagrams.svg(t.net(), t.name(), DrawOptions.defaults())));
+                    Counts c = Counts.of(new Svg(Diagrams.svg(t.net(), t.name(), options)));
                     synchronized (MEASURED) {
                         MEASURED.put(key, c);
                     }
@@ -63,6 +66,14 @@ class DrawQualityTest {
             }
         }
         return tests.stream();
+    }
+
+    static ScriptDiagrams.Result checked(Path script) throws IOException {
+        tn.diag.Source source = new tn.diag.Source(script.toString(), Files.readString(script, StandardCharsets.UTF_8));
+        tn.diag.Diagnostics d = new tn.diag.Diagnostics();
+        ScriptDiagrams.Result r = ScriptDiagrams.check(source, script.toAbsolutePath().getParent(), d);
+        assertTrue(r != null, d.format());
+        return r;
     }
 
     /** Update mode: the bounds file from the counts just measured (all four, the last one the bound). */
