@@ -29,7 +29,7 @@ final class DrawCommandLine implements Callable<Integer> {
     java.util.List<String> arguments = new java.util.ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "write the one diagram to FILE (.svg, or .png for an image)")
+            description = "write the one diagram to FILE (.svg, .png for an image, .tex for a TikZ picture)")
     Path output;
 
     @Option(names = {"-d", "--directory"}, paramLabel = "DIR",

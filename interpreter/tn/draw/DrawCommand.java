@@ -101,8 +101,10 @@ public final class DrawCommand {
             // A name too long for the file system is cut and given a hash; say so where the file is named.
             String note = r.output() == null && FileNames.shortened(stem, ".svg")
                     ? " (the name " + t.name() + " is too long for a file name: shortened, with a hash of the whole)" : "";
-            boolean pngOnly = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
-            if (!write(target, () -> pngOnly ? PngRenderer.png(scene) : SvgWriter.write(scene).getBytes(StandardCharsets.UTF_8), err)) return 1;
+            String lower = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            boolean pngOnly = lower.endsWith(".png"), tex = lower.endsWith(".tex");
+            if (!write(target, () -> pngOnly ? PngRenderer.png(scene)
+                    : (tex ? TikzWriter.write(scene) : SvgWriter.write(scene)).getBytes(StandardCharsets.UTF_8), err)) return 1;
             out.println("wrote " + target + note);
             if (r.png() && !pngOnly) {
                 Path png = target.resolveSibling(stem(target) + ".png");

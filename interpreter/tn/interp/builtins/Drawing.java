@@ -30,7 +30,7 @@ public final class Drawing {
     public static List<Builtin> all() {
         return List.of(
             Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\")",
-                "writes the tensor network diagram of x to an .svg (or .png) file; computes nothing",
+                "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file; computes nothing",
                 Drawing::draw));
     }
 
@@ -58,7 +58,9 @@ public final class Drawing {
         if (!in.concrete()) return new Value.None();
         byte[] bytes;
         try {
-            bytes = png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8);
+            bytes = png ? Diagrams.png(x, title, options)
+                    : name.toLowerCase(java.util.Locale.ROOT).endsWith(".tex") ? tn.draw.TikzWriter.write(Diagrams.scene(x, title, options)).getBytes(StandardCharsets.UTF_8)
+                    : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException wrong) {
             throw new tn.diag.TnError(a.keywordSpan("expand"), wrong.getMessage());
         }
