@@ -58,6 +58,11 @@ final class Router {
         return n == 0 ? Double.NaN : sum / n;
     }
 
+    /** The direction each free leg took, by its line. */
+    Map<Model.Edge, Double> freeAngles() {
+        return freeAngle;
+    }
+
     /** The direction each free leg took, by its label. */
     Map<String, Double> freeDirections() {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -10,11 +10,12 @@ import java.util.Map;
 
 /**
  * The measured quality of one diagram, read from its SVG: glyphs overlapping glyphs, labels
- * overlapping glyphs or labels, lines passing through a glyph they do not join, and line crossings.
+ * overlapping glyphs or labels, lines passing through a glyph they do not join, open legs of a sum's
+ * terms pointing another way than in the sum's earlier terms, and line crossings.
  * {@link Quality} says what is wrong in words; this counts, so the counts can be bounded per example
  * and reported before and after a change to the layout.
  */
-record Counts(int glyphOverlaps, int labelOverlaps, int throughGlyph, int crossings) {
+record Counts(int glyphOverlaps, int labelOverlaps, int throughGlyph, int misalignedSumLegs, int crossings) {
     /** How deep a line must go into a glyph to pass through it (ends that touch an outline do not). */
     static final double DEPTH = 1.0;
 
@@ -47,7 +48,35 @@ record Counts(int glyphOverlaps, int labelOverlaps, int throughGlyph, int crossi
                 if (passesThrough(line.points(), s.getValue())) through++;
             }
         }
-        return new Counts(glyphs, labels, through, crossings(svg.lines));
+        return new Counts(glyphs, labels, through, misaligned(svg), crossings(svg.lines));
+    }
+
+    /**
+     * Open legs of a sum's terms that point another way than the same leg in an earlier term of
+     * that sum (more than 60 degrees apart), counted once per term and leg.
+     */
+    static int misaligned(Svg svg) {
+        Map<org.w3c.dom.Node, Map<String, List<Point2D>>> sums = new java.util.IdentityHashMap<>();
+        Map<org.w3c.dom.Node, Map<String, List<org.w3c.dom.Node>>> terms = new java.util.IdentityHashMap<>();
+        int n = 0;
+        for (Svg.Line line : svg.lines) {
+            if (!line.to().equals("free") || line.term() == null) continue;
+            org.w3c.dom.Node sum = line.term().getParentNode();
+            String name = svg.groups.get(line.leg()).getAttribute("data-name");
+            Point2D d = new Point2D.Double(line.end().getX() - line.start().getX(), line.end().getY() - line.start().getY());
+            double len = d.distance(0, 0);
+            if (len == 0) continue;
+            Point2D u = new Point2D.Double(d.getX() / len, d.getY() / len);
+            List<Point2D> seen = sums.computeIfAbsent(sum, k -> new java.util.LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
+            List<org.w3c.dom.Node> from = terms.computeIfAbsent(sum, k -> new java.util.LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
+            if (!seen.isEmpty() && !from.contains(line.term())) {
+                Point2D first = seen.get(0);
+                if (first.getX() * u.getX() + first.getY() * u.getY() < 0.5) n++;
+            }
+            seen.add(u);
+            from.add(line.term());
+        }
+        return n;
     }
 
     /** Whether the polyline goes more than {@link #DEPTH} into the shape anywhere. */
@@ -120,6 +149,6 @@ record Counts(int glyphOverlaps, int labelOverlaps, int throughGlyph, int crossi
     }
 
     String row() {
-        return glyphOverlaps + " " + labelOverlaps + " " + throughGlyph + " " + crossings;
+        return glyphOverlaps + " " + labelOverlaps + " " + throughGlyph + " " + misalignedSumLegs + " " + crossings;
     }
 }
