@@ -138,7 +138,7 @@ final class Layout {
                 if (a >= 0 && b >= 0) local.add(new int[] {a, b});
             }
             boolean done = false;
-            if (mode != Mode.FORCE) done = layered(group, local);
+            if (mode != Mode.FORCE) done = sandwich(group, local) || layered(group, local);
             if (!done) force(group, local);
             Box b = bounds(group);
             // room for free legs and their labels on both sides, should they point into the gap
@@ -230,6 +230,17 @@ final class Layout {
      * the dot. Among the layerings that fit, the one with the fewest slanted lines wins (then the
      * one that starts earliest in the script). Returns false when no layering fits.
      */
+    /** A doubled grid (a PEPS norm) placed by {@link Sandwich}: true when it was one. */
+    private static boolean sandwich(List<Item> items, List<int[]> edges) {
+        double[][] at = Sandwich.place(items.stream().map(it -> it.node).toList(), edges);
+        if (at == null) return false;
+        for (int k = 0; k < items.size(); k++) {
+            items.get(k).x = at[k][0];
+            items.get(k).y = at[k][1];
+        }
+        return true;
+    }
+
     private boolean layered(List<Item> items, List<int[]> edges) {
         int n = items.size();
         if (n == 1) {
