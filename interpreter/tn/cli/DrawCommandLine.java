@@ -29,7 +29,7 @@ final class DrawCommandLine implements Callable<Integer> {
     java.util.List<String> arguments = new java.util.ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "write the one diagram to FILE (.svg, or .png for an image)")
+            description = "write the one diagram to FILE (.svg, .png for an image, .tex for a TikZ picture)")
     Path output;
 
     @Option(names = {"-d", "--directory"}, paramLabel = "DIR",
@@ -61,6 +61,10 @@ final class DrawCommandLine implements Callable<Integer> {
             description = "auto (default: layered for chains and ladders, else force-directed), layered or force")
     String layout;
 
+    @Option(names = "--expand", paramLabel = "BLOCKS", split = ",",
+            description = "open these blocks of a residual stream (a transformer's attention0, mlp3, start, head; or a depth: 1 opens every block); by default each is a labelled box")
+    java.util.List<String> expand = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         tn.interp.ScriptArguments scriptArguments;
@@ -73,7 +77,7 @@ final class DrawCommandLine implements Callable<Integer> {
         tn.draw.DrawOptions options;
         try {
             options = tn.draw.DrawOptions.defaults().withSizes(sizes).withLayout(layout)
-                    .withMarks(java.util.Set.copyOf(isometries), java.util.Set.copyOf(unitaries));
+                    .withMarks(java.util.Set.copyOf(isometries), java.util.Set.copyOf(unitaries)).withExpand(expand);
         } catch (IllegalArgumentException e) {
             Main.Streams.err.println("error: --layout: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;

@@ -26,8 +26,10 @@ public final class Diagrams {
         return PngRenderer.png(scene(net, title, options));
     }
 
-    /** The display list of {@code net}. */
+    /** The display list of {@code net}; IllegalArgumentException when {@code options.expand()} names no block of it. */
     public static Scene scene(Net net, String title, DrawOptions options) {
+        String wrong = Stream.check(net, options.expand());
+        if (wrong != null) throw new IllegalArgumentException(wrong);
         Scene scene = new Scene(title);
         scene.elements.addAll(elements(net, options, new Ids()));
         return scene;
@@ -41,6 +43,8 @@ public final class Diagrams {
     /** ... with free legs pointing in these directions (by leg name) where they can. */
     static List<Scene.Element> elements(Net net, DrawOptions options, Ids ids, Map<String, Double> preferred) {
         List<Scene.Element> out = new ArrayList<>();
+        Stream stream = Stream.find(net);
+        if (stream != null) return new StreamDrawing(stream, options, ids).draw();
         if (!(net instanceof Net.Sum)) {
             out.addAll(new Router(model(net, options), options, ids, preferred).route());
             return out;
@@ -49,11 +53,33 @@ public final class Diagrams {
         List<Double> coefficients = new ArrayList<>();
         flatten(net, 1, terms, coefficients);
         double cursor = 0;
+        // Each leg points the way it points in the term whose drawing is the most rigid (the most
+        // open legs on one connected part: a chain W X has j and batch at its two ends, while
+        // b and a ones-dot are free to turn); the parts of every term are mirrored to follow.
+        List<Map<Model.Edge, Double>> angles = new ArrayList<>();
+        List<Model> first = new ArrayList<>();
+        int reference = 0, most = -1;
+        for (int k = 0; k < terms.size(); k++) {
+            Model m = model(terms.get(k), options);
+            Router r = new Router(m, options, new Ids(), preferred);
+            r.route();
+            angles.add(r.freeAngles());
+            first.add(m);
+            int rigid = mostFreeLegsOnOnePart(m);
+            if (rigid > most) {
+                most = rigid;
+                reference = k;
+            }
+        }
         Map<String, Double> directions = new LinkedHashMap<>(preferred);
+        for (Map.Entry<Model.Edge, Double> e : angles.get(reference).entrySet()) {
+            if (e.getKey().b instanceof Model.Free f) directions.putIfAbsent(f.label(), e.getValue());
+        }
         for (int k = 0; k < terms.size(); k++) {
             Model m = model(terms.get(k), options);
             double c = coefficients.get(k) * m.root.coefficient;
             m.root.coefficient = 1;
+            mirrorParts(m, first.get(k), angles.get(k), directions);
             Router router = new Router(m, options, ids, directions);
             List<Scene.Element> parts = router.route();
             router.freeDirections().forEach(directions::putIfAbsent);
@@ -91,6 +117,91 @@ public final class Diagrams {
             cursor = x0 + b.width();
         }
         return out;
+    }
+
+    /** Connected parts of a model's nodes (joined by lines), as a part number per node index. */
+    static int[] parts(Model m) {
+        int[] p = new int[m.nodes.size()];
+        for (int k = 0; k < p.length; k++) p[k] = k;
+        for (Model.Edge e : m.edges) {
+            Model.Node b = e.other();
+            if (b == null) continue;
+            int x = root(p, e.a.node().index), y = root(p, b.index);
+            if (x != y) p[Math.max(x, y)] = Math.min(x, y);
+        }
+        for (int k = 0; k < p.length; k++) p[k] = root(p, k);
+        return p;
+    }
+
+    private static int root(int[] p, int x) {
+        while (p[x] != x) x = p[x] = p[p[x]];
+        return x;
+    }
+
+    private static int mostFreeLegsOnOnePart(Model m) {
+        int[] part = parts(m);
+        Map<Integer, Integer> free = new LinkedHashMap<>();
+        for (Model.Edge e : m.edges) if (e.b instanceof Model.Free) free.merge(part[e.a.node().index], 1, Integer::sum);
+        return free.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /**
+     * Mirrors each connected part of {@code m} (left-right and/or up-down, about the part's centre)
+     * so that its open legs point most nearly the {@code wanted} ways, judged by where they pointed
+     * in {@code drawn} (the same term laid out and routed once already, {@code got} its angles).
+     * A part a bubble shares with another part is left as it is.
+     */
+    static void mirrorParts(Model m, Model drawn, Map<Model.Edge, Double> got, Map<String, Double> wanted) {
+        int[] part = parts(m);
+        Map<Integer, int[]> flips = new LinkedHashMap<>();
+        Map<Integer, List<double[]>> legs = new LinkedHashMap<>();
+        for (Map.Entry<Model.Edge, Double> e : got.entrySet()) {
+            if (!(e.getKey().b instanceof Model.Free free)) continue;
+            Double w = wanted.get(free.label());
+            if (w == null) continue;
+            legs.computeIfAbsent(part[e.getKey().a.node().index], k -> new ArrayList<>()).add(new double[] {e.getValue(), w});
+        }
+        for (Map.Entry<Integer, List<double[]>> p : legs.entrySet()) {
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int flip = 0; flip < 4; flip++) {
+                double score = 0;
+                for (double[] a : p.getValue()) {
+                    double x = Math.cos(a[0]) * ((flip & 1) != 0 ? -1 : 1), y = Math.sin(a[0]) * ((flip & 2) != 0 ? -1 : 1);
+                    score += x * Math.cos(a[1]) + y * Math.sin(a[1]);
+                }
+                if (score > bestScore + 1e-6) {
+                    bestScore = score;
+                    best = flip;
+                }
+            }
+            if (best != 0) flips.put(p.getKey(), new int[] {best});
+        }
+        if (flips.isEmpty()) return;
+        for (Model.Scope s : m.scopes()) {
+            if (!s.isBubble()) continue;
+            java.util.Set<Integer> in = new java.util.HashSet<>();
+            for (Model.Node n : s.allNodes()) in.add(part[n.index]);
+            if (in.size() > 1) in.forEach(flips::remove);
+        }
+        for (Map.Entry<Integer, int[]> f : flips.entrySet()) {
+            Box b = Box.EMPTY;
+            for (Model.Node n : m.nodes) if (part[n.index] == f.getKey()) b = b.union(Glyphs.box(n));
+            double cx = b.centre().x(), cy = b.centre().y();
+            boolean fx = (f.getValue()[0] & 1) != 0, fy = (f.getValue()[0] & 2) != 0;
+            for (Model.Node n : m.nodes) {
+                if (part[n.index] != f.getKey()) continue;
+                if (fx) n.x = 2 * cx - n.x;
+                if (fy) n.y = 2 * cy - n.y;
+            }
+            for (Model.Scope s : m.scopes()) {
+                if (!s.isBubble() || s.area == null || s.allNodes().isEmpty() || part[s.allNodes().get(0).index] != f.getKey()) continue;
+                Box a = s.area;
+                double x0 = fx ? 2 * cx - a.x1() : a.x0(), x1 = fx ? 2 * cx - a.x0() : a.x1();
+                double y0 = fy ? 2 * cy - a.y1() : a.y0(), y1 = fy ? 2 * cy - a.y0() : a.y1();
+                s.area = new Box(x0, y0, x1, y1);
+            }
+        }
     }
 
     /** Terms of nested sums, with their coefficients multiplied out. */

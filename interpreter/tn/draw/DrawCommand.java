@@ -86,14 +86,25 @@ public final class DrawCommand {
         }
         Path dir = r.directory() != null ? r.directory() : Path.of("");
         for (ScriptDiagrams.Named t : chosen) {
-            Scene scene = Diagrams.scene(t.net(), t.name(), options);
+            // blocks opened on the command line, else by the script's draw(NAME, ..., expand=)
+            DrawOptions drawn = options.expand().isEmpty() && checked.expand().containsKey(t.name())
+                    ? options.withExpand(checked.expand().get(t.name())) : options;
+            Scene scene;
+            try {
+                scene = Diagrams.scene(t.net(), t.name(), drawn);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + t.name() + ": " + e.getMessage());
+                return 1;
+            }
             String stem = Ids.sanitize(t.name());
             Path target = r.output() != null ? r.output() : dir.resolve(FileNames.fit(stem, ".svg"));
             // A name too long for the file system is cut and given a hash; say so where the file is named.
             String note = r.output() == null && FileNames.shortened(stem, ".svg")
                     ? " (the name " + t.name() + " is too long for a file name: shortened, with a hash of the whole)" : "";
-            boolean pngOnly = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
-            if (!write(target, () -> pngOnly ? PngRenderer.png(scene) : SvgWriter.write(scene).getBytes(StandardCharsets.UTF_8), err)) return 1;
+            String lower = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            boolean pngOnly = lower.endsWith(".png"), tex = lower.endsWith(".tex");
+            if (!write(target, () -> pngOnly ? PngRenderer.png(scene)
+                    : (tex ? TikzWriter.write(scene) : SvgWriter.write(scene)).getBytes(StandardCharsets.UTF_8), err)) return 1;
             out.println("wrote " + target + note);
             if (r.png() && !pngOnly) {
                 Path png = target.resolveSibling(stem(target) + ".png");

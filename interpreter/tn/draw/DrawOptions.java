@@ -4,31 +4,47 @@ import java.util.Set;
 
 /**
  * How to draw: leg sizes in the labels, which tensors are isometries (triangles) or orthogonal /
- * unitary (squares), the layout mode and the layout's random seed.
+ * unitary (squares), the layout mode, the layout's random seed, and which blocks of a residual
+ * stream to open ({@code expand}: block names such as {@code attention0}, or a depth: {@code 1}
+ * opens every block; empty, the default, draws each block as a labelled box).
  */
-public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> unitaries, String layout, long seed) {
+public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> unitaries, String layout, long seed,
+        java.util.List<String> expand) {
     public DrawOptions {
         isometries = Set.copyOf(isometries);
         unitaries = Set.copyOf(unitaries);
+        expand = java.util.List.copyOf(expand);
         if (!layout.equals("auto") && !layout.equals("layered") && !layout.equals("force")) {
             throw new IllegalArgumentException("layout must be auto, layered or force, not '" + layout + "'");
         }
     }
 
     public static DrawOptions defaults() {
-        return new DrawOptions(false, Set.of(), Set.of(), "auto", 1);
+        return new DrawOptions(false, Set.of(), Set.of(), "auto", 1, java.util.List.of());
     }
 
     public DrawOptions withSizes(boolean on) {
-        return new DrawOptions(on, isometries, unitaries, layout, seed);
+        return new DrawOptions(on, isometries, unitaries, layout, seed, expand);
     }
 
     public DrawOptions withMarks(Set<String> isometries, Set<String> unitaries) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand);
     }
 
     public DrawOptions withLayout(String layout) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand);
+    }
+
+    public DrawOptions withExpand(java.util.List<String> blocks) {
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, blocks);
+    }
+
+    /** Whether a block of a residual stream is drawn open: named in expand, or expand gives a depth of 1 or more. */
+    boolean expands(String block) {
+        for (String e : expand) {
+            if (e.equals(block) || e.equals("all") || (e.matches("[0-9]+") && Integer.parseInt(e) >= 1)) return true;
+        }
+        return false;
     }
 
     ShapeRule rule() {

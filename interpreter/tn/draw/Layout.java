@@ -49,6 +49,8 @@ final class Layout {
         final int order;
         double x, y;
         int free;
+        /** The widest label of its free legs (a free leg may point into the gap to the next part). */
+        double freeLabel;
         boolean external;
 
         Item(Model.Node node, Model.Scope scope, int order) {
@@ -110,7 +112,10 @@ final class Layout {
             Model.Node bn = e.other();
             Item b = bn == null ? null : itemOf(bn, s, direct, bubbles);
             if (bn == null) {
-                if (a != null && e.b instanceof Model.Free) a.free++;
+                if (a != null && e.b instanceof Model.Free f) {
+                    a.free++;
+                    a.freeLabel = Math.max(a.freeLabel, TextMetrics.width(f.label(), Glyphs.LABEL_SIZE));
+                }
                 continue;
             }
             if (a != null && b != null && a != b) edges.add(new int[] {index.get(a), index.get(b)});
@@ -123,7 +128,7 @@ final class Layout {
         for (int[] e : edges) union(part, e[0], e[1]);
         Map<Integer, List<Integer>> parts = new java.util.TreeMap<>();
         for (int k = 0; k < items.size(); k++) parts.computeIfAbsent(find(part, k), r -> new ArrayList<>()).add(k);
-        double cursor = 0;
+        double cursor = 0, gap = 0;
         Box all = Box.EMPTY;
         for (List<Integer> members : parts.values()) {
             List<Item> group = members.stream().map(items::get).toList();
@@ -133,10 +138,12 @@ final class Layout {
                 if (a >= 0 && b >= 0) local.add(new int[] {a, b});
             }
             boolean done = false;
-            if (mode != Mode.FORCE) done = layered(group, local);
+            if (mode != Mode.FORCE) done = sandwich(group, local) || layered(group, local);
             if (!done) force(group, local);
             Box b = bounds(group);
-            double dx = (all.isEmpty() ? 0 : cursor + PART_GAP) - b.x0();
+            // room for free legs and their labels on both sides, should they point into the gap
+            double room = freeRoom(group);
+            double dx = (all.isEmpty() ? 0 : cursor + Math.max(PART_GAP, gap + room)) - b.x0();
             double dy = -b.centre().y();
             for (Item it : group) {
                 it.x += dx;
@@ -145,6 +152,7 @@ final class Layout {
             b = bounds(group);
             cursor = b.x1();
             all = all.union(b);
+            gap = room;
         }
         // the scale factor in front, if any, goes to the left
         double coefficientRoom = s.coefficient != 1 ? coefficientWidth(s.coefficient) + 8 : 0;
@@ -192,6 +200,12 @@ final class Layout {
         return null;
     }
 
+    /** How far a part's free legs reach with their labels (0 without free legs). */
+    private static double freeRoom(List<Item> group) {
+        double label = group.stream().mapToDouble(it -> it.freeLabel).max().orElse(0);
+        return label > 0 ? Router.FREE_LENGTH + label + 10 : 0;
+    }
+
     private static Box bounds(List<Item> group) {
         Box b = Box.EMPTY;
         for (Item it : group) b = b.union(Box.around(new Vec(it.x, it.y), it.hw(), it.hh()));
@@ -216,6 +230,17 @@ final class Layout {
      * the dot. Among the layerings that fit, the one with the fewest slanted lines wins (then the
      * one that starts earliest in the script). Returns false when no layering fits.
      */
+    /** A doubled grid (a PEPS norm) placed by {@link Sandwich}: true when it was one. */
+    private static boolean sandwich(List<Item> items, List<int[]> edges) {
+        double[][] at = Sandwich.place(items.stream().map(it -> it.node).toList(), edges);
+        if (at == null) return false;
+        for (int k = 0; k < items.size(); k++) {
+            items.get(k).x = at[k][0];
+            items.get(k).y = at[k][1];
+        }
+        return true;
+    }
+
     private boolean layered(List<Item> items, List<int[]> edges) {
         int n = items.size();
         if (n == 1) {

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * The glyph marks a script gives in its {@code draw()} calls ({@code isometry="U V"},
- * {@code unitary="Q"}), collected while {@code tn draw} checks the script, so that drawing the
+ * {@code unitary="Q"}) and the blocks they open ({@code expand=}), collected while {@code tn draw} checks the script, so that drawing the
  * script's networks uses them too. Outside such a collection, recording does nothing.
  */
 public final class Marks {
@@ -14,6 +14,8 @@ public final class Marks {
 
     final Set<String> isometries = new LinkedHashSet<>();
     final Set<String> unitaries = new LinkedHashSet<>();
+    /** The blocks a draw() call opens, by the name of the network it draws. */
+    final java.util.Map<String, java.util.List<String>> expand = new java.util.LinkedHashMap<>();
 
     private Marks() {}
 
@@ -23,6 +25,13 @@ public final class Marks {
         if (m == null) return;
         m.isometries.addAll(isometries);
         m.unitaries.addAll(unitaries);
+    }
+
+    /** Called by {@code draw(x, ..., expand=...)}: the blocks to open when the network named {@code name} is drawn. */
+    public static void expand(String name, java.util.List<String> blocks) {
+        Marks m = ACTIVE.get();
+        if (m == null || blocks.isEmpty()) return;
+        m.expand.put(name, java.util.List.copyOf(blocks));
     }
 
     /** Runs {@code body}, collecting the marks recorded meanwhile into {@code into}. */

@@ -94,7 +94,7 @@ final class ModelBuilder {
         if (net instanceof Net.Leaf leaf) {
             String name = leaf.label() != null ? leaf.label()
                     : leaf.kind().equals("scalar") && leaf.span() != null ? leaf.span().text() : leaf.kind();
-            Model.Node n = node(Model.Kind.TENSOR, name, leaf.kind(), rule.tensor(leaf.label(), leaf.kind()), scope);
+            Model.Node n = node(Model.Kind.TENSOR, name, leaf.kind(), rule.tensor(leaf.label(), leaf.kind(), leaf.sizes()), scope);
             attach(n, ids, leaf.legs(), leaf.sizes());
         } else if (net instanceof Net.Delta) {
             for (int k = 1; k < ids.length; k++) union(ids[0], ids[k]);

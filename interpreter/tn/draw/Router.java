@@ -58,6 +58,11 @@ final class Router {
         return n == 0 ? Double.NaN : sum / n;
     }
 
+    /** The direction each free leg took, by its line. */
+    Map<Model.Edge, Double> freeAngles() {
+        return freeAngle;
+    }
+
     /** The direction each free leg took, by its label. */
     Map<String, Double> freeDirections() {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -758,8 +763,16 @@ final class Router {
 
     // ---- assembly --------------------------------------------------------------------------------
 
+    /**
+     * Everything drawn, each bubble a group holding what it contains (its outline and label, the
+     * bubbles inside it, the legs that stay inside it, its tensors), so that moving a bubble in an
+     * editor moves its contents. In each group the inner bubbles come before the legs, so a line
+     * running into an inner bubble is painted over its fill.
+     */
     private List<Scene.Element> assemble() {
         List<Scene.Element> out = new ArrayList<>();
+        Map<Model.Scope, List<Scene.Element>> holds = new java.util.IdentityHashMap<>();
+        holds.put(m.root, out);
         for (Model.Scope s : m.scopes()) {
             if (!s.isBubble()) continue;
             Scene.Group g = new Scene.Group(s.id, "bubble").data("function", s.function).data("label", s.label);
@@ -769,8 +782,33 @@ final class Router {
             String fill = Glyphs.BUBBLE_FILL[Math.min(s.depth - 1, Glyphs.BUBBLE_FILL.length - 1)];
             g.add(new Scene.Rect(s.outline, 14, "outline", new Scene.Style(fill, Glyphs.BUBBLE_INK, 1.3)));
             g.add(s.labelText);
-            out.add(g);
+            holds.get(s.parent).add(g);
+            holds.put(s, g.children());
         }
+        assembleLegsAndNodes(holds);
+        return out;
+    }
+
+    /** The innermost scope holding all of a wire's ends (a free end is at the top level). */
+    private Model.Scope scopeOf(Model.Wire w) {
+        Model.Scope common = null;
+        for (Model.Edge e : w.edges) {
+            List<Model.Scope> ends = new ArrayList<>();
+            ends.add(e.a.node().scope);
+            if (e.b instanceof Model.OnNode o) ends.add(o.node().scope);
+            else if (e.b instanceof Model.Free) ends.add(m.root);
+            for (Model.Scope s : ends) common = common == null ? s : commonScope(common, s);
+        }
+        return common == null ? m.root : common;
+    }
+
+    private static Model.Scope commonScope(Model.Scope a, Model.Scope b) {
+        for (Model.Scope s = a; s != null; s = s.parent) if (b.within(s)) return s;
+        return a;
+    }
+
+    private void assembleLegsAndNodes(Map<Model.Scope, List<Scene.Element>> holds) {
+        List<Scene.Element> out = holds.get(m.root);
         for (Model.Wire w : m.wires) {
             boolean free = w.edges.stream().anyMatch(e -> e.b instanceof Model.Free);
             boolean hyper = w.hubs.stream().anyMatch(h -> h.kind == Model.Kind.HUB);
@@ -797,7 +835,7 @@ final class Router {
             }
             for (Scene.Element t : wireLabels.get(w)) g.add(t);
             for (Model.Edge e : w.edges) if (caps.containsKey(e)) g.add(caps.get(e)[1]);
-            out.add(g);
+            holds.get(scopeOf(w)).add(g);
         }
         for (Model.Node n : m.nodes) {
             if (n.id == null) continue;
@@ -815,7 +853,7 @@ final class Router {
                 for (Scene.Element e : terms) inside.add(Scene.translate(e, n.x - c.x(), n.y - c.y()));
                 g.add(inside);
             }
-            out.add(g);
+            holds.get(n.scope).add(g);
         }
         for (Model.Scope s : m.scopes()) {
             if (s.coefficient == 1) continue;
@@ -834,9 +872,8 @@ final class Router {
             }
             Scene.Group g = new Scene.Group(ids.numbered("scalar"), "scalar").data("value", Numbers.format(s.coefficient));
             g.add(new Scene.Text(new Vec(x, y), text, Glyphs.SCALAR_SIZE, "end", false, Glyphs.INK, "value"));
-            out.add(g);
+            holds.get(s).add(g);
         }
-        return out;
     }
 
     /**

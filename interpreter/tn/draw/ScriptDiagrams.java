@@ -31,7 +31,8 @@ public final class ScriptDiagrams {
     public record Named(String name, Net net, boolean network) {}
 
     /** The script's tensors and the marks of its draw() calls (isometries, unitaries). */
-    public record Result(List<Named> tensors, Set<String> isometries, Set<String> unitaries) {}
+    public record Result(List<Named> tensors, Set<String> isometries, Set<String> unitaries,
+            java.util.Map<String, List<String>> expand) {}
 
     /** {@link #tensors}, and the marks the script's draw() calls give; null when the script has errors. */
     public static Result check(Source source, Path directory, Diagnostics diagnostics) {
@@ -42,7 +43,7 @@ public final class ScriptDiagrams {
     public static Result check(Source source, Path directory, Diagnostics diagnostics, ScriptArguments arguments) {
         Marks marks = Marks.empty();
         List<Named> tensors = Marks.collect(marks, () -> tensors(source, directory, diagnostics, arguments));
-        return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries);
+        return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries, marks.expand);
     }
 
     /**
@@ -55,6 +56,7 @@ public final class ScriptDiagrams {
         Evaluator evaluator = new Evaluator(null, new Planner(), Double.MAX_VALUE);
         Settings settings = new Settings();
         settings.setArguments(arguments);
+        settings.setDrawing(true);
         Interpreter checker = new Interpreter(evaluator, new PrintStream(PrintStream.nullOutputStream()), settings);
         Interpreter.Module module = checker.newModule(source, directory);
         try {

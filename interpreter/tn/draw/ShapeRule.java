@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * Chooses a tensor's glyph. The rule is small on purpose: copy tensors are dots, sums boxes; a
- * tensor is a triangle when it is marked as an isometry and a square when marked orthogonal or
+ * tensor is a triangle when it is marked as an isometry (a square when that isometry is square,
+ * hence orthogonal) and a square when marked orthogonal or
  * unitary, either by name (the {@code --isometry} / {@code --unitary} options, the
  * {@code isometry=} / {@code unitary=} keywords of {@code draw()}) or by the kind of thing that
  * made it ({@code isometry}, {@code orthogonal}, {@code unitary}: what a decomposition builtin
@@ -20,12 +21,30 @@ public final class ShapeRule {
         this.unitaries = Set.copyOf(unitaries);
     }
 
-    /** The shape of a dense tensor with this name (may be null) and kind (what made it). */
+    /** The shape of a dense tensor with this name (may be null) and kind (what made it), its leg sizes unknown. */
     public Shape tensor(String name, String kind) {
+        return tensor(name, kind, null);
+    }
+
+    /**
+     * The shape of a dense tensor with this name, kind and leg sizes (null: unknown). An isometry
+     * that is square (one leg as large as its other legs together: the 3 x 3 V of an SVD) is
+     * orthogonal, so a square.
+     */
+    public Shape tensor(String name, String kind, long[] sizes) {
         String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
-        if ((name != null && isometries.contains(name)) || k.equals("isometry")) return Shape.TRIANGLE;
+        if ((name != null && isometries.contains(name)) || k.equals("isometry")) return isSquare(sizes) ? Shape.SQUARE : Shape.TRIANGLE;
         if ((name != null && unitaries.contains(name)) || k.equals("orthogonal") || k.equals("unitary")) return Shape.SQUARE;
         return Shape.CIRCLE;
+    }
+
+    /** Whether one leg has as many values as the others together (an n x n matrix; [2, 2, 4]). */
+    static boolean isSquare(long[] sizes) {
+        if (sizes == null || sizes.length < 2) return false;
+        double all = 1;
+        for (long s : sizes) all *= s;
+        for (long s : sizes) if ((double) s * s == all) return true;
+        return false;
     }
 
     /**

@@ -24,8 +24,18 @@ public final class Settings {
     /** SplitMix64 numbers drawn from the script's stream so far. */
     private long position = 0;
     private ScriptArguments arguments = ScriptArguments.none();
+    private boolean drawing;
 
     public DType dtype() { return dtype; }
+
+    /**
+     * Checking for {@code tn draw}: onehot() of indices held in a tensor (token ids passed to a
+     * model) gives its [rows, cols] signature from their count, so a whole forward pass is built
+     * and drawn. {@code tn check} keeps stopping there (checking whole models is not its job).
+     */
+    public boolean drawing() { return drawing; }
+
+    public void setDrawing(boolean on) { this.drawing = on; }
 
     /** The arguments given to the script on the command line (none in the REPL). */
     public ScriptArguments arguments() { return arguments; }

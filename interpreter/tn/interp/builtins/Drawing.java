@@ -19,7 +19,8 @@ import tn.net.Net;
  * to an SVG file, or a PNG image when the name ends in .png; the path is relative to the script.
  * Keywords: `sizes=true` labels legs with their sizes; `isometry="U V"` and `unitary="Q"` mark
  * tensors by name as isometries (triangles) or orthogonal/unitary (squares); `layout="force"`
- * or `"layered"` overrides the automatic choice. While checking, the arguments are checked and
+ * or `"layered"` overrides the automatic choice; `expand="attention0 mlp1"` (or a depth, "1") opens
+ * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
  * too); nothing is ever computed.
  */
@@ -28,32 +29,44 @@ public final class Drawing {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\")",
-                "writes the tensor network diagram of x to an .svg (or .png) file (in a notebook: shows it, the file optional); computes nothing",
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\")",
+                "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
+                    + " the file optional); computes nothing",
                 Drawing::draw));
     }
 
     private static Value draw(Args a) {
         a.expect(1, 2, "a tensor and a file name");
         Net x = a.tensor(0);
-        String name = OutputFile.target(a);
+        // A .tex file is written as TikZ below (and the diagram shown inline where the session can).
+        boolean tex = OutputFile.isTex(a);
+        String name = tex ? null : OutputFile.target(a);
         boolean sizes = a.bool("sizes", false);
         Set<String> isometries = names(a.string("isometry", ""));
         Set<String> unitaries = names(a.string("unitary", ""));
         String layout = a.string("layout", "auto");
+        List<String> expand = List.copyOf(names(a.string("expand", "")));
         DrawOptions options;
         try {
-            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries);
+            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
         } catch (IllegalArgumentException e) {
             throw new tn.diag.TnError(a.keywordSpan("layout"), e.getMessage());
         }
-        tn.draw.Marks.record(isometries, unitaries);
-        Interpreter in = a.interpreter();
-        if (!in.concrete()) return new Value.None();
         Expr e = a.expr(0);
         String title = e instanceof Expr.Var v ? v.name() : e.span().text();
-        OutputFile.emit(a, name, title, true,
-                png -> png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
+        tn.draw.Marks.record(isometries, unitaries);
+        tn.draw.Marks.expand(title, expand);
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        try {
+            if (tex) {
+                OutputFile.write(a, a.string(1), tn.draw.TikzWriter.write(Diagrams.scene(x, title, options)).getBytes(StandardCharsets.UTF_8));
+            }
+            OutputFile.emit(a, name, title, true,
+                    png -> png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException wrong) {
+            throw new tn.diag.TnError(a.keywordSpan("expand"), wrong.getMessage());
+        }
         return new Value.None();
     }
 

@@ -234,9 +234,11 @@ public final class Indexing {
 
     private static Value onehot(Args a) {
         a.expect(3, 3, "indices, a row leg and a column leg");
-        double[] ids = indices(a);
-        String rows = a.leg(1), cols = a.leg(2);
         Interpreter in = a.interpreter();
+        // Drawing: indices held in a tensor have a known count but no values yet (see Settings.drawing).
+        double[] ids = in.settings().drawing() && !in.concrete() && a.value(0) instanceof Value.TensorValue tv && tv.net().rank() == 1
+                && !in.evaluator().evaluate(tv.net()).isConcrete() ? new double[(int) tv.net().size(0)] : indices(a);
+        String rows = a.leg(1), cols = a.leg(2);
         long width;
         if (a.has("size")) {
             width = a.integer("size", 0);

@@ -18,8 +18,16 @@ final class OutputFile {
     /** Whether the file (argument 1) is a .png; anything but .svg or .png is an error. */
     static boolean isPng(Args a, String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) throw a.error(1, a.name() + "() writes .svg or .png files, not " + name);
+        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
+            String kinds = a.name().equals("draw") ? ".svg, .png or .tex (TikZ)" : ".svg or .png";
+            throw a.error(1, a.name() + "() writes " + kinds + " files, not " + name);
+        }
         return lower.endsWith(".png");
+    }
+
+    /** Whether argument 1 names a .tex file (a diagram as TikZ). */
+    static boolean isTex(Args a) {
+        return a.count() > 1 && a.string(1).toLowerCase(Locale.ROOT).endsWith(".tex");
     }
 
     /** An image a builtin makes (a diagram, a chart), rendered as PNG or as SVG. */

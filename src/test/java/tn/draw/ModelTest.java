@@ -163,4 +163,16 @@ class ModelTest {
         assertEquals(Shape.SQUARE, new ShapeRule(Set.of(), Set.of("Q")).tensor("Q", "random"));
         assertEquals(Shape.TRIANGLE, new ShapeRule(Set.of(), Set.of()).tensor(null, "isometry"));
     }
+
+    /** A square isometry is orthogonal: the 3 x 3 V of the SVD of a 4 x 3 matrix is a square, U (4 x 3) a triangle. */
+    @Test
+    void aSquareIsometryIsASquare() throws Exception {
+        String s = "leg i = 4, j = 3, r = 3\nA = random(i, j, seed=1)\nU, S, V = svd(A, left=[i], bond=r)\nusv = U S V\n";
+        Svg svg = new Svg(Diagrams.svg(net(s, "usv"), "usv", DrawOptions.defaults()));
+        assertEquals("square", svg.groups.get("tensor-V").getAttribute("data-shape"));
+        assertEquals("triangle", svg.groups.get("tensor-U").getAttribute("data-shape"));
+        ShapeRule rule = new ShapeRule(Set.of("W"), Set.of());
+        assertEquals(Shape.SQUARE, rule.tensor("W", "random", new long[] {2, 2, 4}));
+        assertEquals(Shape.TRIANGLE, rule.tensor("W", "random", new long[] {2, 3, 4}));
+    }
 }

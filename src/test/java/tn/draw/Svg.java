@@ -34,7 +34,8 @@ final class Svg {
     final List<Label> labels = new ArrayList<>();
     final List<Bubble> bubbles = new ArrayList<>();
 
-    record Line(String leg, String from, String to, List<Point2D> points, Element term) {
+    /** A leg's line; {@code enclosing}: the tensor groups (a sum's box) it is drawn inside. */
+    record Line(String leg, String from, String to, List<Point2D> points, Element term, List<String> enclosing) {
         Point2D start() { return points.get(0); }
 
         Point2D end() { return points.get(points.size() - 1); }
@@ -59,7 +60,7 @@ final class Svg {
     }
 
     private static boolean tensorLike(String cls) {
-        return cls.equals("tensor") || cls.equals("sum") || cls.equals("reshape") || cls.equals("loop");
+        return cls.equals("tensor") || cls.equals("sum") || cls.equals("reshape") || cls.equals("loop") || cls.equals("block") || cls.equals("residual");
     }
 
     private void walk(Element e, Element term, List<String> outer) {
@@ -87,7 +88,7 @@ final class Svg {
         }
         if (e.getTagName().equals("path") && cls.equals("line")) {
             Element leg = (Element) e.getParentNode();
-            lines.add(new Line(leg.getAttribute("id"), e.getAttribute("data-from"), e.getAttribute("data-to"), points(e.getAttribute("d")), term));
+            lines.add(new Line(leg.getAttribute("id"), e.getAttribute("data-from"), e.getAttribute("data-to"), points(e.getAttribute("d")), term, outer));
         }
         if (e.getTagName().equals("text") && !cls.equals("name")) labels.add(new Label(cls, e.getTextContent(), textBox(e), outer));
         for (Element c : children(e)) walk(c, term, inside);
