@@ -72,6 +72,7 @@ public final class Pointwise {
         double u = GELU_C * (x + 0.044715 * x * x * x);
         double du = GELU_C * (1 + 3 * 0.044715 * x * x);
         if (-2 * u > 700) return 0; // e overflows; the limit is 0 (s -> 0 faster than x grows)
+        if (-2 * u < -700) return 1; // e underflows: s = 1 and x e -> 0 (also at x = infinity, where x e is NaN)
         double e = Math.exp(-2 * u);
         double s = 1 / (1 + e);
         return s + x * (e / ((1 + e) * (1 + e))) * 2 * du;

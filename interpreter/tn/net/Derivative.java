@@ -221,6 +221,13 @@ public final class Derivative {
                 List<Net> factors = new ArrayList<>(p.factors());
                 factors.remove(k);
                 factors.add(g);
+                // A leg only this factor has (summed by it alone) gets ones: the adjoint spreads along it.
+                for (int l = 0; l < f.rank(); l++) {
+                    String leg = f.legs().get(l);
+                    if (factors.stream().noneMatch(x -> x.legs().contains(leg))) {
+                        factors.add(new Net.Delta(List.of(leg), f.size(l), f.dtype(), span));
+                    }
+                }
                 Net contribution = rules.product(p.coefficient(), BubbleDerivative.concat(f.legs(), o), factors);
                 receive(received, f, contribution);
             }

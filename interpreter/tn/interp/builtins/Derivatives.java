@@ -110,7 +110,7 @@ public final class Derivatives {
             throw a.error("the Jacobian has " + tn.net.Units.count(entries) + " entries ("
                     + (long) y.denseSize() + " x " + (long) x.denseSize() + "), " + tn.net.Units.bytes(bytes) + ", over the memory limit of "
                     + tn.net.Units.bytes(in.evaluator().memoryLimitBytes()) + "; take it of a slice of y (pick(y, leg=k)), or"
-                    + " contract y with a direction first (grad(v y -> [], x) is one row of it, at the cost of one evaluation)");
+                    + " contract y with a direction first (grad(v y -> [], x) is one row of it, at the cost of one evaluation), or raise the limit (--memory-limit or `set memory_limit = ...`)");
         }
         Value g = grad(a);
         if (in.concrete()) in.evaluator().evaluate(((Value.TensorValue) g).net());

@@ -62,7 +62,7 @@ class PointwiseTest {
                     double want = reference(fn, xi, p);
                     if (dtype == DType.FLOAT32) want = (float) want;
                     String where = fn + " " + dtype + " at " + xi;
-                    if (Double.isNaN(want) || Double.isInfinite(want) || (want == 0 && fn != Backend.Elementwise.GELU)) {
+                    if (Double.isNaN(want) || Double.isInfinite(want) || (want == 0 && fn != Backend.Elementwise.GELU && fn.ordinal() <= Backend.Elementwise.NEG.ordinal())) {
                         assertEquals(want, got[i], 0, where);
                         continue;
                     }
