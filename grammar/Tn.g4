@@ -100,11 +100,12 @@ legSpec
     | '-'? NUMBER                                                # legNumber
     ;
 legRef    : NAME ('[' indexExpr ']')? ;
-// The index of a family member: arithmetic of names and numbers, without brackets, so that the
-// parser tells `b[k]` (a member) from `x[i]` (legs named) with a few tokens of lookahead.
+// The index of a family member: arithmetic of names (with fields: `P.L`), numbers and calls
+// (`len(r)`), without brackets, so that the parser tells `b[k]` (a member) from `x[i]` (legs
+// named) with a few tokens of lookahead.
 indexExpr : indexTerm (op+=('+' | '-') indexTerm)* ;
 indexTerm : indexAtom (op+=('*' | '/') indexAtom)* ;
-indexAtom : NAME | NUMBER | '(' indexExpr ')' | '-' indexAtom ;
+indexAtom : head=NAME ('.' fields+=NAME)* | NUMBER | CALL (arg (',' arg)*)? ')' | '(' indexExpr ')' | '-' indexAtom ;
 
 // ---- lexer ------------------------------------------------------------------------------
 

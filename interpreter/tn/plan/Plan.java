@@ -38,7 +38,10 @@ public record Plan(
     /** The number of slices (1 when nothing is sliced). */
     public long slices() {
         long n = 1;
-        for (int l : slicedLegs) n *= network.sizes()[l];
+        for (int l : slicedLegs) {
+            if (n > Long.MAX_VALUE / network.sizes()[l]) return Long.MAX_VALUE;
+            n *= network.sizes()[l];
+        }
         return n;
     }
 
@@ -52,7 +55,8 @@ public record Plan(
         for (int l : legs) sizes[l] = 1;
         Network perSlice = new Network(network.inputs(), network.output(), sizes, network.names());
         Plan p = fromPath(perSlice, path, method, planningNanos);
-        long slices = 1;
+        // In floating point: the number of slices of a poor choice can pass 2^63 (and a long would wrap).
+        double slices = 1;
         for (int l : legs) slices *= network.sizes()[l];
         return new Plan(network, method, path, p.prepared, p.steps, p.cost * slices, naiveCost,
                 p.largestIntermediate, p.totalWritten * slices, planningNanos, legs.clone());

@@ -271,16 +271,18 @@ final class AstBuilder {
         if (ctx instanceof BoolContext c) return new Expr.Bool(span, c.getText().equals("true"));
         if (ctx instanceof NameContext c) return new Expr.Var(span, c.getText());
         if (ctx instanceof ParenContext c) return expr(c.expr());
-        if (ctx instanceof CallContext c) {
-            List<Expr.Call.Arg> args = new ArrayList<>();
-            for (ArgContext a : c.arg()) {
-                args.add(new Expr.Call.Arg(span(a), a.NAME() == null ? null : a.NAME().getText(), expr(a.expr())));
-            }
-            Token t = c.CALL().getSymbol();
-            Span calleeSpan = new Span(source, t.getStartIndex(), t.getStopIndex()); // without '('
-            return new Expr.Call(span, callName(t.getText()), calleeSpan, args);
-        }
+        if (ctx instanceof CallContext c) return call(span, c.CALL().getSymbol(), c.arg());
         throw new IllegalStateException("unknown atom " + ctx.getClass().getSimpleName());
+    }
+
+    /** A call from its CALL token (the name with its '(') and arguments. */
+    private Expr call(Span span, Token callToken, List<ArgContext> arguments) {
+        List<Expr.Call.Arg> args = new ArrayList<>();
+        for (ArgContext a : arguments) {
+            args.add(new Expr.Call.Arg(span(a), a.NAME() == null ? null : a.NAME().getText(), expr(a.expr())));
+        }
+        Span calleeSpan = new Span(source, callToken.getStartIndex(), callToken.getStopIndex()); // without '('
+        return new Expr.Call(span, callName(callToken.getText()), calleeSpan, args);
     }
 
     private Expr array(ArrayContext ctx) {
@@ -376,8 +378,14 @@ final class AstBuilder {
 
     private Expr indexAtom(IndexAtomContext ctx) {
         Span span = span(ctx);
-        if (ctx.NAME() != null) return new Expr.Var(span, ctx.NAME().getText());
+        if (ctx.head != null) {
+            Token first = ctx.head;
+            Expr e = new Expr.Var(span(first), first.getText());
+            for (Token field : ctx.fields) e = new Expr.Member(e.span().to(span(field)), e, field.getText(), span(field));
+            return e;
+        }
         if (ctx.NUMBER() != null) return new Expr.Num(span, Double.parseDouble(ctx.NUMBER().getText()));
+        if (ctx.CALL() != null) return call(span, ctx.CALL().getSymbol(), ctx.arg());
         if (ctx.indexExpr() != null) return index(ctx.indexExpr());
         return new Expr.Unary(span, Expr.UnaryOp.NEG, indexAtom(ctx.indexAtom()));
     }

@@ -39,6 +39,19 @@ class LegFamiliesTest {
     }
 
     @Test
+    void anIndexMayUseCallsAndFields() {
+        Scripts s = run("""
+                r = tuple(1, 2, 3)
+                P = record(L=4)
+                leg b[5] = 2
+                A = random(b[len(r)], b[P.L - len(r) + 1], seed=1)
+                B = A[b[len(r)] -> b[P.L]]
+                """);
+        assertEquals(List.of("b[3]", "b[2]"), s.tensor("A").legs());
+        assertEquals(List.of("b[4]", "b[2]"), s.tensor("B").legs());
+    }
+
+    @Test
     void primingAMemberPrimesItsFamily() {
         assertEquals("b'[3]", Interpreter.primed("b[3]"));
         assertEquals("i'", Interpreter.primed("i"));

@@ -168,4 +168,26 @@ class PlannerTest {
         assertEquals("greedy", planner.plan(chain(800, 2), "auto", Double.POSITIVE_INFINITY).method());
         assertEquals(cheap.cost(), planner.plan(chain(800, 2), "auto", Double.POSITIVE_INFINITY).cost());
     }
+
+    /**
+     * A ring of 70 matrices with every bond sliced: 2^70 slices, more than a long holds. The cost
+     * must stay the per-slice cost times 2^70 (it wrapped to a negative or zero count before), and
+     * the count saturates rather than wrapping.
+     */
+    @Test
+    void slicingPastTwoToTheSixtyThreeKeepsCostsFinite() {
+        int n = 70;
+        List<int[]> inputs = new ArrayList<>();
+        for (int k = 0; k < n; k++) inputs.add(new int[] {k, (k + 1) % n});
+        long[] sizes = new long[n];
+        java.util.Arrays.fill(sizes, 2);
+        Network ring = Network.of(inputs, new int[0], sizes);
+        Plan plan = Plan.fromPath(ring, new GreedyOptimizer().path(ring, Double.POSITIVE_INFINITY), "greedy", 0);
+        int[] all = new int[n];
+        for (int k = 0; k < n; k++) all[k] = k;
+        Plan sliced = plan.slice(all);
+        // Each slice is a product of 70 scalars: 69 steps of cost 1.
+        assertEquals(69 * Math.pow(2, 70), sliced.cost(), 1e-6 * sliced.cost());
+        assertEquals(Long.MAX_VALUE, sliced.slices());
+    }
 }
