@@ -29,7 +29,6 @@ import tn.diag.Span;
  */
 final class BubbleDerivative {
     private final Span span;
-    private int fresh;
 
     BubbleDerivative(Span span) {
         this.span = span;
@@ -77,7 +76,7 @@ final class BubbleDerivative {
         BubbleFunction f = b.function();
         if (f == BubbleFunction.SOFTMAX) {
             // p v - p (sum_S p v), the second term with S renamed apart in p and v.
-            Map<String, String> apart = apart(b.over());
+            Map<String, String> apart = apart(b.over(), out);
             Net p2 = new Net.Relabel(b, rename(legs, apart), span);
             Net v2 = new Net.Relabel(v, concat(rename(legs, apart), extra), span);
             return sum(new double[] {1, -1}, product(1, out, b, v), product(1, out, b, p2, v2));
@@ -189,9 +188,16 @@ final class BubbleDerivative {
         return n;
     }
 
-    private Map<String, String> apart(List<String> legs) {
+    /** New names for {@code legs}, primed until they clash with none of {@code taken} (so diagrams read k'). */
+    private static Map<String, String> apart(List<String> legs, List<String> taken) {
         Map<String, String> m = new HashMap<>();
-        for (String leg : legs) m.put(leg, "#s" + fresh++);
+        java.util.Set<String> used = new java.util.HashSet<>(taken);
+        for (String leg : legs) {
+            String name = leg + "'";
+            while (used.contains(name)) name += "'";
+            used.add(name);
+            m.put(leg, name);
+        }
         return m;
     }
 
