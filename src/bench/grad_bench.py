@@ -79,11 +79,12 @@ def save_lines(d):
     return [f'save(m.{k}, "{d}/{k}.npy")' for k in FIELDS]
 
 
-def bench_loss(reps, d):
-    layers, n = 2, 16
+def bench_loss(reps, d, d_model=64, n=16):
+    layers = 2
     ids = [(7 * i + 3) % 64 for i in range(n)]
     targets = ids[1:] + [0]
-    model = "m = transformer(layers=2, heads=4, d_model=64, d_mlp=256, vocab=64, context=16, seed=5, std=0.1)"
+    model = (f"m = transformer(layers=2, heads=4, d_model={d_model}, d_mlp={4 * d_model}, vocab=64, context={n},"
+             " seed=5, std=0.1)")
     tn_lines = ["import transformer", model, f"ids = {ids}",
                 f"target = onehot({targets}, pos, vocab, size=64)",
                 "def L(m) = -sum(target log(softmax(forward(m, ids), vocab)))"] + save_lines(d)
@@ -110,7 +111,7 @@ def bench_loss(reps, d):
         t_torch.append((time.perf_counter() - t0) * 1e3)
     fwd, both, t_torch = times[0::2][2:], times[1::2][2:], t_torch[5:]
     # Warm runs only (the first runs include JIT warm-up on both sides).
-    print(f"[grad of a scalar loss, layers=2 d_model=64, {n} positions, {len(t_torch)} timed reps after warm-up: median (min)]")
+    print(f"[grad of a scalar loss, layers=2 d_model={d_model}, {n} positions, {len(t_torch)} timed reps after warm-up: median (min)]")
     print(f"  tn forward only:          {np.median(fwd):8.2f} ({min(fwd):.2f}) ms")
     print(f"  tn forward + grad(W_E):   {np.median(both):8.2f} ({min(both):.2f}) ms")
     print(f"  torch forward + backward: {np.median(t_torch):8.2f} ({min(t_torch):.2f}) ms")
@@ -171,11 +172,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--skip-gpt2", action="store_true")
+    ap.add_argument("--d-model", type=int, default=64, help="the small transformer's width (d_mlp = 4 d_model)")
+    ap.add_argument("--positions", type=int, default=16)
     args = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; the machine may be shared (see the figures' spread)")
     with tempfile.TemporaryDirectory() as d:
-        bench_loss(args.reps, d)
+        bench_loss(args.reps, d, args.d_model, args.positions)
     if not args.skip_gpt2:
         with tempfile.TemporaryDirectory() as d:
             bench_gpt2(args.reps, d)
