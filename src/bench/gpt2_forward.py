@@ -13,7 +13,9 @@ a fresh process):
     plan cache, as repeated forwards in a study do;
   - HF: GPT2LMHeadModel.from_pretrained(DIR) then two forwards of the same ids under torch.no_grad(),
     each timed inside the process; skipped with a message when torch/transformers are not installed.
-Both sides get THREADS threads (torch.set_num_threads; OMP_NUM_THREADS and OPENBLAS_NUM_THREADS for
+Memory: the peak resident size of each side's process after one forward and after ten (tn's
+launcher and HF's script alike, in the first turn), so growth from one forward to the next shows
+(goal: peak within 1.5x the weights' size, no growth). Both sides get THREADS threads (torch.set_num_threads; OMP_NUM_THREADS and OPENBLAS_NUM_THREADS for
 tn's native libraries). Prints every run, the medians and the ratios tn / HF (goal: <= 1.0). Timings
 are only comparable within one run: the machine may be shared.
 """
@@ -35,11 +37,11 @@ m = transformers.GPT2LMHeadModel.from_pretrained(sys.argv[1]).eval()
 ids = torch.arange(int(sys.argv[2])).unsqueeze(0)
 times = []
 with torch.no_grad():
-    for _ in range(2):
+    for _ in range(int(sys.argv[4]) if len(sys.argv) > 4 else 2):
         start = time.perf_counter()
         logits = m(ids).logits
         times.append(time.perf_counter() - start)
-print(json.dumps({"first": times[0], "second": times[1], "logit": float(logits[0, -1, 0])}))
+print(json.dumps({"first": times[0], "second": times[-1], "logit": float(logits[0, -1, 0])}))
 """
 
 
@@ -70,11 +72,13 @@ def main():
 
     weights = os.path.join(directory, "model.safetensors")
     scripts = {}
-    for name, forwards in (("load", 0), ("one", 1), ("two", 2)):
+    for name, forwards in (("load", 0), ("one", 1), ("two", 2), ("ten", 10)):
         path = os.path.join(directory, f"forward_{name}.tn")
         with open(path, "w") as f:
             f.write(f'import transformer\nm = load_gpt2("{weights}")\n')
-            for k in range(forwards):
+            if forwards > 2:  # one variable, as a loop in a study keeps it
+                f.write(f"for k in range({forwards}) {{\n    y = detach(forward(m, range({a.tokens})))\n}}\n")
+            for k in range(forwards if forwards <= 2 else 0):
                 f.write(f"y{k} = detach(forward(m, range({a.tokens})))\n")
             f.write("print(m.n_layers)\n")
         scripts[name] = path
@@ -90,6 +94,18 @@ def main():
         print("torch/transformers not installed: Hugging Face's side is skipped (pip install torch transformers)")
     rows = {f"{who}_{k}": [] for who in launchers for k in ("first", "second")}
     rows.update({"hf_first": [], "hf_second": []})
+    gb = 1024 ** 3
+    memory = []
+    for who, cmd in launchers.items():
+        one, ten = run_measured(cmd + [scripts["one"]], env=env)[1], run_measured(cmd + [scripts["ten"]], env=env)[1]
+        memory.append(f"{who} {one / gb:.2f} GB after one forward, {ten / gb:.2f} GB after ten")
+    if hf:
+        one = run_measured([sys.executable, "-c", HF_SCRIPT, directory, str(a.tokens), str(a.threads), "1"], env=env)[1]
+        ten = run_measured([sys.executable, "-c", HF_SCRIPT, directory, str(a.tokens), str(a.threads), "10"], env=env)[1]
+        memory.append(f"HF {one / gb:.2f} GB after one forward, {ten / gb:.2f} GB after ten")
+    weights_gb = os.path.getsize(weights) / gb
+    print(f"peak RSS (weights {weights_gb:.2f} GB): " + " | ".join(memory), flush=True)
+    scripts.pop("ten")
     for r in range(a.repeat):
         parts = []
         for who, cmd in launchers.items():

@@ -137,6 +137,7 @@ public final class Interpreter {
         this.evaluator = evaluator;
         this.out = out;
         this.settings = settings;
+        evaluator.setWarnings(this::warn);
     }
 
     public boolean concrete() { return evaluator.concrete(); }

@@ -26,6 +26,7 @@ public final class Evaluator {
     private double memoryLimitBytes;
     private PlanListener listener = (net, plan) -> {};
     private java.util.function.Consumer<String> progress = message -> {};
+    private java.util.function.BiConsumer<tn.diag.Span, String> warnings = (span, message) -> {};
 
     /**
      * Thrown when the thread was interrupted (Ctrl-C in the REPL): the evaluator stops at its next
@@ -65,6 +66,9 @@ public final class Evaluator {
     public double memoryLimitBytes() { return memoryLimitBytes; }
 
     public void setListener(PlanListener listener) { this.listener = listener; }
+
+    /** Where warnings about a contraction go (its cost), with the span of the expression. */
+    public void setWarnings(java.util.function.BiConsumer<tn.diag.Span, String> warnings) { this.warnings = warnings; }
 
     /** Where progress of long sliced contractions is reported (e.g. standard error). */
     public void setProgress(java.util.function.Consumer<String> progress) { this.progress = progress; }
@@ -110,6 +114,7 @@ public final class Evaluator {
             throw new TnError(root.span(), e.getMessage());
         }
         checkMemory(root, plan, dtype);
+        checkCost(root, plan);
         listener.planned(root, plan);
         if (backend == null) return Tensor.signature(root.legs(), root.sizes(), dtype);
 
@@ -208,6 +213,38 @@ public final class Evaluator {
         throw new TnError(root.span(), "this contraction needs an intermediate of "
                 + Units.count(largest) + " elements" + legs + ", " + Units.bytes(bytes) + " as " + dtype
                 + ", over the memory limit of " + Units.bytes(memoryLimitBytes) + RAISE);
+    }
+
+    /**
+     * Multiply-adds a second that a warning's time estimate assumes: about what a fast GEMM does on
+     * a few cores (this 2-core machine: 0.4-0.8e11 in float32). Contractions of many small steps run
+     * slower, so the estimate is a lower bound.
+     */
+    static final double RATE = 1e11;
+    /** Contractions whose plan costs more than this (an hour at {@link #RATE}) are warned about. */
+    static final double COST_WARNING = 3600 * RATE;
+
+    /**
+     * A warning, before anything runs, when the plan's cost means hours or more: a plan sliced to
+     * fit the memory limit can cost many times the unsliced one (a 16 x 16 PEPS norm under 2 GB:
+     * 10^27.7 multiply-adds against 10^14.2 with the memory for it), and the run would otherwise
+     * only show its progress.
+     */
+    private void checkCost(Net root, Plan plan) {
+        if (!(plan.cost() > COST_WARNING)) return;
+        String sliced = plan.slicedLegs().length == 0 ? ""
+                : ", as " + Units.count(plan.slices()) + " slices to fit the memory limit of " + Units.bytes(memoryLimitBytes)
+                        + " (with more memory, fewer slices may do: --memory-limit or `set memory_limit = ...`)";
+        warnings.accept(root.span(), "this contraction costs " + Units.count(plan.cost()) + " multiply-adds" + sliced
+                + "; at 10^11 a second that is " + duration(plan.cost() / RATE) + " or more");
+    }
+
+    /** "3.2 hours", "41 days", "1.6e+09 years". */
+    static String duration(double seconds) {
+        if (seconds < 2 * 3600) return String.format(java.util.Locale.ROOT, "%.0f minutes", seconds / 60);
+        if (seconds < 2 * 86400) return String.format(java.util.Locale.ROOT, "%.1f hours", seconds / 3600);
+        if (seconds < 2 * 365.25 * 86400) return String.format(java.util.Locale.ROOT, "%.0f days", seconds / 86400);
+        return Units.count(Math.rint(seconds / (365.25 * 86400))) + " years";
     }
 
     private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";

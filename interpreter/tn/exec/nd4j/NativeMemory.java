@@ -75,6 +75,7 @@ final class NativeMemory implements BufferContractor.Memory, AutoCloseable {
             return NdDense.buffer(output);
         }
         long bytes = (long) n * (f64 ? Double.BYTES : Float.BYTES);
+        Collector.allocated(bytes);
         if (bytes >= BlockPool.MIN_BYTES) {
             BytePointer block = BlockPool.take(bytes);
             Pointer data = typed(block, n);

@@ -87,6 +87,7 @@ public final class NdDense implements Dense {
     static NdDense allocate(long[] shape, long n, DType dtype) {
         boolean f64 = dtype == DType.FLOAT64;
         long bytes = n * (f64 ? Double.BYTES : Float.BYTES);
+        Collector.allocated(bytes);
         if (bytes >= BlockPool.MIN_BYTES) {
             BytePointer block = BlockPool.take(bytes);
             Pointer data = f64 ? new DoublePointer(block).capacity(n).limit(n) : new FloatPointer(block).capacity(n).limit(n);
