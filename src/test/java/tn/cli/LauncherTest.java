@@ -56,7 +56,7 @@ class LauncherTest {
     void runsFromAnotherDirectory() throws Exception {
         Result r = bash("\"" + root.resolve("tn") + "\" run script.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
         assertEquals("", r.err, "nothing to build: the jar is newer than the sources");
     }
 
@@ -66,7 +66,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), root.resolve("tn"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn --help");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
+        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
     }
 
     @Test
@@ -77,7 +77,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), Path.of("../links/tn-real"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn check x.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
     }
 
     @Test
@@ -89,7 +89,7 @@ class LauncherTest {
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn run x.tn");
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("mvn in " + root + "\n"), "Maven must build in the project, not where the link is:\n" + r.err);
-        assertEquals("java in " + elsewhere + ": -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
     }
 
     record Result(int code, String out, String err) {}

@@ -65,6 +65,24 @@ class OneHotGatherTest {
         return cases;
     }
 
+    /** The one-hot's entries themselves (what anything that reads it sees): 1 at each row's column, else 0. */
+    @Test
+    void theOneHotHoldsOneOneAPerRowAndZerosElsewhere() {
+        Nd4jBackend nd4j = new Nd4jBackend();
+        for (DType dtype : DType.values()) {
+            for (int width : new int[] {1, 7, 50257}) {
+                int[] columns = {width - 1, 0, -1, width / 2, width - 1};
+                double[] got = nd4j.toDoubles(nd4j.oneHot(columns, width, dtype));
+                assertEquals((long) columns.length * width, got.length);
+                for (int r = 0; r < columns.length; r++) {
+                    for (int c = 0; c < width; c++) {
+                        assertEquals(columns[r] == c ? 1.0 : 0.0, got[r * width + c], dtype + " width " + width + " entry " + r + "," + c);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aOneHotProductPicksRowsWithoutAGemmAndGivesTheProductsNumbersBitForBit() {
         Random rnd = new Random(5);
