@@ -13,7 +13,7 @@ import tn.diag.Source;
 import tn.exec.DType;
 
 /**
- * The `tn` command line: `tn run`, `tn check`, `tn plan`, `tn draw`, `tn repl`, `tn --help`, `tn --version`.
+ * The `tn` command line: `tn run`, `tn check`, `tn plan`, `tn draw`, `tn repl`, `tn kernel`, `tn --help`, `tn --version`.
  * Exit codes: 0 success, 1 an error in the script or its data, 2 a usage error, 3 a bug in tn.
  */
 @Command(name = "tn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -28,7 +28,7 @@ import tn.exec.DType;
             "  show(C)",
             "",
             "See README.md and docs/language.md for the whole language."},
-        subcommands = {Main.Run.class, Main.Check.class, PlanCommand.class, DrawCommandLine.class, Main.ReplCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {Main.Run.class, Main.Check.class, PlanCommand.class, DrawCommandLine.class, Main.ReplCommand.class, KernelCommandLine.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error in the script or its data, 2 bad command line, 3 internal error."})
 public final class Main implements Callable<Integer> {
 
@@ -218,7 +218,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "repl", mixinStandardHelpOptions = true,
             description = {"Starts an interactive session (also what `tn` with no command does).",
                 "Every statement of the language works as in a script; an expression shows its value.",
-                "Commands: :help, :legs, :plan, :time, :draw, :load, :save, :reset, :quit.",
+                "Commands: :help, :legs, :who, :plan, :time, :draw, :load, :save, :reset, :quit.",
                 "With piped input (tn repl < session.tn) it reads lines without prompts."})
     static final class ReplCommand implements Callable<Integer> {
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",

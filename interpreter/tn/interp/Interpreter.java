@@ -148,6 +148,22 @@ public final class Interpreter {
 
     public PrintStream out() { return out; }
 
+    /**
+     * Where images go besides files: a notebook shows diagrams and charts inline. {@code svg} is
+     * null when the image is too large for one (then only {@code png} is offered); {@code png}
+     * renders on demand.
+     */
+    public interface Display {
+        void image(String title, byte[] svg, java.util.function.Supplier<byte[]> png);
+    }
+
+    /** The session's inline display (the Jupyter kernel sets one); null: images go to files only. */
+    private Display display;
+
+    public void setDisplay(Display display) { this.display = display; }
+
+    public Display display() { return display; }
+
     /** Whether a `leg` statement may give a declared leg a new size (the REPL: no :reset needed). */
     private boolean redeclareLegs;
 

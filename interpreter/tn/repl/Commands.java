@@ -27,7 +27,7 @@ import tn.plan.PlanReport;
 import tn.syntax.TnParserFacade;
 
 /** The REPL's `:commands`, each a name, a usage line, a summary and an action. */
-final class Commands {
+public final class Commands {
     interface Action {
         /** Runs the command; returns false to end the session. */
         boolean run(Session s, String argument);
@@ -38,6 +38,7 @@ final class Commands {
     static final List<Command> ALL = List.of(
         new Command(":help", ":help [topic]", "this list; :help NAME for a builtin or command, :help language", Commands::help),
         new Command(":legs", ":legs [X]", "the legs of tensor X (or every bound leg) with their sizes", Commands::legs),
+        new Command(":who", ":who", "the names of the session with their legs and sizes (tensors) or kinds, then its functions", Commands::who),
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
         new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
         new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i)", Commands::draw),
@@ -50,7 +51,7 @@ final class Commands {
     private Commands() {}
 
     /** Runs a `:command line`; returns false when the session should end. */
-    static boolean execute(Session s, String line) {
+    public static boolean execute(Session s, String line) {
         String trimmed = line.strip();
         int space = trimmed.indexOf(' ');
         String name = space < 0 ? trimmed : trimmed.substring(0, space);
@@ -63,12 +64,15 @@ final class Commands {
 
     private static boolean help(Session s, String topic) {
         if (topic.isEmpty()) {
-            s.out().println("Type statements of the tn language (see :help language); an expression shows its value.");
-            for (Command c : ALL) s.out().printf(Locale.ROOT, "  %-16s %s%n", c.usage(), c.summary());
-            s.out().println("Builtins: " + String.join(" ", Builtins.names()));
-            s.out().println("Tab completes names, legs, builtins and commands. Ctrl-C cancels the input, or the running statement:");
-            s.out().println("it stops after the step in progress (a native matrix product cannot stop midway) and nothing it did is kept.");
-            s.out().println("A statement that fails leaves the session as it was before it; statements before it in the same input are kept.");
+            s.out().println(wrap("Type statements of the tn language (see :help language); an expression shows its value.", ""));
+            String hang = " ".repeat(20);
+            for (Command c : ALL) s.out().println(String.format(Locale.ROOT, "  %-17s ", c.usage()) + wrap(c.summary(), hang).substring(hang.length()));
+            s.out().println("Builtins (:help NAME or NAME? for one):");
+            s.out().println(wrap(String.join(" ", Builtins.names()), "  "));
+            s.out().println(wrap("Tab completes names, legs, builtins, keyword arguments and commands. Ctrl-C cancels the input,"
+                    + " or the running statement: it stops after the step in progress (a native matrix product cannot stop midway)"
+                    + " and nothing it did is kept. A statement that fails leaves the session as it was before it; statements"
+                    + " before it in the same input are kept. _ is the last value shown.", ""));
             return true;
         }
         if (topic.equals("language")) {
@@ -84,13 +88,13 @@ final class Commands {
         }
         for (Command c : ALL) {
             if (c.name().equals(topic) || c.name().equals(":" + topic)) {
-                s.out().println(c.usage() + "\n  " + c.summary());
+                s.out().println(c.usage() + "\n" + wrap(c.summary(), "  "));
                 return true;
             }
         }
         Builtin b = Builtins.get(topic);
         if (b != null) {
-            s.out().println(b.signature() + "\n  " + b.summary());
+            s.out().println(b.signature() + "\n" + wrap(b.summary(), "  "));
             return true;
         }
         s.error("no help on " + topic + " (try :help, :help language, or a builtin's name)");
@@ -113,6 +117,54 @@ final class Commands {
         List<String> parts = new ArrayList<>();
         for (int k = 0; k < n.rank(); k++) parts.add(n.legs().get(k) + "=" + n.size(k));
         s.out().println(argument + ": [" + String.join(", ", parts) + "] " + n.dtype());
+        return true;
+    }
+
+    /** Lines of at most {@value #WIDTH} characters, each starting with {@code indent}, broken between words. */
+    static String wrap(String text, String indent) {
+        StringBuilder out = new StringBuilder(), line = new StringBuilder(indent);
+        for (String word : text.split(" +")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > WIDTH) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(indent);
+            }
+            if (line.length() > indent.length()) line.append(' ');
+            line.append(word);
+        }
+        return out.append(line).toString();
+    }
+
+    static final int WIDTH = 80;
+
+    /**
+     * `svd?` (a name and a question mark, alone on a line) asks for `:help svd`, as in IPython;
+     * returns that command, or null for any other line.
+     */
+    public static String helpQuery(String line) {
+        String t = line.strip();
+        return t.matches("[A-Za-z_][A-Za-z_0-9']*\\?") ? ":help " + t.substring(0, t.length() - 1) : null;
+    }
+
+    /** `:who`: every name with what it holds, tensors by their signature; functions on one line. */
+    private static boolean who(Session s, String argument) {
+        List<String> functions = new ArrayList<>();
+        int shown = 0;
+        for (Map.Entry<String, Value> e : s.module().globals().entrySet()) {
+            Value v = e.getValue();
+            if (v instanceof Value.Function) {
+                functions.add(e.getKey());
+                continue;
+            }
+            shown++;
+            if (v instanceof Value.TensorValue t) {
+                s.out().println(e.getKey() + ": " + tn.interp.Printer.signature(t.net().legs(), t.net().sizes(), t.net().dtype().label()));
+            } else {
+                s.out().println(e.getKey() + ": " + v.kind());
+            }
+        }
+        if (!functions.isEmpty()) s.out().println("functions: " + String.join(", ", functions));
+        else if (shown == 0) s.out().println("no names yet (assign one: x = random(i, seed=1))");
         return true;
     }
 

@@ -5,10 +5,10 @@ package tn.repl;
  * a string is unterminated on purpose, or a line ends with a backslash. Comments and strings are
  * skipped when counting brackets.
  */
-final class InputBuffer {
+public final class InputBuffer {
     private final StringBuilder text = new StringBuilder();
 
-    void add(String line) {
+    public void add(String line) {
         if (text.length() > 0) text.append('\n');
         text.append(line);
     }
@@ -20,7 +20,7 @@ final class InputBuffer {
     void clear() { text.setLength(0); }
 
     /** True when the input so far is incomplete and the next line continues it. */
-    boolean needsMore() {
+    public boolean needsMore() {
         String s = text.toString();
         if (s.endsWith("\\")) return true;
         int depth = 0;

@@ -57,6 +57,10 @@ public final class Repl {
                 if (!command(line)) break;
                 continue;
             }
+            if (buffer.isEmpty() && Commands.helpQuery(line) != null) {
+                command(Commands.helpQuery(line));
+                continue;
+            }
             buffer.add(line);
             if (buffer.needsMore()) continue;
             String text = buffer.text();

@@ -28,8 +28,25 @@ import tn.syntax.TnParserFacade;
  * The state of a REPL session: an interpreter and its module, and the inputs that succeeded (for
  * `:save`). Each input runs statement by statement; a statement that fails, is interrupted or
  * hits a bug in tn leaves the session exactly as it was before it, and the session goes on.
+ * The REPL prints values and errors; the Jupyter kernel ({@code tn.kernel}) runs its cells in a
+ * Session too, and receives them through an {@link Output}.
  */
-final class Session {
+public final class Session {
+    /**
+     * Where the values of expression statements and error messages go. The REPL prints them;
+     * the kernel turns them into Jupyter messages (rich output, error replies).
+     */
+    public interface Output {
+        /**
+         * The value of the expression statement {@code text}: {@code plain} is how the REPL prints
+         * it; {@code x} is the computed tensor of a tensor value (else null).
+         */
+        void value(String text, String plain, Value v, Tensor x);
+
+        /** A located error message (`<in 3>:1:5: ...` with the source line and a caret), or a command's error. */
+        void error(String message);
+    }
+
     /** An input that ran, and the folder its relative paths were resolved against. */
     record Accepted(String text, Path folder) {}
 
@@ -45,18 +62,27 @@ final class Session {
     private Interpreter.Module module;
     private final List<Accepted> accepted = new ArrayList<>();
     private int inputs;
+    /** Whether the statement that just ran showed a value (and so bound `_`). */
+    private boolean shown;
     private boolean hadError;
     /** The thread running a statement, to interrupt on Ctrl-C (null between statements). */
     private volatile Thread running;
     /** Set by Ctrl-C; unlike a thread's interrupt flag, no library code can clear it. */
     private volatile boolean cancelRequested;
+    private Output output;
+    /** Images shown inline (the kernel's); kept here because {@link #reset} makes a new interpreter. */
+    private Interpreter.Display display;
 
     Session(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings) {
         this(backend, planner, out, err, memoryLimit, settings, "auto");
     }
 
-    Session(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings, String method) {
+    public Session(Backend backend, Planner planner, PrintStream out, PrintStream err, double memoryLimit, Settings settings, String method) {
         this.initialMethod = method;
+        this.output = new Output() {
+            public void value(String text, String plain, Value v, Tensor x) { out.println(plain); }
+            public void error(String message) { err.print(message.endsWith("\n") ? message : message + "\n"); }
+        };
         this.backend = backend;
         this.planner = planner;
         this.out = out;
@@ -75,13 +101,23 @@ final class Session {
         interpreter = new Interpreter(evaluator, out, settings);
         interpreter.setRedeclareLegs(true); // `leg i = 4` after `leg i = 3` needs no :reset
         interpreter.setWarnings(d -> err.println(d.format())); // no checking pass here: warn as the statement runs
+        interpreter.setDisplay(display);
         module = interpreter.newModule(new Source("<repl>", ""), folder);
         accepted.clear();
     }
 
-    Interpreter interpreter() { return interpreter; }
+    /** Sends values and errors to {@code output} instead of printing them. */
+    public void setOutput(Output output) { this.output = output; }
 
-    Interpreter.Module module() { return module; }
+    /** Shows diagrams and charts inline through {@code display} (also after `:reset`). */
+    public void setDisplay(Interpreter.Display display) {
+        this.display = display;
+        interpreter.setDisplay(display);
+    }
+
+    public Interpreter interpreter() { return interpreter; }
+
+    public Interpreter.Module module() { return module; }
 
     Planner planner() { return planner; }
 
@@ -100,7 +136,7 @@ final class Session {
     /** Prints an error message (of a command) and remembers that the session had an error. */
     void error(String message) {
         hadError = true;
-        err.println(message);
+        output.error(message);
     }
 
     /** Prints a located error and remembers that the session had an error. */
@@ -108,13 +144,13 @@ final class Session {
         hadError = true;
         Diagnostics d = new Diagnostics();
         d.add(e);
-        err.print(d.format());
+        output.error(d.format());
     }
 
     /** Prints parse errors (or other collected diagnostics). */
     void error(Diagnostics d) {
         hadError = true;
-        err.print(d.format());
+        output.error(d.format());
     }
 
     /** Parses a piece of input; prints syntax errors and returns null if there are any. */
@@ -131,7 +167,7 @@ final class Session {
      * cancellation takes effect when that step ends. Either way nothing the statement did to the
      * session is kept. Safe to call from any thread.
      */
-    void cancel() {
+    public void cancel() {
         Thread t = running;
         if (t == null) return;
         cancelRequested = true;
@@ -139,12 +175,17 @@ final class Session {
     }
 
     /** Whether a statement is running (Ctrl-C then cancels it rather than the input line). */
-    boolean busy() { return running != null; }
+    public boolean busy() { return running != null; }
 
     /** Runs one input; shows the value of expression statements. Returns false on error. */
     boolean run(String text) {
+        return run(text, "<in " + (inputs + 1) + ">");
+    }
+
+    /** Runs one input named {@code name} in messages (the kernel's `<cell 3>`). Returns false on error. */
+    public boolean run(String text, String name) {
         inputs++;
-        List<Stmt> program = parse(text, "<in " + inputs + ">");
+        List<Stmt> program = parse(text, name);
         if (program == null) return false;
         StringBuilder done = new StringBuilder();
         boolean ok = true;
@@ -153,7 +194,8 @@ final class Session {
                 ok = false;
                 break;
             }
-            done.append(s.span().text()).append('\n');
+            // `:save` keeps `_` meaningful: a shown value is saved as the assignment the session made.
+            done.append(shown ? "_ = " : "").append(s.span().text()).append('\n');
         }
         if (done.length() > 0) accepted.add(new Accepted(done.toString().stripTrailing(), folder));
         return ok;
@@ -183,6 +225,7 @@ final class Session {
      * the statement, the reason is printed, and false is returned.
      */
     private boolean runStatement(Interpreter.Module in, Stmt s, boolean show) {
+        shown = false;
         Interpreter.Snapshot before = interpreter.snapshot(module);
         Thread.interrupted(); // a Ctrl-C from before this statement is spent
         cancelRequested = false;
@@ -236,25 +279,27 @@ final class Session {
         } catch (IOException | RuntimeException | Error e) {
             // the one-line report still says what happened
         }
-        err.println("internal error in tn (a bug, not a mistake in your input): " + t
+        output.error("internal error in tn (a bug, not a mistake in your input): " + t
                 + trace + "; the session is as it was before this statement");
     }
 
     private void show(Stmt s, Value v, Tensor x) {
-        String text = s.span().text();
-        if (v instanceof Value.TensorValue) {
-            out.println(Inspect.describe(text, x, Inspect.data(interpreter, x)));
-        } else if (v instanceof Value.Num n) {
-            out.println(Printer.number(n.value()));
-        } else if (v instanceof Value.Bool b) {
-            out.println(b.value() + (b.value() || b.detail() == null ? "" : " (" + b.detail() + ")"));
-        } else if (v instanceof Value.Str str) {
-            out.println("\"" + str.value() + "\"");
-        } else if (v instanceof Value.Tuple tuple) {
-            out.println("(" + tuple.items().size() + " values)");
-        } else if (!(v instanceof Value.None)) {
-            out.println(v.kind());
-        }
+        String plain = plain(s.span().text(), v, x);
+        if (plain == null) return;
+        output.value(s.span().text(), plain, v, x);
+        module.globals().put("_", v); // the last value shown, as in Python's REPL
+        shown = true;
+    }
+
+    /** How the REPL prints a shown value (null: nothing to show). */
+    private String plain(String text, Value v, Tensor x) {
+        if (v instanceof Value.TensorValue) return Inspect.describe(text, x, Inspect.data(interpreter, x));
+        if (v instanceof Value.Num n) return Printer.number(n.value());
+        if (v instanceof Value.Bool b) return b.value() + (b.value() || b.detail() == null ? "" : " (" + b.detail() + ")");
+        if (v instanceof Value.Str str) return "\"" + str.value() + "\"";
+        if (v instanceof Value.Tuple tuple) return "(" + tuple.items().size() + " values)";
+        if (!(v instanceof Value.None)) return v.kind();
+        return null;
     }
 
     int inputCount() { return inputs; }

@@ -29,15 +29,14 @@ public final class Drawing {
     public static List<Builtin> all() {
         return List.of(
             Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\")",
-                "writes the tensor network diagram of x to an .svg (or .png) file; computes nothing",
+                "writes the tensor network diagram of x to an .svg (or .png) file (in a notebook: shows it, the file optional); computes nothing",
                 Drawing::draw));
     }
 
     private static Value draw(Args a) {
-        a.expect(2, 2, "a tensor and a file name");
+        a.expect(1, 2, "a tensor and a file name");
         Net x = a.tensor(0);
-        String name = a.string(1);
-        boolean png = OutputFile.isPng(a, name);
+        String name = OutputFile.target(a);
         boolean sizes = a.bool("sizes", false);
         Set<String> isometries = names(a.string("isometry", ""));
         Set<String> unitaries = names(a.string("unitary", ""));
@@ -53,7 +52,8 @@ public final class Drawing {
         if (!in.concrete()) return new Value.None();
         Expr e = a.expr(0);
         String title = e instanceof Expr.Var v ? v.name() : e.span().text();
-        OutputFile.write(a, name, png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
+        OutputFile.emit(a, name, title, true,
+                png -> png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
         return new Value.None();
     }
 

@@ -22,6 +22,46 @@ final class OutputFile {
         return lower.endsWith(".png");
     }
 
+    /** An image a builtin makes (a diagram, a chart), rendered as PNG or as SVG. */
+    interface Image {
+        byte[] render(boolean png);
+    }
+
+    /**
+     * The file an image goes to (argument 1), or null when it is left out and the session shows
+     * images inline (a notebook); without a display the file name is required.
+     */
+    static String target(Args a) {
+        if (a.count() > 1) {
+            String name = a.string(1);
+            isPng(a, name);
+            return name;
+        }
+        if (a.interpreter().display() == null) {
+            throw a.error(a.name() + "() needs a file to write, e.g. " + a.name() + "(" + a.expr(0).span().text()
+                    + ", \"out.svg\") (only a notebook shows images inline)");
+        }
+        return null;
+    }
+
+    /**
+     * Writes the image to the file {@code name} (if not null) and shows it inline when the
+     * session has a display: as SVG (when {@code svgFits}) with a PNG alongside.
+     */
+    static void emit(Args a, String name, String title, boolean svgFits, Image image) {
+        byte[] svg = null;
+        if (name != null) {
+            boolean png = isPng(a, name);
+            byte[] bytes = image.render(png);
+            if (!png) svg = bytes;
+            write(a, name, bytes);
+        }
+        tn.interp.Interpreter.Display display = a.interpreter().display();
+        if (display == null) return;
+        if (svg == null && svgFits) svg = image.render(false);
+        display.image(title, svg, () -> image.render(true));
+    }
+
     static void write(Args a, String name, byte[] bytes) {
         Path file = a.interpreter().directory().resolve(name).normalize();
         try {

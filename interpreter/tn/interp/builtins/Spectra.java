@@ -47,10 +47,10 @@ public final class Spectra {
                 "prints the k largest entries of a vector with their labels (one per line, or a GPT-2 vocab.json)",
                 Spectra::top),
             Builtin.of("plot_spectrum", "plot_spectrum(S, \"file.svg\", log=false, title=)",
-                "plots a vector's values against their index (singular values, eigenvalues) as .svg or .png",
+                "plots a vector's values against their index (singular values, eigenvalues) as .svg or .png (in a notebook: shows it, the file optional)",
                 Spectra::plotSpectrum),
             Builtin.of("heatmap", "heatmap(M, \"file.svg\", title=, <leg>=\"labels.txt\", ...)",
-                "draws a matrix as a heatmap, diverging colours centred at 0 (rows: its first leg), as .svg or .png",
+                "draws a matrix as a heatmap, diverging colours centred at 0 (rows: its first leg), as .svg or .png (in a notebook: shows it, the file optional)",
                 Spectra::heatmap));
     }
 
@@ -223,33 +223,33 @@ public final class Spectra {
     // ---- plots ----------------------------------------------------------------------------------
 
     private static Value plotSpectrum(Args a) {
-        a.expect(2, 2, "a vector and a file name");
+        a.expect(1, 2, "a vector and a file name");
         Net s = a.tensor(0);
         if (s.rank() != 1) throw a.error(0, "plot_spectrum() needs a vector (one leg), not legs " + s.legs());
-        String name = a.string(1);
-        boolean png = OutputFile.isPng(a, name);
+        String name = OutputFile.target(a);
         boolean log = a.bool("log", false);
         String title = a.string("title", title(a));
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Tensor x = in.evaluator().evaluate(s);
         double[] values = in.evaluator().backend().toDoubles(x.data());
-        OutputFile.write(a, name, Plots.spectrum(values, title, "index along " + s.legs().get(0), "value" + (log ? " (log scale)" : ""), log, png));
+        OutputFile.emit(a, name, title, true,
+                png -> Plots.spectrum(values, title, "index along " + s.legs().get(0), "value" + (log ? " (log scale)" : ""), log, png));
         return new Value.None();
     }
 
     private static Value heatmap(Args a) {
-        a.expect(2, 2, "a matrix and a file name");
+        a.expect(1, 2, "a matrix and a file name");
         Net m = a.tensor(0);
         matrixOnly(a, m);
-        String name = a.string(1);
-        boolean png = OutputFile.isPng(a, name);
+        String name = OutputFile.target(a);
+        boolean png = name != null && OutputFile.isPng(a, name);
         String title = a.string("title", title(a));
         String rowLeg = m.legs().get(0), colLeg = m.legs().get(1);
         List<String> rowLabels = a.has(rowLeg) ? labels(a, rowLeg, m.size(0)) : null;
         List<String> colLabels = a.has(colLeg) ? labels(a, colLeg, m.size(1)) : null;
         long cells = m.size(0) * m.size(1);
-        if (!png && cells > MAX_SVG_CELLS) {
+        if (name != null && !png && cells > MAX_SVG_CELLS) {
             throw a.error(1, "a heatmap of " + m.size(0) + " x " + m.size(1) + " cells is too large for an SVG (at most "
                     + MAX_SVG_CELLS + "); write a .png, or slice the matrix first");
         }
@@ -258,7 +258,8 @@ public final class Spectra {
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         Matrix data = bp.finite(a, () -> bp.matrix(in, m));
-        OutputFile.write(a, name, Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, png));
+        OutputFile.emit(a, name, title, cells <= MAX_SVG_CELLS,
+                asPng -> Plots.heatmap(data.data(), data.rows(), data.cols(), rowLabels, colLabels, title, rowLeg, colLeg, asPng));
         return new Value.None();
     }
 

@@ -48,7 +48,7 @@ class CliTest {
         Golden.Result r = Golden.run("draw", script.toString(), "-d", out.toString(), "--png");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals("wrote " + out.resolve("f_27.svg") + "\nwrote " + out.resolve("f_27.png") + "\n", r.out());
-        String replHelp = replTranscript(":help :draw\n");
+        String replHelp = replTranscript(":help :draw\n").replaceAll("\\s+", " "); // :help wraps at 80 columns
         assertTrue(replHelp.contains("by default NAME.svg in the current directory"), replHelp);
     }
 

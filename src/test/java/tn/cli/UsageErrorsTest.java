@@ -58,7 +58,7 @@ class UsageErrorsTest {
     void anUnknownCommandListsTheCommands() {
         Golden.Result r = Golden.run("frobnicate");
         assertEquals(2, r.exitCode());
-        assertEquals("error: 'frobnicate' is not a command; the commands are run, check, plan, draw, repl, help (tn --help explains them)\n", r.err());
+        assertEquals("error: 'frobnicate' is not a command; the commands are run, check, plan, draw, repl, kernel, help (tn --help explains them)\n", r.err());
         Golden.Result typo = Golden.run("chekc", "examples/02_products.tn");
         assertEquals(2, typo.exitCode());
         assertTrue(typo.err().startsWith("error: 'chekc' is not a command (did you mean check?); the commands are run, "), typo.err());
