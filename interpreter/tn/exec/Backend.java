@@ -235,9 +235,13 @@ public interface Backend {
      */
     Dense[] eig(Dense matrix);
 
-    /** Elementwise functions a bubble can apply. */
+    /**
+     * Elementwise functions a bubble can apply. The last five are derivatives, for the networks
+     * of tn.net.Derivative: STEP = relu' (0 at 0, as torch), SIGN = abs', and gelu', tanh',
+     * sigmoid' computed directly (one pass, no cancellation of 1 - tanh^2 built from pieces).
+     */
     enum Elementwise {
-        RELU, GELU, TANH, SIGMOID, EXP, LOG, SQRT, ABS, POW, NEG;
+        RELU, GELU, TANH, SIGMOID, EXP, LOG, SQRT, ABS, POW, NEG, STEP, SIGN, GELU_GRAD, TANH_GRAD, SIGMOID_GRAD;
     }
 
     /** Reductions over named legs. NORM is the 2-norm (sqrt of the sum of squares). */

@@ -56,6 +56,31 @@ public final class Pointwise {
             case ABS -> Math.abs(x);
             case POW -> Math.pow(x, p);
             case NEG -> -x;
+            case STEP -> x > 0 ? 1 : x != x ? x : 0;
+            case SIGN -> Math.signum(x);
+            case GELU_GRAD -> geluGrad(x);
+            case TANH_GRAD -> 1 / (Math.cosh(x) * Math.cosh(x));
+            case SIGMOID_GRAD -> sigmoidGrad(x);
         };
+    }
+
+    /**
+     * d/dx of x s(x) with s = 1 / (1 + exp(-2u)), u = c (x + 0.044715 x^3): s + x s (1 - s) 2u',
+     * with s (1 - s) formed as e / (1 + e)^2, e = exp(-2u), so no difference of close numbers.
+     */
+    private static double geluGrad(double x) {
+        double u = GELU_C * (x + 0.044715 * x * x * x);
+        double du = GELU_C * (1 + 3 * 0.044715 * x * x);
+        if (-2 * u > 700) return 0; // e overflows; the limit is 0 (s -> 0 faster than x grows)
+        if (-2 * u < -700) return 1; // e underflows: s = 1 and x e -> 0 (also at x = infinity, where x e is NaN)
+        double e = Math.exp(-2 * u);
+        double s = 1 / (1 + e);
+        return s + x * (e / ((1 + e) * (1 + e))) * 2 * du;
+    }
+
+    /** s (1 - s) for s = 1 / (1 + exp(-x)), as e / (1 + e)^2 with e = exp(-|x|) (symmetric, no overflow). */
+    private static double sigmoidGrad(double x) {
+        double e = Math.exp(-Math.abs(x));
+        return e / ((1 + e) * (1 + e));
     }
 }

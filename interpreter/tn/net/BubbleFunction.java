@@ -26,22 +26,34 @@ public enum BubbleFunction {
     MEAN(Kind.REDUCE, null, Reduction.MEAN),
     MAX(Kind.REDUCE, null, Reduction.MAX),
     MIN(Kind.REDUCE, null, Reduction.MIN),
-    NORM(Kind.REDUCE, null, Reduction.NORM);
+    NORM(Kind.REDUCE, null, Reduction.NORM),
+    // Derivatives of the elementwise functions, made by Derivative (not written by users; drawn as f').
+    STEP(Kind.ELEMENTWISE, Elementwise.STEP, null, "relu'"),
+    SIGN(Kind.ELEMENTWISE, Elementwise.SIGN, null, "abs'"),
+    GELU_GRAD(Kind.ELEMENTWISE, Elementwise.GELU_GRAD, null, "gelu'"),
+    TANH_GRAD(Kind.ELEMENTWISE, Elementwise.TANH_GRAD, null, "tanh'"),
+    SIGMOID_GRAD(Kind.ELEMENTWISE, Elementwise.SIGMOID_GRAD, null, "sigmoid'");
 
     public enum Kind { ELEMENTWISE, NORMALISE, REDUCE }
 
     public final Kind kind;
     public final Elementwise elementwise;
     public final Reduction reduction;
+    private final String label;
 
     BubbleFunction(Kind kind, Elementwise elementwise, Reduction reduction) {
+        this(kind, elementwise, reduction, null);
+    }
+
+    BubbleFunction(Kind kind, Elementwise elementwise, Reduction reduction, String label) {
         this.kind = kind;
         this.elementwise = elementwise;
         this.reduction = reduction;
+        this.label = label != null ? label : name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The name users write (`relu`, `softmax`, ...). */
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    /** The name users write (`relu`, `softmax`, ...), or for a derivative the function primed (`relu'`). */
+    public String label() { return label; }
 
     List<String> outputLegs(List<String> inner, List<String> over) {
         if (kind != Kind.REDUCE) return inner;

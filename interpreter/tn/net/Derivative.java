@@ -1,15 +1,19 @@
 package tn.net;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import tn.diag.Span;
 
 /**
- * The derivative of a network with respect to one of its tensors, by "poking a hole": for a
- * network linear in A, dY/dA is the network with A removed, A's legs becoming free legs (joined
- * by identity lines to where A was). Where A occurs more than once in a product the product rule
- * gives one such network per occurrence, summed; sums differentiate term by term. Bubbles and
- * reshapes around A are not linear (or not yet supported) and are refused with the reason.
+ * The derivative of a network with respect to one of its tensors, as a network. For a network
+ * linear in A, dY/dA is the network with A removed ("poking a hole"), A's legs becoming free legs
+ * (joined by identity lines to where A was); where A occurs more than once in a product the
+ * product rule gives one such network per occurrence, summed; sums differentiate term by term.
+ * Bubbles and reshapes contribute their local Jacobians ({@link BubbleDerivative}) by the chain
+ * rule. The result is an ordinary network: planned, contracted and drawn like any other.
  */
 public final class Derivative {
     /** Why a derivative cannot be taken, with the node where it failed. */
@@ -35,33 +39,73 @@ public final class Derivative {
     private final Net hole;
     private final List<String> holeLegs;
     private final Span span;
+    private final BubbleDerivative rules;
     private long factorsBuilt;
+    /** Each node's derivative, built once: a network reuses its nodes (a residual stream feeds every layer). */
+    private final Map<Net, Optional<Net>> done = new IdentityHashMap<>();
+    private final Map<Net, Boolean> depends = new IdentityHashMap<>();
 
     private Derivative(Net hole, Span span) {
         this.hole = hole;
         this.span = span;
+        this.rules = new BubbleDerivative(span);
         this.holeLegs = new ArrayList<>();
         for (int k = 0; k < hole.rank(); k++) holeLegs.add("#d" + k);
     }
 
     /**
      * dY/dA with legs Y's legs then A's legs named {@code names} (which must not clash with Y's).
-     * Returns null when A does not occur in Y.
+     * Returns null when A does not occur in Y. Built forward (tangents: every node's derivative
+     * has its legs then A's) when Y has at least as many entries as A, else in reverse (adjoints:
+     * every node's has its legs then Y's): each intermediate of the derivative is the node's size
+     * times the smaller of the two, so the gradient of a scalar costs about one evaluation of Y.
      */
     public static Net of(Net y, Net a, List<String> names, Span span) {
+        return of(y, a, names, span, y.denseSize() < a.denseSize());
+    }
+
+    /** The same, built in reverse (adjoints) or forward (tangents) as asked: both give the same numbers. */
+    public static Net of(Net y, Net a, List<String> names, Span span, boolean reverse) {
         if (a.rank() == 0) throw new Unsupported("grad() with respect to a scalar is not supported; give the tensor a leg of size 1", a);
         Derivative d = new Derivative(a, span);
+        if (!d.dependsOnHole(y)) return null;
+        if (reverse) return d.reverse(y, names);
         Net g = d.grad(y);
-        if (g == null) return null;
         List<String> legs = new ArrayList<>(y.legs());
         legs.addAll(names);
         return new Net.Relabel(g, legs, span);
     }
 
+    private boolean dependsOnHole(Net n) {
+        Boolean known = depends.get(n);
+        if (known != null) return known;
+        boolean d;
+        if (n == hole) d = true;
+        else if (n instanceof Net.Leaf || n instanceof Net.Delta) d = false;
+        else if (n instanceof Net.Relabel r) d = dependsOnHole(r.inner());
+        else if (n instanceof Net.Bubble b) d = dependsOnHole(b.inner());
+        else if (n instanceof Net.Reshape r) d = dependsOnHole(r.inner());
+        else {
+            d = false;
+            for (Net c : n instanceof Net.Product p ? p.factors() : ((Net.Sum) n).terms()) d |= dependsOnHole(c);
+        }
+        depends.put(n, d);
+        return d;
+    }
+
+    // ---- forward: tangents -----------------------------------------------------------------
+
     /** The derivative of {@code n}: legs n's legs then the hole's (internal names), or null if it is constant. */
     private Net grad(Net n) {
+        Optional<Net> memo = done.get(n);
+        if (memo != null) return memo.orElse(null);
+        Net g = dependsOnHole(n) ? build(n) : null;
+        done.put(n, Optional.ofNullable(g));
+        return g;
+    }
+
+    private Net build(Net n) {
         if (n == hole) return identity();
-        if (n instanceof Net.Leaf || n instanceof Net.Delta) return null;
         if (n instanceof Net.Relabel r) {
             Net g = grad(r.inner());
             if (g == null) return null;
@@ -77,12 +121,7 @@ public final class Derivative {
             for (int k = 0; k < p.factors().size(); k++) {
                 Net g = grad(p.factors().get(k));
                 if (g == null) continue;
-                factorsBuilt += p.factors().size();
-                if (factorsBuilt > MAX_FACTORS) {
-                    throw new Unsupported("the derivative would have more than " + MAX_FACTORS + " factors (by the product"
-                            + " rule, a product of " + p.factors().size() + " factors gives one term per occurrence of the"
-                            + " tensor); take derivatives of smaller networks, e.g. of a loop's body, and combine them", p);
-                }
+                count(p);
                 List<Net> factors = new ArrayList<>(p.factors());
                 factors.set(k, g);
                 terms.add(new Net.Product(factors, out, sizes, p.dtype(), p.coefficient(), span));
@@ -95,19 +134,128 @@ public final class Derivative {
             for (int k = 0; k < s.terms().size(); k++) {
                 Net g = grad(s.terms().get(k));
                 if (g == null) continue;
+                // A term's legs may be in another order than the sum's; its tangent keeps the term's order.
                 terms.add(g);
                 coefficients.add(s.coefficients()[k]);
             }
             return sum(terms, coefficients);
         }
         if (n instanceof Net.Bubble b) {
-            if (grad(b.inner()) == null) return null;
-            throw new Unsupported("the tensor is inside a " + b.function().label() + " bubble, where the network is not"
-                    + " linear in it; grad() takes derivatives of multilinear networks (use finite differences here)", b);
+            Net g = grad(b.inner());
+            return g == null ? null : rules.forward(b, g, holeLegs);
         }
         Net.Reshape r = (Net.Reshape) n;
-        if (grad(r.inner()) == null) return null;
-        throw new Unsupported("grad() through grouped or split legs is not supported; group or split after taking the derivative", r);
+        Net g = grad(r.inner());
+        return g == null ? null : rules.forward(r, g, holeLegs);
+    }
+
+    private void count(Net.Product p) {
+        factorsBuilt += p.factors().size();
+        if (factorsBuilt > MAX_FACTORS) {
+            throw new Unsupported("the derivative would have more than " + MAX_FACTORS + " factors (by the product"
+                    + " rule, a product of " + p.factors().size() + " factors gives one term per occurrence of the"
+                    + " tensor); take derivatives of smaller networks, e.g. of a loop's body, and combine them", p);
+        }
+    }
+
+    // ---- reverse: adjoints -------------------------------------------------------------------
+
+    /**
+     * Backpropagation as a network: the adjoint of Y is the identity from Y's legs to new legs O
+     * (for a scalar, the number 1); each node passes its adjoint (its legs then O) to the nodes it
+     * reads, through the transpose of its local Jacobian; a node read in several places sums what
+     * it receives. Nodes are visited parents first (reverse topological order), so every adjoint is
+     * complete before it is passed on.
+     */
+    private Net reverse(Net y, List<String> names) {
+        List<String> o = new ArrayList<>();
+        for (int k = 0; k < y.rank(); k++) o.add("#o" + k);
+        List<Net> order = new ArrayList<>();
+        topological(y, java.util.Collections.newSetFromMap(new IdentityHashMap<>()), order);
+        Map<Net, List<Net>> received = new IdentityHashMap<>();
+        List<Net> seed = new ArrayList<>();
+        for (int k = 0; k < y.rank(); k++) seed.add(new Net.Delta(List.of(y.legs().get(k), o.get(k)), y.size(k), y.dtype(), span));
+        if (seed.isEmpty()) seed.add(new Net.Delta(List.of("#one"), 1, y.dtype(), span)); // the number 1
+        receive(received, y, rules.product(1, BubbleDerivative.concat(y.legs(), o), seed));
+        Net adjoint = null;
+        for (int k = order.size() - 1; k >= 0; k--) {
+            Net n = order.get(k);
+            List<Net> in = received.remove(n);
+            if (in == null) continue;
+            Net g = in.size() == 1 ? in.get(0) : new Net.Sum(in, ones(in.size()), span);
+            if (n == hole) {
+                adjoint = g;
+                break;
+            }
+            pass(n, g, o, received);
+        }
+        if (adjoint == null) return null;
+        // Y's legs (O) first, then the hole's, named as asked.
+        List<String> legs = new ArrayList<>(y.legs());
+        legs.addAll(names);
+        return new Net.Relabel(rules.product(1, BubbleDerivative.concat(o, hole.legs()), adjoint), legs, span);
+    }
+
+    /** Post-order over the nodes that depend on the hole (children before parents), stopping at the hole. */
+    private void topological(Net n, java.util.Set<Net> seen, List<Net> order) {
+        if (!dependsOnHole(n) || !seen.add(n)) return;
+        if (n != hole) {
+            if (n instanceof Net.Relabel r) topological(r.inner(), seen, order);
+            else if (n instanceof Net.Bubble b) topological(b.inner(), seen, order);
+            else if (n instanceof Net.Reshape r) topological(r.inner(), seen, order);
+            else if (n instanceof Net.Product p) for (Net f : p.factors()) topological(f, seen, order);
+            else if (n instanceof Net.Sum s) for (Net t : s.terms()) topological(t, seen, order);
+        }
+        order.add(n);
+    }
+
+    /** Passes n's adjoint g (legs n's then O) to the nodes n reads. */
+    private void pass(Net n, Net g, List<String> o, Map<Net, List<Net>> received) {
+        if (n instanceof Net.Relabel r) {
+            receive(received, r.inner(), new Net.Relabel(g, BubbleDerivative.concat(r.inner().legs(), o), span));
+        } else if (n instanceof Net.Product p) {
+            for (int k = 0; k < p.factors().size(); k++) {
+                Net f = p.factors().get(k);
+                if (!dependsOnHole(f)) continue;
+                count(p);
+                List<Net> factors = new ArrayList<>(p.factors());
+                factors.remove(k);
+                factors.add(g);
+                // A leg only this factor has (summed by it alone) gets ones: the adjoint spreads along it.
+                for (int l = 0; l < f.rank(); l++) {
+                    String leg = f.legs().get(l);
+                    if (factors.stream().noneMatch(x -> x.legs().contains(leg))) {
+                        factors.add(new Net.Delta(List.of(leg), f.size(l), f.dtype(), span));
+                    }
+                }
+                Net contribution = rules.product(p.coefficient(), BubbleDerivative.concat(f.legs(), o), factors);
+                receive(received, f, contribution);
+            }
+        } else if (n instanceof Net.Sum s) {
+            for (int k = 0; k < s.terms().size(); k++) {
+                Net t = s.terms().get(k);
+                if (!dependsOnHole(t)) continue;
+                double c = s.coefficients()[k];
+                boolean same = t.legs().equals(s.legs());
+                receive(received, t, same && c == 1 ? g : rules.product(c, BubbleDerivative.concat(t.legs(), o), g));
+            }
+        } else if (n instanceof Net.Bubble b) {
+            Net a = rules.reverse(b, g, o);
+            if (a != null) receive(received, b.inner(), a);
+        } else {
+            Net.Reshape r = (Net.Reshape) n;
+            receive(received, r.inner(), rules.reverse(r, g, o));
+        }
+    }
+
+    private static void receive(Map<Net, List<Net>> received, Net n, Net adjoint) {
+        received.computeIfAbsent(n, k -> new ArrayList<>()).add(adjoint);
+    }
+
+    private static double[] ones(int n) {
+        double[] c = new double[n];
+        java.util.Arrays.fill(c, 1.0);
+        return c;
     }
 
     /** The hole itself: identity lines from each of its legs to the matching new leg. */

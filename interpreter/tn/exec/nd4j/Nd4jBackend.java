@@ -369,6 +369,14 @@ public final class Nd4jBackend implements Backend {
     }
 
     private Dense mapNd4j(Dense x, Elementwise fn, double p) {
+        if (fn.ordinal() > Elementwise.NEG.ordinal()) {
+            // The derivative functions (tn.net.Derivative) have no ND4J op; here (a scalar, an empty or a
+            // beyond-int array) they go entry by entry through the same float64 formula.
+            if (x.length() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(fn + " of more than 2^31 entries; take a slice");
+            double[] v = toDoubles(x);
+            for (int i = 0; i < v.length; i++) v[i] = tn.exec.Pointwise.of(fn, v[i], p);
+            return fromDoubles(v, x.shape(), x.dtype());
+        }
         INDArray a = arr(x);
         INDArray out = switch (fn) {
             case RELU -> Transforms.relu(a, true);
@@ -381,6 +389,7 @@ public final class Nd4jBackend implements Backend {
             case ABS -> Transforms.abs(a, true);
             case POW -> Transforms.pow(a, p, true);
             case NEG -> a.neg();
+            default -> throw new IllegalStateException(fn.toString());
         };
         return wrap(out, x.dtype());
     }

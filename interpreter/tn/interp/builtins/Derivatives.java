@@ -12,23 +12,30 @@ import tn.net.Derivative;
 import tn.net.Net;
 import tn.net.Substitution;
 
-/** {@code grad(expr, A)}: the derivative of a multilinear network with respect to one of its tensors. */
+/**
+ * {@code grad(expr, A)} and {@code jacobian(y, x)}: the derivative of a network with respect to one
+ * of its tensors, as a network (tn.net.Derivative), through products, sums, bubbles and reshapes.
+ * {@code jacobian(y, x, h=...)} is the central finite difference instead, kept as a check of the
+ * exact derivative (and for the tests): 2 size(x) evaluations.
+ */
 public final class Derivatives {
     private Derivatives() {}
 
     public static List<Builtin> all() {
         return List.of(Builtin.of("grad", "grad(expr, A)",
-            "the derivative of expr with respect to the tensor A: expr with A removed (the product rule where A occurs"
-                + " more than once); its legs are expr's legs then A's legs, primed (i') where a name is on both",
+            "the derivative of expr with respect to the tensor A, exact, as a network (through bubbles by the chain"
+                + " rule; for a multilinear expr, expr with A removed); its legs are expr's legs then A's legs, primed"
+                + " (i') where a name is on both",
             Derivatives::grad),
-            Builtin.of("jacobian", "jacobian(y, x, h=1e-5)",
-                "dy/dx by central finite differences, for any network (bubbles too): legs y's legs then x's (primed"
-                    + " where a name is on both); 2 size(x) evaluations of the part of y that depends on x",
+            Builtin.of("jacobian", "jacobian(y, x, h=...)",
+                "dy/dx, exact (the network grad(y, x), computed): legs y's legs then x's (primed where a name is on"
+                    + " both); with h=, central finite differences instead (a check: 2 size(x) evaluations)",
                 Derivatives::jacobian));
     }
 
     private static Value jacobian(Args a) {
         a.expect(2, 2, "an expression and the tensor it depends on");
+        if (!a.has("h")) return exact(a);
         Net y = a.tensor(0), x = a.tensor(1);
         double h = a.number("h", 1e-5);
         if (!(h > 0)) throw new TnError(a.keywordSpan("h"), "h= must be positive");
@@ -88,6 +95,26 @@ public final class Derivatives {
             a.interpreter().bindLeg(name, x.size(k), a.span(1));
         }
         return names;
+    }
+
+    /**
+     * The exact Jacobian: the derivative network, computed now when running (so a result too large
+     * to hold is refused here, with what to do, rather than wherever it is first used).
+     */
+    private static Value exact(Args a) {
+        Net y = a.tensor(0), x = a.tensor(1);
+        tn.interp.Interpreter in = a.interpreter();
+        double entries = y.denseSize() * x.denseSize();
+        double bytes = entries * y.dtype().bytes();
+        if (bytes > in.evaluator().memoryLimitBytes()) {
+            throw a.error("the Jacobian has " + tn.net.Units.count(entries) + " entries ("
+                    + (long) y.denseSize() + " x " + (long) x.denseSize() + "), " + tn.net.Units.bytes(bytes) + ", over the memory limit of "
+                    + tn.net.Units.bytes(in.evaluator().memoryLimitBytes()) + "; take it of a slice of y (pick(y, leg=k)), or"
+                    + " contract y with a direction first (grad(v y -> [], x) is one row of it, at the cost of one evaluation), or raise the limit (--memory-limit or `set memory_limit = ...`)");
+        }
+        Value g = grad(a);
+        if (in.concrete()) in.evaluator().evaluate(((Value.TensorValue) g).net());
+        return g;
     }
 
     private static Value grad(Args a) {

@@ -28,6 +28,18 @@ class PointwiseTest {
             case ABS -> Math.abs(x);
             case POW -> Math.pow(x, p);
             case NEG -> -x;
+            // Derivatives, textbook forms (1 - tanh^2 cancels where tanh is near 1: see the slack below).
+            case STEP -> Double.isNaN(x) ? x : x > 0 ? 1 : 0;
+            case SIGN -> Math.signum(x);
+            case GELU_GRAD -> {
+                double c = Math.sqrt(2 / Math.PI), t = Math.tanh(c * (x + 0.044715 * Math.pow(x, 3)));
+                yield Double.isInfinite(x) ? (x > 0 ? 1 : 0) : 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+            }
+            case TANH_GRAD -> 1 - Math.tanh(x) * Math.tanh(x);
+            case SIGMOID_GRAD -> {
+                double s = 1 / (1 + Math.exp(-x));
+                yield s * (1 - s);
+            }
         };
     }
 
@@ -50,7 +62,7 @@ class PointwiseTest {
                     double want = reference(fn, xi, p);
                     if (dtype == DType.FLOAT32) want = (float) want;
                     String where = fn + " " + dtype + " at " + xi;
-                    if (Double.isNaN(want) || Double.isInfinite(want) || (want == 0 && fn != Backend.Elementwise.GELU)) {
+                    if (Double.isNaN(want) || Double.isInfinite(want) || (want == 0 && fn != Backend.Elementwise.GELU && fn.ordinal() <= Backend.Elementwise.NEG.ordinal())) {
                         assertEquals(want, got[i], 0, where);
                         continue;
                     }
@@ -60,6 +72,9 @@ class PointwiseTest {
                     // cancels, so it is only good to |x| times 1's ulp (it says -0.0 where the
                     // function is -1.9e-130 at x = -15.7).
                     double slack = fn == Backend.Elementwise.GELU ? 4 * Math.ulp(dtype == DType.FLOAT32 ? 1f : 1.0) * Math.abs(xi) : 0;
+                    // The derivatives' references subtract numbers near 1 (1 - tanh^2, 1 - s): good to
+                    // a few ulps of 1 (times |x| for gelu').
+                    if (fn.ordinal() > Backend.Elementwise.NEG.ordinal()) slack = 8 * Math.ulp(dtype == DType.FLOAT32 ? 1f : 1.0) * Math.max(1, xi * xi * Math.abs(xi));
                     assertEquals(want, got[i], (dtype == DType.FLOAT32 ? 1 : 8) * ulp + slack, where);
                 }
             }

@@ -190,6 +190,15 @@ public final class ReferenceBackend implements Backend {
                 case ABS -> Math.abs(v);
                 case POW -> Math.pow(v, p);
                 case NEG -> -v;
+                // The derivatives, in the textbook forms (not Pointwise's): d/dv of the lines above.
+                case STEP -> v > 0 ? 1 : 0;
+                case SIGN -> Math.signum(v);
+                case GELU_GRAD -> {
+                    double c = Math.sqrt(2 / Math.PI), t = Math.tanh(c * (v + 0.044715 * v * v * v));
+                    yield 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v);
+                }
+                case TANH_GRAD -> 1 - Math.tanh(v) * Math.tanh(v);
+                case SIGMOID_GRAD -> (1 / (1 + Math.exp(-v))) * (1 - 1 / (1 + Math.exp(-v)));
             };
         }
         return make(d, x.shape(), x.dtype());
