@@ -146,7 +146,7 @@ class DrawCommandTest {
         Path s = script(NET + "draw(AB, \"ab.pdf\")\n");
         Golden.Result r = Golden.run("check", s.toString());
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("draw() writes .svg or .png files, not ab.pdf"), r.err());
+        assertTrue(r.err().contains("draw() writes .svg, .png or .tex (TikZ) files, not ab.pdf"), r.err());
         Path t = script(NET + "draw(AB, \"ab.svg\", colour=1)\n");
         Golden.Result k = Golden.run("check", t.toString());
         assertEquals(1, k.exitCode());
