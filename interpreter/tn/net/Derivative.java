@@ -44,6 +44,7 @@ public final class Derivative {
     /** Each node's derivative, built once: a network reuses its nodes (a residual stream feeds every layer). */
     private final Map<Net, Optional<Net>> done = new IdentityHashMap<>();
     private final Map<Net, Boolean> depends = new IdentityHashMap<>();
+    private final Map<Net.Leaf, Optional<Net>> sources = new IdentityHashMap<>();
 
     private Derivative(Net hole, Span span) {
         this.hole = hole;
@@ -81,7 +82,8 @@ public final class Derivative {
         if (known != null) return known;
         boolean d;
         if (n == hole) d = true;
-        else if (n instanceof Net.Leaf || n instanceof Net.Delta) d = false;
+        else if (n instanceof Net.Leaf) d = sourceOf(n) != null && dependsOnHole(sourceOf(n));
+        else if (n instanceof Net.Delta) d = false;
         else if (n instanceof Net.Relabel r) d = dependsOnHole(r.inner());
         else if (n instanceof Net.Bubble b) d = dependsOnHole(b.inner());
         else if (n instanceof Net.Reshape r) d = dependsOnHole(r.inner());
@@ -104,8 +106,18 @@ public final class Derivative {
         return g;
     }
 
+    /**
+     * The network a stored tensor is the value of (a slice of a layer-stacked weight: the stack
+     * with one-hot vectors), made once per derivative; null for other tensors.
+     */
+    private Net sourceOf(Net n) {
+        if (!(n instanceof Net.Leaf leaf)) return null;
+        return sources.computeIfAbsent(leaf, l -> Optional.ofNullable(l.source())).orElse(null);
+    }
+
     private Net build(Net n) {
         if (n == hole) return identity();
+        if (n instanceof Net.Leaf) return grad(sourceOf(n)); // the same legs, in the same order
         if (n instanceof Net.Relabel r) {
             Net g = grad(r.inner());
             if (g == null) return null;
@@ -205,13 +217,16 @@ public final class Derivative {
             else if (n instanceof Net.Reshape r) topological(r.inner(), seen, order);
             else if (n instanceof Net.Product p) for (Net f : p.factors()) topological(f, seen, order);
             else if (n instanceof Net.Sum s) for (Net t : s.terms()) topological(t, seen, order);
+            else if (n instanceof Net.Leaf) topological(sourceOf(n), seen, order);
         }
         order.add(n);
     }
 
     /** Passes n's adjoint g (legs n's then O) to the nodes n reads. */
     private void pass(Net n, Net g, List<String> o, Map<Net, List<Net>> received) {
-        if (n instanceof Net.Relabel r) {
+        if (n instanceof Net.Leaf) {
+            receive(received, sourceOf(n), g); // a slice: its source has its legs, in its order
+        } else if (n instanceof Net.Relabel r) {
             receive(received, r.inner(), new Net.Relabel(g, BubbleDerivative.concat(r.inner().legs(), o), span));
         } else if (n instanceof Net.Product p) {
             for (int k = 0; k < p.factors().size(); k++) {

@@ -87,16 +87,37 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
     public static final class Leaf extends Net {
         private final Tensor tensor;
         private final String kind;
+        private final java.util.function.Supplier<Net> source;
 
         public Leaf(Tensor tensor, String kind, Span span) {
+            this(tensor, kind, span, null);
+        }
+
+        /**
+         * A stored tensor that is also the value of the network {@code source} gives (with the same
+         * legs in the same order): a slice taken of a tensor (`pick`) is that tensor contracted with
+         * one-hot vectors. Evaluation uses the stored tensor; derivatives go through the source, so
+         * the gradient with respect to a layer-stacked weight reaches every slice taken of it. The
+         * source is made only when a derivative asks for it.
+         */
+        public Leaf(Tensor tensor, String kind, Span span, java.util.function.Supplier<Net> source) {
             super(tensor.legs(), tensor.shape(), tensor.dtype(), span);
             this.tensor = tensor;
             this.kind = kind;
+            this.source = source;
             if (tensor.isConcrete()) concrete = tensor;
             signature = Tensor.signature(tensor.legs(), tensor.shape(), tensor.dtype());
         }
 
         public Tensor tensor() { return tensor; }
+
+        /** The network this tensor is the value of (for derivatives), or null. */
+        public Net source() {
+            if (source == null) return null;
+            Net n = source.get();
+            if (!n.legs().equals(legs())) throw new IllegalStateException("a leaf's source has legs " + n.legs() + ", not " + legs());
+            return n;
+        }
 
         /** What made it (`random`, `load`, `literal`, ...), for diagrams. */
         public String kind() { return kind; }

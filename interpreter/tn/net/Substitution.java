@@ -41,7 +41,14 @@ public final class Substitution {
     }
 
     private Net rebuild(Net n) {
-        if (n instanceof Net.Leaf || n instanceof Net.Delta) return n;
+        if (n instanceof Net.Leaf leaf) {
+            // A slice of a tensor that changes (pick of a layer-stacked weight) changes with it.
+            Net source = leaf.source();
+            if (source == null) return n;
+            Net changed = apply(source);
+            return changed == source ? n : changed;
+        }
+        if (n instanceof Net.Delta) return n;
         if (n instanceof Net.Relabel r) {
             Net inner = apply(r.inner());
             return inner == r.inner() ? n : new Net.Relabel(inner, r.legs(), r.span());

@@ -61,7 +61,7 @@ public final class Indexing {
         long[] shape = new long[kept.size()];
         for (int k = 0; k < shape.length; k++) shape[k] = t.sizeOf(kept.get(k));
         if (!in.concrete()) {
-            Net slice = new Net.Leaf(Tensor.signature(kept, shape, t.dtype()), "slice", a.span());
+            Net slice = new Net.Leaf(Tensor.signature(kept, shape, t.dtype()), "slice", a.span(), picked(in, t, index, kept, a));
             name(slice, t, legs, a);
             return new Value.TensorValue(slice);
         }
@@ -79,9 +79,38 @@ public final class Indexing {
         for (int k = 0; k < orderShape.length; k++) orderShape[k] = t.sizeOf(order.get(k));
         d = b.reshape(d, orderShape);
         Tensor r = Tensor.of(order, d);
-        Net slice = new Net.Leaf(r, "slice", a.span());
+        Net slice = new Net.Leaf(r, "slice", a.span(), picked(in, t, index, order, a));
         name(slice, t, legs, a);
         return new Value.TensorValue(slice);
+    }
+
+    /**
+     * The slice of t at {@code index} (-1: a kept leg) as a network: t contracted with a one-hot
+     * vector on each picked leg, its output the legs {@code order}. Made when a derivative asks
+     * (grad through a slice of a layer-stacked weight), never to evaluate the slice.
+     */
+    private static java.util.function.Supplier<Net> picked(Interpreter in, Net t, long[] index, List<String> order, Args a) {
+        tn.diag.Span span = a.span();
+        return () -> {
+            List<Net> factors = new ArrayList<>(List.of(t));
+            for (int axis = 0; axis < index.length; axis++) {
+                if (index[axis] < 0) continue;
+                String leg = t.legs().get(axis);
+                long n = t.size(axis);
+                Tensor e;
+                if (in.concrete()) {
+                    double[] unit = new double[Math.toIntExact(n)];
+                    unit[(int) index[axis]] = 1;
+                    e = Tensor.of(List.of(leg), in.evaluator().backend().fromDoubles(unit, new long[] {n}, t.dtype()));
+                } else {
+                    e = Tensor.signature(List.of(leg), new long[] {n}, t.dtype());
+                }
+                factors.add(new Net.Leaf(e, "onehot", span));
+            }
+            long[] sizes = new long[order.size()];
+            for (int k = 0; k < sizes.length; k++) sizes[k] = t.sizeOf(order.get(k));
+            return new Net.Product(factors, order, sizes, t.dtype(), 1.0, span);
+        };
     }
 
     private static Value prime(Args a) {
