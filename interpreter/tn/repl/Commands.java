@@ -40,7 +40,8 @@ public final class Commands {
         new Command(":legs", ":legs [X]", "the legs of tensor X (or every bound leg) with their sizes", Commands::legs),
         new Command(":who", ":who", "the names of the session with their legs and sizes (tensors) or kinds, then its functions", Commands::who),
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
-        new Command(":time", ":time EXPR", "evaluates EXPR and says how long it took", Commands::time),
+        new Command(":time", ":time [-n N] INPUT", "runs INPUT (an expression or statements), then again for about a second"
+                + " (or N times), and reports the median, best and worst time of the repetitions and the first run's", Commands::time),
         new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i)", Commands::draw),
         new Command(":load", ":load FILE", "runs a script into this session, as one unit: if a statement fails, nothing of it is kept; its relative paths are relative to its folder", Commands::load),
         new Command(":save", ":save FILE", "writes the statements that ran (inputs and :loaded scripts) as a script that reproduces the session", Commands::save),
@@ -267,13 +268,75 @@ public final class Commands {
         return name.length() > 60 ? name.substring(0, 60) : name;
     }
 
+    /** Repetitions of `:time` stop after this many seconds in all (at least {@link #MIN_RUNS}, at most {@link #MAX_RUNS}). */
+    private static final double TIME_BUDGET = 1.0;
+    private static final int MIN_RUNS = 3, MAX_RUNS = 1000;
+
+    /**
+     * `:time [-n N] INPUT`, like IPython's %timeit: the first run (which plans, and shows the value)
+     * is reported on its own; then INPUT runs again, quietly, N times or for about a second, and the
+     * median, best and worst of those runs are reported. A first run over two seconds is not repeated
+     * unless -n asks.
+     */
     private static boolean time(Session s, String text) {
-        if (expression(s, text, ":time") == null) return true;
+        String input = text.strip();
+        int fixed = -1;
+        java.util.regex.Matcher n = java.util.regex.Pattern.compile("^-n\\s+(\\S+)\\s*(.*)$", java.util.regex.Pattern.DOTALL).matcher(input);
+        if (n.matches()) {
+            try {
+                fixed = Integer.parseInt(n.group(1));
+            } catch (NumberFormatException e) {
+                fixed = 0;
+            }
+            if (fixed < 1 || fixed > 1_000_000) {
+                s.error(":time -n needs a whole number of repetitions from 1 to 1000000, not " + n.group(1));
+                return true;
+            }
+            input = n.group(2).strip();
+        }
+        if (input.isEmpty()) {
+            s.error(":time needs an input to time, e.g. :time A B or :time -n 10 y = A B");
+            return true;
+        }
         long start = System.nanoTime();
-        boolean ok = s.run(text);
-        double ms = (System.nanoTime() - start) / 1e6;
-        if (ok) s.out().printf(Locale.ROOT, "time: %.3f ms%n", ms);
+        if (!s.run(input)) return true;
+        double first = (System.nanoTime() - start) / 1e9;
+        List<Double> runs = new ArrayList<>();
+        double spent = 0;
+        int wanted = fixed > 0 ? fixed : first > 2 * TIME_BUDGET ? 0 : MAX_RUNS;
+        // The session keeps what the first run did: `:time x = x + 1` adds 1 once, however often it is timed.
+        Interpreter.Snapshot afterFirst = s.interpreter().snapshot(s.module());
+        try {
+            while (runs.size() < wanted && (fixed > 0 || runs.size() < MIN_RUNS || spent < TIME_BUDGET)) {
+                long t0 = System.nanoTime();
+                if (!s.repeat(input)) return true;
+                double t = (System.nanoTime() - t0) / 1e9;
+                runs.add(t);
+                spent += t;
+            }
+        } finally {
+            s.interpreter().restore(afterFirst);
+        }
+        s.out().println(timeReport(first, runs));
         return true;
+    }
+
+    /** "time: 1.20 ms median of 25 runs (best 1.10 ms, worst 1.80 ms); first run 4.32 ms". */
+    static String timeReport(double first, List<Double> runs) {
+        if (runs.isEmpty()) return "time: " + seconds(first) + " (one run; :time -n N repeats it N times)";
+        List<Double> sorted = new ArrayList<>(runs);
+        java.util.Collections.sort(sorted);
+        int k = sorted.size();
+        double median = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
+        return "time: " + seconds(median) + " median of " + k + " run" + (k == 1 ? "" : "s") + " (best " + seconds(sorted.get(0))
+                + ", worst " + seconds(sorted.get(k - 1)) + "); first run " + seconds(first);
+    }
+
+    /** A duration with three significant digits in s, ms or us. */
+    static String seconds(double t) {
+        if (t >= 1) return String.format(Locale.ROOT, "%.3g s", t);
+        if (t >= 1e-3) return String.format(Locale.ROOT, "%.3g ms", t * 1e3);
+        return String.format(Locale.ROOT, "%.3g us", t * 1e6);
     }
 
     private static boolean load(Session s, String file) {

@@ -64,6 +64,8 @@ public final class Session {
     private int inputs;
     /** Whether the statement that just ran showed a value (and so bound `_`). */
     private boolean shown;
+    /** While `:time` repeats an input: values are computed but not shown. */
+    private boolean quiet;
     private boolean hadError;
     /** The thread running a statement, to interrupt on Ctrl-C (null between statements). */
     private volatile Thread running;
@@ -202,6 +204,22 @@ public final class Session {
     }
 
     /**
+     * Runs an input again (`:time`'s repetitions): values computed but not shown, nothing added to
+     * the history `:save` writes. Returns false on error (then reported as for any input).
+     */
+    boolean repeat(String text) {
+        List<Stmt> program = parse(text, "<in " + inputs + ">");
+        if (program == null) return false;
+        quiet = true;
+        try {
+            for (Stmt s : program) if (!runStatement(module, s, true)) return false;
+            return true;
+        } finally {
+            quiet = false;
+        }
+    }
+
+    /**
      * Runs a whole script into the session as one unit (`:load`): if any statement fails, the
      * session goes back to how it was before the first. Relative paths in the script are
      * resolved against its own folder. Returns false on error.
@@ -244,7 +262,7 @@ public final class Session {
         boolean interrupted = Thread.interrupted() | cancelRequested | failure instanceof Evaluator.Interrupted;
         if (failure == null && !interrupted) {
             try {
-                if (show && v != null) show(s, v, shown);
+                if (show && v != null && !quiet) show(s, v, shown);
                 return true;
             } catch (Throwable t) {
                 failure = t;
