@@ -60,6 +60,42 @@ class BufferContractorTest {
         }
     }
 
+    /** The Java GEMM against a naive triple loop, k = 1 (batched outer products) and k > 1, every layout, both types. */
+    @Test
+    void theJavaProductAgreesWithANaiveLoop() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int k : new int[] {1, 3}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    int batch = 4, m = 5, n = 3;
+                    double[] a = new double[batch * m * k], b = new double[batch * k * n];
+                    for (int x = 0; x < a.length; x++) a[x] = rnd.nextGaussian();
+                    for (int x = 0; x < b.length; x++) b[x] = rnd.nextGaussian();
+                    double[] want = new double[batch * m * n];
+                    for (int p = 0; p < batch; p++) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) for (int q = 0; q < k; q++) {
+                        double av = a[p * m * k + (ta ? q * m + i : i * k + q)], bv = b[p * k * n + (tb ? j * k + q : q * n + j)];
+                        want[p * m * n + i * n + j] += av * bv;
+                    }
+                    java.nio.DoubleBuffer dc = java.nio.DoubleBuffer.allocate(want.length);
+                    BufferContractor.JAVA.multiply(batch, m, n, k, java.nio.DoubleBuffer.wrap(a), ta, java.nio.DoubleBuffer.wrap(b), tb, dc);
+                    float[] fa = new float[a.length], fb = new float[b.length];
+                    for (int x = 0; x < a.length; x++) fa[x] = (float) a[x];
+                    for (int x = 0; x < b.length; x++) fb[x] = (float) b[x];
+                    java.nio.FloatBuffer fc = java.nio.FloatBuffer.allocate(want.length);
+                    BufferContractor.JAVA.multiply(batch, m, n, k, java.nio.FloatBuffer.wrap(fa), ta, java.nio.FloatBuffer.wrap(fb), tb, fc);
+                    for (int x = 0; x < want.length; x++) {
+                        assertEquals(want[x], dc.get(x), 1e-12, "float64 k=" + k + " ta=" + ta + " tb=" + tb);
+                        assertEquals(want[x], fc.get(x), 1e-5, "float32 k=" + k + " ta=" + ta + " tb=" + tb);
+                    }
+                    if (k == 1) for (int x = 0; x < want.length; x++) {
+                        int p = x / (m * n), i = x / n % m, j = x % n;
+                        assertEquals(fa[p * m + i] * fb[p * n + j], fc.get(x), 0.0, "float32 outer product, exactly");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void randomNetworksAgreeWithTheReferenceAndGiveBackEveryTemporary() {
         Random rnd = new Random(11);
