@@ -2,9 +2,13 @@ package tn.repl;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.Parser;
+import org.jline.reader.Parser.ParseContext;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
@@ -27,9 +31,10 @@ final class JLineSource implements LineSource, AutoCloseable {
         }
         reader = LineReaderBuilder.builder()
                 .terminal(terminal)
-                .parser(new DefaultParser()) // continuation lines are decided by InputBuffer
+                .parser(parser())
                 .appName("tn")
                 .variable(LineReader.HISTORY_FILE, history)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "... ")
                 .completer((r, line, candidates) -> {
                     for (String c : Completions.candidates(session, line.line(), line.cursor())) {
                         candidates.add(new org.jline.reader.Candidate(c));
@@ -43,6 +48,26 @@ final class JLineSource implements LineSource, AutoCloseable {
             session.err().println("^C: cancelling; the statement stops when the step in progress ends");
             session.cancel();
         });
+    }
+
+    /**
+     * JLine's parser, told when an input is incomplete (a bracket or brace open, a line ending in a
+     * backslash: {@link InputBuffer#needsMore}): Enter then continues the same buffer on a new line
+     * ("... "), so a multi-line block is edited, accepted and kept in the history as one entry, and
+     * recalled whole with the up arrow.
+     */
+    static Parser parser() {
+        return new DefaultParser() {
+            @Override
+            public ParsedLine parse(String line, int cursor, ParseContext context) {
+                if (context == ParseContext.ACCEPT_LINE) {
+                    InputBuffer b = new InputBuffer();
+                    b.add(line);
+                    if (b.needsMore()) throw new EOFError(-1, cursor, "the input continues on the next line");
+                }
+                return super.parse(line, cursor, context);
+            }
+        };
     }
 
     @Override
