@@ -236,15 +236,7 @@ public final class Evaluator {
                 : ", as " + Units.count(plan.slices()) + " slices to fit the memory limit of " + Units.bytes(memoryLimitBytes)
                         + " (with more memory, fewer slices may do: --memory-limit or `set memory_limit = ...`)";
         warnings.accept(root.span(), "this contraction costs " + Units.count(plan.cost()) + " multiply-adds" + sliced
-                + "; at 10^11 a second that is " + duration(plan.cost() / RATE) + " or more");
-    }
-
-    /** "3.2 hours", "41 days", "1.6e+09 years". */
-    static String duration(double seconds) {
-        if (seconds < 2 * 3600) return String.format(java.util.Locale.ROOT, "%.0f minutes", seconds / 60);
-        if (seconds < 2 * 86400) return String.format(java.util.Locale.ROOT, "%.1f hours", seconds / 3600);
-        if (seconds < 2 * 365.25 * 86400) return String.format(java.util.Locale.ROOT, "%.0f days", seconds / 86400);
-        return Units.count(Math.rint(seconds / (365.25 * 86400))) + " years";
+                + "; at 10^11 a second that is " + Units.duration(plan.cost() / RATE) + " or more");
     }
 
     private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";

@@ -22,6 +22,7 @@ import tn.io.AtomicWrite;
 import tn.io.WriteFailure;
 import tn.net.Evaluator;
 import tn.net.Net;
+import tn.net.Units;
 import tn.plan.Plan;
 import tn.plan.PlanReport;
 import tn.syntax.TnParserFacade;
@@ -323,21 +324,15 @@ public final class Commands {
 
     /** "time: 1.20 ms median of 25 runs (best 1.10 ms, worst 1.80 ms); first run 4.32 ms". */
     static String timeReport(double first, List<Double> runs) {
-        if (runs.isEmpty()) return "time: " + seconds(first) + " (one run; :time -n N repeats it N times)";
+        if (runs.isEmpty()) return "time: " + Units.duration(first) + " (one run; :time -n N repeats it N times)";
         List<Double> sorted = new ArrayList<>(runs);
         java.util.Collections.sort(sorted);
         int k = sorted.size();
         double median = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
-        return "time: " + seconds(median) + " median of " + k + " run" + (k == 1 ? "" : "s") + " (best " + seconds(sorted.get(0))
-                + ", worst " + seconds(sorted.get(k - 1)) + "); first run " + seconds(first);
+        return "time: " + Units.duration(median) + " median of " + k + " run" + (k == 1 ? "" : "s") + " (best " + Units.duration(sorted.get(0))
+                + ", worst " + Units.duration(sorted.get(k - 1)) + "); first run " + Units.duration(first);
     }
 
-    /** A duration with three significant digits in s, ms or us. */
-    static String seconds(double t) {
-        if (t >= 1) return String.format(Locale.ROOT, "%.3g s", t);
-        if (t >= 1e-3) return String.format(Locale.ROOT, "%.3g ms", t * 1e3);
-        return String.format(Locale.ROOT, "%.3g us", t * 1e6);
-    }
 
     private static boolean load(Session s, String file) {
         if (file.isEmpty()) {

@@ -22,6 +22,24 @@ class DerivativeModelTest {
         for (int k = 0; k < want.length; k++) assertEquals(want[k], got[k], tolerance * Math.max(1, Math.abs(want[k])), what + " entry " + k);
     }
 
+    /** A small stdlib transformer (seeded) and its cross-entropy `loss` on five tokens. */
+    private static String lossOfAModel(int seed) {
+        return """
+                import transformer
+                m = transformer(layers=2, heads=2, d_model=8, vocab=11, context=6, seed=%d, std=0.4)
+                ids = [3, 1, 4, 1, 5]
+                target = onehot([1, 4, 1, 5, 9], pos, vocab, size=11)
+                loss = -sum(target log(softmax(forward(m, ids), vocab)))
+                """.formatted(seed);
+    }
+
+    /** The squared norm of the tensor {@code name} is above {@code bound}: the gradient is not trivially zero. */
+    private static void assertNotZero(Scripts s, String name, double bound) {
+        double norm = 0;
+        for (double v : s.values(name)) norm += v * v;
+        assertTrue(norm > bound, name + " is not zero");
+    }
+
     @Test
     void theJacobianOfATransformerBlockMatchesFiniteDifferences() {
         Scripts s = run("""
@@ -42,12 +60,7 @@ class DerivativeModelTest {
 
     @Test
     void theGradientOfALossMatchesFiniteDifferences() {
-        Scripts s = run("""
-                import transformer
-                m = transformer(layers=2, heads=2, d_model=8, vocab=11, context=6, seed=2, std=0.4)
-                ids = [3, 1, 4, 1, 5]
-                target = onehot([1, 4, 1, 5, 9], pos, vocab, size=11)
-                loss = -sum(target log(softmax(forward(m, ids), vocab)))
+        Scripts s = run(lossOfAModel(2) + """
                 gE = grad(loss, m.W_E)
                 fE = jacobian(loss, m.W_E, h=1e-6)
                 gU = grad(loss, m.W_U)
@@ -58,9 +71,7 @@ class DerivativeModelTest {
         assertClose(s.values("fE"), s.values("gE"), 1e-7, "dloss/dW_E");
         assertClose(s.values("fU"), s.values("gU"), 1e-7, "dloss/dW_U");
         assertClose(s.values("fP"), s.values("gP"), 1e-7, "dloss/dW_pos");
-        double norm = 0;
-        for (double v : s.values("gE")) norm += v * v;
-        assertTrue(norm > 1e-6, "the gradient is not zero");
+        assertNotZero(s, "gE", 1e-6);
     }
 
     /**
@@ -70,12 +81,7 @@ class DerivativeModelTest {
      */
     @Test
     void theGradientReachesLayerStackedWeightsThroughTheirSlices() {
-        Scripts s = run("""
-                import transformer
-                m = transformer(layers=2, heads=2, d_model=8, vocab=11, context=6, seed=3, std=0.4)
-                ids = [3, 1, 4, 1, 5]
-                target = onehot([1, 4, 1, 5, 9], pos, vocab, size=11)
-                loss = -sum(target log(softmax(forward(m, ids), vocab)))
+        Scripts s = run(lossOfAModel(3) + """
                 gQ = grad(loss, m.W_Q)
                 fQ = jacobian(loss, m.W_Q, h=1e-6)
                 gI = grad(loss, m.W_in)
@@ -93,10 +99,6 @@ class DerivativeModelTest {
         assertClose(s.values("fI"), s.values("gI"), 1e-7, "dloss/dW_in");
         assertClose(s.values("fL"), s.values("gL"), 1e-7, "dloss/dln1_w");
         assertClose(s.values("fW"), s.values("gW"), 1e-7, "dy/dW");
-        for (String g : new String[] {"gQ", "gI", "gW"}) {
-            double norm = 0;
-            for (double v : s.values(g)) norm += v * v;
-            assertTrue(norm > 1e-8, g + " is not zero");
-        }
+        for (String g : new String[] {"gQ", "gI", "gW"}) assertNotZero(s, g, 1e-8);
     }
 }

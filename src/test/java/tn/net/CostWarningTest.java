@@ -44,10 +44,10 @@ class CostWarningTest {
 
     @Test
     void durationsReadAsTheirUnit() {
-        assertEquals("90 minutes", Evaluator.duration(5400));
-        assertEquals("2.8 hours", Evaluator.duration(1e4));
-        assertEquals("12 days", Evaluator.duration(1e6));
-        assertEquals("317 years", Evaluator.duration(1e10));
-        assertEquals("1.65e+9 years", Evaluator.duration(5.21e16));
+        assertEquals("90 minutes", Units.duration(5400));
+        assertEquals("2.8 hours", Units.duration(1e4));
+        assertEquals("12 days", Units.duration(1e6));
+        assertEquals("317 years", Units.duration(1e10));
+        assertEquals("1.65e+9 years", Units.duration(5.21e16));
     }
 }

@@ -75,6 +75,6 @@ class TimeCommandTest {
         assertEquals("time: 2.00 ms median of 3 runs (best 1.00 ms, worst 3.00 ms); first run 1.50 s",
                 Commands.timeReport(1.5, List.of(0.003, 0.001, 0.002)));
         assertEquals("time: 3.00 s (one run; :time -n N repeats it N times)", Commands.timeReport(3.0, List.of()));
-        assertEquals("250 us", Commands.seconds(2.5e-4));
+        assertEquals("250 us", tn.net.Units.duration(2.5e-4));
     }
 }
