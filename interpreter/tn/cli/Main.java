@@ -145,7 +145,7 @@ public final class Main implements Callable<Integer> {
 
         Driver.Options toOptions() {
             DType d = DType.parse(dtype);
-            if (d == null) throw new CommandLine.ParameterException(new CommandLine(this), "--dtype must be float32 or float64, not '" + dtype + "'");
+            if (d == null) throw new CommandLine.ParameterException(new CommandLine(this), "--dtype must be " + DType.NAMES + ", not '" + dtype + "'");
             String bad = badMethod(method);
             if (bad != null) throw new CommandLine.ParameterException(new CommandLine(this), bad);
             double limit = Driver.defaultMemoryLimit();
@@ -235,7 +235,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             DType d = DType.parse(dtype);
             if (d == null) {
-                Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+                Streams.err.println("error: --dtype must be " + DType.NAMES + ", not '" + dtype + "'");
                 return CommandLine.ExitCode.USAGE;
             }
             String bad = badMethod(method);

@@ -80,7 +80,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         tn.exec.DType d = tn.exec.DType.parse(dtype);
         if (d == null) {
-            Main.Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+            Main.Streams.err.println("error: --dtype must be " + tn.exec.DType.NAMES + ", not '" + dtype + "'");
             return CommandLine.ExitCode.USAGE;
         }
         tn.interp.ScriptArguments scriptArguments;

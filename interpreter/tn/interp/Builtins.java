@@ -44,6 +44,7 @@ public final class Builtins {
         all.addAll(Paths.all());
         all.addAll(Text.all());
         all.addAll(ScriptArgs.all());
+        all.addAll(tn.interp.builtins.Complexes.all());
         for (Builtin b : all) {
             if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
         }

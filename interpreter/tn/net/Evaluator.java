@@ -45,7 +45,7 @@ public final class Evaluator {
     }
 
     public Evaluator(Backend backend, Planner planner, double memoryLimitBytes) {
-        this.backend = backend;
+        this.backend = tn.exec.ComplexBackend.over(backend); // complex arrays over any real backend
         this.planner = planner;
         this.memoryLimitBytes = memoryLimitBytes;
     }

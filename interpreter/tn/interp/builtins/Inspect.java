@@ -38,7 +38,7 @@ public final class Inspect {
             if (v instanceof Value.TensorValue t) {
                 Tensor x = a.interpreter().evaluator().evaluate(t.net());
                 if (!a.interpreter().concrete()) continue;
-                String p = Printer.preview(data(a.interpreter(), x), x.shape());
+                String p = preview(data(a.interpreter(), x), x);
                 parts.add(x.rank() >= 2 && i > 0 ? "\n" + p : p);
             } else {
                 parts.add(text(v));
@@ -90,13 +90,32 @@ public final class Inspect {
     /** `name: [i=2, j=3] float32` and the preview below it (a scalar on one line). */
     public static String describe(String name, Tensor x, Entries data) {
         String header = name + ": " + Printer.signature(x.legs(), x.shape(), x.dtype().label());
-        if (x.rank() == 0) return header + " = " + Printer.preview(data, x.shape());
-        return header + "\n" + Printer.preview(data, x.shape());
+        if (x.rank() == 0) return header + " = " + preview(data, x);
+        return header + "\n" + preview(data, x);
+    }
+
+    /** The preview of x's entries ({@link #data}: interleaved real and imaginary parts when x is complex). */
+    static String preview(Entries data, Tensor x) {
+        return x.dtype().isComplex() ? Printer.previewComplex(data, x.shape()) : Printer.preview(data, x.shape());
     }
 
     /** A computed tensor's entries, read in bounded chunks (a large tensor is never copied whole). */
     public static Entries data(Interpreter in, Tensor x) {
         tn.exec.Backend backend = in.evaluator().backend();
+        if (x.data() instanceof tn.exec.ComplexDense c) {
+            // Interleaved, entry k's parts at 2k and 2k + 1 (numpy's layout), read a run of each part at a time.
+            return (from, into, count) -> {
+                long first = from / 2, last = (from + count - 1) / 2;
+                int n = (int) (last - first + 1);
+                double[] re = new double[n], im = new double[n];
+                backend.copyDoubles(c.re(), first, re, n);
+                backend.copyDoubles(c.im(), first, im, n);
+                for (int k = 0; k < count; k++) {
+                    long at = from + k;
+                    into[k] = (at % 2 == 0 ? re : im)[(int) (at / 2 - first)];
+                }
+            };
+        }
         return (from, into, count) -> backend.copyDoubles(x.data(), from, into, count);
     }
 
