@@ -134,6 +134,12 @@ public final class Complexes {
         return new Value.TensorValue(new Net.Relabel(c, names, a.span()));
     }
 
+    /** Why a complex tensor cannot be raised to a fractional power. */
+    public static String fractionalPower(Net x, double p) {
+        return "a complex tensor (" + x.dtype() + ") to the power " + tn.interp.Printer.number(p)
+                + ": tn raises complex numbers to whole powers only (a fractional power needs a branch cut); take abs(x) first";
+    }
+
     /** i -> i', i' -> i, b[3] -> b'[3], b'[3] -> b[3] (one prime at a time; an involution). */
     static String flipped(String leg) {
         int open = leg.lastIndexOf('[');

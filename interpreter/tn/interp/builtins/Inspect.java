@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import tn.exec.Backend;
 import tn.exec.DType;
+import tn.exec.Dense;
 import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
@@ -132,7 +133,7 @@ public final class Inspect {
             }
         }
         Interpreter in = a.interpreter();
-        boolean f64 = DType.promote(left.dtype(), right.dtype()) == DType.FLOAT64;
+        boolean f64 = DType.promote(left.dtype(), right.dtype()).isDouble();
         double rtol = a.number("rtol", f64 ? 1e-9 : 1e-4);
         double atol = a.number("atol", f64 ? 1e-12 : 1e-6);
         Tensor x = in.evaluator().evaluate(left), y = in.evaluator().evaluate(right);
@@ -140,12 +141,18 @@ public final class Inspect {
         Backend backend = in.evaluator().backend();
         int[] perm = new int[y.rank()];
         for (int k = 0; k < perm.length; k++) perm[k] = y.legs().indexOf(x.legs().get(k));
-        double[] xs = backend.toDoubles(x.data());
-        double[] ys = backend.toDoubles(perm.length == 0 ? y.data() : backend.permute(y.data(), perm));
+        Dense yd = perm.length == 0 ? y.data() : backend.permute(y.data(), perm);
+        // Complex entries compare by the modulus of their difference (numpy's isclose), their parts read apart.
+        tn.exec.ComplexBackend c = (tn.exec.ComplexBackend) backend;
+        double[] xs = backend.toDoubles(c.realPart(x.data())), ys = backend.toDoubles(c.realPart(yd));
+        boolean complex = x.dtype().isComplex() || y.dtype().isComplex();
+        double[] xi = complex ? backend.toDoubles(c.imagPart(x.data())) : null, yi = complex ? backend.toDoubles(c.imagPart(yd)) : null;
         double worst = 0;
         int worstAt = -1;
         for (int i = 0; i < xs.length; i++) {
-            double excess = Math.abs(xs[i] - ys[i]) - (atol + rtol * Math.abs(ys[i]));
+            double excess = complex
+                    ? Math.hypot(xs[i] - ys[i], xi[i] - yi[i]) - (atol + rtol * Math.hypot(ys[i], yi[i]))
+                    : Math.abs(xs[i] - ys[i]) - (atol + rtol * Math.abs(ys[i]));
             if (Double.isNaN(excess)) excess = Double.POSITIVE_INFINITY;
             if (excess > worst || (worstAt < 0 && excess > 0)) {
                 worst = excess;
@@ -153,6 +160,12 @@ public final class Inspect {
             }
         }
         if (worstAt < 0) return new Value.Bool(true);
+        if (complex) {
+            int w = worstAt;
+            return new Value.Bool(false, "largest difference " + Printer.number(Math.hypot(xs[w] - ys[w], xi[w] - yi[w])) + " at entry " + w + ": "
+                    + Printer.number(xs[w]) + (xi[w] < 0 ? "-" : "+") + Printer.number(Math.abs(xi[w])) + "j vs " + Printer.number(ys[w])
+                    + (yi[w] < 0 ? "-" : "+") + Printer.number(Math.abs(yi[w])) + "j, rtol=" + Printer.number(rtol) + ", atol=" + Printer.number(atol));
+        }
         return new Value.Bool(false, "largest difference " + Printer.number(Math.abs(xs[worstAt] - ys[worstAt]))
                 + " at entry " + worstAt + ": " + Printer.number(xs[worstAt]) + " vs " + Printer.number(ys[worstAt])
                 + ", rtol=" + Printer.number(rtol) + ", atol=" + Printer.number(atol));
