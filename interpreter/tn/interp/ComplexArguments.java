@@ -39,11 +39,11 @@ final class ComplexArguments {
         Net complex = complexIn(v);
         if (complex == null) return;
         String why = NOT_YET.contains(builtin)
-                ? builtin + "() is real-only in tn for now"
-                : builtin + "() has no meaning for complex numbers";
+                ? "tn's factorisations and derivatives are real-only for now; apply " + builtin + "() to real(x) and imag(x) apart only where that is what you mean"
+                : builtin + "() has no meaning for complex numbers; take abs(x), real(x) or imag(x) first";
         throw new TnError(where, builtin + "() cannot take a complex tensor: " + argument + " is " + complex.dtype()
                 + (complex.rank() == 0 ? "" : " with legs " + Networks.legList(complex)) + "; " + why
-                + ". Take abs(x), real(x) or imag(x) first (docs/complex.md lists what takes complex tensors)");
+                + " (docs/complex.md lists what takes complex tensors)");
     }
 
     /** The first complex tensor in v (in a tuple or record too), or null. */
