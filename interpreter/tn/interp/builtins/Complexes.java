@@ -32,8 +32,7 @@ public final class Complexes {
             Builtin.of("imag", "imag(x)", "the imaginary part of x (a real tensor; zeros for a real x)", a -> part(a, "imag", (b, x) -> b.imagPart(x), true)),
             Builtin.of("angle", "angle(x)", "the argument of each entry, atan2(imag, real) in (-pi, pi] (a real tensor)",
                 a -> part(a, "angle", (b, x) -> b.angle(x), true)),
-            Builtin.of("conj", "conj(x)", "the complex conjugate (x itself when real); <psi|psi> is conj(psi) psi",
-                a -> part(a, "conj", (b, x) -> b.conj(x), false)),
+            Builtin.of("conj", "conj(x)", "the complex conjugate (x itself when real); <psi|psi> is conj(psi) psi", Complexes::conj),
             Builtin.of("dag", "dag(x)",
                 "the dagger: x conjugated with every leg's prime flipped (i -> i', i' -> i; b[k] -> b'[k]), so <psi|H|psi> is"
                     + " dag(psi) H psi for an operator H[i', i] from i to i'",
@@ -123,11 +122,20 @@ public final class Complexes {
         return new Value.TensorValue(new Net.Leaf(t, "complex", a.span()));
     }
 
+    /** The conjugate; a real tensor (or number) is its own, the same network, so real scripts are unchanged by it. */
+    private static Value conj(Args a) {
+        a.expect(1, 1, "one tensor or number");
+        Value v = a.value(0);
+        if (v instanceof Value.Num) return v;
+        Net x = a.tensor(0);
+        if (!x.dtype().isComplex()) return v;
+        return part(a, "conj", (b, d) -> b.conj(d), false);
+    }
+
     private static Value dag(Args a) {
         a.expect(1, 1, "one tensor");
         Net x = a.tensor(0);
-        Value conj = part(a, "dag", (b, d) -> b.conj(d), false);
-        Net c = ((Value.TensorValue) conj).net();
+        Net c = ((Value.TensorValue) conj(a)).net();
         List<String> names = new ArrayList<>();
         for (String leg : x.legs()) names.add(flipped(leg));
         for (int k = 0; k < names.size(); k++) a.interpreter().bindLeg(names.get(k), x.size(k), a.span());
