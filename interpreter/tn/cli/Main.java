@@ -131,7 +131,7 @@ public final class Main implements Callable<Integer> {
         java.util.List<String> arguments = new java.util.ArrayList<>();
 
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
-                description = "element type of new tensors: float32 (default) or float64")
+                description = "element type of new tensors: float32 (default), float64, complex64 or complex128")
         String dtype;
 
         @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
@@ -222,7 +222,7 @@ public final class Main implements Callable<Integer> {
                 "With piped input (tn repl < session.tn) it reads lines without prompts."})
     static final class ReplCommand implements Callable<Integer> {
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
-                description = "element type of new tensors: float32 (default) or float64")
+                description = "element type of new tensors: float32 (default), float64, complex64 or complex128")
         String dtype = "float32";
 
         @Option(names = "--memory-limit", paramLabel = "BYTES", description = "largest intermediate tensor allowed")

@@ -55,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
             description = "largest intermediate allowed (e.g. 2e9, 4g); scripts default to half of ND4J's memory, --network to none")
     String memoryLimit;
 
-    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default) or float64")
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default), float64, complex64 or complex128")
     String dtype;
 
     @Override
