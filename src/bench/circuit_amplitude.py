@@ -165,7 +165,8 @@ def main():
             print(f"round {r + 1}: tn {tn_seconds * 1e3:.1f} ms, numpy einsum (same path) {np_seconds * 1e3:.1f} ms,"
                   f" tn / numpy = {tn_seconds / np_seconds:.2f}   amplitude {value:.6g} (tn {tn_value:.6g})")
             if tn_value is not None:
-                assert abs(tn_value - value) <= 1e-10 * max(1e-300, abs(value)) + 1e-15, (tn_value, value)
+                # tn prints 6 significant digits
+                assert abs(tn_value - value) <= 1e-5 * abs(value) + 1e-12, (tn_value, value)
         print(f"median tn / numpy over {rounds} rounds: {statistics.median(ratios):.2f} (shared machine)")
 
 
