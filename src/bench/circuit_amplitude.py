@@ -140,10 +140,9 @@ def main():
         script = write(tensors, wires, folder)
         plan = tn_plan(script)
         path = [tuple(p) for p in plan["path"]]
-        names = plan.get("legs") or plan.get("names")
-        sliced = plan.get("sliced", []) or []
-        print(f"{n} qubits, depth {depth}: {len(tensors)} tensors, cost 10^{plan.get('log10_cost', '?')} multiply-adds, "
-              f"largest intermediate {plan.get('largest_intermediate', '?')}, {len(sliced)} sliced legs")
+        sliced = plan.get("sliced_legs", []) or []
+        print(f"{n} qubits, depth {depth}: {len(tensors)} tensors, plan {plan['method']}: {plan['cost']:.3g} complex multiply-adds, "
+              f"largest intermediate {plan['largest_intermediate']:.0f} entries, {len(sliced)} sliced legs")
         sliced_wires = [int(str(s).split("[")[1].rstrip("]")) for s in sliced] if sliced else []
         ratios = []
         for r in range(rounds):

@@ -199,9 +199,10 @@ public final class Printer {
             return number(z[0]) + imaginary(number(Math.abs(z[1])), z[1]);
         }
         Extremes all = Extremes.of(interleaved, 2 * n);
+        // The imaginary parts' magnitudes (the real parts read as 0), for the width after the sign.
         Extremes magnitudes = Extremes.of((from, into, count) -> {
             interleaved.copy(from, into, count);
-            for (int k = 0; k < count; k++) into[k] = Math.abs(into[k]);
+            for (int k = 0; k < count; k++) into[k] = (from + k) % 2 == 1 ? Math.abs(into[k]) : 0;
         }, 2 * n);
         boolean scientific = all.maxFinite >= 1e6 || (all.maxFinite > 0 && all.maxFinite < 1e-3);
         int width = all.width(scientific), imWidth = magnitudes.width(scientific);
