@@ -41,7 +41,16 @@ public final class Driver {
     private final PrintStream err;
     private final Planner planner = new Planner();
 
+    private tn.net.SliceExecutor executor = tn.net.LocalSlices.INSTANCE;
+    private double taskMemoryBytes = Double.POSITIVE_INFINITY;
+
     public Planner planner() { return planner; }
+
+    /** Where sliced contractions run (`tn run --spark`), and the memory of one slice there. */
+    public void setExecutor(tn.net.SliceExecutor executor, double taskMemoryBytes) {
+        this.executor = executor;
+        this.taskMemoryBytes = taskMemoryBytes;
+    }
 
     public Driver(PrintStream out, PrintStream err) {
         this.out = out;
@@ -142,6 +151,8 @@ public final class Driver {
     private Interpreter interpreter(Backend backend, Options options, PrintStream stream) {
         Evaluator evaluator = new Evaluator(backend, planner, options.memoryLimitBytes());
         evaluator.setMethod(options.method());
+        evaluator.setExecutor(executor);
+        evaluator.setTaskMemoryBytes(taskMemoryBytes);
         evaluator.setProgress(message -> err.println("tn: " + message));
         Settings settings = new Settings();
         settings.setDtype(options.dtype());
