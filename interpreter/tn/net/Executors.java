@@ -28,8 +28,17 @@ public final class Executors {
     public static SliceExecutor named(String name, String master) {
         if (name.equals("local")) return LocalSlices.INSTANCE;
         List<String> built = new ArrayList<>(List.of("local"));
-        for (SliceExecutor.Provider p : ServiceLoader.load(SliceExecutor.Provider.class, Executors.class.getClassLoader())) {
-            if (p.name().equals(name)) return p.create(master);
+        java.util.Iterator<SliceExecutor.Provider> providers = ServiceLoader.load(SliceExecutor.Provider.class, Executors.class.getClassLoader()).iterator();
+        while (true) {
+            SliceExecutor.Provider p;
+            try {
+                if (!providers.hasNext()) break;
+                p = providers.next();
+                if (p.name().equals(name)) return p.create(master);
+            } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                // Classes left from a Spark build without Spark's jars on the class path: not built.
+                continue;
+            }
             built.add(p.name());
         }
         if (KNOWN.contains(name)) throw new IllegalArgumentException("the \"" + name + "\" executor is not in this build: " + BUILD_SPARK);

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Legs are added one at a time to those the plan already slices, greedily, the one whose
  * slicing adds least total cost (while a slice does not fit: the one that shrinks the largest
- * intermediate most), up to {@link #MAX_WAVES} slices per executor; every fitting state on the way
+ * intermediate most), until slices fit and there are {@link #MAX_WAVES} per executor; every fitting state on the way
  * is scored as {@code ceil(slices / executors) * (cost per slice + task overhead)}, the time of the
  * busiest executor in multiply-adds, and the best is kept. Pure: costs from the plan replay only.
  */
@@ -53,7 +53,8 @@ public final class ExecutorSlicing {
                     bestBusy = busy;
                 }
             }
-            if ((double) current.slices() >= (double) executors * MAX_WAVES) break;
+            boolean fits = current.largestIntermediate() <= limitElements;
+            if (fits && (double) current.slices() >= (double) executors * MAX_WAVES) break;
             Plan next = null;
             int nextLeg = -1;
             for (int l = 0; l < n.legCount(); l++) {
