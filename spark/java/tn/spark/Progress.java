@@ -24,6 +24,7 @@ final class Progress extends SparkListener {
     private final long start = System.nanoTime();
     private int done;
     private int firstStage = -1;
+    private long firstDone;
     private long lastReport = start;
 
     Progress(JavaSparkContext sc, String group, int tasks, long slices, Consumer<String> out, AtomicReference<String> failure) {
@@ -48,11 +49,13 @@ final class Progress extends SparkListener {
         if (end.stageId() != firstStage) return;
         done++;
         long now = System.nanoTime();
+        if (done == 1) firstDone = now;
         double elapsed = (now - start) / 1e9;
-        if (elapsed > 2 && (now - lastReport > 2e9 || done == tasks)) {
+        if (done > 1 && elapsed > 2 && (now - lastReport > 2e9 || done == tasks)) {
             lastReport = now;
             long slicesDone = tasks == slices ? done : Math.round((double) done / tasks * slices);
-            double left = elapsed / done * (tasks - done);
+            // The rate since the first task ended: the first ones also pay for starting the executors.
+            double left = (now - firstDone) / 1e9 / (done - 1) * (tasks - done);
             out.accept(String.format(Locale.ROOT, "slice %d of %d on Spark (%.0f s, about %.0f s left)", slicesDone, slices, elapsed, left));
         }
     }
