@@ -12,12 +12,12 @@ import tn.plan.Plan;
  * the cores this process may use): the rate `tn plan --slices` assumes for one executor. Best of
  * a few 1024 x 1024 products after one warm-up, about a second in all.
  */
-final class GemmRate {
+public final class GemmRate {
     private GemmRate() {}
 
-    static final int N = 1024;
+    public static final int N = 1024;
 
-    static double measure(Backend backend, DType dtype) {
+    public static double measure(Backend backend, DType dtype) {
         java.util.Random r = new java.util.Random(1);
         double[] a = new double[N * N], b = new double[N * N];
         for (int i = 0; i < a.length; i++) { a[i] = r.nextGaussian(); b[i] = r.nextGaussian(); }
