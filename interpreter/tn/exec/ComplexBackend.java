@@ -19,7 +19,7 @@ import tn.plan.Plan;
  *       GEMM (4 real multiply-adds each), a step with one real operand two;</li>
  *   <li>a real operand meeting a complex one is promoted (numpy's rule, {@link DType#promote}).</li>
  * </ul>
- * Operations with no complex meaning (softmax, layer norm, max, the real factorisations) throw
+ * Operations with no complex meaning (softmax, layer norm, max) throw
  * IllegalArgumentException: the interpreter refuses them before anything runs, with a located
  * message (docs/complex.md lists them), so reaching one here is a bug, never a silent loss of the
  * imaginary part. Complex entries are read through {@link ComplexDense#re()} and {@link ComplexDense#im()}.
@@ -360,34 +360,31 @@ public final class ComplexBackend implements Backend {
     }
 
     // ---- matrix factorisations --------------------------------------------------------------
+    // The real backend factorises complex matrices itself (LAPACK's complex routines, see
+    // Backend#svd); one that cannot refuses them.
 
     @Override
     public Dense[] svd(Dense matrix) {
-        if (matrix instanceof ComplexDense) throw refused("svd");
         return real.svd(matrix);
     }
 
     @Override
     public Dense svdvals(Dense matrix) {
-        if (matrix instanceof ComplexDense) throw refused("svd");
         return real.svdvals(matrix);
     }
 
     @Override
     public Dense[] qr(Dense matrix) {
-        if (matrix instanceof ComplexDense) throw refused("qr");
         return real.qr(matrix);
     }
 
     @Override
     public Dense[] eigh(Dense matrix) {
-        if (matrix instanceof ComplexDense) throw refused("eigh");
         return real.eigh(matrix);
     }
 
     @Override
     public Dense[] eig(Dense matrix) {
-        if (matrix instanceof ComplexDense) throw refused("eig");
         return real.eig(matrix);
     }
 }

@@ -8,9 +8,10 @@ import tn.net.Net;
 /**
  * Which builtins take complex tensors, and the refusal of the others: a builtin that has no
  * complex meaning (softmax, relu, max, comparisons), or whose complex version tn does not have
- * yet (the factorisations, derivatives, plots), stops with a located message naming the argument
- * and what to do, while the script is checked, before anything runs; never a result with the
- * imaginary part silently dropped. docs/complex.md keeps the list; one place decides it.
+ * yet (polar, the tensor-train and CP/Tucker decompositions, derivatives, plots), stops with a
+ * located message naming the argument and what to do, while the script is checked, before
+ * anything runs; never a result with the imaginary part silently dropped. docs/complex.md keeps
+ * the list; one place decides it.
  */
 final class ComplexArguments {
     private ComplexArguments() {}
@@ -23,11 +24,12 @@ final class ComplexArguments {
             // creation (a complex dtype= gives imaginary parts 0), files, printing
             "full", "ones", "zeros", "random", "uniform", "arange", "load", "save", "savez", "print", "show",
             // arithmetic with a complex meaning
-            "abs", "exp", "pow", "sum", "mean", "norm", "close");
+            "abs", "exp", "pow", "sum", "mean", "norm", "close",
+            // factorisations by LAPACK's complex routines (tn.exec.nd4j.ComplexLapack)
+            "svd", "svdvals", "qr", "eigh", "eig", "is_isometry");
 
     /** Hints for builtins that refuse complex tensors for now but could take them one day. */
-    private static final Set<String> NOT_YET = Set.of("svd", "svdvals", "qr", "eigh", "eig", "polar", "tt", "canonical", "compress",
-            "cp", "tucker", "is_isometry", "grad", "jacobian");
+    private static final Set<String> NOT_YET = Set.of("polar", "tt", "canonical", "compress", "cores", "cp", "tucker", "grad", "jacobian");
 
     static boolean takes(String builtin) {
         return TAKE.contains(builtin) || tn.interp.builtins.Complexes.NAMES.contains(builtin);
@@ -39,7 +41,7 @@ final class ComplexArguments {
         Net complex = complexIn(v);
         if (complex == null) return;
         String why = NOT_YET.contains(builtin)
-                ? "tn's factorisations and derivatives are real-only for now; apply " + builtin + "() to real(x) and imag(x) apart only where that is what you mean"
+                ? "tn's " + builtin + "() is real-only for now; apply it to real(x) and imag(x) apart only where that is what you mean"
                 : builtin + "() has no meaning for complex numbers; take abs(x), real(x) or imag(x) first";
         throw new TnError(where, builtin + "() cannot take a complex tensor: " + argument + " is " + complex.dtype()
                 + (complex.rank() == 0 ? "" : " with legs " + Networks.legList(complex)) + "; " + why

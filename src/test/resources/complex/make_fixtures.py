@@ -7,8 +7,8 @@ with `python3 make_fixtures.py`; the outputs are committed, so the tests need no
   the state-vector simulation below, gate by gate with the gate matrices written out here.
 - c16.npy, c8.npy, c16_big.npy, c16_fortran.npy: one complex array in numpy's <c16, <c8, >c16
   and Fortran order, for the reading tests (values in values.npz as two float64 arrays).
-- linalg.npz: complex matrices with numpy's singular values and eigenvalues, for the invariants
-  of the complex factorisations.
+- linalg.npz: complex matrices (tall, wide, square, Hermitian) with numpy's SVD, QR, eigh and eig,
+  and the rank-2 truncation errors, for tn's complex factorisations (ComplexFactorizationsTest).
 """
 import numpy as np
 
@@ -130,8 +130,23 @@ def linalg():
     m = rng.standard_normal((6, 4)) + 1j * rng.standard_normal((6, 4))
     sq = rng.standard_normal((5, 5)) + 1j * rng.standard_normal((5, 5))
     herm = sq + sq.conj().T
-    np.savez("linalg.npz", m=m, s=np.linalg.svd(m, compute_uv=False), sq=sq, herm=herm,
-             herm_values=np.linalg.eigvalsh(herm), eig_values=np.linalg.eigvals(sq))
+    wide = rng.standard_normal((3, 5)) + 1j * rng.standard_normal((3, 5))
+    out = dict(m=m, s=np.linalg.svd(m, compute_uv=False), sq=sq, herm=herm,
+               herm_values=np.linalg.eigvalsh(herm), eig_values=np.linalg.eigvals(sq), wide=wide)
+    # numpy's factors, in numpy's own gauge: the tests compare what no gauge changes
+    # (singular values, |<u_i|u_i'>|, projectors, |R_ij|, eigenvalues).
+    for name, a in (("m", m), ("wide", wide)):
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        q, r = np.linalg.qr(a)
+        out.update({f"{name}_u": u, f"{name}_s": s, f"{name}_vh": vh, f"{name}_q": q, f"{name}_r": r})
+        # Eckart-Young: the Frobenius error of the best rank-2 approximation, from the matrix itself.
+        out[f"{name}_rank2_error"] = np.array(np.linalg.norm(a - (u[:, :2] * s[:2]) @ vh[:2]))
+    w, v = np.linalg.eigh(herm)
+    out.update(herm_vectors=v)
+    lam, x = np.linalg.eig(sq)
+    order = sorted(range(5), key=lambda j: (-abs(lam[j]), -lam[j].real, -lam[j].imag))
+    out.update(eig_sorted=lam[order], eig_vectors=x[:, order])
+    np.savez("linalg.npz", **out)
 
 
 if __name__ == "__main__":

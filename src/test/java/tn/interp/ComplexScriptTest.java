@@ -55,6 +55,29 @@ class ComplexScriptTest {
     }
 
     @Test
+    void factorisationsOfComplexTensorsKeepTheirIdentities() {
+        Scripts s = Scripts.run(ND4J, DType.FLOAT64, """
+                leg i = 4, j = 3, i2 = 4
+                A = complex(random(i, j, seed=1), random(i, j, seed=2))
+                U, S, V = svd(A, left=[i], bond=b)
+                assert close(U S V, A) and is_isometry(U, into=[i]) and is_isometry(V, into=[j])
+                U2, S2, V2, err = svd(A, left=[i], bond=b2, rank=2)
+                assert abs(err - norm(A - U2 S2 V2)) < 1e-12
+                assert abs(err - pick(S, b=2)) < 1e-12
+                Q, R = qr(A, left=[i], bond=q)
+                assert close(Q R, A) and is_isometry(Q, into=[i])
+                H = A conj(A)[i -> i2]
+                w, X = eigh(H, left=[i], bond=e)
+                assert close(X w conj(X)[i -> i2], H)
+                re, im = eig(A conj(A)[i -> i2] + 1j * eye(i, i2), left=[i], bond=f)
+                assert close(im, ones(f))
+                assert not is_isometry(A, into=[i])
+                print(S, svdvals(A, left=[i], bond=c), w)
+                """);
+        assertEquals("[3.7709, 3.1195, 0.4755] [3.7709, 3.1195, 0.4755] [ 0.0000,  0.2261,  9.7314, 14.2194]\n", s.printed());
+    }
+
+    @Test
     void refusalsComeWhileCheckingBeforeAnythingRuns() {
         String d = Scripts.check("""
                 leg i = 3
