@@ -8,7 +8,7 @@ import tn.net.Net;
 /**
  * Which builtins take complex tensors, and the refusal of the others: a builtin that has no
  * complex meaning (softmax, relu, max, comparisons), or whose complex version tn does not have
- * yet (polar, the tensor-train and CP/Tucker decompositions, derivatives, plots), stops with a
+ * yet (polar, the CP and Tucker decompositions, derivatives, plots), stops with a
  * located message naming the argument and what to do, while the script is checked, before
  * anything runs; never a result with the imaginary part silently dropped. docs/complex.md keeps
  * the list; one place decides it.
@@ -26,10 +26,10 @@ final class ComplexArguments {
             // arithmetic with a complex meaning
             "abs", "exp", "pow", "sum", "mean", "norm", "close",
             // factorisations by LAPACK's complex routines (tn.exec.nd4j.ComplexLapack)
-            "svd", "svdvals", "qr", "eigh", "eig", "is_isometry");
+            "svd", "svdvals", "qr", "eigh", "eig", "is_isometry", "tt", "canonical", "compress", "cores");
 
     /** Hints for builtins that refuse complex tensors for now but could take them one day. */
-    private static final Set<String> NOT_YET = Set.of("polar", "tt", "canonical", "compress", "cores", "cp", "tucker", "grad", "jacobian");
+    private static final Set<String> NOT_YET = Set.of("polar", "cp", "tucker", "grad", "jacobian");
 
     static boolean takes(String builtin) {
         return TAKE.contains(builtin) || tn.interp.builtins.Complexes.NAMES.contains(builtin);

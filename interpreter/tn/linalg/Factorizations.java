@@ -25,6 +25,10 @@ public final class Factorizations {
         public Svd(Matrix u, double[] s, Matrix v) {
             this(u, s, v, null, null);
         }
+
+        public ComplexMatrix uMatrix() { return new ComplexMatrix(u, uIm); }
+
+        public ComplexMatrix vMatrix() { return new ComplexMatrix(v, vIm); }
     }
 
     /** M = Q R with Q [m, k] orthonormal columns and R [k, n] upper triangular, diag(R) real >= 0; imaginary parts null when real. */
@@ -32,6 +36,10 @@ public final class Factorizations {
         public Qr(Matrix q, Matrix r) {
             this(q, r, null, null);
         }
+
+        public ComplexMatrix qMatrix() { return new ComplexMatrix(q, qIm); }
+
+        public ComplexMatrix rMatrix() { return new ComplexMatrix(r, rIm); }
     }
 
     /** M = V diag(values) V^T for symmetric M (V^H for Hermitian), values ascending, vectors as columns; vectorsIm null when real. */
@@ -46,6 +54,16 @@ public final class Factorizations {
 
     public static Svd svd(Backend backend, Matrix m) {
         return svd(backend, dense(backend, m));
+    }
+
+    /** The SVD of a real or complex matrix. */
+    public static Svd svd(Backend backend, ComplexMatrix m) {
+        return svd(backend, m.isComplex() ? complex(backend, m.re(), m.im()) : dense(backend, m.re()));
+    }
+
+    /** The QR of a real or complex matrix. */
+    public static Qr qr(Backend backend, ComplexMatrix m) {
+        return m.isComplex() ? qr(backend, m.re(), m.im()) : qr(backend, m.re());
     }
 
     /** The SVD of a matrix [m, n] held by the backend (either dtype; factorised in float64). */

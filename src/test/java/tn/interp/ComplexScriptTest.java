@@ -78,6 +78,28 @@ class ComplexScriptTest {
     }
 
     @Test
+    void tensorTrainsOfComplexTensors() {
+        Scripts s = Scripts.run(ND4J, DType.FLOAT64, """
+                leg a = 3, b = 4, c = 2, d = 3
+                T = complex(random(a, b, c, d, seed=1), random(a, b, c, d, seed=2))
+                psi, err = tt(T, bond=g)
+                assert close(psi, T) and err == 0
+                phi, e2 = tt(T, bond=h, max_bond=2)
+                assert abs(e2 - norm(T - phi)) < 1e-12
+                L = canonical(psi, form="left")
+                G = cores(L)
+                assert close(L, T) and is_isometry(item(G, 0)) and is_isometry(item(G, 1)) and is_isometry(item(G, 2))
+                R = canonical(psi, form="right")
+                H = cores(R)
+                assert close(R, T) and is_isometry(item(H, 3), into=[d]) and is_isometry(item(H, 1), into=[b, g2])
+                assert not is_isometry(item(cores(psi), 3), into=[d])
+                C, e3 = compress(psi, max_bond=2)
+                assert abs(e3 - norm(T - C)) < 1e-12 and e3 > 1
+                """);
+        assertEquals("", s.printed());
+    }
+
+    @Test
     void refusalsComeWhileCheckingBeforeAnythingRuns() {
         String d = Scripts.check("""
                 leg i = 3
