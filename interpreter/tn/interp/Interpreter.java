@@ -328,6 +328,14 @@ public final class Interpreter {
             for (Stmt.Assign.Target t : a.targets()) frame().locals().put(t.name(), new Value.Poison());
         } else if (s instanceof Stmt.Def d) {
             frame().locals().put(d.name(), new Value.Poison());
+        } else if (s instanceof Stmt.For f) {
+            // A loop or a branch stopped while checking (a value known only when running) may have
+            // assigned any name in its body: what the names held before is no longer known.
+            frame().locals().put(f.variable(), new Value.Poison());
+            for (Stmt b : f.body()) poisonTargets(b);
+        } else if (s instanceof Stmt.If i) {
+            for (Stmt b : i.then()) poisonTargets(b);
+            for (Stmt b : i.otherwise()) poisonTargets(b);
         }
     }
 
