@@ -188,6 +188,23 @@ class DocsTest {
         assertEquals(List.of(), missing, "builtins not documented in docs/language.md (as code: `name(...)`)");
     }
 
+    /**
+     * docs/builtins.md is the registry's own reference (Builtins.reference(): the signatures and
+     * summaries `:help`, `NAME?` and the kernel's inspection show), so the three cannot drift.
+     */
+    @Test
+    void theBuiltinReferenceIsGeneratedFromTheRegistry() throws IOException {
+        Path doc = Path.of("docs/builtins.md");
+        String expected = tn.interp.Builtins.reference();
+        if (Boolean.getBoolean("tn.golden.update")) {
+            Files.writeString(doc, expected, StandardCharsets.UTF_8);
+            return;
+        }
+        assertTrue(Files.exists(doc), "missing " + doc + " (run with -Dtn.golden.update=true)");
+        assertEquals(expected, Files.readString(doc, StandardCharsets.UTF_8),
+                "docs/builtins.md differs from the registry of builtins (run with -Dtn.golden.update=true)");
+    }
+
     /** The README's phase table ("How it works") has one row per package under interpreter/tn. */
     @Test
     void readmePhaseTableNamesEveryPackage() throws IOException {
