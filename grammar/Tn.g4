@@ -78,6 +78,7 @@ primary
 
 atom
     : NUMBER                                                     # number
+    | IMAGINARY                                                  # imaginary
     | STRING                                                     # string
     | ('true' | 'false')                                         # bool
     | NAME                                                       # name
@@ -111,6 +112,9 @@ indexAtom : head=NAME ('.' fields+=NAME)* | NUMBER | CALL (arg (',' arg)*)? ')' 
 
 CALL      : NAME_START NAME_PART* '(' { nesting++; } ;
 NAME      : NAME_START NAME_PART* ;
+// An imaginary literal as in Python: 2j, 0.5j, 1e-3j (the j right after the number, not
+// followed by a name character, so `2 j` and `2jk` stay products with the names j and jk).
+IMAGINARY : (DIGITS ('.' DIGITS?)? EXPONENT? | '.' DIGITS EXPONENT?) [jJ] { !Character.isLetterOrDigit(_input.LA(1)) && _input.LA(1) != '_' && _input.LA(1) != '\'' }? ;
 NUMBER    : DIGITS ('.' DIGITS?)? EXPONENT? | '.' DIGITS EXPONENT? ;
 STRING    : '"' (~["\\\r\n] | '\\' .)* '"' ;
 

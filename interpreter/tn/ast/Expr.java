@@ -9,6 +9,9 @@ public sealed interface Expr {
 
     record Num(Span span, double value) implements Expr {}
 
+    /** An imaginary literal, {@code 2.5j}: the number {@code value} times the imaginary unit. */
+    record Imaginary(Span span, double value) implements Expr {}
+
     record Str(Span span, String value) implements Expr {}
 
     record Bool(Span span, boolean value) implements Expr {}

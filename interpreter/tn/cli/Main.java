@@ -131,7 +131,7 @@ public final class Main implements Callable<Integer> {
         java.util.List<String> arguments = new java.util.ArrayList<>();
 
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
-                description = "element type of new tensors: float32 (default) or float64")
+                description = "element type of new tensors: float32 (default), float64, complex64 or complex128")
         String dtype;
 
         @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
@@ -145,7 +145,7 @@ public final class Main implements Callable<Integer> {
 
         Driver.Options toOptions() {
             DType d = DType.parse(dtype);
-            if (d == null) throw new CommandLine.ParameterException(new CommandLine(this), "--dtype must be float32 or float64, not '" + dtype + "'");
+            if (d == null) throw new CommandLine.ParameterException(new CommandLine(this), "--dtype must be " + DType.NAMES + ", not '" + dtype + "'");
             String bad = badMethod(method);
             if (bad != null) throw new CommandLine.ParameterException(new CommandLine(this), bad);
             double limit = Driver.defaultMemoryLimit();
@@ -250,7 +250,7 @@ public final class Main implements Callable<Integer> {
                 "WezTerm); TN_IMAGES=kitty, iterm or none overrides the guess (inside tmux, over ssh)."})
     static final class ReplCommand implements Callable<Integer> {
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
-                description = "element type of new tensors: float32 (default) or float64")
+                description = "element type of new tensors: float32 (default), float64, complex64 or complex128")
         String dtype = "float32";
 
         @Option(names = "--memory-limit", paramLabel = "BYTES", description = "largest intermediate tensor allowed")
@@ -263,7 +263,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             DType d = DType.parse(dtype);
             if (d == null) {
-                Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+                Streams.err.println("error: --dtype must be " + DType.NAMES + ", not '" + dtype + "'");
                 return CommandLine.ExitCode.USAGE;
             }
             String bad = badMethod(method);

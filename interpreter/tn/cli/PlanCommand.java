@@ -55,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
             description = "largest intermediate allowed (e.g. 2e9, 4g); scripts default to half of ND4J's memory, --network to none")
     String memoryLimit;
 
-    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default) or float64")
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default), float64, complex64 or complex128")
     String dtype;
 
     @Option(names = "--slices", description = "for each sliced contraction, the slicing for --executors executors with each slice "
@@ -97,7 +97,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         tn.exec.DType d = tn.exec.DType.parse(dtype);
         if (d == null) {
-            Main.Streams.err.println("error: --dtype must be float32 or float64, not '" + dtype + "'");
+            Main.Streams.err.println("error: --dtype must be " + tn.exec.DType.NAMES + ", not '" + dtype + "'");
             return CommandLine.ExitCode.USAGE;
         }
         tn.interp.ScriptArguments scriptArguments;

@@ -213,7 +213,10 @@ public interface Backend {
     // ---- matrix factorisations --------------------------------------------------------------
     // Inputs are matrices [m, n] of either dtype, factorised in float64; results are float64. A
     // failure (no convergence) is an ArithmeticException. Signs and orders are whatever the library
-    // gives: tn.linalg.Factorizations normalises them, so every backend agrees.
+    // gives: tn.linalg.Factorizations normalises them, so every backend agrees. A backend may take
+    // complex matrices (ComplexDense) too: then U, V, Q, R and eigenvectors are complex128, singular
+    // values and the eigenvalues of eigh real float64, and every ^T below is the plain transpose
+    // (^H for eigh's vectors); one that cannot throws IllegalArgumentException.
 
     /** Thin SVD, k = min(m, n): {U [m, k], S [k] descending, V [n, k]} with M = U diag(S) V^T. */
     Dense[] svd(Dense matrix);

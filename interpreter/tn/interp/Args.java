@@ -77,6 +77,7 @@ public final class Args {
             values.put(i, v);
         }
         interpreter.checkPoison(v);
+        ComplexArguments.check(name(), "argument " + (i + 1), v, span(i));
         return v;
     }
 
@@ -141,6 +142,7 @@ public final class Args {
         if (a == null) return null;
         Value v = interpreter.eval(a.value());
         interpreter.checkPoison(v);
+        ComplexArguments.check(name(), keyword + "=", v, a.span());
         return v;
     }
 
@@ -189,7 +191,7 @@ public final class Args {
         if (v == null) return otherwise;
         if (v instanceof Value.DTypeValue d) return d.dtype();
         if (v instanceof Value.Str s && DType.parse(s.value()) != null) return DType.parse(s.value());
-        throw new TnError(keywords.get(keyword).span(), keyword + " must be float32 or float64");
+        throw new TnError(keywords.get(keyword).span(), keyword + " must be " + DType.NAMES);
     }
 
     /** Rejects keywords the builtin did not ask for. */

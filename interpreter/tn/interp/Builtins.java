@@ -46,6 +46,7 @@ public final class Builtins {
         GROUPS.put("Path expansion", Paths.all());
         GROUPS.put("Text", Text.all());
         GROUPS.put("Script arguments", ScriptArgs.all());
+        GROUPS.put("Complex numbers", tn.interp.builtins.Complexes.all());
         for (List<Builtin> group : GROUPS.values()) {
             for (Builtin b : group) {
                 if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");

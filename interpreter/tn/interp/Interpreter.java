@@ -573,6 +573,7 @@ public final class Interpreter {
 
     public Value eval(Expr e) {
         if (e instanceof Expr.Num n) return new Value.Num(n.value());
+        if (e instanceof Expr.Imaginary i) return tn.interp.builtins.Complexes.literal(this, i.value(), i.span());
         if (e instanceof Expr.Str s) return new Value.Str(s.value());
         if (e instanceof Expr.Bool b) return new Value.Bool(b.value());
         if (e instanceof Expr.Var v) return variable(v);
@@ -838,6 +839,9 @@ public final class Interpreter {
         checkPoison(v);
         if (v instanceof Value.Num n) return n.value();
         if (v instanceof Value.TensorValue t && t.net().rank() == 0) {
+            if (t.net().dtype().isComplex()) {
+                throw new TnError(where, what + " must be a real number, not a complex scalar; take real(x), imag(x) or abs(x) first");
+            }
             if (!concrete()) throw new NeedsValue();
             Tensor x = evaluator.evaluate(t.net());
             return evaluator.backend().toDoubles(x.data())[0];

@@ -141,6 +141,7 @@ final class Operators {
         if (l instanceof Value.Num x) return new Value.Num(Math.pow(x.value(), p));
         if (l instanceof Value.Unknown) return l;
         Net base = in.asTensor(l, b.left().span(), "the base of ^");
+        if (base.dtype().isComplex() && p != Math.rint(p)) throw new TnError(b.right().span(), tn.interp.builtins.Complexes.fractionalPower(base, p));
         return new Value.TensorValue(new Net.Bubble(BubbleFunction.POW, base, List.of(), p, b.span()));
     }
 

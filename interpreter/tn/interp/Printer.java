@@ -64,7 +64,11 @@ public final class Printer {
         long[] strides = new long[shape.length];
         long s = 1;
         for (int k = shape.length - 1; k >= 0; k--) { strides[k] = s; s *= shape[k]; }
-        block(sb, new Cursor(entries, s), shape, strides, 0, 0, scientific, width);
+        Cursor data = new Cursor(entries, s);
+        block(sb, i -> {
+            String e = element(data.get(i), scientific);
+            return " ".repeat(width - e.length()) + e;
+        }, shape, strides, 0, 0);
         return sb.toString();
     }
 
@@ -159,8 +163,7 @@ public final class Printer {
         }
     }
 
-    private static void block(StringBuilder sb, Cursor data, long[] shape, long[] strides, int axis, long offset,
-                              boolean scientific, int width) {
+    private static void block(StringBuilder sb, java.util.function.LongFunction<String> entry, long[] shape, long[] strides, int axis, long offset) {
         sb.append('[');
         long n = shape[axis];
         boolean cut = n > 2 * EDGE;
@@ -170,10 +173,9 @@ public final class Printer {
                 i = n - EDGE;
             }
             if (axis == shape.length - 1) {
-                String e = element(data.get(offset + i * strides[axis]), scientific);
-                sb.append(" ".repeat(width - e.length())).append(e);
+                sb.append(entry.apply(offset + i * strides[axis]));
             } else {
-                block(sb, data, shape, strides, axis + 1, offset + i * strides[axis], scientific, width);
+                block(sb, entry, shape, strides, axis + 1, offset + i * strides[axis]);
             }
             if (i < n - 1) {
                 sb.append(',');
@@ -182,6 +184,47 @@ public final class Printer {
             }
         }
         sb.append(']');
+    }
+
+    /**
+     * The preview of complex entries, given interleaved (re, im, re, im, ...: numpy's memory
+     * layout), each as {@code re+imj} the way numpy prints them ({@code 0.7071-0.7071j}); a scalar
+     * as {@code number(re)+number(im)j}. One format (fixed or scientific) for both parts.
+     */
+    public static String previewComplex(Entries interleaved, long[] shape) {
+        long n = count(shape);
+        if (shape.length == 0) {
+            double[] z = new double[2];
+            interleaved.copy(0, z, 2);
+            return number(z[0]) + imaginary(number(Math.abs(z[1])), z[1]);
+        }
+        Extremes all = Extremes.of(interleaved, 2 * n);
+        // The imaginary parts' magnitudes (the real parts read as 0), for the width after the sign.
+        Extremes magnitudes = Extremes.of((from, into, count) -> {
+            interleaved.copy(from, into, count);
+            for (int k = 0; k < count; k++) into[k] = (from + k) % 2 == 1 ? Math.abs(into[k]) : 0;
+        }, 2 * n);
+        boolean scientific = all.maxFinite >= 1e6 || (all.maxFinite > 0 && all.maxFinite < 1e-3);
+        int width = all.width(scientific), imWidth = magnitudes.width(scientific);
+        Cursor data = new Cursor(interleaved, 2 * n);
+        StringBuilder sb = new StringBuilder();
+        long[] strides = new long[shape.length];
+        long s = 1;
+        for (int k = shape.length - 1; k >= 0; k--) { strides[k] = s; s *= shape[k]; }
+        block(sb, i -> {
+            String re = element(data.get(2 * i), scientific);
+            double imv = data.get(2 * i + 1);
+            String im = element(Math.abs(imv), scientific);
+            return " ".repeat(width - re.length()) + re + imaginary(im + " ".repeat(imWidth - im.length()), imv);
+        }, shape, strides, 0, 0);
+        return sb.toString();
+    }
+
+    /** {@code +2j} or {@code -2j} for the formatted magnitude of an imaginary part (nan keeps +). */
+    private static String imaginary(String magnitude, double im) {
+        String body = magnitude.stripTrailing();
+        boolean negative = im < 0 && !body.matches("0(\\.0+)?(e[+-]0+)?"); // -0.00001 shown as +0.0000j, as -0 is shown as 0
+        return (negative ? "-" : "+") + body + "j" + magnitude.substring(body.length());
     }
 
     static String element(double v, boolean scientific) {

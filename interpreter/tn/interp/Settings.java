@@ -75,7 +75,7 @@ public final class Settings {
             case "dtype" -> {
                 if (v instanceof Value.DTypeValue d) dtype = d.dtype();
                 else if (v instanceof Value.Str str && DType.parse(str.value()) != null) dtype = DType.parse(str.value());
-                else throw new TnError(s.value().span(), "dtype must be float32 or float64");
+                else throw new TnError(s.value().span(), "dtype must be " + DType.NAMES);
             }
             case "seed" -> {
                 double d = interpreter.asNumber(v, s.value().span(), "seed");

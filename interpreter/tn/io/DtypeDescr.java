@@ -39,7 +39,7 @@ final class DtypeDescr {
 
     private static String reason(char kind, int size) {
         switch (kind) {
-            case 'c': return "complex numbers are not supported";
+            case 'c': return "complex numbers are complex64 ('c8') or complex128 ('c16')";
             case 'f': return size == 12 || size == 16
                     ? "extended-precision floats (longdouble) are not supported"
                     : "there is no " + (size > 0 ? size + "-byte " : "") + "float type";

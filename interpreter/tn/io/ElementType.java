@@ -19,10 +19,13 @@ enum ElementType {
     UINT64("uint64", 'u', 8),
     FLOAT16("float16", 'f', 2),
     FLOAT32("float32", 'f', 4),
-    FLOAT64("float64", 'f', 8);
+    FLOAT64("float64", 'f', 8),
+    // Complex: two floats, real part first (decoded a component at a time by the readers).
+    COMPLEX64("complex64", 'c', 8),
+    COMPLEX128("complex128", 'c', 16);
 
     /** What tn supports, for messages about what it does not. */
-    static final String SUPPORTED = "tn reads float16/32/64, signed and unsigned integers and bool";
+    static final String SUPPORTED = "tn reads float16/32/64, complex64/128, signed and unsigned integers and bool";
 
     final String label;
     final char kind;
@@ -46,7 +49,15 @@ enum ElementType {
         return null;
     }
 
-    /** Reads one element at the buffer's position, in the buffer's byte order. */
+    /** Whether an element is two numbers (real, imaginary). */
+    boolean isComplex() { return kind == 'c'; }
+
+    /** The type of one number of an element: the float of half the size for a complex type, else itself. */
+    ElementType component() {
+        return this == COMPLEX64 ? FLOAT32 : this == COMPLEX128 ? FLOAT64 : this;
+    }
+
+    /** Reads one element (one component of a complex one) at the buffer's position, in the buffer's byte order. */
     double decode(ByteBuffer b) {
         switch (this) {
             // numpy treats any non-zero byte as True, and True converts to 1.
@@ -62,6 +73,8 @@ enum ElementType {
             case FLOAT16: return halfToFloat(b.getShort());
             case FLOAT32: return b.getFloat();
             case FLOAT64: return b.getDouble();
+            case COMPLEX64: return b.getFloat();
+            case COMPLEX128: return b.getDouble();
             default: throw new AssertionError(this);
         }
     }

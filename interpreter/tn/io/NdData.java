@@ -22,11 +22,18 @@ public record NdData(long[] shape, double[] data, String dtype) {
             throw new IllegalArgumentException("shape, data and dtype must not be null");
         }
         long count = Shapes.elementCount(shape);
-        if (count != data.length) {
+        // Complex data is interleaved: real and imaginary part of each element, numpy's layout.
+        long values = dtype.startsWith("complex") && count > 0 ? 2 * count : count;
+        if (values != data.length) {
             throw new IllegalArgumentException("shape " + Shapes.format(shape) + " holds "
                     + (count < 0 ? "an invalid number of" : String.valueOf(count))
                     + " elements but " + data.length + " values were given");
         }
+    }
+
+    /** Whether the data is complex: interleaved (real, imaginary) pairs, 2 values an element. */
+    public boolean isComplex() {
+        return dtype.startsWith("complex");
     }
 
     /** Array of one of tn's compute types; the form the writers take. */

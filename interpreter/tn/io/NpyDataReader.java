@@ -28,41 +28,51 @@ final class NpyDataReader {
      */
     static double[] read(InputStream in, NpyHeader header, String name, boolean lengthKnown) throws NpyException, IOException {
         long count = header.elementCount();
-        if (count > MAX_ELEMENTS) {
+        if (count * (header.elementType().isComplex() ? 2 : 1) > MAX_ELEMENTS) {
             throw new NpyException(name + ": the array has shape " + Shapes.format(header.shape()) + ", that is "
                     + count + " elements, more than the " + MAX_ELEMENTS + " tn can hold in one array");
         }
-        ElementType type = header.elementType();
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(type.size, count * type.size)))
+        ElementType element = header.elementType();
+        // A complex element is two numbers of its component type, kept interleaved (numpy's layout).
+        int parts = element.isComplex() ? 2 : 1;
+        ElementType type = element.component();
+        long values = count * parts;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(type.size * parts, values * type.size)))
                 .order(header.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        int perChunk = buffer.capacity() / type.size;
+        int perChunk = buffer.capacity() / (type.size * parts) * parts;
 
         // Fortran-ordered data goes straight to its C position when the whole array is allocated at
         // once; when it grows, it is read in file order and put in C order afterwards.
         boolean fortran = header.fortranOrder() && header.rank() > 1;
         FortranCursor cursor = fortran && lengthKnown ? new FortranCursor(header.shape()) : null;
-        double[] out = new double[(int) (lengthKnown ? count : Math.min(count, GROW_FROM))];
-        int done = 0;
-        while (done < count) {
-            int n = (int) Math.min(perChunk, count - done);
+        double[] out = new double[(int) (lengthKnown ? values : Math.min(values, GROW_FROM * parts))];
+        long done = 0;
+        while (done < values) {
+            int n = (int) Math.min(perChunk, values - done);
             int want = n * type.size;
             int got = in.readNBytes(buffer.array(), 0, want);
             if (got < want) {
-                throw NpyHeaderReader.truncatedData(header, (long) done * type.size + got, name);
+                throw NpyHeaderReader.truncatedData(header, done * type.size + got, name);
             }
             buffer.clear();
-            if (done + n > out.length) out = Arrays.copyOf(out, (int) Math.min(count, Math.max(done + n, 2L * out.length)));
+            if (done + n > out.length) out = Arrays.copyOf(out, (int) Math.min(values, Math.max(done + n, 2L * out.length)));
             if (cursor == null) {
-                for (int i = 0; i < n; i++) out[done + i] = type.decode(buffer);
+                for (int i = 0; i < n; i++) out[(int) done + i] = type.decode(buffer);
             } else {
-                for (int i = 0; i < n; i++) out[cursor.next()] = type.decode(buffer);
+                for (int i = 0; i < n; i += parts) {
+                    int at = cursor.next() * parts;
+                    for (int p = 0; p < parts; p++) out[at + p] = type.decode(buffer);
+                }
             }
             done += n;
         }
         if (fortran && cursor == null) {
             double[] c = new double[out.length];
             FortranCursor place = new FortranCursor(header.shape());
-            for (double v : out) c[place.next()] = v;
+            for (int k = 0; k < out.length; k += parts) {
+                int at = place.next() * parts;
+                for (int p = 0; p < parts; p++) c[at + p] = out[k + p];
+            }
             return c;
         }
         return out;

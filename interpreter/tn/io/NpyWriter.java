@@ -40,22 +40,24 @@ final class NpyWriter {
     }
 
     static void write(OutputStream out, long[] shape, double[] data, DType dtype) throws IOException {
-        validate(shape, data);
+        if (!dtype.isComplex()) validate(shape, data);
         write(out, shape, Entries.of(data), dtype);
     }
 
     /** Writes header and data, reading the entries {@link #CHUNK_ENTRIES} at a time. */
     static void write(OutputStream out, long[] shape, Entries entries, DType dtype) throws IOException {
         out.write(header(shape, dtype));
-        long count = Shapes.elementCount(shape);
+        // A complex array's entries come interleaved (real, imaginary), each a number of the real part's type.
+        long count = Shapes.elementCount(shape) * (dtype.isComplex() ? 2 : 1);
+        DType number = dtype.realPart();
         double[] chunk = new double[(int) Math.min(CHUNK_ENTRIES, count)];
-        ByteBuffer buffer = ByteBuffer.allocate(chunk.length * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer = ByteBuffer.allocate(chunk.length * number.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (long from = 0; from < count; from += chunk.length) {
             int n = (int) Math.min(chunk.length, count - from);
             entries.copy(from, chunk, n);
             buffer.clear();
             for (int k = 0; k < n; k++) {
-                if (dtype == DType.FLOAT32) buffer.putFloat((float) chunk[k]);
+                if (number == DType.FLOAT32) buffer.putFloat((float) chunk[k]);
                 else buffer.putDouble(chunk[k]);
             }
             out.write(buffer.array(), 0, buffer.position());
@@ -65,7 +67,12 @@ final class NpyWriter {
     /** Magic, version, header length and the padded header dict, ready to be followed by data. */
     static byte[] header(long[] shape, DType dtype) {
         StringBuilder dict = new StringBuilder()
-                .append("{'descr': '").append(dtype == DType.FLOAT32 ? "<f4" : "<f8")
+                .append("{'descr': '").append(switch (dtype) {
+                    case FLOAT32 -> "<f4";
+                    case FLOAT64 -> "<f8";
+                    case COMPLEX64 -> "<c8";
+                    case COMPLEX128 -> "<c16";
+                })
                 .append("', 'fortran_order': False, 'shape': ").append(Shapes.format(shape)).append(", }");
         if (shape.length > 0) dict.append(" ".repeat(Math.max(0, GROWTH_DIGITS - Long.toString(shape[0]).length())));
         byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);

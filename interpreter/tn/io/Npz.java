@@ -117,7 +117,7 @@ public final class Npz {
                 throw new IllegalArgumentException("array '" + e.getKey() + "' has dtype " + array.dtype()
                         + "; tn writes float32 or float64");
             }
-            NpyWriter.validate(array.shape(), array.data());
+            if (!dtype.isComplex()) NpyWriter.validate(array.shape(), array.data());
             out.put(e.getKey(), new Source(array.shape(), dtype, Entries.of(array.data())));
         }
         return out;

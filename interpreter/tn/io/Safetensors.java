@@ -419,6 +419,10 @@ public final class Safetensors {
         List<byte[]> chunks = new ArrayList<>();
         for (Map.Entry<String, NdData> e : arrays.entrySet()) {
             NdData x = e.getValue();
+            if (x.isComplex()) {
+                throw new IllegalArgumentException("array '" + e.getKey() + "' is " + x.dtype() + ", and .safetensors has no complex dtype;"
+                        + " save complex tensors as .npy or .npz (or their real and imaginary parts as two float arrays)");
+            }
             boolean f32 = x.dtype().equals(DType.FLOAT32.label()) || x.dtype().equals("<f4");
             int w = f32 ? 4 : 8;
             ByteBuffer b = ByteBuffer.allocate(x.data().length * w).order(ByteOrder.LITTLE_ENDIAN);

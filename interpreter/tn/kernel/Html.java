@@ -17,6 +17,13 @@ final class Html {
 
     private Html() {}
 
+    /** Entry k of x as text; a complex entry (data interleaved: real, imaginary) as {@code 1.5-2j}. */
+    private static String entry(Entries data, long k, Tensor x) {
+        if (!x.dtype().isComplex()) return Printer.number(at(data, k));
+        double re = at(data, 2 * k), im = at(data, 2 * k + 1);
+        return Printer.number(re) + (im < 0 ? "-" : "+") + Printer.number(Math.abs(im)) + "j";
+    }
+
     static String tensor(String name, Tensor x, Entries data, String plainPreview) {
         List<String> legs = x.legs();
         long[] shape = x.shape();
@@ -24,7 +31,7 @@ final class Html {
         sb.append("<code>").append(escape(name)).append(": ")
                 .append(escape(Printer.signature(legs, shape, x.dtype().label()))).append("</code>");
         if (x.rank() == 0) {
-            sb.append(" = <code>").append(escape(Printer.number(at(data, 0)))).append("</code>");
+            sb.append(" = <code>").append(escape(entry(data, 0, x))).append("</code>");
         } else if (x.rank() <= 2) {
             long rows = x.rank() == 1 ? 1 : shape[0], cols = shape[x.rank() - 1];
             String rowLeg = x.rank() == 1 ? "" : leg(legs.get(0)), colLeg = leg(legs.get(x.rank() - 1));
@@ -35,7 +42,7 @@ final class Html {
             for (long r : shown(rows)) {
                 sb.append("<tr><th>").append(r < 0 ? "⋮" : x.rank() == 1 ? "" : String.valueOf(r)).append("</th>");
                 for (long c : shown(cols)) {
-                    String cell = r < 0 || c < 0 ? (r < 0 && c < 0 ? "⋱" : r < 0 ? "⋮" : "…") : Printer.number(at(data, r * cols + c));
+                    String cell = r < 0 || c < 0 ? (r < 0 && c < 0 ? "⋱" : r < 0 ? "⋮" : "…") : entry(data, r * cols + c, x);
                     sb.append("<td style=\"text-align: right\">").append(escape(cell)).append("</td>");
                 }
                 sb.append("</tr>");

@@ -2,7 +2,9 @@ package tn.linalg;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import tn.exec.Backend;
+import tn.exec.ComplexDense;
 import tn.exec.DType;
 import tn.exec.Dense;
 
@@ -10,18 +12,42 @@ import tn.exec.Dense;
  * Matrix factorisations on a {@link Backend}, with their results made canonical so that every
  * backend and every run agrees: singular values descending, eigenvalues in a fixed order, and the
  * sign (or phase) of every singular or eigen vector fixed so that its largest entry is positive.
+ * Complex matrices (a {@link ComplexDense}, or the real and imaginary parts as two matrices) give
+ * the same records with the imaginary parts of the factors filled in (null for real ones), planar
+ * as complex arrays are; the transposes below stay plain (M = U diag(S) V^T), so V holds the
+ * conjugated right singular vectors and a contraction U S V gives M back.
  */
 public final class Factorizations {
     private Factorizations() {}
 
-    /** M = U diag(S) V^T with U [m, k], V [n, k], k = min(m, n). */
-    public record Svd(Matrix u, double[] s, Matrix v) {}
+    /** M = U diag(S) V^T with U [m, k], V [n, k], k = min(m, n); uIm and vIm the imaginary parts (null when real). */
+    public record Svd(Matrix u, double[] s, Matrix v, Matrix uIm, Matrix vIm) {
+        public Svd(Matrix u, double[] s, Matrix v) {
+            this(u, s, v, null, null);
+        }
 
-    /** M = Q R with Q [m, k] orthonormal columns and R [k, n] upper triangular, diag(R) >= 0. */
-    public record Qr(Matrix q, Matrix r) {}
+        public ComplexMatrix uMatrix() { return new ComplexMatrix(u, uIm); }
 
-    /** M = V diag(values) V^T for symmetric M, values ascending, vectors as columns. */
-    public record Eigh(double[] values, Matrix vectors) {}
+        public ComplexMatrix vMatrix() { return new ComplexMatrix(v, vIm); }
+    }
+
+    /** M = Q R with Q [m, k] orthonormal columns and R [k, n] upper triangular, diag(R) real >= 0; imaginary parts null when real. */
+    public record Qr(Matrix q, Matrix r, Matrix qIm, Matrix rIm) {
+        public Qr(Matrix q, Matrix r) {
+            this(q, r, null, null);
+        }
+
+        public ComplexMatrix qMatrix() { return new ComplexMatrix(q, qIm); }
+
+        public ComplexMatrix rMatrix() { return new ComplexMatrix(r, rIm); }
+    }
+
+    /** M = V diag(values) V^T for symmetric M (V^H for Hermitian), values ascending, vectors as columns; vectorsIm null when real. */
+    public record Eigh(double[] values, Matrix vectors, Matrix vectorsIm) {
+        public Eigh(double[] values, Matrix vectors) {
+            this(values, vectors, null);
+        }
+    }
 
     /** The eigenvalues (real and imaginary parts) and eigenvectors (columns) of a general matrix. */
     public record Eig(double[] re, double[] im, Matrix vectorsRe, Matrix vectorsIm) {}
@@ -30,11 +56,26 @@ public final class Factorizations {
         return svd(backend, dense(backend, m));
     }
 
+    /** The SVD of a real or complex matrix. */
+    public static Svd svd(Backend backend, ComplexMatrix m) {
+        return svd(backend, m.isComplex() ? complex(backend, m.re(), m.im()) : dense(backend, m.re()));
+    }
+
+    /** The QR of a real or complex matrix. */
+    public static Qr qr(Backend backend, ComplexMatrix m) {
+        return m.isComplex() ? qr(backend, m.re(), m.im()) : qr(backend, m.re());
+    }
+
     /** The SVD of a matrix [m, n] held by the backend (either dtype; factorised in float64). */
     public static Svd svd(Backend backend, Dense d) {
         int rows = (int) d.shape()[0], cols = (int) d.shape()[1], k = Math.min(rows, cols);
-        if (k == 0) return new Svd(Matrix.zeros(rows, 0), new double[0], Matrix.zeros(cols, 0));
+        boolean complex = d instanceof ComplexDense;
+        if (k == 0) {
+            return complex ? new Svd(Matrix.zeros(rows, 0), new double[0], Matrix.zeros(cols, 0), Matrix.zeros(rows, 0), Matrix.zeros(cols, 0))
+                    : new Svd(Matrix.zeros(rows, 0), new double[0], Matrix.zeros(cols, 0));
+        }
         Dense[] r = backend.svd(d);
+        if (complex) return complexSvd(backend, r, k);
         Matrix u = matrix(backend, r[0]), v = matrix(backend, r[2]);
         double[] s = backend.toDoubles(r[1]);
         // Descending order (libraries give it; enforced so the rest can rely on it).
@@ -50,6 +91,26 @@ public final class Factorizations {
             }
         }
         return new Svd(u, sorted, v);
+    }
+
+    /** A complex SVD from the backend's factors: the same order, and each u's largest entry made real and positive. */
+    private static Svd complexSvd(Backend backend, Dense[] r, int k) {
+        Matrix[] u = parts(backend, r[0]), v = parts(backend, r[2]);
+        double[] s = backend.toDoubles(r[1]);
+        Integer[] order = order(k, Comparator.comparingDouble((Integer j) -> -s[j]));
+        for (Matrix[] x : List.of(u, v)) {
+            x[0] = columns(x[0], order);
+            x[1] = columns(x[1], order);
+        }
+        double[] sorted = new double[k];
+        for (int j = 0; j < k; j++) sorted[j] = Math.max(0, s[order[j]]);
+        for (int j = 0; j < k; j++) {
+            // u_j s_j v_j^T is unchanged when u_j is multiplied by a phase and v_j by its inverse.
+            double[] p = phase(u, j);
+            rotateColumn(u, j, p[0], -p[1]);
+            rotateColumn(v, j, p[0], p[1]);
+        }
+        return new Svd(u[0], sorted, v[0], u[1], v[1]);
     }
 
     /** The singular values alone, descending: U and V are never computed. */
@@ -133,6 +194,70 @@ public final class Factorizations {
         return new Qr(q, rr);
     }
 
+    /** Thin QR of a complex matrix (its parts): diag(R) real and >= 0, exact zeros below it. */
+    public static Qr qr(Backend backend, Matrix re, Matrix im) {
+        int k = Math.min(re.rows(), re.cols());
+        if (k == 0) return new Qr(Matrix.zeros(re.rows(), 0), Matrix.zeros(0, re.cols()), Matrix.zeros(re.rows(), 0), Matrix.zeros(0, re.cols()));
+        Dense[] r = backend.qr(complex(backend, re, im));
+        Matrix[] q = parts(backend, r[0]), rr = parts(backend, r[1]);
+        for (int j = 0; j < k; j++) {
+            double a = rr[0].get(j, j), b = rr[1].get(j, j), mod = Math.hypot(a, b);
+            double pr = mod == 0 ? 1 : a / mod, pi = mod == 0 ? 0 : b / mod;
+            // Q_j p times conj(p) R_j is Q_j R_j; R_jj becomes |R_jj|.
+            rotateColumn(q, j, pr, pi);
+            for (int c = 0; c < rr[0].cols(); c++) {
+                double x = rr[0].get(j, c), y = rr[1].get(j, c);
+                rr[0].set(j, c, x * pr + y * pi);
+                rr[1].set(j, c, y * pr - x * pi);
+            }
+            rr[1].set(j, j, 0);
+            for (int i = j + 1; i < k; i++) {
+                rr[0].set(i, j, 0);
+                rr[1].set(i, j, 0);
+            }
+        }
+        return new Qr(q[0], rr[0], q[1], rr[1]);
+    }
+
+    /** A Hermitian matrix (its parts; made exactly Hermitian, (M + M^H) / 2): real values ascending, each vector's largest entry real and positive. */
+    public static Eigh eigh(Backend backend, Matrix re, Matrix im) {
+        int n = re.rows();
+        Matrix hre = symmetrised(re), him = Matrix.zeros(n, n);
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) him.set(i, j, 0.5 * (im.get(i, j) - im.get(j, i)));
+        Dense[] r = backend.eigh(complex(backend, hre, him));
+        double[] values = backend.toDoubles(r[0]);
+        Matrix[] vectors = parts(backend, r[1]);
+        Integer[] order = order(n, Comparator.comparingDouble((Integer j) -> values[j]));
+        vectors[0] = columns(vectors[0], order);
+        vectors[1] = columns(vectors[1], order);
+        double[] sorted = new double[n];
+        for (int j = 0; j < n; j++) {
+            sorted[j] = values[order[j]];
+            double[] p = phase(vectors, j);
+            rotateColumn(vectors, j, p[0], -p[1]);
+        }
+        return new Eigh(sorted, vectors[0], vectors[1]);
+    }
+
+    /** The eigenvalues and eigenvectors of a general complex matrix (its parts), as {@link #eig(Backend, Matrix)} orders them. */
+    public static Eig eig(Backend backend, Matrix re, Matrix im) {
+        return eig(backend, complex(backend, re, im), re.rows());
+    }
+
+    /** ||M - M^H|| / ||M|| of a complex square matrix (its parts): how far it is from Hermitian. */
+    public static double asymmetry(Matrix re, Matrix im) {
+        double norm = Math.hypot(re.norm(), im.norm());
+        if (norm == 0) return 0;
+        double sum = 0;
+        for (int i = 0; i < re.rows(); i++) {
+            for (int j = 0; j < re.cols(); j++) {
+                double a = re.get(i, j) - re.get(j, i), b = im.get(i, j) + im.get(j, i);
+                sum += a * a + b * b;
+            }
+        }
+        return Math.sqrt(sum) / norm;
+    }
+
     public static Eigh eigh(Backend backend, Matrix m) {
         int n = m.rows();
         Matrix sym = symmetrised(m);
@@ -149,8 +274,11 @@ public final class Factorizations {
 
     /** Eigenvalues by decreasing modulus (then real part, then imaginary part, both decreasing). */
     public static Eig eig(Backend backend, Matrix m) {
-        int n = m.rows();
-        Dense[] r = backend.eig(dense(backend, m));
+        return eig(backend, dense(backend, m), m.rows());
+    }
+
+    private static Eig eig(Backend backend, Dense d, int n) {
+        Dense[] r = backend.eig(d);
         double[] re = backend.toDoubles(r[0]), im = backend.toDoubles(r[1]);
         Matrix vre = matrix(backend, r[2]), vim = matrix(backend, r[3]);
         Comparator<Integer> byModulus = Comparator.comparingDouble((Integer j) -> -Math.hypot(re[j], im[j]));
@@ -192,6 +320,40 @@ public final class Factorizations {
         double[] d = new double[m.data().length];
         for (int i = 0; i < m.rows(); i++) for (int j = 0; j < m.cols(); j++) d[i * m.cols() + j] = m.get(i, j) - m.get(j, i);
         return Vectors.norm(d) / norm;
+    }
+
+    /** The phase (cos, sin) of column j's largest entry by modulus (the first of near-equal ones); (1, 0) for a zero column. */
+    private static double[] phase(Matrix[] x, int j) {
+        int best = -1;
+        double value = -1;
+        for (int i = 0; i < x[0].rows(); i++) {
+            double a = Math.hypot(x[0].get(i, j), x[1].get(i, j));
+            if (a > value * (1 + 1e-9) + 1e-300) {
+                value = a;
+                best = i;
+            }
+        }
+        if (best < 0 || value <= 1e-300) return new double[] {1, 0};
+        return new double[] {x[0].get(best, j) / value, x[1].get(best, j) / value};
+    }
+
+    /** Column j of a complex matrix (its parts) times cos + i sin. */
+    private static void rotateColumn(Matrix[] x, int j, double cos, double sin) {
+        for (int i = 0; i < x[0].rows(); i++) {
+            double a = x[0].get(i, j), b = x[1].get(i, j);
+            x[0].set(i, j, a * cos - b * sin);
+            x[1].set(i, j, a * sin + b * cos);
+        }
+    }
+
+    /** The real and imaginary parts of a complex matrix the backend holds. */
+    private static Matrix[] parts(Backend backend, Dense d) {
+        ComplexDense c = (ComplexDense) d;
+        return new Matrix[] {matrix(backend, c.re()), matrix(backend, c.im())};
+    }
+
+    private static Dense complex(Backend backend, Matrix re, Matrix im) {
+        return new ComplexDense(dense(backend, re), dense(backend, im), DType.COMPLEX128);
     }
 
     private static Matrix symmetrised(Matrix m) {

@@ -9,41 +9,49 @@ import tn.exec.Backend;
  * the outer bonds have size 1): built from a dense tensor by sequential SVDs (TT-SVD), brought to
  * left-, right- or mixed-canonical form by QR sweeps, and compressed by an SVD sweep from the
  * canonical form, where the discarded weights of the steps add up exactly (in squares) to the
- * Frobenius error.
+ * Frobenius error. Real and complex trains take the same steps ({@link ComplexMatrix}, with the
+ * plain transposes of {@link Factorizations}: a right-orthonormal core B has B B^dagger = I).
  */
 public final class TensorTrain {
     private TensorTrain() {}
 
-    /** A core's entries, row-major over (left, site, right). */
-    public record Core(int left, int site, int right, double[] data) {
-        Matrix leftMatrix() { return new Matrix(left * site, right, data); }
+    /** A core's entries, row-major over (left, site, right); {@code im} the imaginary parts (null when real). */
+    public record Core(int left, int site, int right, double[] data, double[] im) {
+        public Core(int left, int site, int right, double[] data) {
+            this(left, site, right, data, null);
+        }
 
-        Matrix rightMatrix() { return new Matrix(left, site * right, data); }
+        static Core of(int left, int site, int right, ComplexMatrix m) {
+            return new Core(left, site, right, m.re().data(), m.imData());
+        }
+
+        ComplexMatrix leftMatrix() { return ComplexMatrix.of(left * site, right, data, im); }
+
+        ComplexMatrix rightMatrix() { return ComplexMatrix.of(left, site * right, data, im); }
     }
 
     /** Cores and the discarded weight (the Frobenius norm of what the truncations dropped). */
     public record Result(List<Core> cores, double discarded) {}
 
-    /** TT-SVD of a dense tensor (row-major over the sites, in order). */
-    public static Result fromDense(Backend backend, double[] data, int[] dims, Truncation truncation) {
+    /** TT-SVD of a dense tensor (row-major over the sites, in order; {@code im} null when real). */
+    public static Result fromDense(Backend backend, double[] data, double[] im, int[] dims, Truncation truncation) {
         List<Core> cores = new ArrayList<>();
         double discarded2 = 0;
         int left = 1;
-        Matrix rest = new Matrix(dims[0], data.length / dims[0], data.clone());
+        ComplexMatrix rest = ComplexMatrix.of(dims[0], data.length / dims[0], data.clone(), im == null ? null : im.clone());
         for (int k = 0; k < dims.length - 1; k++) {
             Factorizations.Svd f = Factorizations.svd(backend, rest);
             int keep = truncation.keep(f.s());
             double tail = Vectors.tailNorm(f.s(), keep);
             discarded2 += tail * tail;
-            cores.add(new Core(left, dims[k], keep, f.u().leadingColumns(keep).data()));
+            cores.add(Core.of(left, dims[k], keep, f.uMatrix().leadingColumns(keep)));
             // The remainder S V^T, reshaped so the next site joins the rows.
-            Matrix sv = f.v().leadingColumns(keep).transpose();
-            for (int i = 0; i < keep; i++) for (int j = 0; j < sv.cols(); j++) sv.set(i, j, sv.get(i, j) * f.s()[i]);
+            ComplexMatrix sv = f.vMatrix().leadingColumns(keep).scaleColumns(f.s()).transpose();
             left = keep;
             int rows = keep * dims[k + 1];
-            rest = new Matrix(rows, sv.data().length / rows, sv.data());
+            rest = sv.reshape(rows, sv.re().data().length / rows);
         }
-        cores.add(new Core(left, dims[dims.length - 1], 1, rest.data()));
+        cores.add(Core.of(left, dims[dims.length - 1], 1, rest));
         return new Result(cores, Math.sqrt(discarded2));
     }
 
@@ -54,19 +62,17 @@ public final class TensorTrain {
             Core c = cores.get(k);
             Factorizations.Qr f = Factorizations.qr(backend, c.leftMatrix());
             int kept = f.q().cols();
-            cores.set(k, new Core(c.left(), c.site(), kept, f.q().data()));
+            cores.set(k, Core.of(c.left(), c.site(), kept, f.qMatrix()));
             Core next = cores.get(k + 1);
-            Matrix m = f.r().times(next.rightMatrix());
-            cores.set(k + 1, new Core(kept, next.site(), next.right(), m.data()));
+            cores.set(k + 1, Core.of(kept, next.site(), next.right(), f.rMatrix().times(next.rightMatrix())));
         }
         for (int k = cores.size() - 1; k > center; k--) {
             Core c = cores.get(k);
             Factorizations.Qr f = Factorizations.qr(backend, c.rightMatrix().transpose());
             int kept = f.q().cols();
-            cores.set(k, new Core(kept, c.site(), c.right(), f.q().transpose().data()));
+            cores.set(k, Core.of(kept, c.site(), c.right(), f.qMatrix().transpose()));
             Core prev = cores.get(k - 1);
-            Matrix m = prev.leftMatrix().times(f.r().transpose());
-            cores.set(k - 1, new Core(prev.left(), prev.site(), kept, m.data()));
+            cores.set(k - 1, Core.of(prev.left(), prev.site(), kept, prev.leftMatrix().times(f.rMatrix().transpose())));
         }
         return cores;
     }
@@ -84,11 +90,10 @@ public final class TensorTrain {
             int keep = truncation.keep(f.s());
             double tail = Vectors.tailNorm(f.s(), keep);
             discarded2 += tail * tail;
-            cores.set(k, new Core(keep, c.site(), c.right(), f.v().leadingColumns(keep).transpose().data()));
-            Matrix us = f.u().leadingColumns(keep);
-            for (int i = 0; i < us.rows(); i++) for (int j = 0; j < keep; j++) us.set(i, j, us.get(i, j) * f.s()[j]);
+            cores.set(k, Core.of(keep, c.site(), c.right(), f.vMatrix().leadingColumns(keep).transpose()));
+            ComplexMatrix us = f.uMatrix().leadingColumns(keep).scaleColumns(f.s());
             Core prev = cores.get(k - 1);
-            cores.set(k - 1, new Core(prev.left(), prev.site(), keep, prev.leftMatrix().times(us).data()));
+            cores.set(k - 1, Core.of(prev.left(), prev.site(), keep, prev.leftMatrix().times(us)));
         }
         return new Result(cores, Math.sqrt(discarded2));
     }

@@ -55,6 +55,16 @@ public enum BubbleFunction {
     /** The name users write (`relu`, `softmax`, ...), or for a derivative the function primed (`relu'`). */
     public String label() { return label; }
 
+    /** The dtype of the result: real for abs and norm of a complex tensor (magnitudes), else the input's. */
+    tn.exec.DType outputType(tn.exec.DType inner) {
+        return this == ABS || this == NORM ? inner.realPart() : inner;
+    }
+
+    /** Whether this function means something on complex numbers (the others are refused, docs/complex.md). */
+    public boolean takesComplex() {
+        return this == EXP || this == ABS || this == NORM || this == SUM || this == MEAN || this == POW;
+    }
+
     List<String> outputLegs(List<String> inner, List<String> over) {
         if (kind != Kind.REDUCE) return inner;
         if (over.isEmpty()) return List.of();

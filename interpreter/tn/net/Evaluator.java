@@ -47,7 +47,7 @@ public final class Evaluator {
     }
 
     public Evaluator(Backend backend, Planner planner, double memoryLimitBytes) {
-        this.backend = backend;
+        this.backend = tn.exec.ComplexBackend.over(backend); // complex arrays over any real backend
         this.planner = planner;
         this.memoryLimitBytes = memoryLimitBytes;
     }
@@ -133,7 +133,7 @@ public final class Evaluator {
             if (spread != null) plan = spread;
         }
         checkMemory(root, plan, dtype);
-        checkCost(root, plan);
+        checkCost(root, plan, dtype);
         listener.planned(root, plan);
         if (backend == null) return Tensor.signature(root.legs(), root.sizes(), dtype);
 
@@ -220,13 +220,15 @@ public final class Evaluator {
      * 10^27.7 multiply-adds against 10^14.2 with the memory for it), and the run would otherwise
      * only show its progress.
      */
-    private void checkCost(Net root, Plan plan) {
-        if (!(plan.cost() > COST_WARNING)) return;
+    private void checkCost(Net root, Plan plan, DType dtype) {
+        // The plan counts multiply-adds of its dtype; a complex one is 4 real ones (DType.workFactor).
+        double cost = plan.cost() * dtype.workFactor();
+        if (!(cost > COST_WARNING)) return;
         String sliced = plan.slicedLegs().length == 0 ? ""
                 : ", as " + Units.count(plan.slices()) + " slices to fit the memory limit of " + Units.bytes(memoryLimitBytes)
                         + " (with more memory, fewer slices may do: --memory-limit or `set memory_limit = ...`)";
-        warnings.accept(root.span(), "this contraction costs " + Units.count(plan.cost()) + " multiply-adds" + sliced
-                + "; at 10^11 a second that is " + Units.duration(plan.cost() / RATE) + " or more");
+        warnings.accept(root.span(), "this contraction costs " + Units.count(cost) + (dtype.isComplex() ? " real" : "") + " multiply-adds" + sliced
+                + "; at 10^11 a second that is " + Units.duration(cost / RATE) + " or more");
     }
 
     private static final String RAISE = " (raise it with --memory-limit or `set memory_limit = ...`)";

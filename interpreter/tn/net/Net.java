@@ -207,7 +207,7 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
         private final double parameter;
 
         public Bubble(BubbleFunction function, Net inner, List<String> over, double parameter, Span span) {
-            super(function.outputLegs(inner.legs(), over), function.outputSizes(inner, over), inner.dtype(), span);
+            super(function.outputLegs(inner.legs(), over), function.outputSizes(inner, over), function.outputType(inner.dtype()), span);
             this.function = function;
             this.inner = inner;
             this.over = List.copyOf(over);

@@ -267,6 +267,10 @@ final class AstBuilder {
     private Expr atom(AtomContext ctx) {
         Span span = span(ctx);
         if (ctx instanceof NumberContext c) return new Expr.Num(span, Double.parseDouble(c.getText()));
+        if (ctx instanceof ImaginaryContext c) {
+            String t = c.getText();
+            return new Expr.Imaginary(span, Double.parseDouble(t.substring(0, t.length() - 1)));
+        }
         if (ctx instanceof StringContext c) return new Expr.Str(span, unquote(c.STRING().getSymbol()));
         if (ctx instanceof BoolContext c) return new Expr.Bool(span, c.getText().equals("true"));
         if (ctx instanceof NameContext c) return new Expr.Var(span, c.getText());

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import tn.exec.Backend;
 import tn.exec.DType;
+import tn.exec.ComplexDense;
 import tn.exec.Dense;
 import tn.exec.Reductions;
 import tn.plan.Plan;
@@ -533,30 +534,31 @@ public final class Nd4jBackend implements Backend {
     }
 
     // ---- matrix factorisations ----------------------------------------------------------------
-    // LAPACK directly (see Lapack for why not ND4J's wrappers); any dtype in, float64 out.
+    // LAPACK directly (see Lapack for why not ND4J's wrappers); any dtype in, float64 out. A complex
+    // matrix (ComplexBackend passes it down) goes to the complex routines, complex128 out.
 
     @Override
     public Dense[] svd(Dense matrix) {
-        return Lapack.svd(arr(matrix), true);
+        return matrix instanceof ComplexDense c ? ComplexLapack.svd(c, true) : Lapack.svd(arr(matrix), true);
     }
 
     @Override
     public Dense svdvals(Dense matrix) {
-        return Lapack.svd(arr(matrix), false)[0];
+        return matrix instanceof ComplexDense c ? ComplexLapack.svd(c, false)[0] : Lapack.svd(arr(matrix), false)[0];
     }
 
     @Override
     public Dense[] qr(Dense matrix) {
-        return Lapack.qr(arr(matrix));
+        return matrix instanceof ComplexDense c ? ComplexLapack.qr(c) : Lapack.qr(arr(matrix));
     }
 
     @Override
     public Dense[] eigh(Dense matrix) {
-        return Lapack.eigh(arr(matrix));
+        return matrix instanceof ComplexDense c ? ComplexLapack.eigh(c) : Lapack.eigh(arr(matrix));
     }
 
     @Override
     public Dense[] eig(Dense matrix) {
-        return Lapack.eig(arr(matrix));
+        return matrix instanceof ComplexDense c ? ComplexLapack.eig(c) : Lapack.eig(arr(matrix));
     }
 }

@@ -85,6 +85,9 @@ public final class NdDense implements Dense {
      * large, else malloc'd; given back when released or unreachable.
      */
     static NdDense allocate(long[] shape, long n, DType dtype) {
+        // Complex arrays are pairs of real ones (tn.exec.ComplexBackend): a complex dtype here would
+        // size the memory as float32 while writers count dtype.bytes() (16 for complex128).
+        if (dtype.isComplex()) throw new IllegalArgumentException("the ND4J backend holds real arrays only, not " + dtype);
         boolean f64 = dtype == DType.FLOAT64;
         long bytes = n * (f64 ? Double.BYTES : Float.BYTES);
         Collector.allocated(bytes);

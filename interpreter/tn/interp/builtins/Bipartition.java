@@ -126,6 +126,22 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         return new Matrix((int) rows(), (int) cols(), data);
     }
 
+    /** The real and imaginary parts of a complex tensor's matrix [rows, cols] (inf or nan refused). */
+    Matrix[] parts(Interpreter in, Net t) {
+        Backend backend = in.evaluator().backend();
+        Dense d = dense(in, t);
+        double[] re = backend.toDoubles(((tn.exec.ComplexDense) d).re()), im = backend.toDoubles(((tn.exec.ComplexDense) d).im());
+        double[] both = java.util.Arrays.copyOf(re, re.length + im.length);
+        System.arraycopy(im, 0, both, re.length, im.length);
+        try {
+            NonFiniteException.check(both);
+        } catch (NonFiniteException e) {
+            // Named by its entry of the matrix, whichever part it is in.
+            throw new NonFiniteException(e.count(), e.infinities(), e.first() % re.length, e.value());
+        }
+        return new Matrix[] {new Matrix((int) rows(), (int) cols(), re), new Matrix((int) rows(), (int) cols(), im)};
+    }
+
     /** The same matrix [rows, cols] held by the backend, in the tensor's dtype (no copy when the legs are in order). */
     Dense dense(Interpreter in, Net t) {
         Tensor x = in.evaluator().evaluate(t);
@@ -251,6 +267,14 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
         return new Net.Leaf(t, kind, a.span());
     }
 
+    /** A leaf of complex {@code dtype} from its parts; a real one (the existing leaf) when {@code im} is null. */
+    static Net leaf(Interpreter in, List<String> legs, long[] shape, DType dtype, double[] re, double[] im, String kind, Args a) {
+        if (im == null || !in.concrete()) return leaf(in, legs, shape, dtype, re, kind, a);
+        Backend b = in.evaluator().backend();
+        Dense d = new tn.exec.ComplexDense(b.fromDoubles(re, shape, dtype.realPart()), b.fromDoubles(im, shape, dtype.realPart()), dtype);
+        return new Net.Leaf(Tensor.of(legs, d), kind, a.span());
+    }
+
     static List<String> plus(List<String> legs, String extra) {
         List<String> r = new ArrayList<>(legs);
         r.add(extra);
@@ -279,6 +303,9 @@ record Bipartition(List<String> left, List<String> right, long[] leftSizes, long
 
     /** A number result (an error, a fit) as a scalar tensor, so it works in tensor arithmetic too. */
     static tn.interp.Value number(Args a, double value) {
-        return new tn.interp.Value.TensorValue(a.interpreter().scalar(value, a.span()));
+        Net n = a.interpreter().scalar(value, a.span());
+        // A fit, an error, a discarded weight: real also under a complex dtype (as norm() is).
+        if (n.dtype().isComplex()) n = leaf(a.interpreter(), List.of(), new long[0], n.dtype().realPart(), new double[] {value}, "scalar", a);
+        return new tn.interp.Value.TensorValue(n);
     }
 }

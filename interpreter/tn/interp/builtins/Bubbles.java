@@ -29,6 +29,7 @@ public final class Bubbles {
             a.expect(2, 2, "a tensor and an exponent");
             Net x = a.tensor(0);
             double p = a.number(1);
+            if (x.dtype().isComplex() && p != Math.rint(p)) throw a.error(1, Complexes.fractionalPower(x, p));
             return bubble(BubbleFunction.POW, x, List.of(), p, a);
         }));
         out.add(Builtin.of("softmax", "softmax(x, legs...)", "exp(x) normalised to sum 1 over the legs",

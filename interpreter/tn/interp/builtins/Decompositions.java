@@ -42,8 +42,8 @@ public final class Decompositions {
                     + " symmetric positive semi-definite; the primed legs are new",
                 Bipartition.guarded(Decompositions::polar)),
             Builtin.of("eigh", "eigh(M, left=[..], right=[..], bond=e)",
-                "values, vectors of a symmetric M = vectors diag(values) vectors^T: values[e] ascending,"
-                    + " vectors[left.., e] orthonormal",
+                "values, vectors of a symmetric M = vectors diag(values) vectors^T (Hermitian, vectors^dagger, for a complex M):"
+                    + " values[e] real, ascending, vectors[left.., e] orthonormal",
                 Bipartition.guarded(Decompositions::eigh)),
             Builtin.of("eig", "eig(M, left=[..], right=[..], bond=e, vectors=false)",
                 "the eigenvalues of a square M as their real and imaginary parts re[e], im[e] (by decreasing"
@@ -68,7 +68,7 @@ public final class Decompositions {
         double cutoff = cutoff(a);
         boolean truncating = a.has("rank") || a.has("cutoff");
         Interpreter in = a.interpreter();
-        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), Math.min(bp.rows(), bp.cols()));
+        Cut.Sides cut = narrowest(t, bp, Math.min(bp.rows(), bp.cols()));
         if (cut == null) bp.whole(a);
         int k = (int) (cut != null ? cut.bondSize() : Math.min(bp.rows(), bp.cols()));
         int kept = rank > 0 ? (int) Math.min(k, rank) : k;
@@ -82,15 +82,26 @@ public final class Decompositions {
         }
         in.bindLeg(bond, kept, a.keywordSpan("bond"));
         DType dt = t.dtype();
+        // Complex: U and V complex (T = U S V, so V^dagger V = I), the singular values real.
         Net u = Bipartition.leaf(in, Bipartition.plus(bp.left(), bond), Bipartition.plus(bp.leftSizes(), kept), dt,
-                f == null ? null : f.u().leadingColumns(kept).data(), "isometry", a);
-        Net s = Bipartition.leaf(in, List.of(bond), new long[] {kept}, dt,
+                f == null ? null : f.u().leadingColumns(kept).data(), f == null || f.uIm() == null ? null : f.uIm().leadingColumns(kept).data(),
+                "isometry", a);
+        Net s = Bipartition.leaf(in, List.of(bond), new long[] {kept}, dt.realPart(),
                 f == null ? null : java.util.Arrays.copyOf(f.s(), kept), "singular values", a);
         Net v = Bipartition.leaf(in, Bipartition.plus(bp.right(), bond), Bipartition.plus(bp.rightSizes(), kept), dt,
-                f == null ? null : f.v().leadingColumns(kept).data(), "isometry", a);
+                f == null ? null : f.v().leadingColumns(kept).data(), f == null || f.vIm() == null ? null : f.vIm().leadingColumns(kept).data(),
+                "isometry", a);
         List<Value> out = new ArrayList<>(List.of(new Value.TensorValue(u), new Value.TensorValue(s), new Value.TensorValue(v)));
         if (truncating) out.add(Bipartition.number(a, discarded));
         return new Value.Tuple(out);
+    }
+
+    /**
+     * The narrowest cut of a product network to factorise it through, or null; always null for a
+     * complex tensor (the products through the cut are real-only: it is contracted whole).
+     */
+    static Cut.Sides narrowest(Net t, Bipartition bp, long within) {
+        return t.dtype().isComplex() ? null : Cut.narrowest(t, bp.left(), bp.right(), within);
     }
 
     /**
@@ -139,7 +150,7 @@ public final class Decompositions {
         Bipartition bp = Bipartition.read(a, t);
         String bond = Bipartition.bond(a, t, "of the singular values");
         Interpreter in = a.interpreter();
-        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), Math.min(bp.rows(), bp.cols()));
+        Cut.Sides cut = narrowest(t, bp, Math.min(bp.rows(), bp.cols()));
         if (cut == null) bp.whole(a);
         int k = (int) (cut != null ? cut.bondSize() : Math.min(bp.rows(), bp.cols()));
         in.bindLeg(bond, k, a.keywordSpan("bond"));
@@ -151,7 +162,7 @@ public final class Decompositions {
             Matrix[] sides = bp.sides(a, cut);
             s = Factorizations.svdvalsOfProduct(in.evaluator().backend(), sides[0], sides[1]);
         }
-        return new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {k}, t.dtype(), s, "singular values", a));
+        return new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {k}, t.dtype().realPart(), s, "singular values", a));
     }
 
     // ---- qr and polar ---------------------------------------------------------------------------
@@ -166,11 +177,17 @@ public final class Decompositions {
         int k = (int) Math.min(bp.rows(), bp.cols());
         in.bindLeg(bond, k, a.keywordSpan("bond"));
         Bipartition.affordable(a, Workspace.qr(bp.rows(), bp.cols(), t.dtype().bytes()), bp.describe(a), "");
-        Factorizations.Qr f = in.concrete() ? bp.finite(a, () -> Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t))) : null;
+        Factorizations.Qr f = null;
+        if (in.concrete() && t.dtype().isComplex()) {
+            Matrix[] m = bp.finite(a, () -> bp.parts(in, t));
+            f = Factorizations.qr(in.evaluator().backend(), m[0], m[1]);
+        } else if (in.concrete()) {
+            f = bp.finite(a, () -> Factorizations.qr(in.evaluator().backend(), bp.matrix(in, t)));
+        }
         Net q = Bipartition.leaf(in, Bipartition.plus(bp.left(), bond), Bipartition.plus(bp.leftSizes(), k), t.dtype(),
-                f == null ? null : f.q().data(), "isometry", a);
+                f == null ? null : f.q().data(), f == null || f.qIm() == null ? null : f.qIm().data(), "isometry", a);
         Net r = Bipartition.leaf(in, Bipartition.plus(bond, bp.right()), Bipartition.plus(k, bp.rightSizes()), t.dtype(),
-                f == null ? null : f.r().data(), "triangular", a);
+                f == null ? null : f.r().data(), f == null || f.rIm() == null ? null : f.rIm().data(), "triangular", a);
         return new Value.Tuple(List.of(new Value.TensorValue(q), new Value.TensorValue(r)));
     }
 
@@ -238,7 +255,15 @@ public final class Decompositions {
         in.bindLeg(bond, n, a.keywordSpan("bond"));
         Bipartition.affordable(a, Workspace.eigh(n, t.dtype().bytes()), bp.describe(a), "");
         Factorizations.Eigh f = null;
-        if (in.concrete()) {
+        if (in.concrete() && t.dtype().isComplex()) {
+            Matrix[] m = bp.finite(a, () -> bp.parts(in, t));
+            double asym = Factorizations.asymmetry(m[0], m[1]);
+            if (asym > tol) {
+                throw a.error("eigh() needs a Hermitian matrix, but ||M - M^dagger|| / ||M|| = " + Printer.number(asym)
+                        + " (tol=" + Printer.number(tol) + "); use eig() for general matrices");
+            }
+            f = Factorizations.eigh(in.evaluator().backend(), m[0], m[1]);
+        } else if (in.concrete()) {
             Matrix m = bp.finite(a, () -> bp.matrix(in, t));
             double asym = Factorizations.asymmetry(m);
             if (asym > tol) {
@@ -247,9 +272,10 @@ public final class Decompositions {
             }
             f = Factorizations.eigh(in.evaluator().backend(), m);
         }
-        Net values = Bipartition.leaf(in, List.of(bond), new long[] {n}, t.dtype(), f == null ? null : f.values(), "eigenvalues", a);
+        // A Hermitian matrix's eigenvalues are real; its eigenvectors complex.
+        Net values = Bipartition.leaf(in, List.of(bond), new long[] {n}, t.dtype().realPart(), f == null ? null : f.values(), "eigenvalues", a);
         Net vectors = Bipartition.leaf(in, Bipartition.plus(bp.left(), bond), Bipartition.plus(bp.leftSizes(), n), t.dtype(),
-                f == null ? null : f.vectors().data(), "isometry", a);
+                f == null ? null : f.vectors().data(), f == null || f.vectorsIm() == null ? null : f.vectorsIm().data(), "isometry", a);
         return new Value.Tuple(List.of(new Value.TensorValue(values), new Value.TensorValue(vectors)));
     }
 
@@ -261,7 +287,7 @@ public final class Decompositions {
         boolean withVectors = a.bool("vectors", false);
         Interpreter in = a.interpreter();
         // A product through a small middle, A B^T: the nonzero eigenvalues are those of the reversed B^T A.
-        Cut.Sides cut = Cut.narrowest(t, bp.left(), bp.right(), bp.rows());
+        Cut.Sides cut = narrowest(t, bp, bp.rows());
         if (cut == null) bp.whole(a);
         int n = (int) (cut != null ? cut.bondSize() : bp.rows());
         in.bindLeg(bond, n, a.keywordSpan("bond"));
@@ -272,21 +298,26 @@ public final class Decompositions {
         }
         Factorizations.Eig f = null;
         if (in.concrete()) {
-            if (cut == null) {
+            if (t.dtype().isComplex()) {
+                Matrix[] m = bp.finite(a, () -> bp.parts(in, t));
+                f = Factorizations.eig(in.evaluator().backend(), m[0], m[1]);
+            } else if (cut == null) {
                 f = bp.finite(a, () -> Factorizations.eig(in.evaluator().backend(), bp.matrix(in, t)));
             } else {
                 Matrix[] sides = bp.sides(a, cut);
                 f = Factorizations.eigOfProduct(in.evaluator().backend(), sides[0], sides[1], withVectors);
             }
         }
+        // Real and imaginary parts, real tensors also for a complex M (the same results as for a real one).
+        DType part = t.dtype().realPart();
         List<Value> out = new ArrayList<>();
-        out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {n}, t.dtype(), f == null ? null : f.re(), "eigenvalues", a)));
-        out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {n}, t.dtype(), f == null ? null : f.im(), "eigenvalues", a)));
+        out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {n}, part, f == null ? null : f.re(), "eigenvalues", a)));
+        out.add(new Value.TensorValue(Bipartition.leaf(in, List.of(bond), new long[] {n}, part, f == null ? null : f.im(), "eigenvalues", a)));
         if (withVectors) {
             List<String> legs = Bipartition.plus(bp.left(), bond);
             long[] shape = Bipartition.plus(bp.leftSizes(), n);
-            out.add(new Value.TensorValue(Bipartition.leaf(in, legs, shape, t.dtype(), f == null ? null : f.vectorsRe().data(), "eigenvectors", a)));
-            out.add(new Value.TensorValue(Bipartition.leaf(in, legs, shape, t.dtype(), f == null ? null : f.vectorsIm().data(), "eigenvectors", a)));
+            out.add(new Value.TensorValue(Bipartition.leaf(in, legs, shape, part, f == null ? null : f.vectorsRe().data(), "eigenvectors", a)));
+            out.add(new Value.TensorValue(Bipartition.leaf(in, legs, shape, part, f == null ? null : f.vectorsIm().data(), "eigenvectors", a)));
         }
         return new Value.Tuple(out);
     }
@@ -307,20 +338,32 @@ public final class Decompositions {
             }
         }
         if (into.size() == t.rank()) throw new tn.diag.TnError(a.keywordSpan("into"), "is_isometry(): into= must leave at least one leg out");
-        double tol = a.number("tol", t.dtype() == DType.FLOAT64 ? 1e-9 : 1e-5);
+        double tol = a.number("tol", t.dtype() == DType.FLOAT64 || t.dtype() == DType.COMPLEX128 ? 1e-9 : 1e-5);
         Interpreter in = a.interpreter();
         List<String> from = new ArrayList<>(t.legs());
         from.removeAll(into);
         Bipartition bp = new Bipartition(List.copyOf(into), from, Bipartition.sizes(t, into), Bipartition.sizes(t, from));
         bp.whole(a);
         if (!in.concrete()) return new Value.Unknown();
-        Matrix m = bp.finite(a, () -> bp.matrix(in, t));
-        Matrix gram = m.transpose().times(m);
         double worst = 0;
-        for (int i = 0; i < gram.rows(); i++) {
-            for (int j = 0; j < gram.cols(); j++) worst = Math.max(worst, Math.abs(gram.get(i, j) - (i == j ? 1 : 0)));
+        if (t.dtype().isComplex()) {
+            // U^dagger U = (A - iB)^T (A + iB) = (A^T A + B^T B) + i (A^T B - B^T A).
+            Matrix[] m = bp.finite(a, () -> bp.parts(in, t));
+            Matrix ta = m[0].transpose(), tb = m[1].transpose();
+            Matrix re = ta.times(m[0]), re2 = tb.times(m[1]), im = ta.times(m[1]), im2 = tb.times(m[0]);
+            for (int i = 0; i < re.rows(); i++) {
+                for (int j = 0; j < re.cols(); j++) {
+                    worst = Math.max(worst, Math.hypot(re.get(i, j) + re2.get(i, j) - (i == j ? 1 : 0), im.get(i, j) - im2.get(i, j)));
+                }
+            }
+        } else {
+            Matrix m = bp.finite(a, () -> bp.matrix(in, t));
+            Matrix gram = m.transpose().times(m);
+            for (int i = 0; i < gram.rows(); i++) {
+                for (int j = 0; j < gram.cols(); j++) worst = Math.max(worst, Math.abs(gram.get(i, j) - (i == j ? 1 : 0)));
+            }
         }
-        String detail = "largest entry of U^T U - I is " + Printer.number(worst) + " (tol=" + Printer.number(tol) + ")";
+        String detail = "largest entry of U^" + (t.dtype().isComplex() ? "dagger" : "T") + " U - I is " + Printer.number(worst) + " (tol=" + Printer.number(tol) + ")";
         if (bp.rows() < bp.cols()) detail += "; U maps " + bp.cols() + " dimensions into " + bp.rows() + ", so it cannot be one";
         return new Value.Bool(worst <= tol, detail);
     }

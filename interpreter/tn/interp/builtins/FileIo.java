@@ -115,9 +115,15 @@ public final class FileIo {
                 names.add("#" + k);
             }
         }
+        boolean complexFile = fileType.startsWith("complex");
+        if (complexFile && requested != null && !requested.isComplex()) {
+            throw new tn.diag.TnError(a.keywordSpan("dtype"), name + " holds complex numbers (" + fileType + "); loading them as " + requested
+                    + " would drop the imaginary part: load them as complex64 or complex128 and take real() or abs() of the tensor");
+        }
         DType dtype = requested != null ? requested
                 : fileType.equals("float64") ? DType.FLOAT64
                 : fileType.equals("float32") ? DType.FLOAT32
+                : complexFile ? DType.parse(fileType)
                 : in.settings().dtype();
         if (in.concrete()) {
             // The data only now: its shape and size have been checked from the header.
@@ -128,15 +134,26 @@ public final class FileIo {
             }
         }
         Tensor t = in.concrete()
-                ? Tensor.of(names, in.evaluator().backend().fromDoubles(data.data(), shape, dtype))
+                ? Tensor.of(names, complexFile ? complexData(in, data.data(), shape, dtype) : in.evaluator().backend().fromDoubles(data.data(), shape, dtype))
                 : Tensor.signature(names, shape, dtype);
         return new Value.TensorValue(new Net.Leaf(t, "load", a.span()));
+    }
+
+    /** A complex tensor from numpy's interleaved (real, imaginary) values. */
+    private static tn.exec.Dense complexData(Interpreter in, double[] interleaved, long[] shape, DType dtype) {
+        double[] re = new double[interleaved.length / 2], im = new double[re.length];
+        for (int k = 0; k < re.length; k++) {
+            re[k] = interleaved[2 * k];
+            im[k] = interleaved[2 * k + 1];
+        }
+        return ((tn.exec.ComplexBackend) in.evaluator().backend()).fromParts(re, im, shape, dtype);
     }
 
     /** Refuses, before reading, an array over the memory limit: it is read as doubles, then made a tensor of its dtype. */
     private static void checkSize(Args a, String name, long[] shape, DType requested, String fileType) {
         DType dtype = requested != null ? requested : fileType.equals("float64") ? DType.FLOAT64 : DType.FLOAT32;
-        if (requested == null && !fileType.equals("float64") && !fileType.equals("float32")) dtype = a.interpreter().settings().dtype();
+        if (requested == null && fileType.startsWith("complex")) dtype = DType.parse(fileType);
+        else if (requested == null && !fileType.equals("float64") && !fileType.equals("float32")) dtype = a.interpreter().settings().dtype();
         Allocation.check(a.interpreter(), a.span(0), "load(): " + name + " with shape " + java.util.Arrays.toString(shape), shape,
                 Double.BYTES + dtype.bytes(), "float64 as read, then " + dtype.label(), "a smaller array");
     }
@@ -192,7 +209,6 @@ public final class FileIo {
 
     /** A computed tensor's entries, read from the backend in chunks (never copied whole as doubles). */
     private static Entries entries(Interpreter in, Tensor t) {
-        tn.exec.Backend backend = in.evaluator().backend();
-        return (from, into, count) -> backend.copyDoubles(t.data(), from, into, count);
+        return Inspect.data(in, t); // interleaved (real, imaginary) when complex, as .npy stores them
     }
 }

@@ -150,6 +150,23 @@ public final class Indexing {
         return stackNets(a, items, leg, "");
     }
 
+    /** The entries of {@code parts} (each of {@code each} entries, row-major) one after another. */
+    private static Backend.Entries stacked(Backend b, List<Dense> parts, long each) {
+        return (from, out, n) -> {
+            int done = 0;
+            while (done < n) {
+                long p = from + done;
+                int k = (int) (p / each);
+                long at = p % each;
+                int len = (int) Math.min(n - done, each - at);
+                double[] part = done == 0 ? out : new double[len];
+                b.copyDoubles(parts.get(k), at, part, len);
+                if (part != out) System.arraycopy(part, 0, out, done, len);
+                done += len;
+            }
+        };
+    }
+
     /**
      * Records with the same fields (caches of several prompts): one record whose tensor fields are
      * stacked along the new leg; a field that is not a tensor must be the same in every record.
@@ -221,23 +238,18 @@ public final class Indexing {
         }
         long per = 1;
         for (int i = 1; i < shape.length; i++) per *= shape[i];
-        final long each = per;
-        Backend.Entries entries = (from, out, n) -> {
-            int done = 0;
-            while (done < n) {
-                long p = from + done;
-                int k = (int) (p / each);
-                long at = p % each;
-                int len = (int) Math.min(n - done, each - at);
-                double[] part = done == 0 ? out : new double[len];
-                b.copyDoubles(parts.get(k), at, part, len);
-                if (part != out) System.arraycopy(part, 0, out, done, len);
-                done += len;
-            }
-        };
         Dense d;
         try {
-            d = b.generate(shape, dtype, entries);
+            if (dtype.isComplex()) {
+                // The real and the imaginary parts stacked apart (a complex array is a pair of real ones).
+                tn.exec.ComplexBackend c = (tn.exec.ComplexBackend) b;
+                DType type = dtype;
+                List<Dense> re = parts.stream().map(x -> c.realPart(c.cast(x, type))).toList();
+                List<Dense> im = parts.stream().map(x -> c.imagPart(c.cast(x, type))).toList();
+                d = c.complex(b.generate(shape, dtype.realPart(), stacked(b, re, per)), b.generate(shape, dtype.realPart(), stacked(b, im, per)), dtype);
+            } else {
+                d = b.generate(shape, dtype, stacked(b, parts, per));
+            }
         } catch (java.util.concurrent.CancellationException e) {
             throw a.error("interrupted");
         }

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import tn.exec.Backend;
 import tn.exec.DType;
+import tn.exec.Dense;
 import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
@@ -38,7 +39,7 @@ public final class Inspect {
             if (v instanceof Value.TensorValue t) {
                 Tensor x = a.interpreter().evaluator().evaluate(t.net());
                 if (!a.interpreter().concrete()) continue;
-                String p = Printer.preview(data(a.interpreter(), x), x.shape());
+                String p = preview(data(a.interpreter(), x), x);
                 parts.add(x.rank() >= 2 && i > 0 ? "\n" + p : p);
             } else {
                 parts.add(text(v));
@@ -90,13 +91,32 @@ public final class Inspect {
     /** `name: [i=2, j=3] float32` and the preview below it (a scalar on one line). */
     public static String describe(String name, Tensor x, Entries data) {
         String header = name + ": " + Printer.signature(x.legs(), x.shape(), x.dtype().label());
-        if (x.rank() == 0) return header + " = " + Printer.preview(data, x.shape());
-        return header + "\n" + Printer.preview(data, x.shape());
+        if (x.rank() == 0) return header + " = " + preview(data, x);
+        return header + "\n" + preview(data, x);
+    }
+
+    /** The preview of x's entries ({@link #data}: interleaved real and imaginary parts when x is complex). */
+    static String preview(Entries data, Tensor x) {
+        return x.dtype().isComplex() ? Printer.previewComplex(data, x.shape()) : Printer.preview(data, x.shape());
     }
 
     /** A computed tensor's entries, read in bounded chunks (a large tensor is never copied whole). */
     public static Entries data(Interpreter in, Tensor x) {
         tn.exec.Backend backend = in.evaluator().backend();
+        if (x.data() instanceof tn.exec.ComplexDense c) {
+            // Interleaved, entry k's parts at 2k and 2k + 1 (numpy's layout), read a run of each part at a time.
+            return (from, into, count) -> {
+                long first = from / 2, last = (from + count - 1) / 2;
+                int n = (int) (last - first + 1);
+                double[] re = new double[n], im = new double[n];
+                backend.copyDoubles(c.re(), first, re, n);
+                backend.copyDoubles(c.im(), first, im, n);
+                for (int k = 0; k < count; k++) {
+                    long at = from + k;
+                    into[k] = (at % 2 == 0 ? re : im)[(int) (at / 2 - first)];
+                }
+            };
+        }
         return (from, into, count) -> backend.copyDoubles(x.data(), from, into, count);
     }
 
@@ -113,7 +133,7 @@ public final class Inspect {
             }
         }
         Interpreter in = a.interpreter();
-        boolean f64 = DType.promote(left.dtype(), right.dtype()) == DType.FLOAT64;
+        boolean f64 = DType.promote(left.dtype(), right.dtype()).isDouble();
         double rtol = a.number("rtol", f64 ? 1e-9 : 1e-4);
         double atol = a.number("atol", f64 ? 1e-12 : 1e-6);
         Tensor x = in.evaluator().evaluate(left), y = in.evaluator().evaluate(right);
@@ -121,12 +141,18 @@ public final class Inspect {
         Backend backend = in.evaluator().backend();
         int[] perm = new int[y.rank()];
         for (int k = 0; k < perm.length; k++) perm[k] = y.legs().indexOf(x.legs().get(k));
-        double[] xs = backend.toDoubles(x.data());
-        double[] ys = backend.toDoubles(perm.length == 0 ? y.data() : backend.permute(y.data(), perm));
+        Dense yd = perm.length == 0 ? y.data() : backend.permute(y.data(), perm);
+        // Complex entries compare by the modulus of their difference (numpy's isclose), their parts read apart.
+        tn.exec.ComplexBackend c = (tn.exec.ComplexBackend) backend;
+        double[] xs = backend.toDoubles(c.realPart(x.data())), ys = backend.toDoubles(c.realPart(yd));
+        boolean complex = x.dtype().isComplex() || y.dtype().isComplex();
+        double[] xi = complex ? backend.toDoubles(c.imagPart(x.data())) : null, yi = complex ? backend.toDoubles(c.imagPart(yd)) : null;
         double worst = 0;
         int worstAt = -1;
         for (int i = 0; i < xs.length; i++) {
-            double excess = Math.abs(xs[i] - ys[i]) - (atol + rtol * Math.abs(ys[i]));
+            double excess = complex
+                    ? Math.hypot(xs[i] - ys[i], xi[i] - yi[i]) - (atol + rtol * Math.hypot(ys[i], yi[i]))
+                    : Math.abs(xs[i] - ys[i]) - (atol + rtol * Math.abs(ys[i]));
             if (Double.isNaN(excess)) excess = Double.POSITIVE_INFINITY;
             if (excess > worst || (worstAt < 0 && excess > 0)) {
                 worst = excess;
@@ -134,6 +160,12 @@ public final class Inspect {
             }
         }
         if (worstAt < 0) return new Value.Bool(true);
+        if (complex) {
+            int w = worstAt;
+            return new Value.Bool(false, "largest difference " + Printer.number(Math.hypot(xs[w] - ys[w], xi[w] - yi[w])) + " at entry " + w + ": "
+                    + Printer.number(xs[w]) + (xi[w] < 0 ? "-" : "+") + Printer.number(Math.abs(xi[w])) + "j vs " + Printer.number(ys[w])
+                    + (yi[w] < 0 ? "-" : "+") + Printer.number(Math.abs(yi[w])) + "j, rtol=" + Printer.number(rtol) + ", atol=" + Printer.number(atol));
+        }
         return new Value.Bool(false, "largest difference " + Printer.number(Math.abs(xs[worstAt] - ys[worstAt]))
                 + " at entry " + worstAt + ": " + Printer.number(xs[worstAt]) + " vs " + Printer.number(ys[worstAt])
                 + ", rtol=" + Printer.number(rtol) + ", atol=" + Printer.number(atol));

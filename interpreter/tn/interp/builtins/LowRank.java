@@ -245,15 +245,15 @@ public final class LowRank {
             return new Value.Tuple(List.of(new Value.TensorValue(train(a, cores, sites, bonds, t.dtype())), Bipartition.number(a, 0)));
         }
         Tensor x = float64(in, t);
-        double[] data = contraction(a).data(x, sites);
+        double[][] data = entries(a, x, sites);
         long[] siteSizes = new long[n];
         for (int k = 0; k < n; k++) siteSizes[k] = dims[k];
         try {
-            NonFiniteException.check(data);
+            for (double[] part : data) if (part != null) NonFiniteException.check(part);
         } catch (NonFiniteException e) {
             throw Bipartition.nonFinite(a, e, sites, siteSizes, "");
         }
-        TensorTrain.Result r = TensorTrain.fromDense(in.evaluator().backend(), data, dims, trunc);
+        TensorTrain.Result r = TensorTrain.fromDense(in.evaluator().backend(), data[0], data[1], dims, trunc);
         return new Value.Tuple(List.of(new Value.TensorValue(train(a, r.cores(), sites, bonds, t.dtype())), Bipartition.number(a, r.discarded())));
     }
 
@@ -325,7 +325,7 @@ public final class LowRank {
             shape.add((long) c.site());
             if (k < n - 1) { legs.add(bonds.get(k)); shape.add((long) c.right()); }
             outSizes[k] = c.site();
-            Net core = Bipartition.leaf(in, legs, shape.stream().mapToLong(Long::longValue).toArray(), dtype, c.data(), "tt core", a);
+            Net core = Bipartition.leaf(in, legs, shape.stream().mapToLong(Long::longValue).toArray(), dtype, c.data(), c.im(), "tt core", a);
             core.nameIfAnonymous("G" + (k + 1)); // the usual name of the k-th core of a train
             factors.add(core);
         }
@@ -366,27 +366,34 @@ public final class LowRank {
                 sites.add(site);
                 if (right != null) bonds.add(right);
                 int l = left == null ? 1 : (int) f.sizeOf(left), s = (int) f.sizeOf(site), r = right == null ? 1 : (int) f.sizeOf(right);
-                double[] data = null;
+                double[][] data = {null, null};
                 if (in.concrete()) {
                     List<String> order = new ArrayList<>();
                     if (left != null) order.add(left);
                     order.add(site);
                     if (right != null) order.add(right);
                     Tensor x = in.evaluator().evaluate(f);
-                    data = new Contraction(in.evaluator(), a.span()).data(x, order);
+                    data = entries(a, x, order);
                     try {
-                        NonFiniteException.check(data);
+                        for (double[] part : data) if (part != null) NonFiniteException.check(part);
                     } catch (NonFiniteException e) {
                         throw Bipartition.nonFinite(a, e, order, sizes(f, order), "in core " + (k + 1) + ", ");
                     }
                 }
-                cores.add(new TensorTrain.Core(l, s, r, data));
+                cores.add(new TensorTrain.Core(l, s, r, data[0], data[1]));
             }
             return new Train(cores, sites, bonds, t.dtype());
         }
     }
 
     // ---- shared ---------------------------------------------------------------------------------
+
+    /** The tensor's entries with its legs in {@code order}, row-major: {real parts, imaginary parts or null when real}. */
+    private static double[][] entries(Args a, Tensor x, List<String> order) {
+        Contraction c = contraction(a);
+        if (!(x.data() instanceof tn.exec.ComplexDense z)) return new double[][] {c.data(x, order), null};
+        return new double[][] {c.data(Tensor.of(x.legs(), z.re()), order), c.data(Tensor.of(x.legs(), z.im()), order)};
+    }
 
     private static Contraction contraction(Args a) {
         return new Contraction(a.interpreter().evaluator(), a.span());
@@ -435,9 +442,11 @@ public final class LowRank {
         return s;
     }
 
+    /** The tensor in float64 (complex128 when complex), the precision the factorisations work in. */
     private static Tensor float64(Interpreter in, Net t) {
         Tensor x = in.evaluator().evaluate(t);
         Backend b = in.evaluator().backend();
-        return x.dtype() == DType.FLOAT64 ? x : Tensor.of(x.legs(), b.cast(x.data(), DType.FLOAT64));
+        DType wide = x.dtype().isComplex() ? DType.COMPLEX128 : DType.FLOAT64;
+        return x.dtype() == wide ? x : Tensor.of(x.legs(), b.cast(x.data(), wide));
     }
 }

@@ -68,7 +68,7 @@ public final class ScriptArgs {
         }
         if (fallback instanceof Value.DTypeValue) {
             DType d = DType.parse(text.strip());
-            if (d == null) throw a.error(given + ": float32 or float64 is expected here, as the default is a dtype");
+            if (d == null) throw a.error(given + ": " + DType.NAMES + " is expected here, as the default is a dtype");
             return new Value.DTypeValue(d);
         }
         if (fallback instanceof Value.Tuple t) {

@@ -91,7 +91,7 @@ class CliTest {
         assertEquals(2, Golden.run("frobnicate").exitCode());
         Golden.Result r = Golden.run("run", "--dtype", "float16", "examples/01_basics.tn");
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("--dtype must be float32 or float64"), r.err());
+        assertTrue(r.err().contains("--dtype must be float32, float64, complex64 or complex128"), r.err());
         Golden.Result m = Golden.run("run", "--memory-limit", "lots", "examples/01_basics.tn");
         assertEquals(2, m.exitCode());
         assertTrue(m.err().contains("not a size"), m.err());

@@ -190,7 +190,10 @@ class FileFuzzTest {
         java.util.List<Double> all = new ArrayList<>();
         for (String name : List.of("x", "y", "z", "b")) {
             if (module.globals().get(name) instanceof Value.TensorValue t) {
-                for (double v : in.evaluator().backend().toDoubles(in.evaluator().evaluate(t.net()).data())) all.add(v);
+                tn.exec.Dense d = in.evaluator().evaluate(t.net()).data();
+                // A complex tensor's entries: its real parts, then its imaginary parts.
+                List<tn.exec.Dense> parts = d instanceof tn.exec.ComplexDense c ? List.of(c.re(), c.im()) : List.of(d);
+                for (tn.exec.Dense p : parts) for (double v : in.evaluator().backend().toDoubles(p)) all.add(v);
             }
         }
         return all.stream().mapToDouble(Double::doubleValue).toArray();

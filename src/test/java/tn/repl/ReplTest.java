@@ -75,7 +75,7 @@ class ReplTest {
         Session s = new Session(new Nd4jBackend(), new Planner(), out, out, 1e9, settings);
         s.run("leg alpha = 2, beta = 3\nAlice = ones(alpha)\n");
         assertEquals(List.of("Alice"), Completions.candidates(s, "A", 1));
-        assertEquals(List.of("abs", "alpha", "and", "append", "arange", "arg", "assert"), Completions.candidates(s, "a", 1));
+        assertEquals(List.of("abs", "alpha", "and", "angle", "append", "arange", "arg", "assert"), Completions.candidates(s, "a", 1));
         assertEquals(List.of("Alice"), Completions.candidates(s, "x = Al", 6));
         assertEquals(List.of("alpha"), Completions.candidates(s, "y = Alice[al", 12));
         assertEquals(List.of("beta"), Completions.candidates(s, "z = Alice -> [b", 15));

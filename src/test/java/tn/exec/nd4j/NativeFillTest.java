@@ -31,7 +31,7 @@ class NativeFillTest {
     void everyEntryLandsAtItsPlace() {
         for (long[] shape : new long[][] {{}, {1}, {7}, {3, 5}, {NativeFill.CHUNK}, {NativeFill.CHUNK + 1},
                 {3, NativeFill.CHUNK + 7}, {2, 3, 40_000}}) {
-            for (DType dtype : DType.values()) {
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) { // the ND4J backend's own (real) types
                 Dense d = backend.generate(shape, dtype, LINEAR);
                 assertArrayEquals(shape, d.shape());
                 assertEquals(dtype, d.dtype());
