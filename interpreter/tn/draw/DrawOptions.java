@@ -6,7 +6,8 @@ import java.util.Set;
  * How to draw: leg sizes in the labels, which tensors are isometries (triangles) or orthogonal /
  * unitary (squares), the layout mode, the layout's random seed, and which blocks of a residual
  * stream to open ({@code expand}: block names such as {@code attention0}, or a depth: {@code 1}
- * opens every block; empty, the default, draws each block as a labelled box).
+ * opens every block, 2 also draws in full what a block reads from several places, such as the layer
+ * norm of an attention block; empty, the default, draws each block as a labelled box).
  */
 public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> unitaries, String layout, long seed,
         java.util.List<String> expand) {
@@ -45,6 +46,13 @@ public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> uni
             if (e.equals(block) || e.equals("all") || (e.matches("[0-9]+") && Integer.parseInt(e) >= 1)) return true;
         }
         return false;
+    }
+
+    /** The depth expand= gives: the largest number in it, 1 for "all" or block names, 0 when empty. */
+    int depth() {
+        int d = 0;
+        for (String e : expand) d = Math.max(d, e.matches("[0-9]+") ? Integer.parseInt(e) : 1);
+        return d;
     }
 
     ShapeRule rule() {

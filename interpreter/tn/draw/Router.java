@@ -687,6 +687,8 @@ final class Router {
             if (inside) for (Scene.Element t : wireLabels.get(w)) b = b.union(Scene.bounds(t));
         }
         if (!s.isBubble()) return b;
+        // room for the scale factor written before the contents (see assembleLegsAndNodes)
+        if (s.coefficient != 1 && !b.isEmpty()) b = new Box(b.x0() - Layout.coefficientWidth(s.coefficient) - 12, b.y0(), b.x1(), b.y1());
         Box out = new Box(b.x0() - DRAW_PAD, b.y0() - DRAW_PAD - LABEL_BAND, b.x1() + DRAW_PAD, b.y1() + DRAW_PAD);
         double minW = TextMetrics.width(s.label, Glyphs.BUBBLE_LABEL_SIZE) + 18;
         if (out.width() < minW) out = new Box(out.centre().x() - minW / 2, out.y0(), out.centre().x() + minW / 2, out.y1());
@@ -869,6 +871,20 @@ final class Router {
                 double left = Double.POSITIVE_INFINITY;
                 for (Model.Node n : s.allNodes()) left = Math.min(left, Glyphs.box(n).x0());
                 x = left - 10;
+                // off the line that leaves the bubble's leftmost tensor to the left, if one does
+                double h = Glyphs.SCALAR_SIZE;
+                double[] tries = {0, -h * 0.6, h * 0.6, -h, h, h * 1.4, -h * 1.4};
+                Double clear = null;
+                for (int pass = 0; pass < 2 && clear == null; pass++) { // clear of lines and labels, else of lines
+                    for (double dy : tries) {
+                        Box tb = new Scene.Text(new Vec(x, y + dy), text, Glyphs.SCALAR_SIZE, "end", false, Glyphs.INK, "value").bounds();
+                        if (!hitsAnyLine(tb) && (pass == 1 || !hitsLabel(tb))) {
+                            clear = y + dy;
+                            break;
+                        }
+                    }
+                }
+                if (clear != null) y = clear;
             }
             Scene.Group g = new Scene.Group(ids.numbered("scalar"), "scalar").data("value", Numbers.format(s.coefficient));
             g.add(new Scene.Text(new Vec(x, y), text, Glyphs.SCALAR_SIZE, "end", false, Glyphs.INK, "value"));
