@@ -216,7 +216,7 @@ public final class Diagrams {
     }
 
     private static Model model(Net net, DrawOptions options) {
-        Model m = new ModelBuilder(options.rule()).build(net);
+        Model m = new ModelBuilder(options.rule(), options.stackedLeg()).build(net);
         for (Model.Node n : m.nodes) {
             if (n.sum != null) n.inner = aroundAxis(elements(n.sum, options, new Ids()));
         }

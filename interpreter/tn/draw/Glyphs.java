@@ -173,8 +173,36 @@ final class Glyphs {
         return Box.around(n.at(), n.hw, n.hh);
     }
 
-    /** The glyph's drawing: its shape and its name. */
+    /** How far each copy behind a stacked glyph is offset (right and up), and how many there are. */
+    static final double STACK_STEP = 4;
+    static final int STACK_COPIES = 2;
+
+    /** The glyph's drawing: its shape and its name; a stacked glyph its copies behind it first. */
     static List<Scene.Element> draw(Model.Node n) {
+        List<Scene.Element> out = new ArrayList<>();
+        if (n.stacked) {
+            for (int k = STACK_COPIES; k >= 1; k--) {
+                for (Scene.Element e : shape(n)) out.add(Scene.translate(restyle(e, "stack"), k * STACK_STEP, -k * STACK_STEP));
+            }
+        }
+        out.addAll(shape(n));
+        if (n.name != null && (n.kind == Model.Kind.TENSOR || (n.kind == Model.Kind.SUM && n.inner == null))) {
+            double size = n.shape == Shape.BOX ? BOX_SIZE : NAME_SIZE;
+            Vec c = nameCentre(n);
+            out.add(new Scene.Text(new Vec(c.x(), c.y() + TextMetrics.baselineOffset(size)), n.name, size, "middle", false, INK, "name"));
+        }
+        return out;
+    }
+
+    /** A copy of a shape element with another class (the copies behind a stack are not its outline). */
+    private static Scene.Element restyle(Scene.Element e, String cls) {
+        if (e instanceof Scene.Circle c) return new Scene.Circle(c.centre(), c.r(), cls, c.style());
+        if (e instanceof Scene.Rect r) return new Scene.Rect(r.box(), r.rx(), cls, r.style());
+        if (e instanceof Scene.Polygon p) return new Scene.Polygon(p.points(), cls, p.style());
+        return e;
+    }
+
+    private static List<Scene.Element> shape(Model.Node n) {
         List<Scene.Element> out = new ArrayList<>();
         Scene.Style outline = new Scene.Style(fill(n), INK, OUTLINE_WIDTH);
         switch (n.shape) {
@@ -190,11 +218,6 @@ final class Glyphs {
             case DOT -> out.add(new Scene.Circle(n.at(), n.hw, "dot", Scene.Style.fill(INK)));
             case RING -> out.add(new Scene.Circle(n.at(), n.hw, "shape", Scene.Style.stroke(INK, 1.6)));
             case NONE -> { }
-        }
-        if (n.name != null && (n.kind == Model.Kind.TENSOR || (n.kind == Model.Kind.SUM && n.inner == null))) {
-            double size = n.shape == Shape.BOX ? BOX_SIZE : NAME_SIZE;
-            Vec c = nameCentre(n);
-            out.add(new Scene.Text(new Vec(c.x(), c.y() + TextMetrics.baselineOffset(size)), n.name, size, "middle", false, INK, "name"));
         }
         return out;
     }

@@ -71,6 +71,8 @@ final class Layout {
         for (Model.Edge e : m.edges) {
             if (e.isLoop() || e.b instanceof Model.Cap) e.a.node().margin = 26;
         }
+        // the copies behind a stacked glyph stick out up and to the right
+        for (Model.Node n : m.nodes) if (n.stacked) n.margin = Math.max(n.margin, Glyphs.STACK_COPIES * Glyphs.STACK_STEP);
         layoutScope(m, m.root);
         place(m.root, 0, 0);
     }

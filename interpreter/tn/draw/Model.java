@@ -43,6 +43,8 @@ final class Model {
         double tipAngle;
         /** Extra room around the node that its caps and loops need. */
         double margin;
+        /** Drawn as stacked copies of itself: it carries the leg heads="stacked" draws that way. */
+        boolean stacked;
         /** A sum used as a factor: the sum, drawn as its terms inside the node's box. */
         tn.net.Net.Sum sum;
         /** The box its terms need (centred on the origin), when drawn inside. */

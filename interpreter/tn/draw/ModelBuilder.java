@@ -34,6 +34,8 @@ final class ModelBuilder {
     }
 
     private final ShapeRule rule;
+    /** A leg drawn as stacked copies of the tensors that carry it, not as lines (null: none). */
+    private final String stacked;
     private final Model model = new Model();
     private final List<String> legName = new ArrayList<>();
     private final List<Long> legSize = new ArrayList<>();
@@ -43,7 +45,12 @@ final class ModelBuilder {
     private int ports;
 
     ModelBuilder(ShapeRule rule) {
+        this(rule, null);
+    }
+
+    ModelBuilder(ShapeRule rule, String stacked) {
         this.rule = rule;
+        this.stacked = stacked;
     }
 
     /** The model of {@code root}, its open legs free and labelled with their names. */
@@ -209,6 +216,12 @@ final class ModelBuilder {
             for (Endpoint e : classes.get(rep)) ts.add(new Terminal(e.kind(), e.node(), e.axis(), e.label(), e.order(), e.port()));
             if (ts.isEmpty()) {
                 node(Model.Kind.LOOP, null, "identity", Shape.RING, scope);
+                continue;
+            }
+            if (legName.get(rep).equals(stacked)) {
+                // no line: each tensor on it is drawn as a stack (a bubble's port has the same name
+                // inside and outside, so both halves of a line through a border are dropped)
+                for (Terminal t : ts) if (t.isNode()) t.node().stacked = true;
                 continue;
             }
             if (ts.size() == 1 && ts.get(0).isNode()) {

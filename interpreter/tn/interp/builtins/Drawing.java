@@ -20,7 +20,8 @@ import tn.net.Net;
  * Keywords: `sizes=true` labels legs with their sizes; `isometry="U V"` and `unitary="Q"` mark
  * tensors by name as isometries (triangles) or orthogonal/unitary (squares); `layout="force"`
  * or `"layered"` overrides the automatic choice; `expand="attention0 mlp1"` (or a depth, "1") opens
- * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name. While checking, the arguments are checked and
+ * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name;
+ * `heads="stacked"` draws each tensor with a `head` leg as stacked copies instead of the leg's line. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
  * too); nothing is ever computed.
  */
@@ -29,7 +30,7 @@ public final class Drawing {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\")",
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\")",
                 "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
                     + " the file optional); computes nothing",
                 Drawing::draw));
@@ -46,16 +47,24 @@ public final class Drawing {
         Set<String> unitaries = names(a.string("unitary", ""));
         String layout = a.string("layout", "auto");
         List<String> expand = List.copyOf(names(a.string("expand", "")));
-        DrawOptions options;
+        String heads = a.string("heads", "leg");
+        DrawOptions marked;
         try {
-            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
+            marked = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
         } catch (IllegalArgumentException e) {
             throw new tn.diag.TnError(a.keywordSpan("layout"), e.getMessage());
+        }
+        DrawOptions options;
+        try {
+            options = marked.withHeads(heads);
+        } catch (IllegalArgumentException e) {
+            throw new tn.diag.TnError(a.keywordSpan("heads"), e.getMessage());
         }
         Expr e = a.expr(0);
         String title = e instanceof Expr.Var v ? v.name() : e.span().text();
         tn.draw.Marks.record(isometries, unitaries);
         tn.draw.Marks.expand(title, expand);
+        tn.draw.Marks.heads(title, heads);
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         try {

@@ -101,6 +101,45 @@ class AttentionHeadTest {
         assertTrue(Quality.problems(svg).isEmpty(), String.join("\n", Quality.problems(svg)));
     }
 
+    private static long count(Element g, String cls) {
+        long n = 0;
+        for (Element c : Svg.children(g)) if (c.getAttribute("class").equals(cls)) n++;
+        return n;
+    }
+
+    @Test
+    void headsStackedDrawsEachTensorWithAHeadLegAsStackedCopies() throws Exception {
+        Svg stacked = draw("multihead"); // the script's draw(multihead, ..., heads="stacked")
+        assertFalse(stacked.groups.containsKey("leg-head"), "no line for the head leg");
+        for (String w : List.of("W_Q", "W_K", "W_V", "W_O")) {
+            Element g = stacked.groups.values().stream().filter(e -> e.getAttribute("class").equals("tensor") && e.getAttribute("data-name").equals(w))
+                    .findFirst().orElseThrow();
+            assertEquals(Glyphs.STACK_COPIES, count(g, "stack"), w + " drawn as a stack");
+            assertEquals(1, count(g, "shape"), w + " has one outline");
+        }
+        Element x = stacked.groups.values().stream().filter(e -> e.getAttribute("data-name").equals("x")).findFirst().orElseThrow();
+        assertEquals(0, count(x, "stack"), "x has no head leg");
+        assertTrue(Quality.problems(stacked).isEmpty(), String.join("\n", Quality.problems(stacked)));
+
+        Path plain = tmp.resolve("plain.tn");
+        Files.writeString(plain, Files.readString(EXAMPLE, StandardCharsets.UTF_8).replace(", heads=\"stacked\"", ""));
+        Golden.Result r = Golden.run("draw", plain.toString(), "--name", "multihead", "-o", tmp.resolve("m.svg").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Svg lines = new Svg(Files.readString(tmp.resolve("m.svg"), StandardCharsets.UTF_8));
+        assertTrue(lines.groups.containsKey("leg-head"), "by default the head leg is a line");
+        assertFalse(lines.groups.values().stream().anyMatch(g -> count(g, "stack") > 0));
+    }
+
+    @Test
+    void anUnknownHeadsValueIsRefusedWhereItIsWritten() throws Exception {
+        Path s = tmp.resolve("bad.tn");
+        Files.writeString(s, "leg head = 2, i = 3\nW = random(head, i, seed=1)\ndraw(W, \"w.svg\", heads=\"piled\")\n");
+        Golden.Result r = Golden.run("check", s.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals(s + ":3:18: heads must be leg (the head leg drawn as a line) or stacked (each tensor with a head leg drawn as stacked"
+                + " copies), not 'piled'\n    draw(W, \"w.svg\", heads=\"piled\")\n                     ^^^^^^^^^^^^^\n", r.err());
+    }
+
     /** The tensors' names from left to right. */
     private static List<String> sortedByX(Svg svg) {
         List<String> ids = new ArrayList<>(svg.shapes.keySet().stream().filter(id -> id.startsWith("tensor-")).toList());
