@@ -30,9 +30,23 @@ public final class Diagrams {
     public static Scene scene(Net net, String title, DrawOptions options) {
         String wrong = Stream.check(net, options.expand());
         if (wrong != null) throw new IllegalArgumentException(wrong);
+        wrong = checkBoxed(net, options.boxed());
+        if (wrong != null) throw new IllegalArgumentException(wrong);
         Scene scene = new Scene(title);
         scene.elements.addAll(elements(net, options, new Ids()));
         return scene;
+    }
+
+    /** Why {@code boxed} cannot be done on {@code net} (a name that is no named intermediate of it), or null. */
+    static String checkBoxed(Net net, java.util.Set<String> boxed) {
+        List<String> named = boxed.stream().filter(b -> !b.equals(DrawOptions.ALL_NAMED)).sorted().toList();
+        if (named.isEmpty()) return null;
+        java.util.Set<String> known = ModelBuilder.namedIntermediates(net);
+        List<String> unknown = named.stream().filter(b -> !known.contains(b)).toList();
+        if (unknown.isEmpty()) return null;
+        return "boxes= names " + String.join(", ", unknown) + ", which " + (unknown.size() == 1 ? "is" : "are")
+                + " not a named intermediate of this network (" + (known.isEmpty() ? "it has none: its networks are all inline"
+                        : "its named intermediates: " + String.join(", ", known)) + ")";
     }
 
     /** The drawing of {@code net}, its ids made unique with {@code ids}. */
@@ -46,7 +60,7 @@ public final class Diagrams {
         Stream stream = Stream.find(net);
         if (stream != null) return new StreamDrawing(stream, options, ids).draw();
         if (!(net instanceof Net.Sum)) {
-            out.addAll(new Router(model(net, options), options, ids, preferred).route());
+            out.addAll(new Router(model(net, options, false), options, ids, preferred).route());
             return out;
         }
         List<Net> terms = new ArrayList<>();
@@ -60,7 +74,7 @@ public final class Diagrams {
         List<Model> first = new ArrayList<>();
         int reference = 0, most = -1;
         for (int k = 0; k < terms.size(); k++) {
-            Model m = model(terms.get(k), options);
+            Model m = model(terms.get(k), options, true);
             Router r = new Router(m, options, new Ids(), preferred);
             r.route();
             angles.add(r.freeAngles());
@@ -76,7 +90,7 @@ public final class Diagrams {
             if (e.getKey().b instanceof Model.Free f) directions.putIfAbsent(f.label(), e.getValue());
         }
         for (int k = 0; k < terms.size(); k++) {
-            Model m = model(terms.get(k), options);
+            Model m = model(terms.get(k), options, true);
             double c = coefficients.get(k) * m.root.coefficient;
             m.root.coefficient = 1;
             mirrorParts(m, first.get(k), angles.get(k), directions);
@@ -215,8 +229,9 @@ public final class Diagrams {
         }
     }
 
-    private static Model model(Net net, DrawOptions options) {
-        Model m = new ModelBuilder(options.rule(), options.stackedLeg()).build(net);
+    /** The laid-out model of {@code net}; {@code term}: it is a term of the sum being drawn, so boxes= may box it whole. */
+    private static Model model(Net net, DrawOptions options, boolean term) {
+        Model m = new ModelBuilder(options).build(net, term);
         for (Model.Node n : m.nodes) {
             if (n.sum != null) n.inner = aroundAxis(elements(n.sum, options, new Ids()));
         }

@@ -9,10 +9,12 @@ import java.util.Set;
  * opens every block, 2 also draws in full what a block reads from several places, such as the layer
  * norm of an attention block; empty, the default, draws each block as a labelled box), and how the
  * head leg is drawn ({@code heads}: {@code leg}, a line like any other, or {@code stacked}, each
- * tensor that carries it drawn as stacked copies of itself, the notation's picture of many heads).
+ * tensor that carries it drawn as stacked copies of itself, the notation's picture of many heads),
+ * and which named intermediates stay labelled boxes instead of being drawn as their networks
+ * ({@code boxed}: names, or {@link #ALL_NAMED}; empty, the default, draws every network inline).
  */
 public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> unitaries, String layout, long seed,
-        java.util.List<String> expand, String heads) {
+        java.util.List<String> expand, String heads, Set<String> boxed) {
     /** The leg {@code heads="stacked"} draws as stacked copies of the glyphs that carry it. */
     static final String HEAD_LEG = "head";
 
@@ -20,6 +22,7 @@ public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> uni
         isometries = Set.copyOf(isometries);
         unitaries = Set.copyOf(unitaries);
         expand = java.util.List.copyOf(expand);
+        boxed = Set.copyOf(boxed);
         if (!layout.equals("auto") && !layout.equals("layered") && !layout.equals("force")) {
             throw new IllegalArgumentException("layout must be auto, layered or force, not '" + layout + "'");
         }
@@ -30,27 +33,43 @@ public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> uni
     }
 
     public static DrawOptions defaults() {
-        return new DrawOptions(false, Set.of(), Set.of(), "auto", 1, java.util.List.of(), "leg");
+        return new DrawOptions(false, Set.of(), Set.of(), "auto", 1, java.util.List.of(), "leg", Set.of());
     }
 
     public DrawOptions withSizes(boolean on) {
-        return new DrawOptions(on, isometries, unitaries, layout, seed, expand, heads);
+        return new DrawOptions(on, isometries, unitaries, layout, seed, expand, heads, boxed);
     }
 
     public DrawOptions withMarks(Set<String> isometries, Set<String> unitaries) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed);
     }
 
     public DrawOptions withLayout(String layout) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed);
     }
 
     public DrawOptions withExpand(java.util.List<String> blocks) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, blocks, heads);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, blocks, heads, boxed);
     }
 
     public DrawOptions withHeads(String heads) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed);
+    }
+
+    /**
+     * Named intermediates kept as labelled boxes instead of their networks: the names, or
+     * {@link #ALL_NAMED} for every one (inline=false).
+     */
+    public DrawOptions withBoxed(Set<String> names) {
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, names);
+    }
+
+    /** In {@code boxed}: every named intermediate is a box. */
+    public static final String ALL_NAMED = "*";
+
+    /** Whether the intermediate named {@code name} is drawn as a box. */
+    boolean boxes(String name) {
+        return name != null && (boxed.contains(ALL_NAMED) || boxed.contains(name));
     }
 
     /** The leg drawn as stacked copies instead of a line, or null. */

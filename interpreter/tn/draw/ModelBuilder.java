@@ -36,6 +36,9 @@ final class ModelBuilder {
     private final ShapeRule rule;
     /** A leg drawn as stacked copies of the tensors that carry it, not as lines (null: none). */
     private final String stacked;
+    /** Which named intermediates are drawn as labelled boxes (null: none). */
+    private final DrawOptions boxes;
+    private Net root;
     private final Model model = new Model();
     private final List<String> legName = new ArrayList<>();
     private final List<Long> legSize = new ArrayList<>();
@@ -45,16 +48,25 @@ final class ModelBuilder {
     private int ports;
 
     ModelBuilder(ShapeRule rule) {
-        this(rule, null);
+        this.rule = rule;
+        this.stacked = null;
+        this.boxes = null;
     }
 
-    ModelBuilder(ShapeRule rule, String stacked) {
-        this.rule = rule;
-        this.stacked = stacked;
+    ModelBuilder(DrawOptions options) {
+        this.rule = options.rule();
+        this.stacked = options.stackedLeg();
+        this.boxes = options;
     }
 
     /** The model of {@code root}, its open legs free and labelled with their names. */
     Model build(Net root) {
+        return build(root, false);
+    }
+
+    /** ... {@code root} itself a labelled box when it is a named intermediate to box and {@code boxRoot}. */
+    Model build(Net root, boolean boxRoot) {
+        this.root = boxRoot ? null : root;
         int[] ids = new int[root.rank()];
         for (int k = 0; k < ids.length; k++) {
             ids[k] = newLeg(root.legs().get(k), root.size(k), model.root);
@@ -63,6 +75,21 @@ final class ModelBuilder {
         add(root, ids, model.root);
         resolve();
         return model;
+    }
+
+    /** The names of {@code root}'s named intermediates (what boxes= can keep), in the order a walk meets them. */
+    static java.util.Set<String> namedIntermediates(Net root) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<Net> stack = new java.util.ArrayDeque<>();
+        Map<Net, Boolean> seen = new java.util.IdentityHashMap<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Net n = stack.pop();
+            if (n != root && !(n instanceof Net.Leaf) && !(n instanceof Net.Delta) && n.label() != null) out.add(n.label());
+            List<Net> kids = Stream.children(n);
+            for (int k = kids.size() - 1; k >= 0; k--) if (seen.put(kids.get(k), true) == null) stack.push(kids.get(k));
+        }
+        return out;
     }
 
     // ---- the walk -----------------------------------------------------------------------------
@@ -98,7 +125,11 @@ final class ModelBuilder {
     }
 
     private void add(Net net, int[] ids, Model.Scope scope) {
-        if (net instanceof Net.Leaf leaf) {
+        if (net != root && !(net instanceof Net.Leaf) && !(net instanceof Net.Delta) && boxes != null && boxes.boxes(net.label())) {
+            // a named intermediate kept as the author named it: a labelled box with its legs
+            Model.Node n = node(Model.Kind.TENSOR, net.label(), "intermediate", Shape.BOX, scope);
+            attach(n, ids, net.legs(), net.sizes());
+        } else if (net instanceof Net.Leaf leaf) {
             String name = leaf.label() != null ? leaf.label()
                     : leaf.kind().equals("scalar") && leaf.span() != null ? leaf.span().text() : leaf.kind();
             Model.Node n = node(Model.Kind.TENSOR, name, leaf.kind(), rule.tensor(leaf.label(), leaf.kind(), leaf.sizes()), scope);

@@ -21,7 +21,9 @@ import tn.net.Net;
  * tensors by name as isometries (triangles) or orthogonal/unitary (squares); `layout="force"`
  * or `"layered"` overrides the automatic choice; `expand="attention0 mlp1"` (or a depth, "1") opens
  * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name;
- * `heads="stacked"` draws each tensor with a `head` leg as stacked copies instead of the leg's line. While checking, the arguments are checked and
+ * `heads="stacked"` draws each tensor with a `head` leg as stacked copies instead of the leg's line;
+ * `inline=false` keeps every named intermediate (`X = A B`, then `X C`) as a labelled box instead of
+ * its network, `boxes="X scores"` those named. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
  * too); nothing is ever computed.
  */
@@ -30,7 +32,7 @@ public final class Drawing {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\")",
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\", inline=true, boxes=\"\")",
                 "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
                     + " the file optional); computes nothing",
                 Drawing::draw));
@@ -48,6 +50,8 @@ public final class Drawing {
         String layout = a.string("layout", "auto");
         List<String> expand = List.copyOf(names(a.string("expand", "")));
         String heads = a.string("heads", "leg");
+        Set<String> boxed = new LinkedHashSet<>(names(a.string("boxes", "")));
+        if (!a.bool("inline", true)) boxed.add(DrawOptions.ALL_NAMED);
         DrawOptions marked;
         try {
             marked = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
@@ -56,7 +60,7 @@ public final class Drawing {
         }
         DrawOptions options;
         try {
-            options = marked.withHeads(heads);
+            options = marked.withHeads(heads).withBoxed(boxed);
         } catch (IllegalArgumentException e) {
             throw new tn.diag.TnError(a.keywordSpan("heads"), e.getMessage());
         }
@@ -65,6 +69,7 @@ public final class Drawing {
         tn.draw.Marks.record(isometries, unitaries);
         tn.draw.Marks.expand(title, expand);
         tn.draw.Marks.heads(title, heads);
+        tn.draw.Marks.boxes(title, boxed);
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         try {
@@ -74,7 +79,7 @@ public final class Drawing {
             OutputFile.emit(a, name, title, true,
                     png -> png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException wrong) {
-            throw new tn.diag.TnError(a.keywordSpan("expand"), wrong.getMessage());
+            throw new tn.diag.TnError(a.keywordSpan(wrong.getMessage().startsWith("boxes=") ? "boxes" : "expand"), wrong.getMessage());
         }
         return new Value.None();
     }
