@@ -92,6 +92,7 @@ public final class Diagrams {
         for (int k = 0; k < terms.size(); k++) {
             Model m = model(terms.get(k), options, true);
             double c = coefficients.get(k) * m.root.coefficient;
+            String written = Math.abs(coefficients.get(k)) == 1 ? WrittenScalar.magnitude(m.root.written) : null;
             m.root.coefficient = 1;
             mirrorParts(m, first.get(k), angles.get(k), directions);
             Router router = new Router(m, options, ids, directions);
@@ -113,10 +114,11 @@ public final class Diagrams {
                 cursor = x + w;
             }
             if (Math.abs(c) != 1) {
-                String s = Numbers.format(Math.abs(c));
+                String s = written != null ? written : Numbers.format(Math.abs(c));
                 double w = TextMetrics.width(s, Glyphs.SCALAR_SIZE);
                 double x = cursor + (sign != null ? 10 : 0);
                 Scene.Group g = new Scene.Group(ids.numbered("scalar"), "scalar").data("value", Numbers.format(c));
+                if (written != null) g.data("written", written);
                 g.add(new Scene.Text(new Vec(x, TextMetrics.baselineOffset(Glyphs.SCALAR_SIZE)), s, Glyphs.SCALAR_SIZE,
                         "start", false, Glyphs.INK, "value"));
                 out.add(g);

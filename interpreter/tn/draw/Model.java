@@ -129,6 +129,10 @@ final class Model {
         final List<Node> nodes = new ArrayList<>();
         final List<Scope> children = new ArrayList<>();
         double coefficient = 1;
+        /** The coefficient as the script wrote it (see {@link WrittenScalar}), or null: then its value is shown. */
+        String written;
+        /** How many products with a factor other than 1 gave the coefficient (a text only when one did). */
+        int factors;
         String id;
         /** Position of the scope's origin in its parent (layout), and its final outline. */
         double x, y;

@@ -150,6 +150,7 @@ final class ModelBuilder {
                 add(f, fids, scope);
             }
             scope.coefficient *= p.coefficient();
+            if (p.coefficient() != 1) scope.written = ++scope.factors == 1 ? WrittenScalar.of(p) : null;
         } else if (net instanceof Net.Bubble b) {
             Model.Scope child = new Model.Scope(scope, b.function().label(), bubbleLabel(b));
             Net inner = b.inner();

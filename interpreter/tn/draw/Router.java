@@ -688,7 +688,7 @@ final class Router {
         }
         if (!s.isBubble()) return b;
         // room for the scale factor written before the contents (see assembleLegsAndNodes)
-        if (s.coefficient != 1 && !b.isEmpty()) b = new Box(b.x0() - Layout.coefficientWidth(s.coefficient) - 12, b.y0(), b.x1(), b.y1());
+        if (s.coefficient != 1 && !b.isEmpty()) b = new Box(b.x0() - Layout.coefficientWidth(s) - 12, b.y0(), b.x1(), b.y1());
         Box out = new Box(b.x0() - DRAW_PAD, b.y0() - DRAW_PAD - LABEL_BAND, b.x1() + DRAW_PAD, b.y1() + DRAW_PAD);
         double minW = TextMetrics.width(s.label, Glyphs.BUBBLE_LABEL_SIZE) + 18;
         if (out.width() < minW) out = new Box(out.centre().x() - minW / 2, out.y0(), out.centre().x() + minW / 2, out.y1());
@@ -860,7 +860,7 @@ final class Router {
         for (Model.Scope s : m.scopes()) {
             if (s.coefficient == 1) continue;
             Box content = s.isBubble() ? s.outline : contentBox();
-            String text = Layout.coefficientText(s.coefficient);
+            String text = Layout.coefficientText(s);
             double x = content.x0() - 8;
             if (!s.isBubble()) {
                 // left of everything drawn so far, free legs' labels included
@@ -887,6 +887,7 @@ final class Router {
                 if (clear != null) y = clear;
             }
             Scene.Group g = new Scene.Group(ids.numbered("scalar"), "scalar").data("value", Numbers.format(s.coefficient));
+            if (s.written != null) g.data("written", s.written);
             g.add(new Scene.Text(new Vec(x, y), text, Glyphs.SCALAR_SIZE, "end", false, Glyphs.INK, "value"));
             holds.get(s).add(g);
         }

@@ -89,15 +89,15 @@ class AttentionHeadTest {
         // x W_Q W_K x inside the softmax, then the pattern's key leg into x W_V W_O: left to right
         assertEquals(List.of("x", "W_Q", "W_K", "x", "x", "W_V", "W_O"), sortedByX(svg));
         Svg.Label scale = svg.labels.stream().filter(l -> l.cls().equals("value")).findFirst().orElseThrow();
-        assertEquals("0.5", scale.text());
+        assertEquals("1/sqrt(4)", scale.text(), "the factor as the script wrote it");
         for (Svg.Line line : svg.lines) {
             List<Point2D> p = line.points();
             for (int k = 0; k + 1 < p.size(); k++) {
-                assertFalse(new Line2D.Double(p.get(k), p.get(k + 1)).intersects(scale.box()), "the scale factor 0.5 lies on the line " + line.leg());
+                assertFalse(new Line2D.Double(p.get(k), p.get(k + 1)).intersects(scale.box()), "the scale factor lies on the line " + line.leg());
             }
         }
         Svg.Bubble softmax = svg.bubbles.get(0);
-        assertTrue(softmax.outline().contains(scale.box()), "0.5 inside the softmax bubble: " + scale.box() + " in " + softmax.outline());
+        assertTrue(softmax.outline().contains(scale.box()), "the scale factor inside the softmax bubble: " + scale.box() + " in " + softmax.outline());
         assertTrue(Quality.problems(svg).isEmpty(), String.join("\n", Quality.problems(svg)));
     }
 
