@@ -25,6 +25,8 @@ final class Glyphs {
     static final String ISOMETRY_FILL = "#dbe7f6";
     static final String UNITARY_FILL = "#f6e7cc";
     static final String BOX_FILL = "#f3f3f3";
+    /** The orthogonality centre of a canonical tensor train: the one core that is not an isometry. */
+    static final String CENTRE_FILL = "#f6d2c8";
     static final double OUTLINE_WIDTH = 1.5;
     static final double DOT_RADIUS = 4.2;
     static final double RING_RADIUS = 12;
@@ -230,6 +232,7 @@ final class Glyphs {
     }
 
     private static String fill(Model.Node n) {
+        if (ShapeRule.CENTRE.equals(n.kindText)) return CENTRE_FILL;
         return switch (n.shape) {
             case TRIANGLE -> ISOMETRY_FILL;
             case SQUARE -> UNITARY_FILL;

@@ -174,7 +174,7 @@ final class Router {
         for (Model.Node n : m.nodes) {
             if (n.shape != Shape.TRIANGLE) continue;
             long[] sizes = n.sizes.stream().mapToLong(Long::longValue).toArray();
-            int tip = sizes.length == 0 ? -1 : ShapeRule.tipLeg(sizes);
+            int tip = sizes.length == 0 ? -1 : ShapeRule.tipLeg(n.kindText, sizes);
             Double angle = null;
             Vec away = Vec.ZERO;
             for (Model.Edge e : m.edges) {
@@ -268,7 +268,7 @@ final class Router {
                 }
                 continue;
             }
-            int tipAxis = n.shape == Shape.TRIANGLE ? ShapeRule.tipLeg(n.sizes.stream().mapToLong(Long::longValue).toArray()) : -1;
+            int tipAxis = n.shape == Shape.TRIANGLE ? ShapeRule.tipLeg(n.kindText, n.sizes.stream().mapToLong(Long::longValue).toArray()) : -1;
             if (ends.size() <= 2) {
                 double[] best = null;
                 double bestScore = Double.NEGATIVE_INFINITY;
