@@ -7,7 +7,9 @@ torch in this process, alternating with tn run by run so both see the same machi
 
 1. grad of a scalar loss (cross-entropy of a small transformer: layers=2, heads=4, d_model=64,
    d_mlp=256, vocab=64, 16 positions) with respect to one weight (W_E: the gradient goes back
-   through every layer), forward and backward together; the tn forward alone for scale.
+   through every layer), forward and backward together; the tn forward alone for scale; and with
+   respect to every weight at once (tn: grad(loss, m), one backward pass; torch: backward() with
+   every weight requiring grad), what a training step needs.
 2. The seed's study at GPT-2-small shapes: one block (12 heads, d_model 768, d_mlp 3072, random
    weights, std 0.02, 16 positions); the 768 x 768 Jacobian of its output at position 12 with respect
    to its input at position 3 (the input written x = X + e_3 v, J = d y[12] / d v), exact in tn
@@ -89,8 +91,11 @@ def bench_loss(reps, d, d_model=64, n=16):
                 f"target = onehot({targets}, pos, vocab, size=64)",
                 "def L(m) = -sum(target log(softmax(forward(m, ids), vocab)))"] + save_lines(d)
     tn_lines += [f'save(grad(L(m), m.W_E), "{d}/g.npy")', 'print("loss", L(m))']
+    tn_lines += ["def all_grads(m) {", "    g = grad(L(m), m)", "    s = 0", "    for k in keys(g) {",
+                 "        s = s + norm(get(g, k))", "    }", "    return s", "}", "G = grad(L(m), m)"]
+    tn_lines += [f'save(get(G, "{k}"), "{d}/g_{k}.npy")' for k in FIELDS]
     for _ in range(reps + 2):
-        tn_lines += [":time print(L(m))", ":time print(norm(grad(L(m), m.W_E)))"]
+        tn_lines += [":time print(L(m))", ":time print(norm(grad(L(m), m.W_E)))", ":time print(all_grads(m))"]
     p = None
     t_torch, t_tn = [], []
     out, times = tn_repl(tn_lines, d)
@@ -103,13 +108,34 @@ def bench_loss(reps, d, d_model=64, n=16):
     g = np.load(os.path.join(d, "g.npy"))
     err = np.abs(g - p["W_E"].grad.numpy()).max() / np.abs(g).max()
     print(f"loss: tn {tn_loss:.6g}, torch {loss.item():.6g}; grad W_E relative max difference {err:.2e}")
+    for k in FIELDS:
+        p[k].requires_grad_(True)
+        p[k].grad = None
+    loss_of(p, ids_t, tgt, layers).backward()
+    # Relative to the largest gradient entry of all: b_K's gradient is 0 (a softmax does not see a
+    # shift of every key's score), so tn's and torch's are both rounding noise, ~1e-9.
+    scale = max(np.abs(p[k].grad.numpy()).max() for k in FIELDS)
+    worst = max(np.abs(np.load(os.path.join(d, f"g_{k}.npy")) - p[k].grad.numpy()).max() for k in FIELDS) / scale
+    print(f"grad(loss, m), all {len(FIELDS)} weights from one backward pass: max difference {worst:.2e} of the largest entry")
+    t_all = []
+    for r in range(reps + 5):
+        for k in FIELDS:
+            p[k].grad = None
+        t0 = time.perf_counter()
+        loss_of(p, ids_t, tgt, layers).backward()
+        t_all.append((time.perf_counter() - t0) * 1e3)
+    t_all = t_all[5:]
+    for k in FIELDS:
+        p[k].requires_grad_(False)
+        p[k].grad = None
+    p["W_E"].requires_grad_(True)
     for r in range(reps + 5):  # 5 warm-up runs first (torch's first calls are 10-100x slower)
         p["W_E"].grad = None
         t0 = time.perf_counter()
         loss = loss_of(p, ids_t, tgt, layers)
         loss.backward()
         t_torch.append((time.perf_counter() - t0) * 1e3)
-    fwd, both, t_torch = times[0::2][2:], times[1::2][2:], t_torch[5:]
+    fwd, both, every, t_torch = times[0::3][2:], times[1::3][2:], times[2::3][2:], t_torch[5:]
     # Warm runs only (the first runs include JIT warm-up on both sides).
     print(f"[grad of a scalar loss, layers=2 d_model={d_model}, {n} positions, {len(t_torch)} timed reps after warm-up: median (min)]")
     print(f"  tn forward only:          {np.median(fwd):8.2f} ({min(fwd):.2f}) ms")
@@ -117,6 +143,9 @@ def bench_loss(reps, d, d_model=64, n=16):
     print(f"  torch forward + backward: {np.median(t_torch):8.2f} ({min(t_torch):.2f}) ms")
     print(f"  ratio tn / torch: median {np.median(both) / np.median(t_torch):.1f}x, min {min(both) / min(t_torch):.1f}x;"
           f" tn grad / tn forward: {np.median(both) / np.median(fwd):.1f}x")
+    print(f"  tn forward + grad(loss, m), {len(FIELDS)} weights: {np.median(every):8.2f} ({min(every):.2f}) ms")
+    print(f"  torch forward + backward, {len(FIELDS)} weights:   {np.median(t_all):8.2f} ({min(t_all):.2f}) ms")
+    print(f"  ratio tn / torch, every weight: median {np.median(every) / np.median(t_all):.1f}x, min {min(every) / min(t_all):.1f}x")
 
 
 def bench_gpt2(reps, d):

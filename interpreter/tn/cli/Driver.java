@@ -41,7 +41,16 @@ public final class Driver {
     private final PrintStream err;
     private final Planner planner = new Planner();
 
+    private tn.net.SliceExecutor executor = tn.net.LocalSlices.INSTANCE;
+    private double taskMemoryBytes = Double.POSITIVE_INFINITY;
+
     public Planner planner() { return planner; }
+
+    /** Where sliced contractions run (`tn run --spark`), and the memory of one slice there. */
+    public void setExecutor(tn.net.SliceExecutor executor, double taskMemoryBytes) {
+        this.executor = executor;
+        this.taskMemoryBytes = taskMemoryBytes;
+    }
 
     public Driver(PrintStream out, PrintStream err) {
         this.out = out;
@@ -81,8 +90,8 @@ public final class Driver {
         return null;
     }
 
-    /** A contraction of a script and the plan made for it. */
-    public record Planned(tn.net.Net net, tn.plan.Plan plan) {}
+    /** A contraction of a script, the plan made for it, and the memory limit it was planned under. */
+    public record Planned(tn.net.Net net, tn.plan.Plan plan, double memoryLimitBytes) {}
 
     /** Parses and checks; prints diagnostics; returns the program or null. */
     public List<Stmt> check(Source source, Path directory, Options options) {
@@ -95,10 +104,15 @@ public final class Driver {
      */
     public List<Planned> plans(Source source, Path directory, Options options) {
         List<Planned> plans = new java.util.ArrayList<>();
-        return check(source, directory, options, (net, plan) -> plans.add(new Planned(net, plan))) == null ? null : plans;
+        return check(source, directory, options, (evaluator, net, plan) -> plans.add(new Planned(net, plan, evaluator.memoryLimitBytes()))) == null ? null : plans;
     }
 
-    private List<Stmt> check(Source source, Path directory, Options options, Evaluator.PlanListener listener) {
+    /** A plan listener that also sees the evaluator (its settings when the plan was made). */
+    private interface Listener {
+        void planned(Evaluator evaluator, tn.net.Net net, tn.plan.Plan plan);
+    }
+
+    private List<Stmt> check(Source source, Path directory, Options options, Listener listener) {
         Diagnostics diagnostics = new Diagnostics();
         List<Stmt> program = TnParserFacade.parse(source, diagnostics);
         if (program == null) {
@@ -106,7 +120,7 @@ public final class Driver {
             return null;
         }
         Interpreter checker = interpreter(null, options, new PrintStream(PrintStream.nullOutputStream()));
-        if (listener != null) checker.evaluator().setListener(listener);
+        if (listener != null) checker.evaluator().setListener((net, plan) -> listener.planned(checker.evaluator(), net, plan));
         try {
             checker.run(checker.newModule(source, directory), program, diagnostics);
         } catch (TnError e) {
@@ -142,6 +156,8 @@ public final class Driver {
     private Interpreter interpreter(Backend backend, Options options, PrintStream stream) {
         Evaluator evaluator = new Evaluator(backend, planner, options.memoryLimitBytes());
         evaluator.setMethod(options.method());
+        evaluator.setExecutor(executor);
+        evaluator.setTaskMemoryBytes(taskMemoryBytes);
         evaluator.setProgress(message -> err.println("tn: " + message));
         Settings settings = new Settings();
         settings.setDtype(options.dtype());

@@ -175,16 +175,42 @@ public final class Main implements Callable<Integer> {
                 "numbers separated by commas for a tuple or a vector). An argument the script never reads",
                 "is an error, and a word without '=' a usage error (exit code 2)."})
     static final class Run extends ScriptOptions implements Callable<Integer> {
+        @Option(names = "--spark", paramLabel = "MASTER",
+                description = "run the slices of sliced contractions as Spark tasks on this master: local[*] (this machine), "
+                        + "local[2,3] (2 threads, 3 attempts per task), spark://host:7077, ...; needs tn built with Spark (README)")
+        String spark;
+
+        @Option(names = "--task-memory", paramLabel = "BYTES",
+                description = "with --spark: the memory of one slice (e.g. 512m); plans are sliced so that each slice fits "
+                        + "(default: the memory limit)")
+        String taskMemory;
+
         @Override
         public Integer call() {
             Driver.Options options;
+            double task = Double.POSITIVE_INFINITY;
             try {
                 options = toOptions();
+                if (taskMemory != null && spark == null) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--task-memory applies to --spark runs only");
+                }
+                if (taskMemory != null) task = MemorySize.parse(taskMemory);
             } catch (CommandLine.ParameterException e) {
                 Streams.err.println("error: " + e.getMessage());
                 return CommandLine.ExitCode.USAGE;
+            } catch (IllegalArgumentException e) {
+                Streams.err.println("error: --task-memory: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
             }
             Driver driver = new Driver(Streams.out, Streams.err);
+            if (spark != null) {
+                try {
+                    driver.setExecutor(tn.net.Executors.named("spark", spark), task);
+                } catch (IllegalArgumentException e) {
+                    Streams.err.println("error: --spark: " + e.getMessage());
+                    return 1;
+                }
+            }
             Source source = driver.read(file);
             if (source == null) return 1;
             return driver.run(source, directory(), options, Backends::nd4j);

@@ -58,6 +58,23 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", description = "float32 (default) or float64")
     String dtype;
 
+    @Option(names = "--slices", description = "for each sliced contraction, the slicing for --executors executors with each slice "
+            + "within --task-memory, its cost per slice, and the predicted time on N, 8, 64 and 512 executors from a GEMM rate "
+            + "measured on this machine (about a second; --gemm-rate to give one)")
+    boolean slices;
+
+    @Option(names = "--executors", paramLabel = "N", defaultValue = "8", description = "with --slices: executors that run slices at once (default 8)")
+    int executors;
+
+    @Option(names = "--task-memory", paramLabel = "BYTES", description = "with --slices: the memory of one slice (default: the memory limit)")
+    String taskMemory;
+
+    @Option(names = "--gemm-rate", paramLabel = "MADDS", description = "with --slices: multiply-adds a second of one executor, instead of measuring")
+    Double gemmRate;
+
+    private double rate;
+    private String rateSource;
+
     @Override
     public Integer call() {
         if ((file == null) == (network == null)) {
@@ -90,11 +107,46 @@ final class PlanCommand implements Callable<Integer> {
             Main.Streams.err.println("error: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
+        if (!slices && (taskMemory != null || gemmRate != null || executors != 8)) {
+            Main.Streams.err.println("error: --executors, --task-memory and --gemm-rate go with --slices");
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (slices && executors < 1) {
+            Main.Streams.err.println("error: --executors must be at least 1, not " + executors);
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (slices && json) {
+            Main.Streams.err.println("error: --slices is a report for people; it does not go with --json");
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (taskMemory != null) {
+            try {
+                double task = MemorySize.parse(taskMemory);
+                limit = memoryLimit == null ? task : Math.min(limit, task);
+                memoryLimit = taskMemory;
+            } catch (IllegalArgumentException e) {
+                Main.Streams.err.println("error: --task-memory: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+        }
+        if (slices) {
+            if (gemmRate != null) {
+                rate = gemmRate;
+                rateSource = "given with --gemm-rate";
+            } else {
+                rate = GemmRate.measure(Backends.nd4j(), d);
+                rateSource = "measured: the best of 4 " + GemmRate.N + " x " + GemmRate.N + " " + d + " products on this machine";
+            }
+        }
         Driver driver = new Driver(Main.Streams.out, Main.Streams.err);
         // A network from a file is planned for study: no memory limit unless one is asked for.
         double networkLimit = memoryLimit == null ? Double.POSITIVE_INFINITY : limit / d.bytes();
         return network != null ? planNetwork(driver, networkLimit)
                 : planScript(driver, new Driver.Options(d, method, limit, scriptArguments));
+    }
+
+    private String slicing(Plan plan, double limitElements, double bytesPerElement) {
+        return SlicingReport.format(plan, executors, limitElements, bytesPerElement, rate, rateSource);
     }
 
     private int planNetwork(Driver driver, double limitElements) {
@@ -120,6 +172,7 @@ final class PlanCommand implements Callable<Integer> {
             return 1;
         }
         Main.Streams.out.println(json ? PlanReport.json(plan) : PlanReport.format(plan));
+        if (slices) Main.Streams.out.println(slicing(plan, limitElements, 4));
         return 0;
     }
 
@@ -139,6 +192,11 @@ final class PlanCommand implements Callable<Integer> {
                 String name = p.net().label() != null ? p.net().label() + " = " : "";
                 Main.Streams.out.println("== " + where + ": " + name + p.net().span().text());
                 Main.Streams.out.println(PlanReport.format(p.plan()));
+                if (slices && p.plan().slicedLegs().length > 0) {
+                    // Within the memory limit in force where the statement was planned (`set memory_limit` or --task-memory).
+                    int bytes = p.net().dtype().bytes();
+                    Main.Streams.out.println(slicing(p.plan(), p.memoryLimitBytes() / bytes, bytes));
+                }
             }
         }
         if (plans.isEmpty() && !json) Main.Streams.out.println(file + ": no contractions");

@@ -164,7 +164,9 @@ final class Operators {
             case EQ -> x == y;
             default -> x != y;
         };
-        return new Value.Bool(result, Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is " + result);
+        // The detail explains a false comparison (a failed assert, the REPL); formatting numbers is
+        // slow next to comparing them, and loops compare often, so a true one carries none.
+        return new Value.Bool(result, result ? null : Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is false");
     }
 
     Value unary(Expr.Unary u) {

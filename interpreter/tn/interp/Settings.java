@@ -16,7 +16,7 @@ import tn.exec.DType;
  * numbers on every run; `set seed` starts the stream of that seed from its beginning.
  */
 public final class Settings {
-    static final List<String> NAMES = List.of("dtype", "memory_limit", "method", "seed");
+    static final List<String> NAMES = List.of("dtype", "executor", "memory_limit", "method", "seed", "task_memory");
 
     private DType dtype = DType.FLOAT32;
     /** The script seed; the default is documented in docs/language.md. */
@@ -97,6 +97,19 @@ public final class Settings {
                 double bytes = interpreter.asNumber(v, s.value().span(), "memory_limit");
                 if (!(bytes > 0)) throw new TnError(s.value().span(), "memory_limit must be a positive number of bytes");
                 interpreter.evaluator().setMemoryLimitBytes(bytes);
+            }
+            case "executor" -> {
+                if (!(v instanceof Value.Str str)) throw new TnError(s.value().span(), "executor must be a string: \"local\" or \"spark\"");
+                try {
+                    interpreter.evaluator().setExecutor(tn.net.Executors.named(str.value(), null));
+                } catch (IllegalArgumentException e) {
+                    throw new TnError(s.value().span(), e.getMessage());
+                }
+            }
+            case "task_memory" -> {
+                double bytes = interpreter.asNumber(v, s.value().span(), "task_memory");
+                if (!(bytes > 0)) throw new TnError(s.value().span(), "task_memory must be a positive number of bytes");
+                interpreter.evaluator().setTaskMemoryBytes(bytes);
             }
             default -> {
                 String hint = Suggest.closest(s.name(), NAMES);

@@ -36,7 +36,10 @@ public final class Derivative {
      */
     static final long MAX_FACTORS = 1_000_000;
 
+    /** The tensor differentiated by (forward mode: the only one). */
     private final Net hole;
+    /** Every tensor differentiated by at once (reverse mode may take several: one backward pass). */
+    private final java.util.Set<Net> holes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<String> holeLegs;
     private final Span span;
     private final BubbleDerivative rules;
@@ -48,6 +51,7 @@ public final class Derivative {
 
     private Derivative(Net hole, Span span) {
         this.hole = hole;
+        this.holes.add(hole);
         this.span = span;
         this.rules = new BubbleDerivative(span);
         this.holeLegs = new ArrayList<>();
@@ -77,11 +81,44 @@ public final class Derivative {
         return new Net.Relabel(g, legs, span);
     }
 
+    /**
+     * The derivatives of y with respect to each of {@code xs} (a model's weights: the gradient of a
+     * loss by every parameter) from ONE backward pass: every node's adjoint is built once and
+     * shared, so the gradients together cost about one evaluation of y, not one each. Each is as
+     * {@link #of} gives it (y's legs, then x's named {@code names.get(k)}); null where x does not
+     * occur in y. The tensors must be independent: one computed from another is refused, since
+     * what its derivative would hold the other fixed is ambiguous.
+     */
+    public static List<Net> reverseAll(Net y, List<Net> xs, List<List<String>> names, Span span) {
+        for (Net x : xs) if (x.rank() == 0) throw new Unsupported("grad() with respect to a scalar is not supported; give the tensor a leg of size 1", x);
+        Derivative d = new Derivative(xs.get(0), span);
+        d.holes.addAll(xs);
+        for (Net x : xs) {
+            if (d.reaches(x, x)) throw new Unsupported("the tensors are not independent: one of them is computed from another; take their gradients one at a time", x);
+        }
+        Map<Net, Net> adjoints = d.adjoints(y);
+        List<Net> out = new ArrayList<>();
+        for (int k = 0; k < xs.size(); k++) out.add(d.finish(y, xs.get(k), adjoints.get(xs.get(k)), names.get(k)));
+        return out;
+    }
+
+    /** Whether a hole other than {@code from} is inside {@code n} (below {@code from} itself). */
+    private boolean reaches(Net n, Net from) {
+        if (n != from && holes.contains(n)) return true;
+        if (n instanceof Net.Leaf) return sourceOf(n) != null && reaches(sourceOf(n), from);
+        if (n instanceof Net.Delta) return false;
+        if (n instanceof Net.Relabel r) return reaches(r.inner(), from);
+        if (n instanceof Net.Bubble b) return reaches(b.inner(), from);
+        if (n instanceof Net.Reshape r) return reaches(r.inner(), from);
+        for (Net c : n instanceof Net.Product p ? p.factors() : ((Net.Sum) n).terms()) if (reaches(c, from)) return true;
+        return false;
+    }
+
     private boolean dependsOnHole(Net n) {
         Boolean known = depends.get(n);
         if (known != null) return known;
         boolean d;
-        if (n == hole) d = true;
+        if (holes.contains(n)) d = true;
         else if (n instanceof Net.Leaf) d = sourceOf(n) != null && dependsOnHole(sourceOf(n));
         else if (n instanceof Net.Delta) d = false;
         else if (n instanceof Net.Relabel r) d = dependsOnHole(r.inner());
@@ -180,8 +217,12 @@ public final class Derivative {
      * complete before it is passed on.
      */
     private Net reverse(Net y, List<String> names) {
-        List<String> o = new ArrayList<>();
-        for (int k = 0; k < y.rank(); k++) o.add("#o" + k);
+        return finish(y, hole, adjoints(y).get(hole), names);
+    }
+
+    /** The adjoint of every hole (legs the hole's then O, the output's legs as #o0, #o1, ...). */
+    private Map<Net, Net> adjoints(Net y) {
+        List<String> o = outputLegs(y);
         List<Net> order = new ArrayList<>();
         topological(y, java.util.Collections.newSetFromMap(new IdentityHashMap<>()), order);
         Map<Net, List<Net>> received = new IdentityHashMap<>();
@@ -189,29 +230,36 @@ public final class Derivative {
         for (int k = 0; k < y.rank(); k++) seed.add(new Net.Delta(List.of(y.legs().get(k), o.get(k)), y.size(k), y.dtype(), span));
         if (seed.isEmpty()) seed.add(new Net.Delta(List.of("#one"), 1, y.dtype(), span)); // the number 1
         receive(received, y, rules.product(1, BubbleDerivative.concat(y.legs(), o), seed));
-        Net adjoint = null;
-        for (int k = order.size() - 1; k >= 0; k--) {
+        Map<Net, Net> adjoints = new IdentityHashMap<>();
+        for (int k = order.size() - 1; k >= 0 && adjoints.size() < holes.size(); k--) {
             Net n = order.get(k);
             List<Net> in = received.remove(n);
             if (in == null) continue;
             Net g = in.size() == 1 ? in.get(0) : new Net.Sum(in, ones(in.size()), span);
-            if (n == hole) {
-                adjoint = g;
-                break;
-            }
-            pass(n, g, o, received);
+            if (holes.contains(n)) adjoints.put(n, g); // a hole is a variable: nothing passes through it
+            else pass(n, g, o, received);
         }
+        return adjoints;
+    }
+
+    private static List<String> outputLegs(Net y) {
+        List<String> o = new ArrayList<>();
+        for (int k = 0; k < y.rank(); k++) o.add("#o" + k);
+        return o;
+    }
+
+    /** A hole's adjoint as the derivative: Y's legs (O) first, then the hole's, named as asked; null without one. */
+    private Net finish(Net y, Net x, Net adjoint, List<String> names) {
         if (adjoint == null) return null;
-        // Y's legs (O) first, then the hole's, named as asked.
         List<String> legs = new ArrayList<>(y.legs());
         legs.addAll(names);
-        return new Net.Relabel(rules.product(1, BubbleDerivative.concat(o, hole.legs()), adjoint), legs, span);
+        return new Net.Relabel(rules.product(1, BubbleDerivative.concat(outputLegs(y), x.legs()), adjoint), legs, span);
     }
 
     /** Post-order over the nodes that depend on the hole (children before parents), stopping at the hole. */
     private void topological(Net n, java.util.Set<Net> seen, List<Net> order) {
         if (!dependsOnHole(n) || !seen.add(n)) return;
-        if (n != hole) {
+        if (!holes.contains(n)) {
             if (n instanceof Net.Relabel r) topological(r.inner(), seen, order);
             else if (n instanceof Net.Bubble b) topological(b.inner(), seen, order);
             else if (n instanceof Net.Reshape r) topological(r.inner(), seen, order);

@@ -137,9 +137,12 @@ final class NativeFill {
         }
     }
 
-    /** One thread's chunk buffers. */
-    private static final class Scratch {
-        final double[] values = new double[CHUNK];
-        final float[] floats = new float[CHUNK];
+    /**
+     * One thread's chunk buffers, no larger than the array: a full chunk's are 384 KB to allocate
+     * and zero, which made a one-hot vector of 12 entries cost as much as a small GEMM.
+     */
+    private final class Scratch {
+        final double[] values = new double[(int) Math.min(CHUNK, n)];
+        final float[] floats = f64 ? null : new float[values.length];
     }
 }

@@ -37,6 +37,9 @@ public final class Creation {
                     Rng rng = rng(a, t.entries());
                     return make(a, "uniform", t, (from, out, n) -> rng.uniforms(from, out, 0, n, low, high));
                 }),
+            Builtin.of("random_ids", "random_ids(n, high, seed=)",
+                "n whole numbers uniform in 0 .. high - 1 as a tuple (random token ids for onehot), reproducible from the seed",
+                Creation::randomIds),
             Builtin.of("zeros", "zeros(legs..., dtype=)", "all entries 0",
                 a -> constant(a, "zeros", 0)),
             Builtin.of("ones", "ones(legs..., dtype=)", "all entries 1",
@@ -78,6 +81,24 @@ public final class Creation {
      * The stream of `seed=`, or else the script's stream at its current place (moved on past the
      * {@code longs} numbers the tensor takes, also while checking, so both passes agree).
      */
+    private static Value randomIds(Args a) {
+        a.expect(2, 2, "a count and the bound (ids 0 .. high - 1)");
+        long n = whole(a, 0), high = whole(a, 1);
+        if (n < 0 || n > 10_000_000) throw a.error(0, "random_ids() makes 0 to 10 million ids, not " + n);
+        if (high < 1) throw a.error(1, "the bound must be at least 1 (ids are 0 .. high - 1), not " + high);
+        long[] ids = new long[(int) n];
+        rng(a, n).wholes(0, ids, high);
+        List<Value> items = new java.util.ArrayList<>(ids.length);
+        for (long id : ids) items.add(new Value.Num(id));
+        return new Value.Tuple(items);
+    }
+
+    private static long whole(Args a, int i) {
+        double d = a.number(i);
+        if (d != Math.rint(d) || Math.abs(d) > 1e15) throw a.error(i, a.name() + "() needs a whole number here, not " + tn.interp.Printer.number(d));
+        return (long) d;
+    }
+
     private static Rng rng(Args a, long longs) {
         return a.has("seed") ? new Rng(a.integer("seed", 0)) : a.interpreter().settings().drawFromScript(longs);
     }

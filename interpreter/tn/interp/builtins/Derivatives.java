@@ -119,6 +119,8 @@ public final class Derivatives {
 
     private static Value grad(Args a) {
         a.expect(2, 2, "an expression and the tensor to differentiate by");
+        Value by = a.value(1);
+        if (by instanceof Value.Tuple || by instanceof Value.Record) return gradients(a, by);
         Net y = a.tensor(0), x = a.tensor(1);
         List<String> names = primed(a, y, x);
         Net g;
@@ -132,5 +134,73 @@ public final class Derivatives {
                     + " a relabelled or recomputed copy is a different tensor)");
         }
         return new Value.TensorValue(g);
+    }
+
+    /**
+     * {@code grad(loss, params)} for a tuple or record of tensors: the gradients in one backward
+     * pass (every node's adjoint built once and shared), as a tuple or a record of the same names.
+     * A record's fields that are not tensors (a model's sizes and switches) are passed over, as are
+     * tensor fields the expression does not read; a tuple must hold tensors the expression reads
+     * (its positions matter).
+     */
+    private static Value gradients(Args a, Value by) {
+        Net y = a.tensor(0);
+        List<String> keys = new ArrayList<>();
+        List<Net> xs = new ArrayList<>();
+        if (by instanceof Value.Tuple t) {
+            for (int k = 0; k < t.items().size(); k++) {
+                if (!(t.items().get(k) instanceof Value.TensorValue tv)) {
+                    throw a.error(1, "grad() by a tuple needs tensors, but item " + k + " is " + t.items().get(k).kind());
+                }
+                keys.add(Integer.toString(k));
+                xs.add(tv.net());
+            }
+        } else {
+            for (var e : ((Value.Record) by).fields().entrySet()) {
+                if (e.getValue() instanceof Value.TensorValue tv) {
+                    keys.add(e.getKey());
+                    xs.add(tv.net());
+                }
+            }
+        }
+        if (xs.isEmpty()) throw a.error(1, "grad() needs tensors to differentiate by, and " + a.expr(1).span().text() + " holds none");
+        List<List<String>> names = new ArrayList<>();
+        for (Net x : xs) names.add(primed(a, y, x));
+        // Reverse mode shares one backward pass; a tensor smaller than y is cheaper forward, on its own.
+        List<Net> reverse = new ArrayList<>();
+        List<List<String>> reverseNames = new ArrayList<>();
+        for (int k = 0; k < xs.size(); k++) {
+            if (y.denseSize() < xs.get(k).denseSize()) {
+                reverse.add(xs.get(k));
+                reverseNames.add(names.get(k));
+            }
+        }
+        List<Net> shared;
+        try {
+            shared = reverse.isEmpty() ? List.of() : Derivative.reverseAll(y, reverse, reverseNames, a.span());
+        } catch (Derivative.Unsupported e) {
+            throw a.error(0, e.getMessage());
+        }
+        List<Value> out = new ArrayList<>();
+        java.util.Map<String, Value> fields = new java.util.LinkedHashMap<>();
+        int r = 0;
+        for (int k = 0; k < xs.size(); k++) {
+            Net g;
+            try {
+                g = y.denseSize() < xs.get(k).denseSize() ? shared.get(r++) : Derivative.of(y, xs.get(k), names.get(k), a.span());
+            } catch (Derivative.Unsupported e) {
+                throw a.error(0, e.getMessage());
+            }
+            if (g == null && by instanceof Value.Tuple) {
+                throw a.error(1, "item " + k + " of " + a.expr(1).span().text() + " does not occur in this expression (grad() looks for that very tensor;"
+                        + " a relabelled or recomputed copy is a different tensor)");
+            }
+            if (g == null) continue;
+            out.add(new Value.TensorValue(g));
+            fields.put(keys.get(k), new Value.TensorValue(g));
+        }
+        if (by instanceof Value.Tuple) return new Value.Tuple(out);
+        if (fields.isEmpty()) throw a.error(1, "none of the tensors of " + a.expr(1).span().text() + " occurs in this expression");
+        return new Value.Record("record", fields);
     }
 }

@@ -47,14 +47,28 @@ public final class Values {
                 for (int i = 0; i < a.count(); i++) items.add(a.value(i));
                 return new Value.Tuple(items);
             }),
-            Builtin.of("with", "with(record, name=value, ...)", "a copy of the record with fields set (added or replaced)",
+            Builtin.of("with", "with(record, name=value, ...) | with(x, key, value)",
+                "a copy of the record with fields set (added or replaced); with a key (a field's name as a string, or a"
+                    + " tuple's position), a copy of the record or tuple with that one replaced",
+                Values::with),
+            Builtin.of("keys", "keys(x)",
+                "a record's field names (strings, in order) or a tuple's positions 0 .. len - 1: for k in keys(x) { get(x, k) }",
                 a -> {
-                    a.expect(1, 1, "a record and name=value pairs");
+                    a.expect(1, 1, "a record or a tuple");
                     Value v = a.value(0);
-                    if (!(v instanceof Value.Record r)) throw a.error(0, "with() needs a record, not " + v.kind());
-                    Map<String, Value> fields = new LinkedHashMap<>(r.fields());
-                    for (String k : a.keywordNames()) fields.put(k, a.keyword(k));
-                    return new Value.Record(r.type(), fields);
+                    List<Value> out = new ArrayList<>();
+                    if (v instanceof Value.Record r) for (String k : r.fields().keySet()) out.add(new Value.Str(k));
+                    else if (v instanceof Value.Tuple t) for (int k = 0; k < t.items().size(); k++) out.add(new Value.Num(k));
+                    else throw a.error(0, "keys() needs a record or a tuple, not " + v.kind());
+                    return new Value.Tuple(out);
+                }),
+            Builtin.of("get", "get(x, key)", "the field of a record named key (a string), or item key of a tuple",
+                a -> {
+                    a.expect(2, 2, "a record or a tuple, and a key");
+                    Value v = a.value(0);
+                    if (v instanceof Value.Record r) return r.fields().get(fieldName(a, r));
+                    if (v instanceof Value.Tuple t) return t.items().get(position(a, t));
+                    throw a.error(0, "get() needs a record or a tuple, not " + v.kind());
                 }),
             Builtin.of("record", "record(name=value, ...)", "a record of named values (read them as r.name)", a -> {
                 a.expect(0, 0, "name=value pairs");
@@ -86,6 +100,48 @@ public final class Values {
         tn.net.Net p = a.interpreter().productOf(factors, null, a.span());
         if (coefficient != 1) p = new tn.net.Net.Product(List.of(p), p.legs(), p.sizes(), p.dtype(), coefficient, a.span());
         return new Value.TensorValue(p);
+    }
+
+    private static Value with(Args a) {
+        Value v = a.value(0);
+        if (a.count() == 3) {
+            if (!a.keywordNames().isEmpty()) throw a.error("with() takes either a key and a value or name=value pairs, not both");
+            if (v instanceof Value.Tuple t) {
+                List<Value> items = new ArrayList<>(t.items());
+                items.set(position(a, t), a.value(2));
+                return new Value.Tuple(items);
+            }
+            if (!(v instanceof Value.Record r)) throw a.error(0, "with() needs a record or a tuple, not " + v.kind());
+            Value key = a.value(1);
+            if (!(key instanceof Value.Str name)) throw a.error(1, "a record's key is a field name (a string), not " + key.kind());
+            Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+            fields.put(name.value(), a.value(2));
+            return new Value.Record(r.type(), fields);
+        }
+        a.expect(1, 1, "a record and name=value pairs (or a record or tuple, a key and a value)");
+        if (!(v instanceof Value.Record r)) throw a.error(0, "with() needs a record, not " + v.kind());
+        Map<String, Value> fields = new LinkedHashMap<>(r.fields());
+        for (String k : a.keywordNames()) fields.put(k, a.keyword(k));
+        return new Value.Record(r.type(), fields);
+    }
+
+    /** Argument 1 as the name of one of r's fields. */
+    private static String fieldName(Args a, Value.Record r) {
+        Value key = a.value(1);
+        if (!(key instanceof Value.Str name)) throw a.error(1, "a record's key is a field name (a string), not " + key.kind());
+        if (!r.fields().containsKey(name.value())) {
+            throw a.error(1, "the " + r.type() + " has no field \"" + name.value() + "\" (its fields: " + String.join(", ", r.fields().keySet()) + ")");
+        }
+        return name.value();
+    }
+
+    /** Argument 1 as a position in t. */
+    private static int position(Args a, Value.Tuple t) {
+        double k = a.number(1);
+        if (k != Math.rint(k) || k < 0 || k >= t.items().size()) {
+            throw a.error(1, "index " + tn.interp.Printer.number(k) + " is outside the tuple (0 to " + (t.items().size() - 1) + ")");
+        }
+        return (int) k;
     }
 
     private static List<Value> tuple(Args a, int i) {

@@ -101,6 +101,26 @@ class RngTest {
         }
     }
 
+    /**
+     * random_ids(n, high, seed=): floor(high u) of the seeded stream's uniforms (the reference),
+     * every id in range, and the counts of 10^5 ids in 7 bins within a chi-square bound.
+     */
+    @Test
+    void randomIdsAreTheSeededUniformsScaledAndEvenlySpread() {
+        Scripts s = Scripts.run(new tn.exec.nd4j.Nd4jBackend(), tn.exec.DType.FLOAT64, "ids = random_ids(100000, 7, seed=11)");
+        java.util.List<Value> ids = ((Value.Tuple) s.module.globals().get("ids")).items();
+        Reference ref = new Reference(11);
+        long[] counts = new long[7];
+        for (Value v : ids) {
+            long id = (long) ((Value.Num) v).value();
+            assertEquals((long) Math.floor(7 * ref.nextDouble()), id);
+            counts[(int) id]++;
+        }
+        double chi2 = 0, expected = 100000 / 7.0;
+        for (long c : counts) chi2 += (c - expected) * (c - expected) / expected;
+        assertTrue(chi2 < 22.46, "chi-square " + chi2 + " with 6 degrees of freedom (p = 0.001: 22.46)");
+    }
+
     @Test
     void theScriptGammaIsTheFractionOfTheSquareRootOfThreeAndAGoodGamma() {
         BigDecimal root3 = new BigDecimal(3).sqrt(new MathContext(60));
