@@ -33,6 +33,8 @@ final class Glyphs {
     static final double MIN_RADIUS = 15;
     static final double PILL_HEIGHT = 15;
     static final double SUM_PAD = 8;
+    /** The corner radius of a box (a named block, a sum's terms): drawn and trimmed to alike. */
+    static final double BOX_RADIUS = 8;
     static final String SUM_INK = "#8a8a8a";
 
     /** Line width of a leg: grows with the logarithm of its size. */
@@ -106,7 +108,7 @@ final class Glyphs {
                 pts.add(new Vec(n.x + n.hw, n.y + n.hh));
                 pts.add(new Vec(n.x - n.hw, n.y + n.hh));
             }
-            case BOX -> roundRect(pts, n.at(), n.hw, n.hh, 6);
+            case BOX -> roundRect(pts, n.at(), n.hw, n.hh, BOX_RADIUS);
             case CIRCLE -> {
                 if (isPill(n)) roundRect(pts, n.at(), n.hw, n.hh, n.hh);
                 else roundRect(pts, n.at(), n.hw, n.hh, n.hw);
@@ -214,7 +216,7 @@ final class Glyphs {
             }
             case SQUARE -> out.add(new Scene.Rect(box(n), 0, "shape", outline));
             case TRIANGLE -> out.add(new Scene.Polygon(triangle(n), "shape", outline));
-            case BOX -> out.add(new Scene.Rect(box(n), 8, "shape",
+            case BOX -> out.add(new Scene.Rect(box(n), BOX_RADIUS, "shape",
                     n.inner != null ? new Scene.Style("#fbfbfb", SUM_INK, 1.2) : outline));
             case BAR -> out.add(new Scene.Rect(box(n), 1, "shape", Scene.Style.fill(INK)));
             case DOT -> out.add(new Scene.Circle(n.at(), n.hw, "dot", Scene.Style.fill(INK)));

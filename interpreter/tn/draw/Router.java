@@ -432,27 +432,61 @@ final class Router {
                 // a common orientation for the bundle, so the offsets fan out
                 Model.Node first = a.index <= b.index ? a : b;
                 double bow = (j - (k - 1) / 2.0) * PARALLEL_SPACING * (first == a ? 1 : -1);
-                if (k == 1) bow = clearBow(a, b);
-                e.path = connect(a, b, bow);
+                e.path = k == 1 ? clearPath(a, b) : connect(a, b, bow);
                 polylines.add(sample(e.path));
             }
         }
     }
 
-    /** No bend for a straight line that is clear of other tensors, else the smallest bend that is. */
-    private double clearBow(Model.Node a, Model.Node b) {
+    /**
+     * No bend for a straight line that is clear of other tensors, else the smallest bend that is,
+     * else a line that turns aside where it leaves one end (a tensor beside a large box's corner:
+     * a bend in the middle of a long line moves its ends too little to clear the corner).
+     */
+    private Scene.Path clearPath(Model.Node a, Model.Node b) {
         for (double bow : new double[] {0, 22, -22, 36, -36, 52, -52, 70, -70}) {
             Scene.Path p = connect(a, b, bow);
-            List<Vec> pts = sample(p);
-            boolean clear = true;
-            for (Model.Node o : m.nodes) {
-                if (o == a || o == b || o.kind == Model.Kind.JOINT) continue;
-                Box box = Glyphs.box(o).grow(4);
-                for (int i = 0; i + 1 < pts.size() && clear; i++) if (segmentHitsBox(pts.get(i), pts.get(i + 1), box)) clear = false;
-            }
-            if (clear) return bow;
+            if (clear(p, a, b, 4)) return p;
         }
-        return 0;
+        Scene.Path straight = connect(a, b, 0);
+        if (clear(straight, a, b, -1)) return straight; // it only grazes a glyph: a turn would cost more than it saves
+        for (double turn : new double[] {0.45, 0.8, 1.15}) {
+            for (int end = 0; end < 2; end++) {
+                for (int side = -1; side <= 1; side += 2) {
+                    Scene.Path p = turned(a, b, end == 0, side * turn);
+                    if (clear(p, a, b, 4)) return p;
+                }
+            }
+        }
+        return straight;
+    }
+
+    /** Whether a line from a to b keeps {@code margin} clear of every other tensor (a negative margin: goes no deeper into one). */
+    private boolean clear(Scene.Path p, Model.Node a, Model.Node b, double margin) {
+        List<Vec> pts = sample(p);
+        for (Model.Node o : m.nodes) {
+            if (o == a || o == b || o.kind == Model.Kind.JOINT) continue;
+            Box box = Glyphs.box(o).grow(margin);
+            for (int i = 0; i + 1 < pts.size(); i++) if (segmentHitsBox(pts.get(i), pts.get(i + 1), box)) return false;
+        }
+        return true;
+    }
+
+    /** The line from a to b leaving one end (a's, or b's) turned by {@code turn} radians from the straight line. */
+    private Scene.Path turned(Model.Node a, Model.Node b, boolean atA, double turn) {
+        double ang = b.at().minus(a.at()).angle();
+        Vec p0 = bendFrom(a, ang), p3 = bendFrom(b, ang + Math.PI);
+        double arm = Math.min(p3.distance(p0) / 2, 160);
+        Vec c1 = atA ? p0.plus(Vec.polar(ang + turn, arm)) : Vec.lerp(p0, p3, 1.0 / 3);
+        Vec c2 = atA ? Vec.lerp(p0, p3, 2.0 / 3) : p3.plus(Vec.polar(ang + Math.PI + turn, arm));
+        return trimmed(new Vec[] {p0, c1, c2, p3}, a, b);
+    }
+
+    /** A cubic from inside a to inside b, trimmed to the two outlines. */
+    private static Scene.Path trimmed(Vec[] curve, Model.Node a, Model.Node b) {
+        double t0 = exit(curve, a, true), t1 = exit(curve, b, false);
+        Vec[] sub = subCurve(curve, t0, t1);
+        return new Scene.Path(List.of(Scene.Seg.move(sub[0]), Scene.Seg.curve(sub[1], sub[2], sub[3])), "line", LINE, new LinkedHashMap<>());
     }
 
     /** The line from a to b bent sideways by {@code bow}, trimmed to the two outlines. */
@@ -464,18 +498,43 @@ final class Router {
             Vec s = Glyphs.boundary(a, ang), t = Glyphs.boundary(b, ang + Math.PI);
             return new Scene.Path(List.of(Scene.Seg.move(s), Scene.Seg.line(t)), "line", LINE, data);
         }
+        // A large glyph (a sum's box, thousands of pixels wide) is bent from just inside its outline, not from its
+        // centre: from there the bend would be spent inside it and parallel legs would leave it on top of each other.
+        double ang = p3.minus(p0).angle();
+        p0 = bendFrom(a, ang);
+        p3 = bendFrom(b, ang + Math.PI);
         Vec n = p3.minus(p0).unit().normal().times(bow * 4.0 / 3.0);
         Vec c1 = Vec.lerp(p0, p3, 1.0 / 3).plus(n), c2 = Vec.lerp(p0, p3, 2.0 / 3).plus(n);
-        Vec[] curve = {p0, c1, c2, p3};
-        double t0 = exit(curve, a, true), t1 = exit(curve, b, false);
-        Vec[] sub = subCurve(curve, t0, t1);
-        return new Scene.Path(List.of(Scene.Seg.move(sub[0]), Scene.Seg.curve(sub[1], sub[2], sub[3])), "line", LINE, data);
+        return trimmed(new Vec[] {p0, c1, c2, p3}, a, b);
+    }
+
+    /** How far inside its outline a bent line starts at most. */
+    static final double BEND_DEPTH = 24;
+
+    /** Where a bent line towards {@code angle} starts: the centre of a small glyph, else BEND_DEPTH inside the outline. */
+    private static Vec bendFrom(Model.Node n, double angle) {
+        Vec edge = Glyphs.boundary(n, angle);
+        double r = edge.distance(n.at());
+        return r <= BEND_DEPTH ? n.at() : n.at().plus(Vec.polar(angle, r - BEND_DEPTH));
     }
 
     /** Where the curve leaves node n's outline (from the start, or from the end). */
     private static double exit(Vec[] c, Model.Node n, boolean fromStart) {
         double lo = fromStart ? 0 : 1, hi = 0.5;
-        if (Glyphs.inside(n, bezier(c, hi)) || n.hw < 1) return n.hw < 1 ? lo : hi;
+        if (n.hw < 1) return lo;
+        if (Glyphs.inside(n, bezier(c, hi))) {
+            // a large glyph (a sum's box) holds the curve's middle too: it leaves the glyph further on
+            lo = hi;
+            hi = fromStart ? 1 : 0;
+            for (int k = 1; k <= 32; k++) {
+                double t = 0.5 + (fromStart ? k : -k) / 64.0;
+                if (!Glyphs.inside(n, bezier(c, t))) {
+                    hi = t;
+                    break;
+                }
+                lo = t;
+            }
+        }
         for (int k = 0; k < 40; k++) {
             double mid = (lo + hi) / 2;
             if (Glyphs.inside(n, bezier(c, mid))) lo = mid;
