@@ -781,13 +781,14 @@ final class Router {
     // ---- free legs -------------------------------------------------------------------------------
 
     private void routeFree() {
+        Map<Model.Edge, Vec> capped = cappedIdentities();
         for (Model.Edge e : m.edges) {
             if (!(e.b instanceof Model.Free f)) continue;
             Model.Node n = e.a.node();
             double a = freeAngle.get(e);
             Vec d = Vec.polar(a, 1);
-            Vec s = Glyphs.boundary(n, a);
-            double reach = s.distance(n.at()) + FREE_LENGTH;
+            Vec s = capped.containsKey(e) ? capped.get(e) : Glyphs.boundary(n, a);
+            double reach = capped.containsKey(e) ? FREE_LENGTH : s.distance(n.at()) + FREE_LENGTH;
             for (Model.Scope sc = n.scope; sc != null && sc.isBubble(); sc = sc.parent) {
                 reach = Math.max(reach, exitDistance(n.at(), d, sc.outline) + 16);
             }
@@ -804,12 +805,53 @@ final class Router {
                 if (!blocked) break;
                 reach += 12;
             }
-            Vec end = n.at().plus(d.times(reach));
+            Vec end = capped.containsKey(e) ? s.plus(d.times(reach)) : n.at().plus(d.times(reach));
             e.path = new Scene.Path(List.of(Scene.Seg.move(s), Scene.Seg.line(end)), "line", LINE, new LinkedHashMap<>());
             polylines.add(List.of(s, end));
             Scene.Text label = endLabel(end, a, labelText(f.label(), e.size), 0);
             wireLabels.get(e.wire).add(label);
         }
+    }
+
+    /** The width of an identity drawn as a cap (its two legs side by side, joined by a half circle). */
+    static final double CAP_WIDTH = 30;
+
+    /**
+     * An identity alone whose two open legs point nearly the same way (a sum's terms have f and g
+     * both down, as in {@code W W[f -> g] - eye(f, g)}) is a cap: its legs side by side in their
+     * mean direction, joined by a half circle, so each points away from the drawing like the other
+     * terms' legs (splayed from one point, one of them turned back towards the drawing's middle).
+     * Returns where each leg starts; the half circle goes with the legs' labels.
+     */
+    private Map<Model.Edge, Vec> cappedIdentities() {
+        Map<Model.Edge, Vec> out = new LinkedHashMap<>();
+        for (Model.Node n : m.nodes) {
+            if (n.kind != Model.Kind.JOINT) continue;
+            List<Model.Edge> ends = new ArrayList<>();
+            boolean alone = true;
+            for (Model.Edge e : m.edges) {
+                if (e.a.node() == n && e.b instanceof Model.Free) ends.add(e);
+                else if (e.a.node() == n || e.other() == n) alone = false;
+            }
+            if (!alone || ends.size() != 2 || ends.get(0).wire != ends.get(1).wire) continue;
+            double a0 = freeAngle.get(ends.get(0)), a1 = freeAngle.get(ends.get(1));
+            if (angleBetween(a0, a1) >= Math.PI / 2) continue;
+            Vec u = Vec.polar(a0, 1).plus(Vec.polar(a1, 1)).unit(), side = u.normal();
+            double mean = u.angle();
+            // each leg keeps its side of the other
+            double which = Vec.polar(a0, 1).minus(Vec.polar(a1, 1)).dot(side) >= 0 ? 1 : -1;
+            Vec s0 = n.at().plus(side.times(which * CAP_WIDTH / 2)), s1 = n.at().minus(side.times(which * CAP_WIDTH / 2));
+            for (Model.Edge e : ends) freeAngle.put(e, mean);
+            out.put(ends.get(0), s0);
+            out.put(ends.get(1), s1);
+            // the half circle from s0 to s1, bulging against the legs (a cubic: control points 4/3 of the radius out)
+            Vec back = u.times(-CAP_WIDTH / 2 * 4.0 / 3.0);
+            Scene.Path arc = new Scene.Path(List.of(Scene.Seg.move(s0), Scene.Seg.curve(s0.plus(back), s1.plus(back), s1)), "line",
+                    Scene.Style.stroke(Glyphs.INK, Glyphs.lineWidth(ends.get(0).size)), new LinkedHashMap<>());
+            wireLabels.get(ends.get(0).wire).add(arc);
+            polylines.add(sample(arc));
+        }
+        return out;
     }
 
     /** How far from p along d until the ray leaves box b. */
