@@ -1018,7 +1018,7 @@ final class Router {
             }
             if (axis >= 0 && axis < n.legs.size()) towards.putIfAbsent(n.legs.get(axis), angle);
         }
-        Box fitted = Diagrams.aroundAxis(Diagrams.elements(n.sum, options, new Ids(), towards));
+        Box fitted = Diagrams.sumBox(n.sum, options, towards);
         if (fitted.width() <= n.inner.width() + 0.5 && fitted.height() <= n.inner.height() + 0.5) {
             return Diagrams.elements(n.sum, options, ids, towards);
         }
