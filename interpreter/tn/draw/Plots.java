@@ -7,14 +7,14 @@ import java.util.Locale;
 
 /**
  * Charts of numbers, drawn with the diagrams' painter (same SVG conventions, same PNG renderer):
- * a spectrum (values by index, linear or log scale) and a heatmap with a diverging colour map
+ * a spectrum (values by index, linear or log scale), directions in a plane (arrows), and a heatmap with a diverging colour map
  * centred at 0 (blue negative, white 0, red positive) and a colour bar.
  */
 public final class Plots {
     private Plots() {}
 
     private static final double W = 480, H = 280, LEFT = 64, TOP = 36;
-    private static final String AXIS = "#333333", GRID = "#e4e4e4", INK = "#1f4e9c";
+    private static final String AXIS = "#333333", GRID = "#e4e4e4", GRID_DARK = "#9a9a9a", INK = "#1f4e9c";
 
     /** Values (e.g. singular values) against their index 1..n; in log scale values <= 0 are left out and counted in a note. */
     public static byte[] spectrum(double[] values, String title, String xLabel, String yLabel, boolean log, boolean png) {
@@ -95,6 +95,66 @@ public final class Plots {
             s.elements.add(text(LEFT + W, TOP - 6, skipped + (skipped == 1 ? " value" : " values") + " <= 0 not shown", 10, "end", "note"));
         }
         return out(s, png);
+    }
+
+    /**
+     * Directions in a plane: column k of a 2 x n matrix, (x[k], y[k]), as an arrow from the origin
+     * with its label at the tip; equal scales on both axes (angles and lengths read true), the unit
+     * circle dashed for reference, the range the larger of 1 and the longest arrow.
+     */
+    public static byte[] directions(double[] x, double[] y, List<String> labels, String title, String xLabel, String yLabel, boolean png) {
+        double side = H, left = LEFT + (W - side) / 2, cx = left + side / 2, cy = TOP + side / 2;
+        double longest = 1;
+        for (int k = 0; k < x.length; k++) longest = Math.max(longest, Math.hypot(x[k], y[k]));
+        double[] ticks = niceTicks(-longest, longest);
+        double range = Math.max(-ticks[0], ticks[ticks.length - 1]), scale = side / 2 / range;
+        Scene s = new Scene(title);
+        s.elements.add(text(LEFT + W / 2, 20, title, 14, "middle", "title"));
+        Scene.Group axes = new Scene.Group("axes", "axes");
+        for (double t : ticks) {
+            if (Math.abs(t) > range * 1.0001) continue;
+            double px = cx + t * scale, py = cy - t * scale;
+            axes.add(line(px, TOP, px, TOP + side, GRID, 1));
+            axes.add(line(left, py, left + side, py, GRID, 1));
+            axes.add(text(px, TOP + side + 16, tick(t), 10, "middle", "tick"));
+            axes.add(text(left - 6, py + 4, tick(t), 10, "end", "tick"));
+        }
+        axes.add(line(left, cy, left + side, cy, AXIS, 1));
+        axes.add(line(cx, TOP, cx, TOP + side, AXIS, 1));
+        // The unit circle, as a polygon of 96 sides.
+        List<Scene.Seg> circle = new ArrayList<>();
+        for (int k = 0; k <= 96; k++) {
+            Vec p = new Vec(cx + scale * Math.cos(2 * Math.PI * k / 96), cy - scale * Math.sin(2 * Math.PI * k / 96));
+            circle.add(k == 0 ? Scene.Seg.move(p) : Scene.Seg.line(p));
+        }
+        axes.add(new Scene.Path(circle, "unit-circle", Scene.Style.stroke(GRID_DARK, 1), new java.util.LinkedHashMap<>()));
+        axes.add(text(left + side / 2, TOP + side + 34, xLabel, 11, "middle", "axis-label"));
+        axes.add(new Scene.VerticalText(new Vec(left - 44, TOP + side / 2 + TextMetrics.width(yLabel, 11) / 2), yLabel, 11, AXIS, "axis-label"));
+        s.elements.add(axes);
+        Scene.Group data = new Scene.Group("directions", "directions");
+        for (int k = 0; k < x.length; k++) {
+            Vec tip = new Vec(cx + x[k] * scale, cy - y[k] * scale);
+            java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>();
+            attrs.put("x", number(x[k]));
+            attrs.put("y", number(y[k]));
+            List<Scene.Seg> arrow = new ArrayList<>(List.of(Scene.Seg.move(new Vec(cx, cy)), Scene.Seg.line(tip)));
+            double len = Math.hypot(tip.x() - cx, tip.y() - cy);
+            if (len > 8) { // an arrowhead: two strokes back from the tip at 25 degrees
+                double ux = (tip.x() - cx) / len, uy = (tip.y() - cy) / len, c = Math.cos(0.44), sn = Math.sin(0.44);
+                arrow.add(Scene.Seg.move(new Vec(tip.x() - 8 * (ux * c - uy * sn), tip.y() - 8 * (uy * c + ux * sn))));
+                arrow.add(Scene.Seg.line(tip));
+                arrow.add(Scene.Seg.line(new Vec(tip.x() - 8 * (ux * c + uy * sn), tip.y() - 8 * (uy * c - ux * sn))));
+            }
+            data.add(new Scene.Path(arrow, "direction", Scene.Style.stroke(INK, 1.5), attrs));
+            double lx = len > 0 ? (tip.x() - cx) / len : 0, ly = len > 0 ? (tip.y() - cy) / len : -1;
+            data.add(text(tip.x() + 10 * lx, tip.y() + 10 * ly + 4, labels.get(k), 11, lx < -0.3 ? "end" : lx > 0.3 ? "start" : "middle", "label"));
+        }
+        s.elements.add(data);
+        return out(s, png);
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
     }
 
     /** A heatmap of the matrix; labels may be null (then indices are shown where they fit). */

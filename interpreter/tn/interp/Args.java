@@ -99,10 +99,10 @@ public final class Args {
     public String leg(int i) {
         Expr e = positional.get(i).value();
         if (e instanceof Expr.Var v) {
-            interpreter.checkNotFamily(v);
+            interpreter.families().checkNotFamily(v);
             return v.name();
         }
-        String member = interpreter.familyMember(e);
+        String member = interpreter.families().member(e);
         if (member != null) return member;
         throw error(i, name() + "() expects a leg name here (a bare name such as i, or b[k] of a family)");
     }

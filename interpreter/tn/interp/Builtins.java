@@ -26,26 +26,30 @@ import tn.interp.builtins.Values;
 public final class Builtins {
     private static final Map<String, Builtin> ALL = new TreeMap<>();
 
+    /** The builtins by topic, in the order docs/builtins.md lists them. */
+    private static final Map<String, List<Builtin>> GROUPS = new java.util.LinkedHashMap<>();
+
     static {
-        List<Builtin> all = new ArrayList<>();
-        all.addAll(Creation.all());
-        all.addAll(Bubbles.all());
-        all.addAll(Inspect.all());
-        all.addAll(FileIo.all());
-        all.addAll(Einsum.all());
-        all.addAll(Drawing.all());
-        all.addAll(Decompositions.all());
-        all.addAll(LowRank.all());
-        all.addAll(Spectra.all());
-        all.addAll(Derivatives.all());
-        all.addAll(Values.all());
-        all.addAll(Indexing.all());
-        all.addAll(Transformers.all());
-        all.addAll(Paths.all());
-        all.addAll(Text.all());
-        all.addAll(ScriptArgs.all());
-        for (Builtin b : all) {
-            if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
+        GROUPS.put("Creating tensors", Creation.all());
+        GROUPS.put("Bubbles (functions applied to a network)", Bubbles.all());
+        GROUPS.put("Inspecting values", Inspect.all());
+        GROUPS.put("Files", FileIo.all());
+        GROUPS.put("einsum", Einsum.all());
+        GROUPS.put("Drawing", Drawing.all());
+        GROUPS.put("Decompositions", Decompositions.all());
+        GROUPS.put("Low-rank formats", LowRank.all());
+        GROUPS.put("Spectra, directions and charts", Spectra.all());
+        GROUPS.put("Derivatives", Derivatives.all());
+        GROUPS.put("Values: tuples, records, numbers", Values.all());
+        GROUPS.put("Indexing, slicing, stacking", Indexing.all());
+        GROUPS.put("Transformers", Transformers.all());
+        GROUPS.put("Path expansion", Paths.all());
+        GROUPS.put("Text", Text.all());
+        GROUPS.put("Script arguments", ScriptArgs.all());
+        for (List<Builtin> group : GROUPS.values()) {
+            for (Builtin b : group) {
+                if (ALL.put(b.name(), b) != null) throw new IllegalStateException("builtin " + b.name() + " registered twice");
+            }
         }
     }
 
@@ -56,4 +60,32 @@ public final class Builtins {
     public static Collection<String> names() { return ALL.keySet(); }
 
     public static Collection<Builtin> all() { return ALL.values(); }
+
+    /**
+     * docs/builtins.md: every builtin's signature and summary, by topic, from this registry, the
+     * one source that `:help NAME`, `NAME?` and the notebook's inspection (Shift-Tab) show too.
+     */
+    public static String reference() {
+        StringBuilder s = new StringBuilder();
+        s.append("# Builtin functions\n\n");
+        s.append("Every builtin function of tn, by topic: its signature and what it does. This page is generated\n");
+        s.append("from the registry of builtins (`tn.interp.Builtins`), the same text that `:help NAME` and `NAME?`\n");
+        s.append("print in the REPL and that a notebook shows on Shift-Tab; `docs/language.md` explains the language\n");
+        s.append("around them. The tests fail when this page and the registry differ\n");
+        s.append("(`mvn test -Dtest=DocsTest -Dtn.golden.update=true` rewrites it).\n");
+        for (Map.Entry<String, List<Builtin>> g : GROUPS.entrySet()) {
+            s.append("\n## ").append(g.getKey()).append("\n\n| builtin | what it does |\n|---|---|\n");
+            List<Builtin> sorted = new ArrayList<>(g.getValue());
+            sorted.sort(java.util.Comparator.comparing(Builtin::name));
+            for (Builtin b : sorted) {
+                s.append("| `").append(cell(b.signature())).append("` | ").append(cell(b.summary())).append(" |\n");
+            }
+        }
+        return s.toString();
+    }
+
+    /** Text fit for a Markdown table cell: pipes escaped, line breaks as spaces. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
 }

@@ -268,6 +268,10 @@ public final class Interpreter {
 
     /** The diagnostics of the program being checked (warnings go there), or null. */
     private Diagnostics checking;
+    /** Resolves the members of leg families (b[k]) that expressions and leg lists name. */
+    private final FamilyMembers families = new FamilyMembers(this);
+
+    FamilyMembers families() { return families; }
 
     /** Where warnings go while running without a checking pass first (the REPL prints them); or null. */
     private java.util.function.Consumer<tn.diag.Diagnostic> warnings;
@@ -328,6 +332,14 @@ public final class Interpreter {
             for (Stmt.Assign.Target t : a.targets()) frame().locals().put(t.name(), new Value.Poison());
         } else if (s instanceof Stmt.Def d) {
             frame().locals().put(d.name(), new Value.Poison());
+        } else if (s instanceof Stmt.For f) {
+            // A loop or a branch stopped while checking (a value known only when running) may have
+            // assigned any name in its body: what the names held before is no longer known.
+            frame().locals().put(f.variable(), new Value.Poison());
+            for (Stmt b : f.body()) poisonTargets(b);
+        } else if (s instanceof Stmt.If i) {
+            for (Stmt b : i.then()) poisonTargets(b);
+            for (Stmt b : i.otherwise()) poisonTargets(b);
         }
     }
 
@@ -440,7 +452,7 @@ public final class Interpreter {
     private void assign(Stmt.Assign a) {
         Value v;
         if (a.legs() != null) {
-            v = new Value.TensorValue(output(a.value(), legSpecs(a.legs()), a.span()));
+            v = new Value.TensorValue(output(a.value(), families.legSpecs(a.legs()), a.span()));
         } else {
             v = eval(a.value());
         }
@@ -569,110 +581,20 @@ public final class Interpreter {
         if (e instanceof Expr.LegList l) return new Value.Legs(l.names());
         if (e instanceof Expr.Member m) return member(m);
         if (e instanceof Expr.Relabel r) {
-            String member = familyMember(r);
-            if (member != null) throw notATensor(member, r.span());
+            String member = families.member(r);
+            if (member != null) throw FamilyMembers.notATensor(member, r.span());
             Net target = asTensor(eval(r.target()), r.target().span(), "x in x[...]");
-            return new Value.TensorValue(networks().relabel(target, legSpecs(r.legs()), r.span()));
+            return new Value.TensorValue(networks().relabel(target, families.legSpecs(r.legs()), r.span()));
         }
         if (e instanceof Expr.Subscript s) {
-            String member = familyMember(s);
-            throw notATensor(member, s.span());
+            String member = families.member(s);
+            throw FamilyMembers.notATensor(member, s.span());
         }
-        if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), legSpecs(o.legs()), o.span()));
+        if (e instanceof Expr.Output o) return new Value.TensorValue(output(o.target(), families.legSpecs(o.legs()), o.span()));
         if (e instanceof Expr.Product p) return product(p, null, p.span());
         if (e instanceof Expr.Sum s) return operators.sum(s);
         if (e instanceof Expr.Binary b) return operators.binary(b);
         return operators.unary((Expr.Unary) e);
-    }
-
-    // ---- leg families -----------------------------------------------------------------------
-
-    /**
-     * The leg named by {@code b[k]}, {@code b[0]} or {@code b[k + 1]} when b is a leg family (and
-     * not a variable), or null when the expression is something else (x[i]: x with legs named).
-     * An index that is not a whole number, or out of the family's range, is an error.
-     */
-    String familyMember(Expr e) {
-        Expr target;
-        Expr index;
-        if (e instanceof Expr.Subscript s) {
-            target = s.target();
-            index = s.index();
-        } else if (e instanceof Expr.Relabel r && r.legs().size() == 1
-                && (r.legs().get(0) instanceof LegSpec.Name || r.legs().get(0) instanceof LegSpec.Number)) {
-            target = r.target();
-            LegSpec spec = r.legs().get(0);
-            index = spec instanceof LegSpec.Name n ? new Expr.Var(n.span(), n.name())
-                    : new Expr.Num(spec.span(), Double.parseDouble(((LegSpec.Number) spec).text()));
-        } else {
-            return null;
-        }
-        if (!(target instanceof Expr.Var v) || lookupVariable(v.name()) != null || legs().family(v.name()) == null) {
-            if (e instanceof Expr.Subscript s) {
-                throw new TnError(s.index().span(), "only a family of legs takes an index (b[k + 1], declared with leg b[n] = size);"
-                        + " " + target.span().text() + "[...] names the legs of a tensor: write them as names, e.g. x[i, j]");
-            }
-            return null;
-        }
-        return member(v.name(), index, e.span());
-    }
-
-    /** Member {@code index} of the family {@code family}, checked against its range. */
-    private String member(String family, Expr index, Span where) {
-        Legs.Family f = legs().family(family);
-        if (f == null) {
-            String hint = legs().lookup(family) != null ? family + " is a single leg; declare a family with leg " + family + "[n] = size"
-                    : "declare it with leg " + family + "[n] = size";
-            throw new TnError(where, "no family of legs " + family + ": " + hint);
-        }
-        Value v = eval(index);
-        checkPoison(v);
-        if (v instanceof Value.Unknown) throw new NeedsValue();
-        if (!(v instanceof Value.Num n)) {
-            throw new TnError(index.span(), "the index of the leg family " + family + " must be a whole number, not " + v.kind());
-        }
-        double k = n.value();
-        if (k != Math.rint(k)) {
-            throw new TnError(index.span(), "the index of the leg family " + family + " must be a whole number, not "
-                    + Printer.number(k) + " (its legs are " + f.range() + ")");
-        }
-        if (k < 0 || k >= f.count()) {
-            throw new TnError(where, family + "[" + Printer.number(k) + "] is out of range: " + family + " is " + f.declared()
-                    + "; use an index from 0 to " + (f.count() - 1)
-                    + (k < 0 ? "" : ", or declare more legs (leg " + family + "[" + (long) (k + 1) + "] = " + f.size() + ")"));
-        }
-        return Legs.member(family, (long) k);
-    }
-
-    /** The leg specs with family members ({@code b[k]}) resolved to the names of their legs. */
-    List<LegSpec> legSpecs(List<LegSpec> specs) {
-        if (specs == null || specs.stream().noneMatch(s -> s instanceof LegSpec.Member || s instanceof LegSpec.MemberRename)) return specs;
-        List<LegSpec> out = new ArrayList<>(specs.size());
-        for (LegSpec s : specs) {
-            if (s instanceof LegSpec.MemberRename r) {
-                out.add(new LegSpec.Rename(r.span(), legName(r.from()), legName(r.to())));
-            } else {
-                out.add(s instanceof LegSpec.Member m ? new LegSpec.Name(m.span(), legName(m)) : s);
-            }
-        }
-        return out;
-    }
-
-    private String legName(LegSpec s) {
-        return s instanceof LegSpec.Member m ? member(m.family(), m.index(), m.span()) : ((LegSpec.Name) s).name();
-    }
-
-    /** A family's name where one leg is expected: an error saying how to name one of its legs. */
-    void checkNotFamily(Expr.Var v) {
-        Legs.Family f = legs().family(v.name());
-        if (f != null && legs().lookup(v.name()) == null) {
-            throw new TnError(v.span(), v.name() + " is " + f.declared() + ": name one of its legs, e.g. " + Legs.member(v.name(), 0));
-        }
-    }
-
-    private static TnError notATensor(String member, Span where) {
-        return new TnError(where, member + " is a leg, not a tensor (a leg becomes a tensor through a creation function, e.g. ones("
-                + member + "); as a leg name it goes in a leg position: A[" + member + ", ...])");
     }
 
     private Value variable(Expr.Var v) {
@@ -721,7 +643,7 @@ public final class Interpreter {
         return lookupVariable(name);
     }
 
-    private Value lookupVariable(String name) {
+    Value lookupVariable(String name) {
         Frame f = frame();
         Value v = f.locals().get(name);
         if (v == null && f.locals() != f.module().globals) v = f.module().globals.get(name);
@@ -770,9 +692,9 @@ public final class Interpreter {
 
     /** A factor of a product: like eval, but a relabel keeps repeated legs for the product. */
     private Value factor(Expr f) {
-        if (f instanceof Expr.Relabel r && familyMember(r) == null) {
+        if (f instanceof Expr.Relabel r && families.member(r) == null) {
             Net target = asTensor(eval(r.target()), r.target().span(), "x in x[...]");
-            return new Value.TensorValue(networks().relabelFactor(target, legSpecs(r.legs()), r.span()));
+            return new Value.TensorValue(networks().relabelFactor(target, families.legSpecs(r.legs()), r.span()));
         }
         return eval(f);
     }

@@ -16,7 +16,8 @@ import tn.diag.Span;
  * <ul>
  * <li>elementwise f: f'(u) joined to the tangent on all of u's legs (a copy tensor: in a
  *     {@link Net.Product} a leg on two factors and in the output is a hyperedge, the elementwise
- *     product); f' is a bubble (relu' = step, abs' = sign, gelu', tanh', sigmoid') or a power;
+ *     product); f' is a bubble (relu' = step, abs' = sign, gelu', tanh', sigmoid') or a power, and
+ *     the derivatives of gelu', tanh', sigmoid' are written with bubbles that have rules, so any order works;
  * <li>softmax over S: diag(p) - p p^T on S, as p t - p (sum_S p t): symmetric, so one rule for both
  *     directions;
  * <li>layernorm over S (no affine part, biased variance, eps inside the root):
@@ -115,10 +116,34 @@ final class BubbleDerivative {
                 d = p == 1 ? null : pow(u, p - 1);
             }
             case STEP, SIGN -> { return null; } // zero almost everywhere
-            default -> throw new Derivative.Unsupported("the derivative of " + f.label() + " (a second derivative of "
-                    + f.label().replace("'", "") + ") is not supported; take the first derivative only", b);
+            // The derivatives' own derivatives, in terms of bubbles that have rules, so every order works.
+            case TANH_GRAD -> { d = product(1, legs, bubble(BubbleFunction.TANH, u), b); c = -2; } // -2 tanh tanh'
+            case SIGMOID_GRAD -> { // s' (1 - 2 s)
+                return sum(new double[] {1, -2}, product(1, out, b, v), product(1, out, b, bubble(BubbleFunction.SIGMOID, u), v));
+            }
+            case GELU_GRAD -> { return geluSecond(u, v, out); }
+            default -> throw new Derivative.Unsupported("the derivative of " + f.label() + " is not supported", b);
         }
         return d == null ? product(c, out, v) : product(c, out, d, v);
+    }
+
+    /**
+     * gelu''(u) v for GPT-2's gelu(u) = u s(z), s the sigmoid, z = 2k (u + a u^3), k = sqrt(2/pi),
+     * a = 0.044715: gelu' = s(z) + u s'(z) z', so gelu'' = 2 s'(z) z' + u s''(z) z'^2 + u s'(z) z''
+     * with z' = 2k + 6ka u^2, z'' = 12ka u and s'' = s' (1 - 2 s).
+     */
+    private Net geluSecond(Net u, Net v, List<String> out) {
+        double k = Math.sqrt(2 / Math.PI), a = 0.044715;
+        List<String> legs = u.legs();
+        Net one = product(1, legs, ones(u, legs));
+        Net z = sum(new double[] {2 * k, 2 * k * a}, u, pow(u, 3));
+        Net dz = sum(new double[] {2 * k, 6 * k * a}, one, pow(u, 2));
+        Net s = bubble(BubbleFunction.SIGMOID, z), ds = bubble(BubbleFunction.SIGMOID_GRAD, z);
+        return sum(new double[] {2, 1, -2, 12 * k * a},
+                product(1, out, ds, dz, v),
+                product(1, out, u, ds, pow(dz, 2), v),
+                product(1, out, u, s, ds, pow(dz, 2), v),
+                product(1, out, pow(u, 2), ds, v));
     }
 
     /** J_r t for a reshape: the same regrouping, with the extra legs carried along last. */

@@ -41,6 +41,8 @@ public final class Derivative {
     /** Every tensor differentiated by at once (reverse mode may take several: one backward pass). */
     private final java.util.Set<Net> holes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<String> holeLegs;
+    /** The prefix of the output legs an adjoint carries (reverse mode). */
+    private final String outputPrefix;
     private final Span span;
     private final BubbleDerivative rules;
     private long factorsBuilt;
@@ -49,13 +51,40 @@ public final class Derivative {
     private final Map<Net, Boolean> depends = new IdentityHashMap<>();
     private final Map<Net.Leaf, Optional<Net>> sources = new IdentityHashMap<>();
 
-    private Derivative(Net hole, Span span) {
+    private Derivative(Net hole, Net y, Span span) {
         this.hole = hole;
         this.holes.add(hole);
         this.span = span;
         this.rules = new BubbleDerivative(span);
+        // Internal leg names no node of y has: y may itself be a derivative (a second derivative),
+        // whose nodes carry the first one's internal legs.
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        legNames(y, java.util.Collections.newSetFromMap(new IdentityHashMap<>()), taken);
+        String d = fresh("#d", taken);
+        this.outputPrefix = fresh("#o", taken);
         this.holeLegs = new ArrayList<>();
-        for (int k = 0; k < hole.rank(); k++) holeLegs.add("#d" + k);
+        for (int k = 0; k < hole.rank(); k++) holeLegs.add(d + k);
+    }
+
+    /** Every leg name of every node of n. */
+    private static void legNames(Net n, java.util.Set<Net> seen, java.util.Set<String> into) {
+        if (!seen.add(n)) return;
+        into.addAll(n.legs());
+        if (n instanceof Net.Relabel r) legNames(r.inner(), seen, into);
+        else if (n instanceof Net.Bubble b) legNames(b.inner(), seen, into);
+        else if (n instanceof Net.Reshape r) legNames(r.inner(), seen, into);
+        else if (n instanceof Net.Product p) for (Net f : p.factors()) legNames(f, seen, into);
+        else if (n instanceof Net.Sum s) for (Net t : s.terms()) legNames(t, seen, into);
+    }
+
+    /** {@code base} primed until no name in {@code taken} starts with it. */
+    private static String fresh(String base, java.util.Set<String> taken) {
+        String p = base;
+        while (true) {
+            String q = p;
+            if (taken.stream().noneMatch(name -> name.startsWith(q))) return p;
+            p += "'";
+        }
     }
 
     /**
@@ -72,13 +101,13 @@ public final class Derivative {
     /** The same, built in reverse (adjoints) or forward (tangents) as asked: both give the same numbers. */
     public static Net of(Net y, Net a, List<String> names, Span span, boolean reverse) {
         if (a.rank() == 0) throw new Unsupported("grad() with respect to a scalar is not supported; give the tensor a leg of size 1", a);
-        Derivative d = new Derivative(a, span);
+        Derivative d = new Derivative(a, y, span);
         if (!d.dependsOnHole(y)) return null;
-        if (reverse) return d.reverse(y, names);
-        Net g = d.grad(y);
         List<String> legs = new ArrayList<>(y.legs());
         legs.addAll(names);
-        return new Net.Relabel(g, legs, span);
+        Net g = reverse ? d.reverse(y, names) : d.grad(y);
+        if (g == null) return d.zero(y, a, legs); // a occurs, but the derivative vanishes (relu'' = 0)
+        return reverse ? g : new Net.Relabel(g, legs, span);
     }
 
     /**
@@ -91,15 +120,37 @@ public final class Derivative {
      */
     public static List<Net> reverseAll(Net y, List<Net> xs, List<List<String>> names, Span span) {
         for (Net x : xs) if (x.rank() == 0) throw new Unsupported("grad() with respect to a scalar is not supported; give the tensor a leg of size 1", x);
-        Derivative d = new Derivative(xs.get(0), span);
+        Derivative d = new Derivative(xs.get(0), y, span);
         d.holes.addAll(xs);
         for (Net x : xs) {
             if (d.reaches(x, x)) throw new Unsupported("the tensors are not independent: one of them is computed from another; take their gradients one at a time", x);
         }
         Map<Net, Net> adjoints = d.adjoints(y);
         List<Net> out = new ArrayList<>();
-        for (int k = 0; k < xs.size(); k++) out.add(d.finish(y, xs.get(k), adjoints.get(xs.get(k)), names.get(k)));
+        for (int k = 0; k < xs.size(); k++) {
+            Net x = xs.get(k);
+            Net g = d.finish(y, x, adjoints.get(x), names.get(k));
+            if (g == null && d.occurs(y, x, java.util.Collections.newSetFromMap(new IdentityHashMap<>()))) {
+                List<String> legs = new ArrayList<>(y.legs());
+                legs.addAll(names.get(k));
+                g = d.zero(y, x, legs); // read, but the derivative vanishes
+            }
+            out.add(g);
+        }
         return out;
+    }
+
+    /** Whether x is a node of n (a stored slice's source counts). */
+    private boolean occurs(Net n, Net x, java.util.Set<Net> seen) {
+        if (n == x) return true;
+        if (n == null || !seen.add(n)) return false;
+        if (n instanceof Net.Leaf) return occurs(sourceOf(n), x, seen);
+        if (n instanceof Net.Delta) return false;
+        if (n instanceof Net.Relabel r) return occurs(r.inner(), x, seen);
+        if (n instanceof Net.Bubble b) return occurs(b.inner(), x, seen);
+        if (n instanceof Net.Reshape r) return occurs(r.inner(), x, seen);
+        for (Net c : n instanceof Net.Product p ? p.factors() : ((Net.Sum) n).terms()) if (occurs(c, x, seen)) return true;
+        return false;
     }
 
     /** Whether a hole other than {@code from} is inside {@code n} (below {@code from} itself). */
@@ -242,9 +293,9 @@ public final class Derivative {
         return adjoints;
     }
 
-    private static List<String> outputLegs(Net y) {
+    private List<String> outputLegs(Net y) {
         List<String> o = new ArrayList<>();
-        for (int k = 0; k < y.rank(); k++) o.add("#o" + k);
+        for (int k = 0; k < y.rank(); k++) o.add(outputPrefix + k);
         return o;
     }
 
@@ -319,6 +370,18 @@ public final class Derivative {
         double[] c = new double[n];
         java.util.Arrays.fill(c, 1.0);
         return c;
+    }
+
+    /** Zeros with y's legs then a's, named {@code legs}: a derivative that vanishes everywhere. */
+    private Net zero(Net y, Net a, List<String> legs) {
+        List<Net> lines = new ArrayList<>();
+        long[] sizes = new long[legs.size()];
+        for (int k = 0; k < legs.size(); k++) {
+            sizes[k] = k < y.rank() ? y.size(k) : a.size(k - y.rank());
+            lines.add(new Net.Delta(List.of(legs.get(k)), sizes[k], y.dtype(), span));
+        }
+        if (lines.isEmpty()) lines.add(new Net.Delta(List.of("#one"), 1, y.dtype(), span));
+        return new Net.Product(lines, legs, sizes, y.dtype(), 0.0, span);
     }
 
     /** The hole itself: identity lines from each of its legs to the matching new leg. */

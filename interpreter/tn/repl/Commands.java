@@ -43,7 +43,7 @@ public final class Commands {
         new Command(":plan", ":plan EXPR", "the contraction plan for EXPR: order, cost, largest intermediate", Commands::plan),
         new Command(":time", ":time [-n N] INPUT", "runs INPUT (an expression or statements), then again for about a second"
                 + " (or N times), and reports the median, best and worst time of the repetitions and the first run's", Commands::time),
-        new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i)", Commands::draw),
+        new Command(":draw", ":draw EXPR [FILE]", "draws EXPR into FILE (.svg or .png), by default NAME.svg in the current directory (NAME from the expression: A B -> [i] gives A_B_i), and shows it in terminals that display images (kitty, Ghostty, iTerm2, WezTerm; TN_IMAGES=kitty|iterm|none overrides the guess)", Commands::draw),
         new Command(":load", ":load FILE", "runs a script into this session, as one unit: if a statement fails, nothing of it is kept; its relative paths are relative to its folder", Commands::load),
         new Command(":save", ":save FILE", "writes the statements that ran (inputs and :loaded scripts) as a script that reproduces the session", Commands::save),
         new Command(":reset", ":reset", "forgets every tensor, leg and setting", Commands::reset),
@@ -247,16 +247,23 @@ public final class Commands {
         }
         if (file == null) file = defaultFileName(text) + ".svg";
         String title = net.label() != null ? net.label() : text;
+        byte[] png = null;
         try {
             Path path = Path.of(file);
             if (file.toLowerCase(Locale.ROOT).endsWith(".png")) {
-                AtomicWrite.write(path, tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults()));
+                png = tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults());
+                AtomicWrite.write(path, png);
             } else {
                 AtomicWrite.writeString(path, tn.draw.Diagrams.svg(net, title, tn.draw.DrawOptions.defaults()));
             }
         } catch (IOException e) {
             s.error("cannot write " + file + ": " + WriteFailure.reason(e));
             return true;
+        }
+        if (s.images() != TerminalImages.Protocol.NONE) {
+            // The terminal shows images: the diagram here as well as in the file.
+            if (png == null) png = tn.draw.Diagrams.png(net, title, tn.draw.DrawOptions.defaults());
+            s.out().println(TerminalImages.escape(s.images(), png));
         }
         s.out().println("drew " + file);
         return true;

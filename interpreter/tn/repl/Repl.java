@@ -36,6 +36,7 @@ public final class Repl {
 
     /** Runs an interactive session on the system terminal. Returns the exit code. */
     public int runTerminal() {
+        session.setImages(TerminalImages.detect(System.getenv()));
         try (JLineSource source = new JLineSource(session, Path.of(System.getProperty("user.home"), ".tn_history"))) {
             session.out().println("tn " + version() + " — :help for help, Ctrl-D to quit");
             return loop(source, true);

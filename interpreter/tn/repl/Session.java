@@ -72,6 +72,8 @@ public final class Session {
     /** Set by Ctrl-C; unlike a thread's interrupt flag, no library code can clear it. */
     private volatile boolean cancelRequested;
     private Output output;
+    /** How `:draw` shows a diagram in the terminal itself (none: it only writes the file). */
+    private TerminalImages.Protocol images = TerminalImages.Protocol.NONE;
     /** Images shown inline (the kernel's); kept here because {@link #reset} makes a new interpreter. */
     private Interpreter.Display display;
 
@@ -107,6 +109,11 @@ public final class Session {
         module = interpreter.newModule(new Source("<repl>", ""), folder);
         accepted.clear();
     }
+
+    /** Shows `:draw`'s diagrams in the terminal with this protocol (an interactive terminal that supports one). */
+    public void setImages(TerminalImages.Protocol images) { this.images = images; }
+
+    public TerminalImages.Protocol images() { return images; }
 
     /** Sends values and errors to {@code output} instead of printing them. */
     public void setOutput(Output output) { this.output = output; }

@@ -49,6 +49,11 @@ public final class Spectra {
             Builtin.of("plot_spectrum", "plot_spectrum(S, \"file.svg\", log=false, title=)",
                 "plots a vector's values against their index (singular values, eigenvalues) as .svg or .png (in a notebook: shows it, the file optional)",
                 Spectra::plotSpectrum),
+            Builtin.of("plot_directions", "plot_directions(W, \"file.svg\", title=, <leg>=\"labels.txt\")",
+                "draws the columns of a matrix with a first leg of size 2 as arrows from the origin in the plane (features'"
+                    + " directions in 2 dimensions), equal scales, the unit circle in grey, as .svg or .png (in a notebook: shows it,"
+                    + " the file optional)",
+                Spectra::plotDirections),
             Builtin.of("heatmap", "heatmap(M, \"file.svg\", title=, <leg>=\"labels.txt\", ...)",
                 "draws a matrix as a heatmap, diverging colours centred at 0 (rows: its first leg), as .svg or .png (in a notebook: shows it, the file optional)",
                 Spectra::heatmap));
@@ -235,6 +240,31 @@ public final class Spectra {
         double[] values = in.evaluator().backend().toDoubles(x.data());
         OutputFile.emit(a, name, title, true,
                 png -> Plots.spectrum(values, title, "index along " + s.legs().get(0), "value" + (log ? " (log scale)" : ""), log, png));
+        return new Value.None();
+    }
+
+    private static Value plotDirections(Args a) {
+        a.expect(1, 2, "a matrix and a file name");
+        Net m = a.tensor(0);
+        matrixOnly(a, m);
+        if (m.size(0) != 2) {
+            throw a.error(0, "plot_directions() draws directions in a plane: the first leg (" + m.legs().get(0) + ") must have size 2, not "
+                    + m.size(0) + (m.size(1) == 2 ? "; name the legs the other way round, e.g. W -> [" + m.legs().get(1) + ", " + m.legs().get(0) + "]" : ""));
+        }
+        String name = OutputFile.target(a);
+        String title = a.string("title", title(a));
+        String leg = m.legs().get(1);
+        List<String> names = a.has(leg) ? labels(a, leg, m.size(1)) : null;
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        Tensor t = in.evaluator().evaluate(m);
+        double[] v = in.evaluator().backend().toDoubles(t.data());
+        int n = (int) m.size(1);
+        double[] x = java.util.Arrays.copyOfRange(v, 0, n), y = java.util.Arrays.copyOfRange(v, n, 2 * n);
+        List<String> shown = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) shown.add(names != null ? names.get(k) : leg + " " + k);
+        String dim = m.legs().get(0);
+        OutputFile.emit(a, name, title, true, png -> Plots.directions(x, y, shown, title, dim + " = 0", dim + " = 1", png));
         return new Value.None();
     }
 

@@ -13,7 +13,6 @@ import org.apache.spark.broadcast.Broadcast;
 import tn.exec.Backend;
 import tn.exec.Dense;
 import tn.net.SliceExecutor;
-import tn.net.Units;
 import tn.plan.Plan;
 
 /**
@@ -97,22 +96,19 @@ public final class SparkSlices implements SliceExecutor {
     @Override
     public Dense run(Plan plan, List<Dense> operands, Backend backend, Consumer<String> progress) {
         long slices = plan.slices();
-        if (slices > Integer.MAX_VALUE) {
-            throw new Failed("this contraction has " + Units.count(slices) + " slices, more than Spark can take as tasks; give a larger --task-memory");
-        }
         JavaSparkContext sc = context();
         SlicedJob job = new SlicedJob(plan, operands, backend, taskMemoryBytes);
         Broadcast<SlicedJob> shared = sc.broadcast(job);
-        List<Long> numbers = new ArrayList<>((int) slices);
-        for (long s = 0; s < slices; s++) numbers.add(s);
         int tasks = (int) Math.min(slices, MAX_TASKS);
+        List<Integer> numbers = new ArrayList<>(tasks); // task numbers: each task takes a range of slices
+        for (int t = 0; t < tasks; t++) numbers.add(t);
         String group = "tn-" + System.nanoTime();
         AtomicReference<String> failure = new AtomicReference<>();
         Progress listener = new Progress(sc, group, tasks, slices, progress, failure);
         sc.sc().addSparkListener(listener);
         sc.setJobGroup(group, "tn: " + slices + " slices", true);
         try {
-            JavaRDD<Partial> parts = sc.parallelize(numbers, tasks).map(new SliceTask(shared, slices, hook));
+            JavaRDD<Partial> parts = sc.parallelize(numbers, tasks).map(new SliceRange(new SliceTask(shared, slices, hook), slices, tasks));
             Partial sum = parts.treeReduce(Partial::plus, treeDepth(tasks));
             return backend.fromDoubles(sum.values, sum.shape, job.dtype());
         } catch (Exception e) { // SparkException is checked in Java's eyes but thrown undeclared from Scala

@@ -73,4 +73,35 @@ class PlotsTest {
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
     }
+
+    /**
+     * plot_directions: one arrow per column, each from the same origin; the angle of each arrow's
+     * shaft in the picture (y up) is the angle of its column, and their lengths are in the ratio
+     * of the columns' norms (equal scales on both axes); labels at the tips.
+     */
+    @Test
+    void directionsAreArrowsWithTheColumnsAnglesAndLengthRatios() {
+        double[] x = {1, 0, -0.809, 0.3, 2.0}, y = {0, 1, 0.588, -0.4, 2.0};
+        String s = svg(Plots.directions(x, y, List.of("f 0", "f 1", "f 2", "f 3", "f 4"), "dirs", "h = 0", "h = 1", false));
+        Matcher m = Pattern.compile("<path class=\"direction\" d=\"M([-0-9.]+),([-0-9.]+) L([-0-9.]+),([-0-9.]+)").matcher(s);
+        double[] len = new double[5];
+        double ox = Double.NaN, oy = Double.NaN;
+        int k = 0;
+        while (m.find()) {
+            double x0 = Double.parseDouble(m.group(1)), y0 = Double.parseDouble(m.group(2));
+            double x1 = Double.parseDouble(m.group(3)), y1 = Double.parseDouble(m.group(4));
+            if (k == 0) { ox = x0; oy = y0; }
+            assertEquals(ox, x0, 1e-6, "every arrow starts at the origin");
+            assertEquals(oy, y0, 1e-6, "every arrow starts at the origin");
+            assertEquals(Math.atan2(y[k], x[k]), Math.atan2(-(y1 - y0), x1 - x0), 0.01, "angle of arrow " + k);
+            len[k] = Math.hypot(x1 - x0, y1 - y0);
+            k++;
+        }
+        assertEquals(5, k, "one arrow per column:\n" + s);
+        for (int j = 1; j < 5; j++) assertEquals(Math.hypot(x[j], y[j]) / Math.hypot(x[0], y[0]), len[j] / len[0], 0.01, "length ratio " + j);
+        for (int j = 0; j < 5; j++) assertTrue(s.contains(">f " + j + "</text>"), "label " + j);
+        assertTrue(s.contains("class=\"unit-circle\""), "the unit circle");
+        assertArrayEquals(Plots.directions(x, y, List.of("a", "b", "c", "d", "e"), "t", "x", "y", false),
+                Plots.directions(x, y, List.of("a", "b", "c", "d", "e"), "t", "x", "y", false), "deterministic");
+    }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -186,6 +187,65 @@ class DocsTest {
             if (!call.matcher(code).find()) missing.add(name);
         }
         assertEquals(List.of(), missing, "builtins not documented in docs/language.md (as code: `name(...)`)");
+    }
+
+    /**
+     * docs/builtins.md is the registry's own reference (Builtins.reference(): the signatures and
+     * summaries `:help`, `NAME?` and the kernel's inspection show), so the three cannot drift.
+     */
+    @Test
+    void theBuiltinReferenceIsGeneratedFromTheRegistry() throws IOException {
+        Path doc = Path.of("docs/builtins.md");
+        String expected = tn.interp.Builtins.reference();
+        if (Boolean.getBoolean("tn.golden.update")) {
+            Files.writeString(doc, expected, StandardCharsets.UTF_8);
+            return;
+        }
+        assertTrue(Files.exists(doc), "missing " + doc + " (run with -Dtn.golden.update=true)");
+        assertEquals(expected, Files.readString(doc, StandardCharsets.UTF_8),
+                "docs/builtins.md differs from the registry of builtins (run with -Dtn.golden.update=true)");
+    }
+
+    /**
+     * The README's notebook pictures are the tour notebook's own stored outputs (the SVG a cell
+     * showed, which KernelTest checks against a fresh run), so they cannot drift from what the
+     * kernel shows.
+     */
+    @Test
+    void theReadmesNotebookPicturesAreTheTourNotebooksOutputs() throws IOException {
+        com.google.gson.JsonObject nb = com.google.gson.JsonParser.parseString(
+                Files.readString(Path.of("examples/notebooks/tour.ipynb"), StandardCharsets.UTF_8)).getAsJsonObject();
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        Map<String, String> pictures = new java.util.LinkedHashMap<>();
+        pictures.put("docs/img/notebook_draw.svg", "draw(A B x)");
+        pictures.put("docs/img/notebook_pattern.svg", "heatmap(pick(item(f.patterns, 1), head=0)");
+        for (Map.Entry<String, String> p : pictures.entrySet()) {
+            String svg = null;
+            for (com.google.gson.JsonElement e : nb.getAsJsonArray("cells")) {
+                com.google.gson.JsonObject cell = e.getAsJsonObject();
+                if (!cell.get("cell_type").getAsString().equals("code")) continue;
+                StringBuilder source = new StringBuilder();
+                for (com.google.gson.JsonElement line : cell.getAsJsonArray("source")) source.append(line.getAsString());
+                if (!source.toString().contains(p.getValue())) continue;
+                for (com.google.gson.JsonElement o : cell.getAsJsonArray("outputs")) {
+                    com.google.gson.JsonObject data = o.getAsJsonObject().getAsJsonObject("data");
+                    if (data == null || !data.has("image/svg+xml")) continue;
+                    com.google.gson.JsonElement v = data.get("image/svg+xml");
+                    StringBuilder text = new StringBuilder();
+                    if (v.isJsonArray()) for (com.google.gson.JsonElement line : v.getAsJsonArray()) text.append(line.getAsString());
+                    else text.append(v.getAsString());
+                    svg = text.toString();
+                }
+            }
+            assertTrue(svg != null, "no SVG output of a cell with " + p.getValue() + " in the tour notebook");
+            Path file = Path.of(p.getKey());
+            if (Boolean.getBoolean("tn.golden.update")) {
+                Files.writeString(file, svg, StandardCharsets.UTF_8);
+            } else {
+                assertEquals(svg, Files.readString(file, StandardCharsets.UTF_8), file + " is not the notebook's output (run with -Dtn.golden.update=true)");
+            }
+            assertTrue(readme.contains("(" + p.getKey() + ")"), "README.md shows " + p.getKey());
+        }
     }
 
     /** The README's phase table ("How it works") has one row per package under interpreter/tn. */

@@ -122,6 +122,51 @@ class DerivativePropertyTest {
         }
     }
 
+    /**
+     * The derivative of the derivative (gelu'', tanh'', sigmoid'', softmax's and layer norm's second
+     * derivatives...) against second central differences of y itself on the reference backend
+     * (four evaluations per pair of W's entries, no derivative code in the oracle).
+     */
+    @ParameterizedTest
+    @EnumSource(Written.class)
+    void theSecondDerivativeMatchesSecondFiniteDifferences(Written written) {
+        BubbleFunction f = BubbleFunction.valueOf(written.name());
+        Random rnd = new Random(29_000 + f.ordinal());
+        for (int trial = 0; trial < 5; trial++) {
+            Case c = randomCase(f, rnd);
+            String what = f + " trial " + trial + " sizes " + java.util.Arrays.toString(c.sizes) + " over " + c.over + " p " + c.parameter;
+            double h = 1e-4;
+            int nw = c.w.length;
+            int ny = evaluate(c, c.w).length;
+            double[] fd = new double[ny * nw * nw];
+            for (int k = 0; k < nw; k++) {
+                for (int l = 0; l < nw; l++) {
+                    double[][] y = new double[4][];
+                    for (int s = 0; s < 4; s++) {
+                        double[] w = c.w.clone();
+                        w[k] += s < 2 ? h : -h;
+                        w[l] += s % 2 == 0 ? h : -h;
+                        y[s] = evaluate(c, w);
+                    }
+                    for (int i = 0; i < ny; i++) fd[(i * nw + k) * nw + l] = (y[0][i] - y[1][i] - y[2][i] + y[3][i]) / (4 * h * h);
+                }
+            }
+            for (boolean reverse : new boolean[] {false, true}) {
+                Net[] w = new Net[1];
+                Net y = c.y(ND4J, c.w, w);
+                Net g = Derivative.of(y, w[0], List.of("a'", "j'"), null, reverse);
+                Net hessian = Derivative.of(g, w[0], List.of("a''", "j''"), null, reverse);
+                double[] got = hessian == null ? new double[fd.length] : ND4J.toDoubles(new Evaluator(ND4J, new Planner(), 8e9).evaluate(hessian).data());
+                assertEquals(fd.length, got.length, what);
+                double scale = 1;
+                for (double v : fd) scale = Math.max(scale, Math.abs(v));
+                for (int k = 0; k < fd.length; k++) {
+                    assertEquals(fd[k], got[k], 2e-5 * scale, what + (reverse ? " reverse" : " forward") + " entry " + k);
+                }
+            }
+        }
+    }
+
     /** dy/dW by central differences on the reference backend, in y's legs then W's (row-major). */
     private static double[] finiteDifferences(Case c) {
         double h = 1e-6;
