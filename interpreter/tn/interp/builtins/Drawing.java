@@ -27,7 +27,7 @@ import tn.net.Net;
  * expansion draws the top terms by the norm of their contribution side by side, each the
  * components it passes through, with its name and weight. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
- * too); nothing is ever computed.
+ * too); nothing is computed but the norms of a path expansion's terms, when the script runs.
  */
 public final class Drawing {
     private Drawing() {}
@@ -36,7 +36,7 @@ public final class Drawing {
         return List.of(
             Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\", inline=true, boxes=\"\", top=4)",
                 "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
-                    + " the file optional); computes nothing",
+                    + " the file optional); computes nothing, except for the terms of a path expansion (expand(x)): their norms, to draw the top= largest side by side",
                 Drawing::draw));
     }
 
