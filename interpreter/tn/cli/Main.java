@@ -245,7 +245,9 @@ public final class Main implements Callable<Integer> {
             description = {"Starts an interactive session (also what `tn` with no command does).",
                 "Every statement of the language works as in a script; an expression shows its value.",
                 "Commands: :help, :legs, :who, :plan, :time, :draw, :load, :save, :reset, :quit.",
-                "With piped input (tn repl < session.tn) it reads lines without prompts."})
+                "With piped input (tn repl < session.tn) it reads lines without prompts.",
+                ":draw shows the diagram in terminals that display images (kitty, Ghostty, iTerm2,",
+                "WezTerm); TN_IMAGES=kitty, iterm or none overrides the guess (inside tmux, over ssh)."})
     static final class ReplCommand implements Callable<Integer> {
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
                 description = "element type of new tensors: float32 (default) or float64")

@@ -247,7 +247,9 @@ final class ModelBuilder {
             List<Terminal> ts = new ArrayList<>();
             for (Endpoint e : classes.get(rep)) ts.add(new Terminal(e.kind(), e.node(), e.axis(), e.label(), e.order(), e.port()));
             if (ts.isEmpty()) {
-                node(Model.Kind.LOOP, null, "identity", Shape.RING, scope);
+                // A closed loop is the trace of an identity, its size; of size 1 it is the number 1
+                // (the seed of a gradient of a scalar), drawn as nothing.
+                if (legSize.get(rep) != 1) node(Model.Kind.LOOP, null, "identity", Shape.RING, scope);
                 continue;
             }
             if (legName.get(rep).equals(stacked)) {

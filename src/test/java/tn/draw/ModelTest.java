@@ -61,6 +61,13 @@ class ModelTest {
         assertTrue(tr.edges.get(0).isLoop());
         Model eyeTrace = model("leg i = 3, j = 3\nt = eye(i, j)[a, a]\n", "t");
         assertEquals(1, count(eyeTrace, Model.Kind.LOOP), "the trace of an identity is a closed loop");
+        // A gradient of a scalar in reverse mode starts from the number 1 (a copy tensor of size 1):
+        // a closed loop of size 1 is 1 and draws as nothing (it drew an empty ring beside the Hessian).
+        Model hessian = model("set dtype = float64\nleg i = 4\nx = [-1.5, -0.2, 0.3, 2.0][i]\n"
+                + "H = jacobian(grad(sum(tanh(x)), x), x)\n", "H");
+        assertEquals(0, count(hessian, Model.Kind.LOOP));
+        Model one = model("leg i = 1, j = 1\nt = eye(i, j)[a, a]\n", "t");
+        assertEquals(0, count(one, Model.Kind.LOOP), "the trace of a 1 x 1 identity is 1");
     }
 
     @Test
