@@ -30,9 +30,49 @@ public final class Diagrams {
     public static Scene scene(Net net, String title, DrawOptions options) {
         String wrong = Stream.check(net, options.expand());
         if (wrong != null) throw new IllegalArgumentException(wrong);
+        wrong = checkBoxed(net, options.boxed());
+        if (wrong != null) throw new IllegalArgumentException(wrong);
         Scene scene = new Scene(title);
-        scene.elements.addAll(elements(net, options, new Ids()));
+        boolean outermost = SUM_BOXES.get() == null;
+        if (outermost) SUM_BOXES.set(new java.util.IdentityHashMap<>());
+        try {
+            scene.elements.addAll(elements(net, options, new Ids()));
+        } finally {
+            if (outermost) SUM_BOXES.remove();
+        }
         return scene;
+    }
+
+    /**
+     * The boxes of the sums drawn inside this drawing, by sum and the directions its legs were
+     * asked to point: each is drawn to measure it once per drawing, not again at every level of a
+     * sum inside a product inside a sum (A1 of examples/induction_training.tn took 25 s, each
+     * level's sums drawn six times over). The options are the drawing's throughout.
+     */
+    private static final ThreadLocal<Map<Net, Map<Map<String, Double>, Box>>> SUM_BOXES = new ThreadLocal<>();
+
+    /** The box of {@code sum}'s drawing with its free legs pointing {@code towards} where they can (see {@link #aroundAxis}). */
+    static Box sumBox(Net sum, DrawOptions options, Map<String, Double> towards) {
+        Map<Net, Map<Map<String, Double>, Box>> cache = SUM_BOXES.get();
+        if (cache == null) return aroundAxis(elements(sum, options, new Ids(), towards));
+        Map<Map<String, Double>, Box> bySum = cache.get(sum);
+        Box b = bySum == null ? null : bySum.get(towards);
+        if (b != null) return b;
+        b = aroundAxis(elements(sum, options, new Ids(), towards));
+        cache.computeIfAbsent(sum, k -> new java.util.HashMap<>()).put(Map.copyOf(towards), b);
+        return b;
+    }
+
+    /** Why {@code boxed} cannot be done on {@code net} (a name that is no named intermediate of it), or null. */
+    static String checkBoxed(Net net, java.util.Set<String> boxed) {
+        List<String> named = boxed.stream().filter(b -> !b.equals(DrawOptions.ALL_NAMED)).sorted().toList();
+        if (named.isEmpty()) return null;
+        java.util.Set<String> known = ModelBuilder.namedIntermediates(net);
+        List<String> unknown = named.stream().filter(b -> !known.contains(b)).toList();
+        if (unknown.isEmpty()) return null;
+        return "boxes= names " + String.join(", ", unknown) + ", which " + (unknown.size() == 1 ? "is" : "are")
+                + " not a named intermediate of this network (" + (known.isEmpty() ? "it has none: its networks are all inline"
+                        : "its named intermediates: " + String.join(", ", known)) + ")";
     }
 
     /** The drawing of {@code net}, its ids made unique with {@code ids}. */
@@ -46,7 +86,7 @@ public final class Diagrams {
         Stream stream = Stream.find(net);
         if (stream != null) return new StreamDrawing(stream, options, ids).draw();
         if (!(net instanceof Net.Sum)) {
-            out.addAll(new Router(model(net, options), options, ids, preferred).route());
+            out.addAll(new Router(model(net, options, false), options, ids, preferred).route());
             return out;
         }
         List<Net> terms = new ArrayList<>();
@@ -60,7 +100,7 @@ public final class Diagrams {
         List<Model> first = new ArrayList<>();
         int reference = 0, most = -1;
         for (int k = 0; k < terms.size(); k++) {
-            Model m = model(terms.get(k), options);
+            Model m = model(terms.get(k), options, true);
             Router r = new Router(m, options, new Ids(), preferred);
             r.route();
             angles.add(r.freeAngles());
@@ -76,8 +116,9 @@ public final class Diagrams {
             if (e.getKey().b instanceof Model.Free f) directions.putIfAbsent(f.label(), e.getValue());
         }
         for (int k = 0; k < terms.size(); k++) {
-            Model m = model(terms.get(k), options);
+            Model m = model(terms.get(k), options, true);
             double c = coefficients.get(k) * m.root.coefficient;
+            String written = Math.abs(coefficients.get(k)) == 1 ? WrittenScalar.magnitude(m.root.written) : null;
             m.root.coefficient = 1;
             mirrorParts(m, first.get(k), angles.get(k), directions);
             Router router = new Router(m, options, ids, directions);
@@ -99,10 +140,11 @@ public final class Diagrams {
                 cursor = x + w;
             }
             if (Math.abs(c) != 1) {
-                String s = Numbers.format(Math.abs(c));
+                String s = written != null ? written : Numbers.format(Math.abs(c));
                 double w = TextMetrics.width(s, Glyphs.SCALAR_SIZE);
                 double x = cursor + (sign != null ? 10 : 0);
                 Scene.Group g = new Scene.Group(ids.numbered("scalar"), "scalar").data("value", Numbers.format(c));
+                if (written != null) g.data("written", written);
                 g.add(new Scene.Text(new Vec(x, TextMetrics.baselineOffset(Glyphs.SCALAR_SIZE)), s, Glyphs.SCALAR_SIZE,
                         "start", false, Glyphs.INK, "value"));
                 out.add(g);
@@ -215,10 +257,11 @@ public final class Diagrams {
         }
     }
 
-    private static Model model(Net net, DrawOptions options) {
-        Model m = new ModelBuilder(options.rule()).build(net);
+    /** The laid-out model of {@code net}; {@code term}: it is a term of the sum being drawn, so boxes= may box it whole. */
+    private static Model model(Net net, DrawOptions options, boolean term) {
+        Model m = new ModelBuilder(options).build(net, term);
         for (Model.Node n : m.nodes) {
-            if (n.sum != null) n.inner = aroundAxis(elements(n.sum, options, new Ids()));
+            if (n.sum != null) n.inner = sumBox(n.sum, options, Map.of());
         }
         new Layout(options.mode(), options.seed()).layout(m);
         return m;

@@ -86,9 +86,8 @@ public final class DrawCommand {
         }
         Path dir = r.directory() != null ? r.directory() : Path.of("");
         for (ScriptDiagrams.Named t : chosen) {
-            // blocks opened on the command line, else by the script's draw(NAME, ..., expand=)
-            DrawOptions drawn = options.expand().isEmpty() && checked.expand().containsKey(t.name())
-                    ? options.withExpand(checked.expand().get(t.name())) : options;
+            // blocks opened on the command line, else by the script's draw(NAME, ..., expand=); heads= likewise
+            DrawOptions drawn = checked.options(t.name(), options);
             Scene scene;
             try {
                 scene = Diagrams.scene(t.net(), t.name(), drawn);

@@ -25,12 +25,16 @@ final class Glyphs {
     static final String ISOMETRY_FILL = "#dbe7f6";
     static final String UNITARY_FILL = "#f6e7cc";
     static final String BOX_FILL = "#f3f3f3";
+    /** The orthogonality centre of a canonical tensor train: the one core that is not an isometry. */
+    static final String CENTRE_FILL = "#f6d2c8";
     static final double OUTLINE_WIDTH = 1.5;
     static final double DOT_RADIUS = 4.2;
     static final double RING_RADIUS = 12;
     static final double MIN_RADIUS = 15;
     static final double PILL_HEIGHT = 15;
     static final double SUM_PAD = 8;
+    /** The corner radius of a box (a named block, a sum's terms): drawn and trimmed to alike. */
+    static final double BOX_RADIUS = 8;
     static final String SUM_INK = "#8a8a8a";
 
     /** Line width of a leg: grows with the logarithm of its size. */
@@ -104,7 +108,7 @@ final class Glyphs {
                 pts.add(new Vec(n.x + n.hw, n.y + n.hh));
                 pts.add(new Vec(n.x - n.hw, n.y + n.hh));
             }
-            case BOX -> roundRect(pts, n.at(), n.hw, n.hh, 6);
+            case BOX -> roundRect(pts, n.at(), n.hw, n.hh, BOX_RADIUS);
             case CIRCLE -> {
                 if (isPill(n)) roundRect(pts, n.at(), n.hw, n.hh, n.hh);
                 else roundRect(pts, n.at(), n.hw, n.hh, n.hw);
@@ -173,8 +177,36 @@ final class Glyphs {
         return Box.around(n.at(), n.hw, n.hh);
     }
 
-    /** The glyph's drawing: its shape and its name. */
+    /** How far each copy behind a stacked glyph is offset (right and up), and how many there are. */
+    static final double STACK_STEP = 4;
+    static final int STACK_COPIES = 2;
+
+    /** The glyph's drawing: its shape and its name; a stacked glyph its copies behind it first. */
     static List<Scene.Element> draw(Model.Node n) {
+        List<Scene.Element> out = new ArrayList<>();
+        if (n.stacked) {
+            for (int k = STACK_COPIES; k >= 1; k--) {
+                for (Scene.Element e : shape(n)) out.add(Scene.translate(restyle(e, "stack"), k * STACK_STEP, -k * STACK_STEP));
+            }
+        }
+        out.addAll(shape(n));
+        if (n.name != null && (n.kind == Model.Kind.TENSOR || (n.kind == Model.Kind.SUM && n.inner == null))) {
+            double size = n.shape == Shape.BOX ? BOX_SIZE : NAME_SIZE;
+            Vec c = nameCentre(n);
+            out.add(new Scene.Text(new Vec(c.x(), c.y() + TextMetrics.baselineOffset(size)), n.name, size, "middle", false, INK, "name"));
+        }
+        return out;
+    }
+
+    /** A copy of a shape element with another class (the copies behind a stack are not its outline). */
+    private static Scene.Element restyle(Scene.Element e, String cls) {
+        if (e instanceof Scene.Circle c) return new Scene.Circle(c.centre(), c.r(), cls, c.style());
+        if (e instanceof Scene.Rect r) return new Scene.Rect(r.box(), r.rx(), cls, r.style());
+        if (e instanceof Scene.Polygon p) return new Scene.Polygon(p.points(), cls, p.style());
+        return e;
+    }
+
+    private static List<Scene.Element> shape(Model.Node n) {
         List<Scene.Element> out = new ArrayList<>();
         Scene.Style outline = new Scene.Style(fill(n), INK, OUTLINE_WIDTH);
         switch (n.shape) {
@@ -184,17 +216,12 @@ final class Glyphs {
             }
             case SQUARE -> out.add(new Scene.Rect(box(n), 0, "shape", outline));
             case TRIANGLE -> out.add(new Scene.Polygon(triangle(n), "shape", outline));
-            case BOX -> out.add(new Scene.Rect(box(n), 8, "shape",
+            case BOX -> out.add(new Scene.Rect(box(n), BOX_RADIUS, "shape",
                     n.inner != null ? new Scene.Style("#fbfbfb", SUM_INK, 1.2) : outline));
             case BAR -> out.add(new Scene.Rect(box(n), 1, "shape", Scene.Style.fill(INK)));
             case DOT -> out.add(new Scene.Circle(n.at(), n.hw, "dot", Scene.Style.fill(INK)));
             case RING -> out.add(new Scene.Circle(n.at(), n.hw, "shape", Scene.Style.stroke(INK, 1.6)));
             case NONE -> { }
-        }
-        if (n.name != null && (n.kind == Model.Kind.TENSOR || (n.kind == Model.Kind.SUM && n.inner == null))) {
-            double size = n.shape == Shape.BOX ? BOX_SIZE : NAME_SIZE;
-            Vec c = nameCentre(n);
-            out.add(new Scene.Text(new Vec(c.x(), c.y() + TextMetrics.baselineOffset(size)), n.name, size, "middle", false, INK, "name"));
         }
         return out;
     }
@@ -207,6 +234,7 @@ final class Glyphs {
     }
 
     private static String fill(Model.Node n) {
+        if (ShapeRule.CENTRE.equals(n.kindText)) return CENTRE_FILL;
         return switch (n.shape) {
             case TRIANGLE -> ISOMETRY_FILL;
             case SQUARE -> UNITARY_FILL;

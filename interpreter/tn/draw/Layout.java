@@ -71,6 +71,8 @@ final class Layout {
         for (Model.Edge e : m.edges) {
             if (e.isLoop() || e.b instanceof Model.Cap) e.a.node().margin = 26;
         }
+        // the copies behind a stacked glyph stick out up and to the right
+        for (Model.Node n : m.nodes) if (n.stacked) n.margin = Math.max(n.margin, Glyphs.STACK_COPIES * Glyphs.STACK_STEP);
         layoutScope(m, m.root);
         place(m.root, 0, 0);
     }
@@ -155,7 +157,7 @@ final class Layout {
             gap = room;
         }
         // the scale factor in front, if any, goes to the left
-        double coefficientRoom = s.coefficient != 1 ? coefficientWidth(s.coefficient) + 8 : 0;
+        double coefficientRoom = s.coefficient != 1 ? coefficientWidth(s) + 8 : 0;
         Vec centre = all.isEmpty() ? Vec.ZERO : all.centre();
         double shiftX = -centre.x() + coefficientRoom / 2, shiftY = -centre.y();
         for (Item it : items) {
@@ -181,8 +183,13 @@ final class Layout {
         }
     }
 
-    static double coefficientWidth(double c) {
-        return TextMetrics.width(coefficientText(c), Glyphs.SCALAR_SIZE);
+    static double coefficientWidth(Model.Scope s) {
+        return TextMetrics.width(coefficientText(s), Glyphs.SCALAR_SIZE);
+    }
+
+    /** A scope's scale factor as written in front of it: as the script wrote it, else its value. */
+    static String coefficientText(Model.Scope s) {
+        return s.written != null ? s.written : coefficientText(s.coefficient);
     }
 
     /** How a scale factor is written in front of a diagram: "2", "−", "−0.5". */

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * The glyph marks a script gives in its {@code draw()} calls ({@code isometry="U V"},
- * {@code unitary="Q"}) and the blocks they open ({@code expand=}), collected while {@code tn draw} checks the script, so that drawing the
+ * {@code unitary="Q"}), the blocks they open ({@code expand=}) how they draw heads ({@code heads=}) and the intermediates they keep as boxes ({@code inline=false}, {@code boxes=}), collected while {@code tn draw} checks the script, so that drawing the
  * script's networks uses them too. Outside such a collection, recording does nothing.
  */
 public final class Marks {
@@ -16,6 +16,12 @@ public final class Marks {
     final Set<String> unitaries = new LinkedHashSet<>();
     /** The blocks a draw() call opens, by the name of the network it draws. */
     final java.util.Map<String, java.util.List<String>> expand = new java.util.LinkedHashMap<>();
+
+    /** How a draw() call draws the head leg (heads=), by the name of the network it draws. */
+    final java.util.Map<String, String> heads = new java.util.LinkedHashMap<>();
+
+    /** The named intermediates a draw() call keeps as boxes (inline=false, boxes=), by network name. */
+    final java.util.Map<String, Set<String>> boxes = new java.util.LinkedHashMap<>();
 
     private Marks() {}
 
@@ -32,6 +38,20 @@ public final class Marks {
         Marks m = ACTIVE.get();
         if (m == null || blocks.isEmpty()) return;
         m.expand.put(name, java.util.List.copyOf(blocks));
+    }
+
+    /** Called by {@code draw(x, ..., heads=...)}: how the head leg is drawn when the network named {@code name} is drawn. */
+    public static void heads(String name, String heads) {
+        Marks m = ACTIVE.get();
+        if (m == null || heads.equals(DrawOptions.defaults().heads())) return;
+        m.heads.put(name, heads);
+    }
+
+    /** Called by {@code draw(x, ..., inline=false)} or {@code boxes=}: the intermediates kept as boxes when {@code name} is drawn. */
+    public static void boxes(String name, Set<String> boxed) {
+        Marks m = ACTIVE.get();
+        if (m == null || boxed.isEmpty()) return;
+        m.boxes.put(name, Set.copyOf(boxed));
     }
 
     /** Runs {@code body}, collecting the marks recorded meanwhile into {@code into}. */

@@ -43,6 +43,8 @@ final class Model {
         double tipAngle;
         /** Extra room around the node that its caps and loops need. */
         double margin;
+        /** Drawn as stacked copies of itself: it carries the leg heads="stacked" draws that way. */
+        boolean stacked;
         /** A sum used as a factor: the sum, drawn as its terms inside the node's box. */
         tn.net.Net.Sum sum;
         /** The box its terms need (centred on the origin), when drawn inside. */
@@ -127,6 +129,10 @@ final class Model {
         final List<Node> nodes = new ArrayList<>();
         final List<Scope> children = new ArrayList<>();
         double coefficient = 1;
+        /** The coefficient as the script wrote it (see {@link WrittenScalar}), or null: then its value is shown. */
+        String written;
+        /** How many products with a factor other than 1 gave the coefficient (a text only when one did). */
+        int factors;
         String id;
         /** Position of the scope's origin in its parent (layout), and its final outline. */
         double x, y;

@@ -34,6 +34,11 @@ final class ModelBuilder {
     }
 
     private final ShapeRule rule;
+    /** A leg drawn as stacked copies of the tensors that carry it, not as lines (null: none). */
+    private final String stacked;
+    /** Which named intermediates are drawn as labelled boxes (null: none). */
+    private final DrawOptions boxes;
+    private Net root;
     private final Model model = new Model();
     private final List<String> legName = new ArrayList<>();
     private final List<Long> legSize = new ArrayList<>();
@@ -44,10 +49,24 @@ final class ModelBuilder {
 
     ModelBuilder(ShapeRule rule) {
         this.rule = rule;
+        this.stacked = null;
+        this.boxes = null;
+    }
+
+    ModelBuilder(DrawOptions options) {
+        this.rule = options.rule();
+        this.stacked = options.stackedLeg();
+        this.boxes = options;
     }
 
     /** The model of {@code root}, its open legs free and labelled with their names. */
     Model build(Net root) {
+        return build(root, false);
+    }
+
+    /** ... {@code root} itself a labelled box when it is a named intermediate to box and {@code boxRoot}. */
+    Model build(Net root, boolean boxRoot) {
+        this.root = boxRoot ? null : root;
         int[] ids = new int[root.rank()];
         for (int k = 0; k < ids.length; k++) {
             ids[k] = newLeg(root.legs().get(k), root.size(k), model.root);
@@ -56,6 +75,21 @@ final class ModelBuilder {
         add(root, ids, model.root);
         resolve();
         return model;
+    }
+
+    /** The names of {@code root}'s named intermediates (what boxes= can keep), in the order a walk meets them. */
+    static java.util.Set<String> namedIntermediates(Net root) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<Net> stack = new java.util.ArrayDeque<>();
+        Map<Net, Boolean> seen = new java.util.IdentityHashMap<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Net n = stack.pop();
+            if (n != root && !(n instanceof Net.Leaf) && !(n instanceof Net.Delta) && n.label() != null) out.add(n.label());
+            List<Net> kids = Stream.children(n);
+            for (int k = kids.size() - 1; k >= 0; k--) if (seen.put(kids.get(k), true) == null) stack.push(kids.get(k));
+        }
+        return out;
     }
 
     // ---- the walk -----------------------------------------------------------------------------
@@ -91,7 +125,11 @@ final class ModelBuilder {
     }
 
     private void add(Net net, int[] ids, Model.Scope scope) {
-        if (net instanceof Net.Leaf leaf) {
+        if (net != root && !(net instanceof Net.Leaf) && !(net instanceof Net.Delta) && boxes != null && boxes.boxes(net.label())) {
+            // a named intermediate kept as the author named it: a labelled box with its legs
+            Model.Node n = node(Model.Kind.TENSOR, net.label(), "intermediate", Shape.BOX, scope);
+            attach(n, ids, net.legs(), net.sizes());
+        } else if (net instanceof Net.Leaf leaf) {
             String name = leaf.label() != null ? leaf.label()
                     : leaf.kind().equals("scalar") && leaf.span() != null ? leaf.span().text() : leaf.kind();
             Model.Node n = node(Model.Kind.TENSOR, name, leaf.kind(), rule.tensor(leaf.label(), leaf.kind(), leaf.sizes()), scope);
@@ -112,6 +150,7 @@ final class ModelBuilder {
                 add(f, fids, scope);
             }
             scope.coefficient *= p.coefficient();
+            if (p.coefficient() != 1) scope.written = ++scope.factors == 1 ? WrittenScalar.of(p) : null;
         } else if (net instanceof Net.Bubble b) {
             Model.Scope child = new Model.Scope(scope, b.function().label(), bubbleLabel(b));
             Net inner = b.inner();
@@ -211,6 +250,12 @@ final class ModelBuilder {
                 // A closed loop is the trace of an identity, its size; of size 1 it is the number 1
                 // (the seed of a gradient of a scalar), drawn as nothing.
                 if (legSize.get(rep) != 1) node(Model.Kind.LOOP, null, "identity", Shape.RING, scope);
+                continue;
+            }
+            if (legName.get(rep).equals(stacked)) {
+                // no line: each tensor on it is drawn as a stack (a bubble's port has the same name
+                // inside and outside, so both halves of a line through a border are dropped)
+                for (Terminal t : ts) if (t.isNode()) t.node().stacked = true;
                 continue;
             }
             if (ts.size() == 1 && ts.get(0).isNode()) {

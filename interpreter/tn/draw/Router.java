@@ -174,7 +174,7 @@ final class Router {
         for (Model.Node n : m.nodes) {
             if (n.shape != Shape.TRIANGLE) continue;
             long[] sizes = n.sizes.stream().mapToLong(Long::longValue).toArray();
-            int tip = sizes.length == 0 ? -1 : ShapeRule.tipLeg(sizes);
+            int tip = sizes.length == 0 ? -1 : ShapeRule.tipLeg(n.kindText, sizes);
             Double angle = null;
             Vec away = Vec.ZERO;
             for (Model.Edge e : m.edges) {
@@ -268,7 +268,7 @@ final class Router {
                 }
                 continue;
             }
-            int tipAxis = n.shape == Shape.TRIANGLE ? ShapeRule.tipLeg(n.sizes.stream().mapToLong(Long::longValue).toArray()) : -1;
+            int tipAxis = n.shape == Shape.TRIANGLE ? ShapeRule.tipLeg(n.kindText, n.sizes.stream().mapToLong(Long::longValue).toArray()) : -1;
             if (ends.size() <= 2) {
                 double[] best = null;
                 double bestScore = Double.NEGATIVE_INFINITY;
@@ -432,27 +432,61 @@ final class Router {
                 // a common orientation for the bundle, so the offsets fan out
                 Model.Node first = a.index <= b.index ? a : b;
                 double bow = (j - (k - 1) / 2.0) * PARALLEL_SPACING * (first == a ? 1 : -1);
-                if (k == 1) bow = clearBow(a, b);
-                e.path = connect(a, b, bow);
+                e.path = k == 1 ? clearPath(a, b) : connect(a, b, bow);
                 polylines.add(sample(e.path));
             }
         }
     }
 
-    /** No bend for a straight line that is clear of other tensors, else the smallest bend that is. */
-    private double clearBow(Model.Node a, Model.Node b) {
+    /**
+     * No bend for a straight line that is clear of other tensors, else the smallest bend that is,
+     * else a line that turns aside where it leaves one end (a tensor beside a large box's corner:
+     * a bend in the middle of a long line moves its ends too little to clear the corner).
+     */
+    private Scene.Path clearPath(Model.Node a, Model.Node b) {
         for (double bow : new double[] {0, 22, -22, 36, -36, 52, -52, 70, -70}) {
             Scene.Path p = connect(a, b, bow);
-            List<Vec> pts = sample(p);
-            boolean clear = true;
-            for (Model.Node o : m.nodes) {
-                if (o == a || o == b || o.kind == Model.Kind.JOINT) continue;
-                Box box = Glyphs.box(o).grow(4);
-                for (int i = 0; i + 1 < pts.size() && clear; i++) if (segmentHitsBox(pts.get(i), pts.get(i + 1), box)) clear = false;
-            }
-            if (clear) return bow;
+            if (clear(p, a, b, 4)) return p;
         }
-        return 0;
+        Scene.Path straight = connect(a, b, 0);
+        if (clear(straight, a, b, -1)) return straight; // it only grazes a glyph: a turn would cost more than it saves
+        for (double turn : new double[] {0.45, 0.8, 1.15}) {
+            for (int end = 0; end < 2; end++) {
+                for (int side = -1; side <= 1; side += 2) {
+                    Scene.Path p = turned(a, b, end == 0, side * turn);
+                    if (clear(p, a, b, 4)) return p;
+                }
+            }
+        }
+        return straight;
+    }
+
+    /** Whether a line from a to b keeps {@code margin} clear of every other tensor (a negative margin: goes no deeper into one). */
+    private boolean clear(Scene.Path p, Model.Node a, Model.Node b, double margin) {
+        List<Vec> pts = sample(p);
+        for (Model.Node o : m.nodes) {
+            if (o == a || o == b || o.kind == Model.Kind.JOINT) continue;
+            Box box = Glyphs.box(o).grow(margin);
+            for (int i = 0; i + 1 < pts.size(); i++) if (segmentHitsBox(pts.get(i), pts.get(i + 1), box)) return false;
+        }
+        return true;
+    }
+
+    /** The line from a to b leaving one end (a's, or b's) turned by {@code turn} radians from the straight line. */
+    private Scene.Path turned(Model.Node a, Model.Node b, boolean atA, double turn) {
+        double ang = b.at().minus(a.at()).angle();
+        Vec p0 = bendFrom(a, ang), p3 = bendFrom(b, ang + Math.PI);
+        double arm = Math.min(p3.distance(p0) / 2, 160);
+        Vec c1 = atA ? p0.plus(Vec.polar(ang + turn, arm)) : Vec.lerp(p0, p3, 1.0 / 3);
+        Vec c2 = atA ? Vec.lerp(p0, p3, 2.0 / 3) : p3.plus(Vec.polar(ang + Math.PI + turn, arm));
+        return trimmed(new Vec[] {p0, c1, c2, p3}, a, b);
+    }
+
+    /** A cubic from inside a to inside b, trimmed to the two outlines. */
+    private static Scene.Path trimmed(Vec[] curve, Model.Node a, Model.Node b) {
+        double t0 = exit(curve, a, true), t1 = exit(curve, b, false);
+        Vec[] sub = subCurve(curve, t0, t1);
+        return new Scene.Path(List.of(Scene.Seg.move(sub[0]), Scene.Seg.curve(sub[1], sub[2], sub[3])), "line", LINE, new LinkedHashMap<>());
     }
 
     /** The line from a to b bent sideways by {@code bow}, trimmed to the two outlines. */
@@ -464,18 +498,43 @@ final class Router {
             Vec s = Glyphs.boundary(a, ang), t = Glyphs.boundary(b, ang + Math.PI);
             return new Scene.Path(List.of(Scene.Seg.move(s), Scene.Seg.line(t)), "line", LINE, data);
         }
+        // A large glyph (a sum's box, thousands of pixels wide) is bent from just inside its outline, not from its
+        // centre: from there the bend would be spent inside it and parallel legs would leave it on top of each other.
+        double ang = p3.minus(p0).angle();
+        p0 = bendFrom(a, ang);
+        p3 = bendFrom(b, ang + Math.PI);
         Vec n = p3.minus(p0).unit().normal().times(bow * 4.0 / 3.0);
         Vec c1 = Vec.lerp(p0, p3, 1.0 / 3).plus(n), c2 = Vec.lerp(p0, p3, 2.0 / 3).plus(n);
-        Vec[] curve = {p0, c1, c2, p3};
-        double t0 = exit(curve, a, true), t1 = exit(curve, b, false);
-        Vec[] sub = subCurve(curve, t0, t1);
-        return new Scene.Path(List.of(Scene.Seg.move(sub[0]), Scene.Seg.curve(sub[1], sub[2], sub[3])), "line", LINE, data);
+        return trimmed(new Vec[] {p0, c1, c2, p3}, a, b);
+    }
+
+    /** How far inside its outline a bent line starts at most. */
+    static final double BEND_DEPTH = 24;
+
+    /** Where a bent line towards {@code angle} starts: the centre of a small glyph, else BEND_DEPTH inside the outline. */
+    private static Vec bendFrom(Model.Node n, double angle) {
+        Vec edge = Glyphs.boundary(n, angle);
+        double r = edge.distance(n.at());
+        return r <= BEND_DEPTH ? n.at() : n.at().plus(Vec.polar(angle, r - BEND_DEPTH));
     }
 
     /** Where the curve leaves node n's outline (from the start, or from the end). */
     private static double exit(Vec[] c, Model.Node n, boolean fromStart) {
         double lo = fromStart ? 0 : 1, hi = 0.5;
-        if (Glyphs.inside(n, bezier(c, hi)) || n.hw < 1) return n.hw < 1 ? lo : hi;
+        if (n.hw < 1) return lo;
+        if (Glyphs.inside(n, bezier(c, hi))) {
+            // a large glyph (a sum's box) holds the curve's middle too: it leaves the glyph further on
+            lo = hi;
+            hi = fromStart ? 1 : 0;
+            for (int k = 1; k <= 32; k++) {
+                double t = 0.5 + (fromStart ? k : -k) / 64.0;
+                if (!Glyphs.inside(n, bezier(c, t))) {
+                    hi = t;
+                    break;
+                }
+                lo = t;
+            }
+        }
         for (int k = 0; k < 40; k++) {
             double mid = (lo + hi) / 2;
             if (Glyphs.inside(n, bezier(c, mid))) lo = mid;
@@ -687,6 +746,8 @@ final class Router {
             if (inside) for (Scene.Element t : wireLabels.get(w)) b = b.union(Scene.bounds(t));
         }
         if (!s.isBubble()) return b;
+        // room for the scale factor written before the contents (see assembleLegsAndNodes)
+        if (s.coefficient != 1 && !b.isEmpty()) b = new Box(b.x0() - Layout.coefficientWidth(s) - 12, b.y0(), b.x1(), b.y1());
         Box out = new Box(b.x0() - DRAW_PAD, b.y0() - DRAW_PAD - LABEL_BAND, b.x1() + DRAW_PAD, b.y1() + DRAW_PAD);
         double minW = TextMetrics.width(s.label, Glyphs.BUBBLE_LABEL_SIZE) + 18;
         if (out.width() < minW) out = new Box(out.centre().x() - minW / 2, out.y0(), out.centre().x() + minW / 2, out.y1());
@@ -720,13 +781,14 @@ final class Router {
     // ---- free legs -------------------------------------------------------------------------------
 
     private void routeFree() {
+        Map<Model.Edge, Vec> capped = cappedIdentities();
         for (Model.Edge e : m.edges) {
             if (!(e.b instanceof Model.Free f)) continue;
             Model.Node n = e.a.node();
             double a = freeAngle.get(e);
             Vec d = Vec.polar(a, 1);
-            Vec s = Glyphs.boundary(n, a);
-            double reach = s.distance(n.at()) + FREE_LENGTH;
+            Vec s = capped.containsKey(e) ? capped.get(e) : Glyphs.boundary(n, a);
+            double reach = capped.containsKey(e) ? FREE_LENGTH : s.distance(n.at()) + FREE_LENGTH;
             for (Model.Scope sc = n.scope; sc != null && sc.isBubble(); sc = sc.parent) {
                 reach = Math.max(reach, exitDistance(n.at(), d, sc.outline) + 16);
             }
@@ -743,12 +805,53 @@ final class Router {
                 if (!blocked) break;
                 reach += 12;
             }
-            Vec end = n.at().plus(d.times(reach));
+            Vec end = capped.containsKey(e) ? s.plus(d.times(reach)) : n.at().plus(d.times(reach));
             e.path = new Scene.Path(List.of(Scene.Seg.move(s), Scene.Seg.line(end)), "line", LINE, new LinkedHashMap<>());
             polylines.add(List.of(s, end));
             Scene.Text label = endLabel(end, a, labelText(f.label(), e.size), 0);
             wireLabels.get(e.wire).add(label);
         }
+    }
+
+    /** The width of an identity drawn as a cap (its two legs side by side, joined by a half circle). */
+    static final double CAP_WIDTH = 30;
+
+    /**
+     * An identity alone whose two open legs point nearly the same way (a sum's terms have f and g
+     * both down, as in {@code W W[f -> g] - eye(f, g)}) is a cap: its legs side by side in their
+     * mean direction, joined by a half circle, so each points away from the drawing like the other
+     * terms' legs (splayed from one point, one of them turned back towards the drawing's middle).
+     * Returns where each leg starts; the half circle goes with the legs' labels.
+     */
+    private Map<Model.Edge, Vec> cappedIdentities() {
+        Map<Model.Edge, Vec> out = new LinkedHashMap<>();
+        for (Model.Node n : m.nodes) {
+            if (n.kind != Model.Kind.JOINT) continue;
+            List<Model.Edge> ends = new ArrayList<>();
+            boolean alone = true;
+            for (Model.Edge e : m.edges) {
+                if (e.a.node() == n && e.b instanceof Model.Free) ends.add(e);
+                else if (e.a.node() == n || e.other() == n) alone = false;
+            }
+            if (!alone || ends.size() != 2 || ends.get(0).wire != ends.get(1).wire) continue;
+            double a0 = freeAngle.get(ends.get(0)), a1 = freeAngle.get(ends.get(1));
+            if (angleBetween(a0, a1) >= Math.PI / 2) continue;
+            Vec u = Vec.polar(a0, 1).plus(Vec.polar(a1, 1)).unit(), side = u.normal();
+            double mean = u.angle();
+            // each leg keeps its side of the other
+            double which = Vec.polar(a0, 1).minus(Vec.polar(a1, 1)).dot(side) >= 0 ? 1 : -1;
+            Vec s0 = n.at().plus(side.times(which * CAP_WIDTH / 2)), s1 = n.at().minus(side.times(which * CAP_WIDTH / 2));
+            for (Model.Edge e : ends) freeAngle.put(e, mean);
+            out.put(ends.get(0), s0);
+            out.put(ends.get(1), s1);
+            // the half circle from s0 to s1, bulging against the legs (a cubic: control points 4/3 of the radius out)
+            Vec back = u.times(-CAP_WIDTH / 2 * 4.0 / 3.0);
+            Scene.Path arc = new Scene.Path(List.of(Scene.Seg.move(s0), Scene.Seg.curve(s0.plus(back), s1.plus(back), s1)), "line",
+                    Scene.Style.stroke(Glyphs.INK, Glyphs.lineWidth(ends.get(0).size)), new LinkedHashMap<>());
+            wireLabels.get(ends.get(0).wire).add(arc);
+            polylines.add(sample(arc));
+        }
+        return out;
     }
 
     /** How far from p along d until the ray leaves box b. */
@@ -858,7 +961,7 @@ final class Router {
         for (Model.Scope s : m.scopes()) {
             if (s.coefficient == 1) continue;
             Box content = s.isBubble() ? s.outline : contentBox();
-            String text = Layout.coefficientText(s.coefficient);
+            String text = Layout.coefficientText(s);
             double x = content.x0() - 8;
             if (!s.isBubble()) {
                 // left of everything drawn so far, free legs' labels included
@@ -869,8 +972,23 @@ final class Router {
                 double left = Double.POSITIVE_INFINITY;
                 for (Model.Node n : s.allNodes()) left = Math.min(left, Glyphs.box(n).x0());
                 x = left - 10;
+                // off the line that leaves the bubble's leftmost tensor to the left, if one does
+                double h = Glyphs.SCALAR_SIZE;
+                double[] tries = {0, -h * 0.6, h * 0.6, -h, h, h * 1.4, -h * 1.4};
+                Double clear = null;
+                for (int pass = 0; pass < 2 && clear == null; pass++) { // clear of lines and labels, else of lines
+                    for (double dy : tries) {
+                        Box tb = new Scene.Text(new Vec(x, y + dy), text, Glyphs.SCALAR_SIZE, "end", false, Glyphs.INK, "value").bounds();
+                        if (!hitsAnyLine(tb) && (pass == 1 || !hitsLabel(tb))) {
+                            clear = y + dy;
+                            break;
+                        }
+                    }
+                }
+                if (clear != null) y = clear;
             }
             Scene.Group g = new Scene.Group(ids.numbered("scalar"), "scalar").data("value", Numbers.format(s.coefficient));
+            if (s.written != null) g.data("written", s.written);
             g.add(new Scene.Text(new Vec(x, y), text, Glyphs.SCALAR_SIZE, "end", false, Glyphs.INK, "value"));
             holds.get(s).add(g);
         }
@@ -900,7 +1018,7 @@ final class Router {
             }
             if (axis >= 0 && axis < n.legs.size()) towards.putIfAbsent(n.legs.get(axis), angle);
         }
-        Box fitted = Diagrams.aroundAxis(Diagrams.elements(n.sum, options, new Ids(), towards));
+        Box fitted = Diagrams.sumBox(n.sum, options, towards);
         if (fitted.width() <= n.inner.width() + 0.5 && fitted.height() <= n.inner.height() + 0.5) {
             return Diagrams.elements(n.sum, options, ids, towards);
         }

@@ -32,7 +32,20 @@ public final class ScriptDiagrams {
 
     /** The script's tensors and the marks of its draw() calls (isometries, unitaries). */
     public record Result(List<Named> tensors, Set<String> isometries, Set<String> unitaries,
-            java.util.Map<String, List<String>> expand) {}
+            java.util.Map<String, List<String>> expand, java.util.Map<String, String> heads, java.util.Map<String, Set<String>> boxes) {
+        /**
+         * The options to draw the network {@code name} with: {@code base} (the command line's),
+         * with the blocks, the heads and the boxes the script's draw(name, ...) gives where {@code base} leaves
+         * them at their defaults.
+         */
+        public DrawOptions options(String name, DrawOptions base) {
+            DrawOptions o = base;
+            if (o.expand().isEmpty() && expand.containsKey(name)) o = o.withExpand(expand.get(name));
+            if (o.heads().equals(DrawOptions.defaults().heads()) && heads.containsKey(name)) o = o.withHeads(heads.get(name));
+            if (o.boxed().isEmpty() && boxes.containsKey(name)) o = o.withBoxed(boxes.get(name));
+            return o;
+        }
+    }
 
     /** {@link #tensors}, and the marks the script's draw() calls give; null when the script has errors. */
     public static Result check(Source source, Path directory, Diagnostics diagnostics) {
@@ -43,7 +56,7 @@ public final class ScriptDiagrams {
     public static Result check(Source source, Path directory, Diagnostics diagnostics, ScriptArguments arguments) {
         Marks marks = Marks.empty();
         List<Named> tensors = Marks.collect(marks, () -> tensors(source, directory, diagnostics, arguments));
-        return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries, marks.expand);
+        return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries, marks.expand, marks.heads, marks.boxes);
     }
 
     /**

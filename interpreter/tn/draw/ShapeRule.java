@@ -10,7 +10,8 @@ import java.util.Set;
  * unitary, either by name (the {@code --isometry} / {@code --unitary} options, the
  * {@code isometry=} / {@code unitary=} keywords of {@code draw()}) or by the kind of thing that
  * made it ({@code isometry}, {@code orthogonal}, {@code unitary}: what a decomposition builtin
- * returning U and V can set on its results); everything else is a circle.
+ * returning U and V can set on its results; the cores {@code canonical()} makes left- or
+ * right-canonical, whose tips point to the orthogonality centre); everything else is a circle.
  */
 public final class ShapeRule {
     private final Set<String> isometries;
@@ -33,7 +34,9 @@ public final class ShapeRule {
      */
     public Shape tensor(String name, String kind, long[] sizes) {
         String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
-        if ((name != null && isometries.contains(name)) || k.equals("isometry")) return isSquare(sizes) ? Shape.SQUARE : Shape.TRIANGLE;
+        if ((name != null && isometries.contains(name)) || k.equals("isometry") || canonical(k) != 0) {
+            return isSquare(sizes) ? Shape.SQUARE : Shape.TRIANGLE;
+        }
         if ((name != null && unitaries.contains(name)) || k.equals("orthogonal") || k.equals("unitary")) return Shape.SQUARE;
         return Shape.CIRCLE;
     }
@@ -45,6 +48,29 @@ public final class ShapeRule {
         for (long s : sizes) all *= s;
         for (long s : sizes) if ((double) s * s == all) return true;
         return false;
+    }
+
+    /**
+     * Which way a tensor train's core is canonical, from what made it ({@code canonical()} sets its
+     * cores' kinds): 1 left-canonical (an isometry from its left bond and site into its right bond),
+     * -1 right-canonical (into its left bond), 0 neither.
+     */
+    static int canonical(String kind) {
+        return "left-canonical".equals(kind) ? 1 : "right-canonical".equals(kind) ? -1 : 0;
+    }
+
+    /** The kind {@code canonical()} gives the core that holds the train's norm. */
+    static final String CENTRE = "orthogonality centre";
+
+    /**
+     * Which leg a triangle's tip points to: a canonical core's bond towards the orthogonality
+     * centre (its last leg when left-canonical, its first when right-canonical), else its smallest leg.
+     */
+    static int tipLeg(String kind, long[] sizes) {
+        int c = canonical(kind);
+        if (c == 1) return sizes.length - 1;
+        if (c == -1) return 0;
+        return tipLeg(sizes);
     }
 
     /**

@@ -203,13 +203,64 @@ final class StreamDrawing {
         if (options.expands(name)) {
             Net drawn = net;
             if (input != null) {
-                Net.Leaf x = new Net.Leaf(Tensor.signature(input.legs(), input.sizes(), input.dtype()), "stream", null);
-                x.nameIfAnonymous(label(input, "x"));
-                drawn = Substitution.of(net, input, x);
+                String x = label(input, "x");
+                Map<Net, Net> replaced = new IdentityHashMap<>();
+                replaced.put(input, tensor(input, x, "stream"));
+                // at depth 1 what the block reads several times (the layer norm that queries, keys
+                // and values all read) is one tensor, so the block's own computation is what shows
+                if (options.depth() < 2) {
+                    for (Net shared : sharedReaders(net, input)) {
+                        String writer = Stream.writtenIn(shared);
+                        replaced.put(shared, tensor(shared, label(shared, (writer != null ? writer : "f") + "(" + x + ")"), "intermediate"));
+                    }
+                }
+                drawn = Substitution.of(net, replaced);
             }
             return new Block(name, title, List.of(), Diagrams.elements(drawn, options, ids));
         }
         return new Block(name, title, marks(net, input), null);
+    }
+
+    private static Net.Leaf tensor(Net like, String label, String kind) {
+        Net.Leaf t = new Net.Leaf(Tensor.signature(like.legs(), like.sizes(), like.dtype()), kind, null);
+        t.nameIfAnonymous(label);
+        return t;
+    }
+
+    /**
+     * The outermost values inside {@code net} that read {@code input} and are read from two or more
+     * places of {@code net} (by identity), in the order a walk from {@code net} meets them: an
+     * attention block's normalised input, which its queries, keys and values read.
+     */
+    static List<Net> sharedReaders(Net net, Net input) {
+        Map<Net, Integer> parents = new IdentityHashMap<>();
+        ArrayDeque<Net> stack = new ArrayDeque<>();
+        Map<Net, Boolean> seen = new IdentityHashMap<>();
+        stack.push(net);
+        seen.put(net, true);
+        while (!stack.isEmpty()) {
+            Net n = stack.pop();
+            if (n == input) continue;
+            for (Net c : Stream.children(n)) {
+                parents.merge(c, 1, Integer::sum);
+                if (seen.put(c, true) == null) stack.push(c);
+            }
+        }
+        List<Net> out = new ArrayList<>();
+        seen.clear();
+        ArrayDeque<Net> queue = new ArrayDeque<>();
+        queue.add(net);
+        seen.put(net, true);
+        while (!queue.isEmpty()) {
+            Net n = queue.poll();
+            if (n == input || n instanceof Net.Leaf) continue;
+            if (n != net && parents.getOrDefault(n, 0) >= 2 && Stream.reads(n, input)) {
+                out.add(n);
+                continue;
+            }
+            for (Net c : Stream.children(n)) if (seen.put(c, true) == null) queue.add(c);
+        }
+        return out;
     }
 
     /**

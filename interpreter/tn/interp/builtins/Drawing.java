@@ -20,23 +20,30 @@ import tn.net.Net;
  * Keywords: `sizes=true` labels legs with their sizes; `isometry="U V"` and `unitary="Q"` mark
  * tensors by name as isometries (triangles) or orthogonal/unitary (squares); `layout="force"`
  * or `"layered"` overrides the automatic choice; `expand="attention0 mlp1"` (or a depth, "1") opens
- * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name. While checking, the arguments are checked and
+ * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name;
+ * `heads="stacked"` draws each tensor with a `head` leg as stacked copies instead of the leg's line;
+ * `inline=false` keeps every named intermediate (`X = A B`, then `X C`) as a labelled box instead of
+ * its network, `boxes="X scores"` those named. `draw(E, "paths.svg", top=4)` of the terms of a path
+ * expansion draws the top terms by the norm of their contribution side by side, each the
+ * components it passes through, with its name and weight. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
- * too); nothing is ever computed.
+ * too); nothing is computed but the norms of a path expansion's terms, when the script runs.
  */
 public final class Drawing {
     private Drawing() {}
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\")",
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\", inline=true, boxes=\"\", top=4)",
                 "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
-                    + " the file optional); computes nothing",
+                    + " the file optional); computes nothing, except for the terms of a path expansion (expand(x)): their norms, to draw the top= largest side by side",
                 Drawing::draw));
     }
 
     private static Value draw(Args a) {
         a.expect(1, 2, "a tensor and a file name");
+        if (a.value(0) instanceof Value.Tuple) return drawTerms(a);
+        if (a.has("top")) throw new tn.diag.TnError(a.keywordSpan("top"), "top= chooses terms of a path expansion (draw(E, ..., top=4)); x is one tensor");
         Net x = a.tensor(0);
         // A .tex file is written as TikZ below (and the diagram shown inline where the session can).
         boolean tex = OutputFile.isTex(a);
@@ -46,16 +53,27 @@ public final class Drawing {
         Set<String> unitaries = names(a.string("unitary", ""));
         String layout = a.string("layout", "auto");
         List<String> expand = List.copyOf(names(a.string("expand", "")));
-        DrawOptions options;
+        String heads = a.string("heads", "leg");
+        Set<String> boxed = new LinkedHashSet<>(names(a.string("boxes", "")));
+        if (!a.bool("inline", true)) boxed.add(DrawOptions.ALL_NAMED);
+        DrawOptions marked;
         try {
-            options = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
+            marked = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
         } catch (IllegalArgumentException e) {
             throw new tn.diag.TnError(a.keywordSpan("layout"), e.getMessage());
+        }
+        DrawOptions options;
+        try {
+            options = marked.withHeads(heads).withBoxed(boxed);
+        } catch (IllegalArgumentException e) {
+            throw new tn.diag.TnError(a.keywordSpan("heads"), e.getMessage());
         }
         Expr e = a.expr(0);
         String title = e instanceof Expr.Var v ? v.name() : e.span().text();
         tn.draw.Marks.record(isometries, unitaries);
         tn.draw.Marks.expand(title, expand);
+        tn.draw.Marks.heads(title, heads);
+        tn.draw.Marks.boxes(title, boxed);
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         try {
@@ -65,8 +83,37 @@ public final class Drawing {
             OutputFile.emit(a, name, title, true,
                     png -> png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException wrong) {
-            throw new tn.diag.TnError(a.keywordSpan("expand"), wrong.getMessage());
+            throw new tn.diag.TnError(a.keywordSpan(wrong.getMessage().startsWith("boxes=") ? "boxes" : "expand"), wrong.getMessage());
         }
+        return new Value.None();
+    }
+
+    /**
+     * `draw(E, "paths.svg", top=4)`: the top terms of a path expansion by the norm of their
+     * contribution (as rank() orders them), side by side, each the components it passes through.
+     */
+    private static Value drawTerms(Args a) {
+        List<Net> nets = Paths.nets(a, 0);
+        long top = a.integer("top", 4);
+        if (top < 1) throw new tn.diag.TnError(a.keywordSpan("top"), "top= is how many terms to draw, at least 1, not " + top);
+        if (nets.isEmpty()) throw a.error(0, "draw() of no terms: the expansion is empty");
+        for (int k = 0; k < nets.size(); k++) {
+            if (nets.get(k).label() == null) throw a.error(0, "draw() of a tuple draws the terms of a path expansion (expand(x)), whose terms are named; item " + k + " has no name");
+        }
+        Interpreter in = a.interpreter();
+        if (!in.concrete()) return new Value.None();
+        double[] norms = Paths.norms(in, nets);
+        List<tn.draw.PathTerms.Term> terms = new java.util.ArrayList<>();
+        for (int k : Paths.ranked(norms)) {
+            if (terms.size() == top) break;
+            terms.add(new tn.draw.PathTerms.Term(nets.get(k).label(), norms[k]));
+        }
+        Expr e = a.expr(0);
+        String title = e instanceof Expr.Var v ? v.name() : e.span().text();
+        if (OutputFile.isTex(a)) OutputFile.write(a, a.string(1), tn.draw.PathTerms.tex(terms, title).getBytes(StandardCharsets.UTF_8));
+        String name = OutputFile.isTex(a) ? null : OutputFile.target(a);
+        OutputFile.emit(a, name, title, true,
+                png -> png ? tn.draw.PathTerms.png(terms, title) : tn.draw.PathTerms.svg(terms, title).getBytes(StandardCharsets.UTF_8));
         return new Value.None();
     }
 

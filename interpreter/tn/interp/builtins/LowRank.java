@@ -285,9 +285,9 @@ public final class LowRank {
             else throw new TnError(a.keywordSpan("form"), "form= is \"left\" or \"right\", not \"" + form + "\"");
         }
         Interpreter in = a.interpreter();
-        if (!in.concrete()) return new Value.TensorValue(train(a, psi.cores, psi.sites, psi.bonds, psi.dtype));
+        if (!in.concrete()) return new Value.TensorValue(train(a, psi.cores, psi.sites, psi.bonds, psi.dtype, center));
         List<TensorTrain.Core> cores = TensorTrain.canonical(in.evaluator().backend(), psi.cores, center);
-        return new Value.TensorValue(train(a, cores, psi.sites, psi.bonds, psi.dtype));
+        return new Value.TensorValue(train(a, cores, psi.sites, psi.bonds, psi.dtype, center));
     }
 
     private static Value compress(Args a) {
@@ -312,6 +312,14 @@ public final class LowRank {
 
     /** The network of a train: cores [site, b1], [b1, site, b2], ..., [b(n-1), site]. */
     private static Net train(Args a, List<TensorTrain.Core> cores, List<String> sites, List<String> bonds, DType dtype) {
+        return train(a, cores, sites, bonds, dtype, -1);
+    }
+
+    /**
+     * ... made canonical about the core {@code center} (-1: not canonical): the cores before it are
+     * left-canonical, those after it right-canonical, which their kind records for diagrams.
+     */
+    private static Net train(Args a, List<TensorTrain.Core> cores, List<String> sites, List<String> bonds, DType dtype, int center) {
         Interpreter in = a.interpreter();
         int n = cores.size();
         List<Net> factors = new ArrayList<>();
@@ -325,7 +333,8 @@ public final class LowRank {
             shape.add((long) c.site());
             if (k < n - 1) { legs.add(bonds.get(k)); shape.add((long) c.right()); }
             outSizes[k] = c.site();
-            Net core = Bipartition.leaf(in, legs, shape.stream().mapToLong(Long::longValue).toArray(), dtype, c.data(), c.im(), "tt core", a);
+            String kind = center < 0 ? "tt core" : k < center ? "left-canonical" : k > center ? "right-canonical" : "orthogonality centre";
+            Net core = Bipartition.leaf(in, legs, shape.stream().mapToLong(Long::longValue).toArray(), dtype, c.data(), c.im(), kind, a);
             core.nameIfAnonymous("G" + (k + 1)); // the usual name of the k-th core of a train
             factors.add(core);
         }

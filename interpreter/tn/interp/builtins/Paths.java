@@ -212,16 +212,27 @@ public final class Paths {
             for (Net n : nets) out.add(new Value.TensorValue(n));
             return new Value.Tuple(out);
         }
+        double[] norms = norms(in, nets);
+        List<Value> out = new ArrayList<>();
+        for (int k : ranked(norms)) out.add(new Value.TensorValue(nets.get(k)));
+        return new Value.Tuple(out);
+    }
+
+    /** The Frobenius norm of each term's contribution (evaluated). */
+    static double[] norms(Interpreter in, List<Net> nets) {
         double[] norms = new double[nets.size()];
         for (int k = 0; k < norms.length; k++) {
             norms[k] = Vectors.norm(in.evaluator().backend().toDoubles(in.evaluator().evaluate(nets.get(k)).data()));
         }
-        Integer[] order = new Integer[nets.size()];
+        return norms;
+    }
+
+    /** Indices by norm, largest first (a stable sort: ties keep the expansion's order). */
+    static Integer[] ranked(double[] norms) {
+        Integer[] order = new Integer[norms.length];
         for (int k = 0; k < order.length; k++) order[k] = k;
         Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -norms[k]));
-        List<Value> out = new ArrayList<>();
-        for (int k : order) out.add(new Value.TensorValue(nets.get(k)));
-        return new Value.Tuple(out);
+        return order;
     }
 
     private static Value total(Args a) {

@@ -50,8 +50,8 @@ class DrawQualityTest {
             ScriptDiagrams.Result checked = checked(script);
             for (ScriptDiagrams.Named t : checked.tensors()) {
                 String key = script.getFileName() + " " + t.name();
-                // as tn draw draws it: with the blocks the script's draw(NAME, ..., expand=) opens
-                DrawOptions options = DrawOptions.defaults().withExpand(checked.expand().getOrDefault(t.name(), List.of()));
+                // as tn draw draws it: with the blocks the script's draw(NAME, ..., expand=) opens, heads= likewise
+                DrawOptions options = checked.options(t.name(), DrawOptions.defaults());
                 tests.add(DynamicTest.dynamicTest(key, () -> {
                     Counts c = Counts.of(new Svg(Diagrams.svg(t.net(), t.name(), options)));
                     synchronized (MEASURED) {
