@@ -166,8 +166,10 @@ final class Operators {
             default -> x != y;
         };
         // The detail explains a false comparison (a failed assert, the REPL); formatting numbers is
-        // slow next to comparing them, and loops compare often, so a true one carries none.
-        return new Value.Bool(result, result ? null : Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is false");
+        // slow next to comparing them, and loops compare often, so it is made only when shown.
+        if (result) return new Value.Bool(true);
+        java.util.function.Supplier<String> why = () -> Printer.number(x) + " " + b.op().symbol + " " + Printer.number(y) + " is false";
+        return new Value.Bool(false, why);
     }
 
     Value unary(Expr.Unary u) {

@@ -20,8 +20,14 @@ public sealed interface Value {
     }
 
     /** A truth value; {@code detail} says why, for assertion messages (e.g. the largest difference). */
-    record Bool(boolean value, String detail) implements Value {
-        public Bool(boolean value) { this(value, null); }
+    /** A boolean; {@code why} explains a false comparison (made only when asked: loops compare often). */
+    record Bool(boolean value, java.util.function.Supplier<String> why) implements Value {
+        public Bool(boolean value) { this(value, (java.util.function.Supplier<String>) null); }
+
+        public Bool(boolean value, String detail) { this(value, detail == null ? null : () -> detail); }
+
+        /** Why a comparison is false ("3 < 2 is false"), or null. */
+        public String detail() { return why == null ? null : why.get(); }
 
         public String kind() { return "a boolean"; }
     }
