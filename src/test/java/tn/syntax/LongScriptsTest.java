@@ -26,7 +26,7 @@ import tn.plan.Planner;
  * does: parse, then the checking pass of the interpreter). Each kind of long statement is timed
  * at 5,000 and 20,000 items, in CPU time of the one thread doing both (so a busy machine does
  * not change the figures much), best of three: 20,000 items take under 5 s and at most 8 times
- * as long as 5,000 (quadratic work would take 16 times as long). Before the fixes a sum of
+ * as long as 5,000 plus half a second (quadratic work would take 16 times as long). Before the fixes a sum of
  * 20,000 terms took 6.4 s and a leg list four times as long took about 16 times as long.
  */
 class LongScriptsTest {
@@ -74,7 +74,10 @@ class LongScriptsTest {
         String figures = String.format("%s: %.3f s at 5,000, %.3f s at 20,000 (ratio %.1f)", name, t1, t4, t4 / t1);
         System.out.println(figures);
         assertTrue(t4 < 5, figures);
-        if (!PLANNER_BOUND.contains(name)) assertTrue(t4 < 8 * t1 + 0.05, figures);
+        // The half second of slack: in the full suite, with the heap earlier tests leave, 20,000
+        // statements once took 0.51 s against 0.11 s alone (the thread's CPU time includes
+        // committing heap memory); quadratic work takes seconds here (a sum of 20,000 terms: 6.4 s).
+        if (!PLANNER_BOUND.contains(name)) assertTrue(t4 < 8 * t1 + 0.5, figures);
     }
 
     private static double best(String text) {
