@@ -124,18 +124,29 @@ public final class Complexes {
 
     /** The conjugate; a real tensor (or number) is its own, the same network, so real scripts are unchanged by it. */
     private static Value conj(Args a) {
+        return conjugate(a, "*");
+    }
+
+    /**
+     * The complex conjugate, named in diagrams as the conjugated tensor marked ({@code psi*}, and
+     * {@code psi†} for a dagger) when the argument has a name, as the notation marks conjugates.
+     */
+    private static Value conjugate(Args a, String mark) {
         a.expect(1, 1, "one tensor or number");
         Value v = a.value(0);
         if (v instanceof Value.Num) return v;
         Net x = a.tensor(0);
         if (!x.dtype().isComplex()) return v;
-        return part(a, "conj", (b, d) -> b.conj(d), false);
+        Value c = part(a, "conj", (b, d) -> b.conj(d), false);
+        String base = x.label() != null ? x.label() : a.expr(0) instanceof tn.ast.Expr.Var var ? var.name() : null;
+        if (base != null) ((Value.TensorValue) c).net().nameIfAnonymous(base + mark);
+        return c;
     }
 
     private static Value dag(Args a) {
         a.expect(1, 1, "one tensor");
         Net x = a.tensor(0);
-        Net c = ((Value.TensorValue) conj(a)).net();
+        Net c = ((Value.TensorValue) conjugate(a, "\u2020")).net();
         List<String> names = new ArrayList<>();
         for (String leg : x.legs()) names.add(flipped(leg));
         for (int k = 0; k < names.size(); k++) a.interpreter().bindLeg(names.get(k), x.size(k), a.span());
