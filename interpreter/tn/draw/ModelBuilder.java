@@ -86,7 +86,7 @@ final class ModelBuilder {
         while (!stack.isEmpty()) {
             Net n = stack.pop();
             if (n != root && !(n instanceof Net.Leaf) && !(n instanceof Net.Delta) && n.label() != null) out.add(n.label());
-            List<Net> kids = Stream.children(n);
+            List<Net> kids = n.children();
             for (int k = kids.size() - 1; k >= 0; k--) if (seen.put(kids.get(k), true) == null) stack.push(kids.get(k));
         }
         return out;

@@ -58,7 +58,7 @@ final class Stream {
                 top = n;
                 break;
             }
-            for (Net c : children(n)) if (seen.put(c, true) == null) queue.add(c);
+            for (Net c : n.children()) if (seen.put(c, true) == null) queue.add(c);
         }
         if (top == null) return null;
         List<Step> steps = new ArrayList<>();
@@ -125,18 +125,9 @@ final class Stream {
         while (!stack.isEmpty()) {
             Net n = stack.pop();
             if (n == target) return true;
-            for (Net c : children(n)) if (seen.put(c, true) == null) stack.push(c);
+            for (Net c : n.children()) if (seen.put(c, true) == null) stack.push(c);
         }
         return false;
-    }
-
-    static List<Net> children(Net n) {
-        if (n instanceof Net.Product p) return p.factors();
-        if (n instanceof Net.Sum s) return s.terms();
-        if (n instanceof Net.Bubble b) return List.of(b.inner());
-        if (n instanceof Net.Relabel r) return List.of(r.inner());
-        if (n instanceof Net.Reshape r) return List.of(r.inner());
-        return List.of();
     }
 
     private static final Pattern CALL = Pattern.compile("\\+\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");

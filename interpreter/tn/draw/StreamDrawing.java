@@ -241,7 +241,7 @@ final class StreamDrawing {
         while (!stack.isEmpty()) {
             Net n = stack.pop();
             if (n == input) continue;
-            for (Net c : Stream.children(n)) {
+            for (Net c : n.children()) {
                 parents.merge(c, 1, Integer::sum);
                 if (seen.put(c, true) == null) stack.push(c);
             }
@@ -258,7 +258,7 @@ final class StreamDrawing {
                 out.add(n);
                 continue;
             }
-            for (Net c : Stream.children(n)) if (seen.put(c, true) == null) queue.add(c);
+            for (Net c : n.children()) if (seen.put(c, true) == null) queue.add(c);
         }
         return out;
     }
@@ -287,7 +287,7 @@ final class StreamDrawing {
             if (n == input || seen.put(n, true) != null) continue;
             stack.push(n);
             expanded.push(true);
-            List<Net> kids = Stream.children(n);
+            List<Net> kids = n.children();
             for (int k = kids.size() - 1; k >= 0; k--) {
                 stack.push(kids.get(k));
                 expanded.push(false);

@@ -70,11 +70,7 @@ public final class Derivative {
     private static void legNames(Net n, java.util.Set<Net> seen, java.util.Set<String> into) {
         if (!seen.add(n)) return;
         into.addAll(n.legs());
-        if (n instanceof Net.Relabel r) legNames(r.inner(), seen, into);
-        else if (n instanceof Net.Bubble b) legNames(b.inner(), seen, into);
-        else if (n instanceof Net.Reshape r) legNames(r.inner(), seen, into);
-        else if (n instanceof Net.Product p) for (Net f : p.factors()) legNames(f, seen, into);
-        else if (n instanceof Net.Sum s) for (Net t : s.terms()) legNames(t, seen, into);
+        for (Net c : n.children()) legNames(c, seen, into);
     }
 
     /** {@code base} primed until no name in {@code taken} starts with it. */
@@ -145,11 +141,7 @@ public final class Derivative {
         if (n == x) return true;
         if (n == null || !seen.add(n)) return false;
         if (n instanceof Net.Leaf) return occurs(sourceOf(n), x, seen);
-        if (n instanceof Net.Delta) return false;
-        if (n instanceof Net.Relabel r) return occurs(r.inner(), x, seen);
-        if (n instanceof Net.Bubble b) return occurs(b.inner(), x, seen);
-        if (n instanceof Net.Reshape r) return occurs(r.inner(), x, seen);
-        for (Net c : n instanceof Net.Product p ? p.factors() : ((Net.Sum) n).terms()) if (occurs(c, x, seen)) return true;
+        for (Net c : n.children()) if (occurs(c, x, seen)) return true;
         return false;
     }
 

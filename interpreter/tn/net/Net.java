@@ -60,6 +60,20 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
     /** The name it is known by (the variable it was assigned to), or null. */
     public String label() { return label; }
 
+    /**
+     * The networks this one is made of: a product's factors, a sum's terms, the inside of a
+     * bubble, relabelling or reshape; none for tensors and copy tensors (a stored slice's source is
+     * not a part: it is made only when a derivative asks).
+     */
+    public List<Net> children() {
+        if (this instanceof Product p) return p.factors();
+        if (this instanceof Sum s) return s.terms();
+        if (this instanceof Bubble b) return List.of(b.inner());
+        if (this instanceof Relabel r) return List.of(r.inner());
+        if (this instanceof Reshape r) return List.of(r.inner());
+        return List.of();
+    }
+
     /** Names the network once (the first assignment wins, so aliases keep the original name). */
     public void nameIfAnonymous(String name) {
         if (label == null) label = name;
