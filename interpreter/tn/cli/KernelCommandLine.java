@@ -38,8 +38,9 @@ final class KernelCommandLine implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         double limit = Driver.defaultMemoryLimit();
+        WarmUp.parser();
         try {
-            return Kernel.serve(connectionFile, (out, err) -> new tn.repl.Session(Backends.nd4j(), new tn.plan.Planner(),
+            return Kernel.serve(connectionFile, (out, err) -> new tn.repl.Session(Backends.nd4jInBackground(), new tn.plan.Planner(),
                     out, err, limit, new tn.interp.Settings(), "auto"));
         } catch (java.nio.file.NoSuchFileException e) {
             Main.Streams.err.println("error: tn kernel: no connection file " + connectionFile);

@@ -28,7 +28,6 @@ import tn.exec.DType;
             "  show(C)",
             "",
             "See README.md and docs/language.md for the whole language."},
-        subcommands = {Main.Run.class, Main.Check.class, PlanCommand.class, DrawCommandLine.class, Main.ReplCommand.class, KernelCommandLine.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error in the script or its data, 2 bad command line, 3 internal error."})
 public final class Main implements Callable<Integer> {
 
@@ -39,9 +38,39 @@ public final class Main implements Callable<Integer> {
         System.exit(execute(args, System.out, System.err));
     }
 
+    /** The subcommands, by name, in the order `tn --help` lists them. */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS = new java.util.LinkedHashMap<>();
+    static {
+        SUBCOMMANDS.put("run", Run::new);
+        SUBCOMMANDS.put("check", Check::new);
+        SUBCOMMANDS.put("plan", PlanCommand::new);
+        SUBCOMMANDS.put("draw", DrawCommandLine::new);
+        SUBCOMMANDS.put("repl", ReplCommand::new);
+        SUBCOMMANDS.put("kernel", KernelCommandLine::new);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
+    /**
+     * The command line: with only the subcommand the arguments name when they start with one
+     * (picocli reads every command's options by reflection, and building them all took ~80 ms of
+     * each start-up), else with all of them (`tn --help`, `tn help check`, a misspelt command);
+     * none for `tn` alone, which starts the REPL.
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        if (args.length == 0) return cl; // the REPL, through call()
+        String first = args[0];
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cl.addSubcommand(SUBCOMMANDS.get(first).get());
+        } else {
+            for (java.util.function.Supplier<Object> command : SUBCOMMANDS.values()) cl.addSubcommand(command.get());
+        }
+        return cl;
+    }
+
     /** Runs the command line with the given streams; returns the exit code (for tests too). */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionStrategy(new CommandLine.RunLast());
@@ -282,7 +311,8 @@ public final class Main implements Callable<Integer> {
             }
             tn.interp.Settings settings = new tn.interp.Settings();
             settings.setDtype(d);
-            tn.repl.Repl repl = new tn.repl.Repl(Backends.nd4j(), new tn.plan.Planner(), Streams.out, Streams.err, limit, settings, method);
+            WarmUp.parser();
+            tn.repl.Repl repl = new tn.repl.Repl(Backends.nd4jInBackground(), new tn.plan.Planner(), Streams.out, Streams.err, limit, settings, method);
             return System.console() != null && Streams.out == System.out ? repl.runTerminal() : repl.runPlain(Streams.in);
         }
     }

@@ -40,6 +40,7 @@ class LauncherTest {
         executable(root.resolve("tn"));
         Files.createDirectories(root.resolve("src/sh"));
         Files.copy(Path.of("src/sh/native-env.sh"), root.resolve("src/sh/native-env.sh"));
+        Files.copy(Path.of("src/sh/cds-training.tn"), root.resolve("src/sh/cds-training.tn"));
         for (String dir : List.of("interpreter", "grammar", "stdlib")) Files.createDirectories(root.resolve(dir));
         Files.writeString(root.resolve("pom.xml"), "<project/>\n");
         Files.createDirectories(root.resolve("target"));
@@ -48,7 +49,14 @@ class LauncherTest {
         for (String dir : List.of("interpreter", "grammar", "stdlib")) age(root.resolve(dir), 3600);
         elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         fakes = Files.createDirectories(tmp.resolve("fakes"));
-        script(fakes.resolve("java"), "#!/usr/bin/env bash\necho \"java in $PWD: $*\"\n");
+        // The stand-in java records a class archive (a line in the log, the file written) when
+        // asked to, and fails to when FAIL_RECORDING is set.
+        script(fakes.resolve("java"), "#!/usr/bin/env bash\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)\n"
+                + "  echo \"recording, input: $(head -c 1)\" >> \"" + fakes.resolve("recordings") + "\"\n"
+                + "  [ -n \"${FAIL_RECORDING:-}\" ] && exit 1\n"
+                + "  echo archive > \"${a#*=}\"; exit 0 ;; esac; done\n"
+                + "echo \"java in $PWD: $*\"\n");
         script(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho \"mvn in $PWD\" >&2\ntouch target/tn.jar\n");
     }
 
@@ -56,7 +64,7 @@ class LauncherTest {
     void runsFromAnotherDirectory() throws Exception {
         Result r = bash("\"" + root.resolve("tn") + "\" run script.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
         assertEquals("", r.err, "nothing to build: the jar is newer than the sources");
     }
 
@@ -66,7 +74,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), root.resolve("tn"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn --help");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
     }
 
     @Test
@@ -77,7 +85,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), Path.of("../links/tn-real"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn check x.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
     }
 
     @Test
@@ -89,7 +97,43 @@ class LauncherTest {
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn run x.tn");
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("mvn in " + root + "\n"), "Maven must build in the project, not where the link is:\n" + r.err);
-        assertEquals("java in " + elsewhere + ": -XX:+ExplicitGCInvokesConcurrent -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+    }
+
+    @Test
+    void recordsTheClassArchiveOnceAfterEachBuild() throws Exception {
+        Path archive = root.resolve("target/tn.jsa");
+        assertEquals(0, bash("\"" + root.resolve("tn") + "\" check x.tn").code);
+        assertEquals(List.of("recording, input: #"), recordings(), "one recording, fed the training session");
+        assertEquals("archive\n", Files.readString(archive));
+        assertEquals(0, bash("\"" + root.resolve("tn") + "\" check x.tn").code);
+        assertEquals(1, recordings().size(), "an archive newer than the jar is used as it is");
+        age(archive, 120);
+        age(root.resolve("target/tn.jar"), 60);
+        assertEquals(0, bash("\"" + root.resolve("tn") + "\" check x.tn").code);
+        assertEquals(2, recordings().size(), "a jar newer than the archive (a new build) is recorded again");
+    }
+
+    @Test
+    void aFailedRecordingIsNotRetriedBeforeTheNextBuild() throws Exception {
+        Result r = bash("FAIL_RECORDING=1 \"" + root.resolve("tn") + "\" check x.tn");
+        assertEquals(0, r.code, r.err);
+        assertEquals("", r.err, "a failed recording is silent");
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("", Files.readString(root.resolve("target/tn.jsa")), "an empty archive, which the JVM ignores");
+        assertEquals(0, bash("FAIL_RECORDING=1 \"" + root.resolve("tn") + "\" check x.tn").code);
+        assertEquals(1, recordings().size());
+        assertTrue(Files.list(root.resolve("target")).noneMatch(f -> f.getFileName().toString().startsWith("tn.jsa.")), "no temporary archive left");
+    }
+
+    /** The options the launcher gives the JVM before -jar. */
+    private String jvmOptions() {
+        return "-XX:SharedArchiveFile=" + root.resolve("target/tn.jsa") + " -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+ExplicitGCInvokesConcurrent";
+    }
+
+    private List<String> recordings() throws IOException {
+        Path log = fakes.resolve("recordings");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
     record Result(int code, String out, String err) {}

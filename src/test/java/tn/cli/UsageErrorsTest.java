@@ -93,7 +93,7 @@ class UsageErrorsTest {
         Golden.Result r = Golden.run("--help");
         assertEquals(0, r.exitCode());
         Map<String, String> summaries = summaries(r.out());
-        Map<String, CommandLine> commands = new CommandLine(new Main()).getSubcommands();
+        Map<String, CommandLine> commands = Main.commandLine(new String[] {"--help"}).getSubcommands();
         assertEquals(commands.keySet(), summaries.keySet(), "the commands listed in --help\n" + r.out());
         for (var c : commands.entrySet()) {
             String summary = summaries.get(c.getKey());
