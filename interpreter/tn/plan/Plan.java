@@ -67,6 +67,14 @@ public record Plan(
         return new Plan(network, method, path, prepared, steps, cost, naiveCost, largestIntermediate, totalWritten, nanos, slicedLegs);
     }
 
+    /**
+     * This plan for another network of the same structure (inputs, output and sizes; the names
+     * may differ: the cache's key is the structure), for plans served from the cache.
+     */
+    public Plan withNetwork(Network other) {
+        return new Plan(other, method, path, prepared, steps, cost, naiveCost, largestIntermediate, totalWritten, planningNanos, slicedLegs);
+    }
+
     /** The network one slice computes: sliced legs have size 1. */
     public Network sliceNetwork() {
         if (slicedLegs.length == 0) return network;

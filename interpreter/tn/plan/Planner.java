@@ -29,6 +29,13 @@ public final class Planner {
         }
     };
 
+    /** Whole plans by structure, method and memory limit (see {@link #plan}). */
+    private final Map<String, Plan> plans = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, Plan> e) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
     public Planner() {
         register(new GreedyOptimizer());
         register(new OptimalOptimizer());
@@ -61,6 +68,15 @@ public final class Planner {
         }
         long start = System.nanoTime();
         String key = method + "|" + structure(network);
+        // A whole plan of the same structure, method and limit is reused as it is (replaying its
+        // path cost as much as planning a small network, and interpreted models ask for the same
+        // few hundred contractions again and again); only the names are this network's.
+        String planKey = key + "|plan" + memoryLimitElements;
+        Plan known;
+        synchronized (plans) {
+            known = plans.get(planKey);
+        }
+        if (known != null) return known.withNetwork(network).withPlanningNanos(System.nanoTime() - start);
         Optimizer o = method.equals("auto") ? auto(network) : optimizers.get(method);
         if (o == autoHyper) {
             // A search only pays when contracting costs more than searching: a network cheap in
@@ -96,6 +112,9 @@ public final class Planner {
         Plan plan = Plan.fromPath(network, path, o.name(), 0);
         if (plan.largestIntermediate() > memoryLimitElements && network.inputCount() > 2) {
             plan = fit(network, plan, memoryLimitElements, key);
+        }
+        synchronized (plans) {
+            plans.put(planKey, plan);
         }
         return plan.withPlanningNanos(System.nanoTime() - start);
     }

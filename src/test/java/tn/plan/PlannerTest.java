@@ -170,6 +170,29 @@ class PlannerTest {
     }
 
     /**
+     * A network planned before (same inputs, output and sizes, other names) gets the same plan
+     * back, with its own names; a smaller memory limit is planned anew (and sliced to fit), not
+     * served the plan that does not fit.
+     */
+    @Test
+    void aPlanIsReusedForTheSameStructureWithItsOwnNames() {
+        List<int[]> in = List.of(new int[] {0, 1}, new int[] {1, 2}, new int[] {2, 3}, new int[] {3, 0});
+        long[] sizes = {8, 16, 16, 8};
+        Network first = new Network(in, new int[] {}, sizes, new String[] {"a", "b", "c", "d"});
+        Network second = new Network(in, new int[] {}, sizes, new String[] {"w", "x", "y", "z"});
+        Plan p = planner.plan(first, "auto", Double.POSITIVE_INFINITY);
+        Plan q = planner.plan(second, "auto", Double.POSITIVE_INFINITY);
+        assertEquals(java.util.Arrays.asList(second.names()), java.util.Arrays.asList(q.network().names()));
+        assertEquals(p.cost(), q.cost());
+        assertEquals(p.path().size(), q.path().size());
+        for (int k = 0; k < p.path().size(); k++) assertEquals(java.util.Arrays.toString(p.path().get(k)), java.util.Arrays.toString(q.path().get(k)));
+        Plan tight = planner.plan(second, "auto", 100);
+        assertTrue(tight.largestIntermediate() <= 100, "planned for the smaller limit: " + tight.largestIntermediate());
+        assertTrue(p.largestIntermediate() > 100);
+        assertEquals(p.cost(), planner.plan(first, "auto", Double.POSITIVE_INFINITY).cost(), "the first limit's plan is still there");
+    }
+
+    /**
      * A ring of 70 matrices with every bond sliced: 2^70 slices, more than a long holds. The cost
      * must stay the per-slice cost times 2^70 (it wrapped to a negative or zero count before), and
      * the count saturates rather than wrapping.
