@@ -69,6 +69,12 @@ def main():
         write_model_in_child(directory, a, "F32")
     print(f"model: {a.layers} layers, d_model {a.d_model}, {a.heads} heads, vocab {a.vocab}, context {a.context}, float32 "
           f"({directory}); forward of {a.tokens} tokens, {a.threads} threads")
+    # Which OpenBLAS kernels tn's GEMMs run: an OPENBLAS_CORETYPE in the environment is kept (the
+    # launcher picks SkylakeX on AVX-512 AMD processors only when none is set). torch's matrix
+    # products do not use OpenBLAS, so this setting slows tn's side only.
+    core = os.environ.get("OPENBLAS_CORETYPE")
+    print(f"tn's OpenBLAS kernels: OPENBLAS_CORETYPE={core} (set in the environment)" if core
+          else "tn's OpenBLAS kernels: as the tn launcher picks them (OPENBLAS_CORETYPE not set)")
 
     weights = os.path.join(directory, "model.safetensors")
     scripts = {}

@@ -20,6 +20,9 @@ public final class Pointwise {
     /** Entries per piece (pieces run in parallel when the array is large: {@link Reductions#run}). */
     private static final int PIECE = 1 << 15;
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
+    /** A piece's entries, per thread (not a new array per piece: less garbage to collect). */
+    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[PIECE]);
+    private static final ThreadLocal<double[]> DOUBLES = ThreadLocal.withInitial(() -> new double[PIECE]);
 
     /** dst[i] = fn(src[i]) for i < n ({@code p}: POW's exponent); dst may be src. */
     public static void apply(Buffer src, Backend.Elementwise fn, double p, int n, Buffer dst) {
@@ -31,12 +34,12 @@ public final class Pointwise {
     private static void piece(Buffer src, Backend.Elementwise fn, double p, int from, int to, Buffer dst) {
         int w = to - from;
         if (src instanceof FloatBuffer f) {
-            float[] t = new float[w];
+            float[] t = FLOATS.get();
             f.get(from, t, 0, w);
             for (int i = 0; i < w; i++) t[i] = (float) of(fn, t[i], p);
             ((FloatBuffer) dst).put(from, t, 0, w);
         } else {
-            double[] t = new double[w];
+            double[] t = DOUBLES.get();
             ((DoubleBuffer) src).get(from, t, 0, w);
             for (int i = 0; i < w; i++) t[i] = of(fn, t[i], p);
             ((DoubleBuffer) dst).put(from, t, 0, w);
