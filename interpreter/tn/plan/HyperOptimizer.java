@@ -21,7 +21,7 @@ public final class HyperOptimizer implements Optimizer {
     private static final long MAX_MOVES = 2_000_000;
 
     /** Networks above this many tensors get at most {@code LARGE_TRIALS} trials. */
-    private static final int LARGE = 250;
+    static final int LARGE = 250;
     private static final int LARGE_TRIALS = 64;
 
     private final int trials;
@@ -54,10 +54,7 @@ public final class HyperOptimizer implements Optimizer {
             boolean partition = network.inputCount() > 12 && t % 2 == 1;
             if (partition) {
                 // Every other trial builds the tree top-down by balanced min-cut bisection.
-                int leaf = 6 + random.nextInt(7);
-                double imbalance = 0.05 + 0.4 * random.nextDouble();
-                int greedyBelow = random.nextBoolean() ? 0 : leaf + random.nextInt(48);
-                path = new PartitionBuilder(leaf, imbalance, 4, new Random(random.nextLong()), true).greedyBelow(greedyBelow).path(network);
+                path = partitionTrial(network, random);
             } else {
                 double alpha = t == 0 ? 1.0 : 0.25 + 1.75 * random.nextDouble();
                 double temperature = t == 0 ? 0.0 : Math.pow(10, -3 + 3 * random.nextDouble());
@@ -93,6 +90,18 @@ public final class HyperOptimizer implements Optimizer {
             }
         }
         return best;
+    }
+
+    /**
+     * A tree built top-down by balanced min-cut bisection with sampled leaf size, imbalance and
+     * greedy-below size (one trial of the search; also the starting trees of slicing, whose cheap
+     * cuts near the root are legs that many large intermediates share).
+     */
+    static List<int[]> partitionTrial(Network network, Random random) {
+        int leaf = 6 + random.nextInt(7);
+        double imbalance = 0.05 + 0.4 * random.nextDouble();
+        int greedyBelow = random.nextBoolean() ? 0 : leaf + random.nextInt(48);
+        return new PartitionBuilder(leaf, imbalance, 4, new Random(random.nextLong()), true).greedyBelow(greedyBelow).path(network);
     }
 
     /** Plans that fit the memory limit come first; among equals, the cheapest. */

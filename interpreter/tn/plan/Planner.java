@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -19,6 +20,8 @@ public final class Planner {
     /** Up to this many inputs `auto` runs the randomised search (a short one). */
     public static final int AUTO_HYPER_MAX = 2000;
     private static final int CACHE_SIZE = 512;
+    /** Trees by bisection that {@link #fit} slices besides the cheapest order found. */
+    private static final int SLICED_PARTITIONS = 4;
 
     private final Map<String, Optimizer> optimizers = new TreeMap<>();
     private static final int AUTO_HYPER_TRIALS = 24;
@@ -124,24 +127,43 @@ public final class Planner {
      * search ranks fitting orders first), then slicing of the cheapest order found.
      */
     private Plan fit(Network network, Plan plan, double limit, String key) {
+        Plan base = plan;
+        // Above HyperOptimizer.LARGE tensors auto's own search has already ranked fitting orders
+        // first, and a longer one costs seconds (3 to 7 s on the 512 tensors of a 16 x 16 PEPS
+        // norm, where no order fits): such networks go straight to slicing.
+        if (!(plan.method().equals("hyper") && network.inputCount() > HyperOptimizer.LARGE)) {
+            Plan candidate = fittingSearch(network, limit, key);
+            if (candidate.largestIntermediate() <= limit) return renamed(candidate, plan.method() + ", then hyper to fit the memory limit");
+            if (candidate.cost() < plan.cost()) base = candidate;
+        }
+        Plan sliced = Slicer.fit(base, limit);
+        // The cheapest unsliced order is often a poor one to slice (a sweep's boundaries share no
+        // legs); trees cut top-down by bisection share their cut legs among their large
+        // intermediates, so a few of them are sliced too and the cheapest total wins.
+        if (network.inputCount() > AUTO_OPTIMAL_MAX) {
+            Random random = new Random(0);
+            for (int k = 0; k < SLICED_PARTITIONS; k++) {
+                Plan start = Plan.fromPath(network, HyperOptimizer.partitionTrial(network, random), "hyper", 0);
+                Plan s = Slicer.fit(start, limit);
+                if (s != null && (sliced == null || s.cost() < sliced.cost())) sliced = s;
+            }
+        }
+        return sliced != null ? renamed(sliced, sliced.method() + ", sliced to fit the memory limit") : base;
+    }
+
+    /** The randomised search (more trials than auto's) ranking orders that fit first; cached. */
+    private Plan fittingSearch(Network network, double limit, String key) {
         String fitKey = key + "|fit" + limit;
         List<int[]> cached;
         synchronized (cache) {
             cached = cache.get(fitKey);
         }
-        Plan candidate;
-        if (cached != null) {
-            candidate = Plan.fromPath(network, cached, "hyper", 0);
-        } else {
-            candidate = Plan.fromPath(network, new HyperOptimizer(64, 0, 8).path(network, limit), "hyper", 0);
-            synchronized (cache) {
-                cache.put(fitKey, candidate.path());
-            }
+        if (cached != null) return Plan.fromPath(network, cached, "hyper", 0);
+        Plan candidate = Plan.fromPath(network, new HyperOptimizer(64, 0, 8).path(network, limit), "hyper", 0);
+        synchronized (cache) {
+            cache.put(fitKey, candidate.path());
         }
-        if (candidate.largestIntermediate() <= limit) return renamed(candidate, plan.method() + ", then hyper to fit the memory limit");
-        Plan base = candidate.cost() < plan.cost() ? candidate : plan;
-        Plan sliced = Slicer.fit(base, limit);
-        return sliced != null ? renamed(sliced, base.method() + ", sliced to fit the memory limit") : base;
+        return candidate;
     }
 
     private static Plan renamed(Plan p, String method) {
