@@ -124,7 +124,8 @@ public final class Planner {
 
     /**
      * A plan over the memory limit: first a search for an order that fits (the randomised
-     * search ranks fitting orders first), then slicing of the cheapest order found.
+     * search ranks fitting orders first), then slicing ({@link Slicer}) of the cheapest order
+     * found and of a few trees by bisection, the cheapest total kept.
      */
     private Plan fit(Network network, Plan plan, double limit, String key) {
         Plan base = plan;
