@@ -37,7 +37,9 @@ define([
     // END lists generated from grammar/Tn.g4 and tn.interp.Builtins
 
     var constants = ["true", "false"];
-    // A name: letters (any script), digits, '_' and primes (j' is a leg name, not a quote).
+    // A name: letters, digits, '_' and primes (j' is a leg name, not a quote). Letters of other
+    // scripts are taken as every character from U+00C0 on: \p{L} needs the regex flag u, which
+    // older CodeMirror 5 simple modes drop.
     var start = "[A-Za-z_\\u00C0-\\uFFFF]";
     var part = "[A-Za-z0-9_'\\u00C0-\\uFFFF]";
     var endOfName = "(?!" + part + ")";
