@@ -140,7 +140,7 @@ final class Layout {
                 if (a >= 0 && b >= 0) local.add(new int[] {a, b});
             }
             boolean done = false;
-            if (mode != Mode.FORCE) done = sandwich(group, local) || layered(group, local);
+            if (mode != Mode.FORCE) done = sandwich(group, local) || circuit(group, m.edges) || layered(group, local);
             if (!done) force(group, local);
             Box b = bounds(group);
             // room for free legs and their labels on both sides, should they point into the gap
@@ -240,6 +240,18 @@ final class Layout {
     /** A doubled grid (a PEPS norm) placed by {@link Sandwich}: true when it was one. */
     private static boolean sandwich(List<Item> items, List<int[]> edges) {
         double[][] at = Sandwich.place(items.stream().map(it -> it.node).toList(), edges);
+        if (at == null) return false;
+        for (int k = 0; k < items.size(); k++) {
+            items.get(k).x = at[k][0];
+            items.get(k).y = at[k][1];
+        }
+        return true;
+    }
+
+    /** A circuit placed by {@link Circuit}: true when it was one. */
+    private static boolean circuit(List<Item> items, List<Model.Edge> edges) {
+        if (items.stream().anyMatch(it -> it.node == null)) return false;
+        double[][] at = Circuit.place(items.stream().map(it -> it.node).toList(), edges);
         if (at == null) return false;
         for (int k = 0; k < items.size(); k++) {
             items.get(k).x = at[k][0];

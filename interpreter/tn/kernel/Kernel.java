@@ -272,22 +272,37 @@ public final class Kernel {
     }
 
     private JsonObject kernelInfo() {
+        JsonObject r = ok();
+        r.addProperty("protocol_version", Wire.PROTOCOL_VERSION);
+        r.addProperty("implementation", "tn");
+        r.addProperty("implementation_version", version());
+        r.add("language_info", languageInfo());
+        r.addProperty("banner", "tn " + version() + ": tensor network diagrams as programs");
+        r.add("help_links", new JsonArray());
+        return r;
+    }
+
+    /**
+     * kernel_info's language_info. The CodeMirror mode is "tn", defined by the kernel.js that
+     * `tn kernel install` writes (the classic Notebook loads it); JupyterLab and Notebook 7 never
+     * load kernel.js, find no mode of that name and take the "mime" instead: Python's mode, which
+     * fits tn's comments, strings, numbers and most keywords. Pygments has no "tn" unless
+     * editors/pygments is installed, and nbconvert then shows code as plain text with a warning
+     * (Sphinx warns too), so the lexer named here stays Python's; README.md, "Jupyter", says how
+     * to use the tn lexer.
+     */
+    static JsonObject languageInfo() {
         JsonObject language = new JsonObject();
         language.addProperty("name", "tn");
         language.addProperty("version", version());
         language.addProperty("mimetype", "text/x-tn");
         language.addProperty("file_extension", ".tn");
-        // Neither Pygments nor CodeMirror knows tn; Python's modes fit its comments, strings and keywords best.
         language.addProperty("pygments_lexer", "python");
-        language.addProperty("codemirror_mode", "python");
-        JsonObject r = ok();
-        r.addProperty("protocol_version", Wire.PROTOCOL_VERSION);
-        r.addProperty("implementation", "tn");
-        r.addProperty("implementation_version", version());
-        r.add("language_info", language);
-        r.addProperty("banner", "tn " + version() + ": tensor network diagrams as programs");
-        r.add("help_links", new JsonArray());
-        return r;
+        JsonObject codemirror = new JsonObject();
+        codemirror.addProperty("name", "tn");
+        codemirror.addProperty("mime", "text/x-python");
+        language.add("codemirror_mode", codemirror);
+        return language;
     }
 
     private static String version() {

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +15,11 @@ import java.util.List;
 import tn.io.AtomicWrite;
 
 /**
- * `tn kernel install`: the kernelspec (a folder holding kernel.json) that tells Jupyter how to
- * start tn: the `tn` launcher of this checkout when tn runs from its jar, otherwise this very
- * JVM's java and class path. Interrupts are sent as messages (interrupt_mode "message"), which
- * cancel the running statement as Ctrl-C does in the REPL.
+ * `tn kernel install`: the kernelspec, a folder holding kernel.json, which tells Jupyter how to
+ * start tn, and kernel.js, the classic Notebook's syntax highlighting for tn. Jupyter starts the
+ * `tn` launcher of this checkout when tn runs from its jar, otherwise this very JVM's java and
+ * class path. Interrupts are sent as messages (interrupt_mode "message"), which cancel the
+ * running statement as Ctrl-C does in the REPL.
  */
 public final class KernelSpec {
     private KernelSpec() {}
@@ -45,7 +47,10 @@ public final class KernelSpec {
         return prefix.resolve("share").resolve("jupyter").resolve("kernels");
     }
 
-    /** Writes {@code kernels/name/kernel.json}; returns the kernelspec's folder. */
+    /**
+     * Writes {@code kernels/name/kernel.json} and {@code kernel.js} (the notebook's CodeMirror mode
+     * for tn, from interpreter/tn/kernel/kernel.js); returns the kernelspec's folder.
+     */
     public static Path install(Path kernels, String name, String displayName) throws IOException {
         Path dir = kernels.resolve(name).toAbsolutePath().normalize();
         Files.createDirectories(dir);
@@ -61,7 +66,16 @@ public final class KernelSpec {
         spec.add("metadata", metadata);
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n";
         AtomicWrite.write(dir.resolve("kernel.json"), json.getBytes(StandardCharsets.UTF_8));
+        AtomicWrite.write(dir.resolve("kernel.js"), codeMirrorMode());
         return dir;
+    }
+
+    /** kernel.js, which the build copies next to this class. */
+    static byte[] codeMirrorMode() throws IOException {
+        try (InputStream in = KernelSpec.class.getResourceAsStream("kernel.js")) {
+            if (in == null) throw new IOException("tn's build has no tn/kernel/kernel.js (the notebook's CodeMirror mode); rebuild tn");
+            return in.readAllBytes();
+        }
     }
 
     /** The command that starts this tn as a kernel, with Jupyter's {connection_file} placeholder. */

@@ -54,6 +54,9 @@ def run_notebook(path, directory, update):
     NotebookClient(nb, kernel_name="tn", timeout=60, record_timing=False, resources={"metadata": {"path": directory}}).execute()
     print("tour notebook executed in %.1f s" % (time.time() - started))
     code = [c for c in nb.cells if c.cell_type == "code"]
+    check(nb.metadata.language_info == stored.metadata.language_info,
+          "the kernel's language_info differs from the one stored in %s: %r (mvn test -Dtest=KernelTest "
+          "-Dtn.golden.update=true stores it)" % (path, nb.metadata.language_info))
     if update:
         nbformat.write(nb, path)
         print("stored the new outputs in " + path)
@@ -94,7 +97,8 @@ def run_requests():
         info = kc.kernel_info(reply=True, timeout=30)["content"]
         language = info["language_info"]
         check(info["protocol_version"] == "5.3" and language["name"] == "tn" and language["file_extension"] == ".tn"
-              and language.get("codemirror_mode") and language.get("pygments_lexer"), "kernel_info: %r" % info)
+              and language.get("codemirror_mode") == {"name": "tn", "mime": "text/x-python"}
+              and language.get("pygments_lexer") == "python", "kernel_info: %r" % info)
 
         reply, outputs = execute(kc, "leg i = 3, j = 4\nA = random(i, j, seed=1)\nx = 2\nprint(\"x is\", x)\nx + 1")
         check(reply["status"] == "ok", "execute failed: %r" % reply)

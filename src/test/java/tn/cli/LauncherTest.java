@@ -85,7 +85,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), Path.of("../links/tn-real"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn check x.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -XX:TieredStopAtLevel=1 -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
     }
 
     @Test
@@ -119,14 +119,24 @@ class LauncherTest {
         Result r = bash("FAIL_RECORDING=1 \"" + root.resolve("tn") + "\" check x.tn");
         assertEquals(0, r.code, r.err);
         assertEquals("", r.err, "a failed recording is silent");
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -XX:TieredStopAtLevel=1 -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
         assertEquals("", Files.readString(root.resolve("target/tn.jsa")), "an empty archive, which the JVM ignores");
         assertEquals(0, bash("FAIL_RECORDING=1 \"" + root.resolve("tn") + "\" check x.tn").code);
         assertEquals(1, recordings().size());
         assertTrue(Files.list(root.resolve("target")).noneMatch(f -> f.getFileName().toString().startsWith("tn.jsa.")), "no temporary archive left");
     }
 
-    /** The options the launcher gives the JVM before -jar. */
+    @Test
+    void checkAndDrawRunWithoutTheOptimisingCompiler() throws Exception {
+        for (String command : List.of("check", "draw", "run", "repl", "plan")) {
+            Result r = bash("\"" + root.resolve("tn") + "\" " + command + " x.tn");
+            assertEquals(0, r.code, r.err);
+            String jit = command.equals("check") || command.equals("draw") ? " -XX:TieredStopAtLevel=1" : "";
+            assertEquals("java in " + elsewhere + ": " + jvmOptions() + jit + " -jar " + root.resolve("target/tn.jar") + " " + command + " x.tn\n", r.out, command);
+        }
+    }
+
+    /** The options the launcher gives the JVM before -jar (then C1 only for check and draw). */
     private String jvmOptions() {
         return "-XX:SharedArchiveFile=" + root.resolve("target/tn.jsa") + " -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+ExplicitGCInvokesConcurrent";
     }

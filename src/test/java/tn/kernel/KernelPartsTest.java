@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
@@ -73,6 +75,26 @@ class KernelPartsTest {
         String spec = Files.readString(tmp.resolve("share/jupyter/kernels/tn-dev/kernel.json"));
         assertTrue(spec.contains("\"kernel\",\n    \"-f\",\n    \"{connection_file}\""), spec);
         assertTrue(spec.contains("\"interrupt_mode\": \"message\""), spec);
+        // kernel.js, the classic Notebook's CodeMirror mode, next to kernel.json: the file in the repository.
+        Path js = tmp.resolve("share/jupyter/kernels/tn-dev/kernel.js");
+        assertTrue(Files.isRegularFile(js), "no kernel.js next to kernel.json");
+        assertEquals(Files.readString(Path.of("interpreter/tn/kernel/kernel.js")), Files.readString(js));
+    }
+
+    @Test
+    void kernelInfoNamesTheModeThatKernelJsDefines() throws Exception {
+        JsonObject info = Kernel.languageInfo();
+        String js = Files.readString(Path.of("interpreter/tn/kernel/kernel.js"));
+        Matcher mode = Pattern.compile("CodeMirror\\.defineSimpleMode\\(\"([^\"]+)\"").matcher(js);
+        Matcher mime = Pattern.compile("CodeMirror\\.defineMIME\\(\"([^\"]+)\", \"([^\"]+)\"\\)").matcher(js);
+        assertTrue(mode.find() && mime.find(), js);
+        // The classic Notebook asks CodeMirror for "name"; JupyterLab, which has no mode of that name, for "mime".
+        assertEquals("{\"name\":\"" + mode.group(1) + "\",\"mime\":\"text/x-python\"}", info.get("codemirror_mode").toString());
+        assertEquals("tn", mode.group(1));
+        assertEquals(List.of(info.get("mimetype").getAsString(), "tn"), List.of(mime.group(1), mime.group(2)));
+        // Without editors/pygments installed, "tn" would make nbconvert show plain text (and warn): Python's lexer stays.
+        assertEquals("python", info.get("pygments_lexer").getAsString());
+        assertEquals(".tn", info.get("file_extension").getAsString());
     }
 
     @Test
