@@ -16,12 +16,15 @@ a fresh process):
 Memory: the peak resident size of each side's process after one forward and after ten (tn's
 launcher and HF's script alike, in the first turn), so growth from one forward to the next shows
 (goal: peak within 1.5x the weights' size, no growth). Both sides get THREADS threads (torch.set_num_threads; OMP_NUM_THREADS and OPENBLAS_NUM_THREADS for
-tn's native libraries). Prints every run, the medians and the ratios tn / HF (goal: <= 1.0). Timings
+tn's native libraries). Then the steady state inside one process per side, REPEAT times: tn's REPL
+`:time` of the forward (the median of its runs after the first) against the median of HF's forwards
+2 to 11. Prints every run, the medians and the ratios tn / HF (goal: <= 1.0). Timings
 are only comparable within one run: the machine may be shared.
 """
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -41,7 +44,8 @@ with torch.no_grad():
         start = time.perf_counter()
         logits = m(ids).logits
         times.append(time.perf_counter() - start)
-print(json.dumps({"first": times[0], "second": times[-1], "logit": float(logits[0, -1, 0])}))
+print(json.dumps({"first": times[0], "second": times[-1], "median_after_first": sorted(times[1:])[len(times[1:]) // 2] if len(times) > 1 else times[0],
+                  "logit": float(logits[0, -1, 0])}))
 """
 
 
@@ -127,6 +131,29 @@ def main():
             rows["hf_second"].append(res["second"])
             parts.append(f"HF forward {res['first']:5.2f} s, again {res['second']:5.2f} s")
         print(f"run {r + 1}: " + " | ".join(parts), flush=True)
+
+    # Steady state, measured inside one process on each side: the differences of whole runs above
+    # carry the noise of two process start-ups each. tn: the REPL's `:time` (median of its runs
+    # after the first); HF: the median of forwards 2 to 11.
+    steady = {who: [] for who in launchers}
+    steady["hf"] = []
+    for r in range(a.repeat):
+        for who, cmd in launchers.items():
+            lines = f'import transformer\nm = load_gpt2("{weights}")\n:time -n 6 y = detach(forward(m, range({a.tokens})))\n'
+            p = subprocess.run([cmd[0], "repl"], input=lines, capture_output=True, text=True, env=env)
+            m = re.search(r"time: ([0-9.]+) (ms|s) median", p.stdout)
+            if not m:
+                sys.exit(f"{who}: no :time line in the REPL's output:\n{p.stdout}\n{p.stderr}")
+            steady[who].append(float(m.group(1)) / (1000 if m.group(2) == "ms" else 1))
+        if hf:
+            _, _, out = run_measured([sys.executable, "-c", HF_SCRIPT, directory, str(a.tokens), str(a.threads), "11"], env=env)
+            steady["hf"].append(json.loads(out.strip().splitlines()[-1])["median_after_first"])
+    print("steady state (in-process medians, each of " + str(a.repeat) + " processes): "
+          + " | ".join(f"{who} " + ", ".join(f"{t * 1000:.0f} ms" for t in v) for who, v in steady.items() if v))
+    if hf:
+        for who in launchers:
+            ratio = statistics.median(steady[who]) / statistics.median(steady["hf"])
+            print(f"steady-state ratio {who}/HF: {ratio:.2f}x (goal <= 1.0: {'met' if ratio <= 1.0 else 'missed'})")
 
     med = {k: statistics.median(v) for k, v in rows.items() if v}
     for who in launchers:

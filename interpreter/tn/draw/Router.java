@@ -261,7 +261,7 @@ final class Router {
             List<Double> dirs = usedOf(n);
             boolean allPreferred = ends.stream().allMatch(e -> e.b instanceof Model.Free f && preferred.containsKey(f.label()));
             if (dirs.isEmpty() && n.shape != Shape.TRIANGLE && !allPreferred) {
-                double[] canonical = canonical(ends.size());
+                double[] canonical = preferredFirst(ends, canonical(ends.size()));
                 for (int k = 0; k < ends.size(); k++) {
                     freeAngle.put(ends.get(k), canonical[k]);
                     dirs.add(canonical[k]);
@@ -330,6 +330,34 @@ final class Router {
         while (a > Math.PI) a -= 2 * Math.PI;
         while (a <= -Math.PI) a += 2 * Math.PI;
         return a;
+    }
+
+    /**
+     * The directions {@code canonical} given to {@code ends}: each free leg with a preferred
+     * direction (a sum's earlier term drew the same leg) takes the nearest one still free, in
+     * order, the others the rest in order. (A tensor with a free leg and a cap in a bubble, as in
+     * `R - ones(user) mean(R, user)`, pointed its movie leg left against the first term's right.)
+     */
+    private double[] preferredFirst(List<Model.Edge> ends, double[] canonical) {
+        double[] out = new double[ends.size()];
+        boolean[] taken = new boolean[canonical.length], set = new boolean[ends.size()];
+        for (int k = 0; k < ends.size(); k++) {
+            if (!(ends.get(k).b instanceof Model.Free f) || !preferred.containsKey(f.label())) continue;
+            int best = -1;
+            for (int j = 0; j < canonical.length; j++) {
+                if (!taken[j] && (best < 0 || angleBetween(canonical[j], preferred.get(f.label())) < angleBetween(canonical[best], preferred.get(f.label())))) best = j;
+            }
+            taken[best] = true;
+            set[k] = true;
+            out[k] = canonical[best];
+        }
+        for (int k = 0, j = 0; k < ends.size(); k++) {
+            if (set[k]) continue;
+            while (taken[j]) j++;
+            taken[j] = true;
+            out[k] = canonical[j];
+        }
+        return out;
     }
 
     private static double[] canonical(int n) {
