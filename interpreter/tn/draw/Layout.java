@@ -231,35 +231,33 @@ final class Layout {
 
     // ---- layered ---------------------------------------------------------------------------------
 
+    /** A doubled grid (a PEPS norm) placed by {@link Sandwich}: true when it was one. */
+    private static boolean sandwich(List<Item> items, List<int[]> edges) {
+        return placed(items, Sandwich.place(items.stream().map(it -> it.node).toList(), edges));
+    }
+
+    /** A circuit placed by {@link Circuit}: true when it was one. */
+    private static boolean circuit(List<Item> items, List<Model.Edge> edges) {
+        if (items.stream().anyMatch(it -> it.node == null)) return false;
+        return placed(items, Circuit.place(items.stream().map(it -> it.node).toList(), edges));
+    }
+
+    /** Puts each item at its position in {@code at}; false (and nothing moved) when {@code at} is null. */
+    private static boolean placed(List<Item> items, double[][] at) {
+        if (at == null) return false;
+        for (int k = 0; k < items.size(); k++) {
+            items.get(k).x = at[k][0];
+            items.get(k).y = at[k][1];
+        }
+        return true;
+    }
+
     /**
      * Layers left to right with at most two items per layer, every line within a layer or between
      * neighbouring layers. A leaf tensor hanging from a copy dot (a vector on a delta) sits above
      * the dot. Among the layerings that fit, the one with the fewest slanted lines wins (then the
      * one that starts earliest in the script). Returns false when no layering fits.
      */
-    /** A doubled grid (a PEPS norm) placed by {@link Sandwich}: true when it was one. */
-    private static boolean sandwich(List<Item> items, List<int[]> edges) {
-        double[][] at = Sandwich.place(items.stream().map(it -> it.node).toList(), edges);
-        if (at == null) return false;
-        for (int k = 0; k < items.size(); k++) {
-            items.get(k).x = at[k][0];
-            items.get(k).y = at[k][1];
-        }
-        return true;
-    }
-
-    /** A circuit placed by {@link Circuit}: true when it was one. */
-    private static boolean circuit(List<Item> items, List<Model.Edge> edges) {
-        if (items.stream().anyMatch(it -> it.node == null)) return false;
-        double[][] at = Circuit.place(items.stream().map(it -> it.node).toList(), edges);
-        if (at == null) return false;
-        for (int k = 0; k < items.size(); k++) {
-            items.get(k).x = at[k][0];
-            items.get(k).y = at[k][1];
-        }
-        return true;
-    }
-
     private boolean layered(List<Item> items, List<int[]> edges) {
         int n = items.size();
         if (n == 1) {
