@@ -85,7 +85,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), Path.of("../links/tn-real"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn check x.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -XX:TieredStopAtLevel=1 -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
     }
 
     @Test
@@ -119,7 +119,7 @@ class LauncherTest {
         Result r = bash("FAIL_RECORDING=1 \"" + root.resolve("tn") + "\" check x.tn");
         assertEquals(0, r.code, r.err);
         assertEquals("", r.err, "a failed recording is silent");
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -XX:TieredStopAtLevel=1 -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar " + root.resolve("target/tn.jar") + " check x.tn\n", r.out);
         assertEquals("", Files.readString(root.resolve("target/tn.jsa")), "an empty archive, which the JVM ignores");
         assertEquals(0, bash("FAIL_RECORDING=1 \"" + root.resolve("tn") + "\" check x.tn").code);
         assertEquals(1, recordings().size());
@@ -127,11 +127,11 @@ class LauncherTest {
     }
 
     @Test
-    void checkAndDrawRunWithoutTheOptimisingCompiler() throws Exception {
+    void checkAndDrawRunWithTheQuickCompilerAndTheSerialCollector() throws Exception {
         for (String command : List.of("check", "draw", "run", "repl", "plan")) {
             Result r = bash("\"" + root.resolve("tn") + "\" " + command + " x.tn");
             assertEquals(0, r.code, r.err);
-            String jit = command.equals("check") || command.equals("draw") ? " -XX:TieredStopAtLevel=1" : "";
+            String jit = command.equals("check") || command.equals("draw") ? " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData" : "";
             assertEquals("java in " + elsewhere + ": " + jvmOptions() + jit + " -jar " + root.resolve("target/tn.jar") + " " + command + " x.tn\n", r.out, command);
         }
     }
