@@ -409,13 +409,13 @@ final class Router {
             Vec p0 = Glyphs.boundary(n, a), p1 = p0.plus(Vec.polar(a, len + 14));
             for (Model.Node o : m.nodes) {
                 if (o == n || o.kind == Model.Kind.JOINT) continue;
-                if (segmentHitsBox(p0, p1, Glyphs.box(o).grow(6))) s -= 8;
+                if (Curves.segmentHitsBox(p0, p1, Glyphs.box(o).grow(6))) s -= 8;
             }
             for (Map.Entry<Model.Edge, Double> f : freeAngle.entrySet()) {
                 Model.Node o = f.getKey().a.node();
                 if (o == n) continue;
                 Vec q0 = Glyphs.boundary(o, f.getValue()), q1 = q0.plus(Vec.polar(f.getValue(), FREE_LENGTH + 14));
-                if (segmentsCross(p0, p1, q0, q1)) s -= 6;
+                if (Curves.segmentsCross(p0, p1, q0, q1)) s -= 6;
             }
             all.add(a);
         }
@@ -461,7 +461,7 @@ final class Router {
                 Model.Node first = a.index <= b.index ? a : b;
                 double bow = (j - (k - 1) / 2.0) * PARALLEL_SPACING * (first == a ? 1 : -1);
                 e.path = k == 1 ? clearPath(a, b) : connect(a, b, bow);
-                polylines.add(sample(e.path));
+                polylines.add(Curves.sample(e.path));
             }
         }
     }
@@ -491,11 +491,11 @@ final class Router {
 
     /** Whether a line from a to b keeps {@code margin} clear of every other tensor (a negative margin: goes no deeper into one). */
     private boolean clear(Scene.Path p, Model.Node a, Model.Node b, double margin) {
-        List<Vec> pts = sample(p);
+        List<Vec> pts = Curves.sample(p);
         for (Model.Node o : m.nodes) {
             if (o == a || o == b || o.kind == Model.Kind.JOINT) continue;
             Box box = Glyphs.box(o).grow(margin);
-            for (int i = 0; i + 1 < pts.size(); i++) if (segmentHitsBox(pts.get(i), pts.get(i + 1), box)) return false;
+            for (int i = 0; i + 1 < pts.size(); i++) if (Curves.segmentHitsBox(pts.get(i), pts.get(i + 1), box)) return false;
         }
         return true;
     }
@@ -503,7 +503,7 @@ final class Router {
     /** The line from a to b leaving one end (a's, or b's) turned by {@code turn} radians from the straight line. */
     private Scene.Path turned(Model.Node a, Model.Node b, boolean atA, double turn) {
         double ang = b.at().minus(a.at()).angle();
-        Vec p0 = bendFrom(a, ang), p3 = bendFrom(b, ang + Math.PI);
+        Vec p0 = Curves.bendFrom(a, ang), p3 = Curves.bendFrom(b, ang + Math.PI);
         double arm = Math.min(p3.distance(p0) / 2, 160);
         Vec c1 = atA ? p0.plus(Vec.polar(ang + turn, arm)) : Vec.lerp(p0, p3, 1.0 / 3);
         Vec c2 = atA ? Vec.lerp(p0, p3, 2.0 / 3) : p3.plus(Vec.polar(ang + Math.PI + turn, arm));
@@ -512,8 +512,8 @@ final class Router {
 
     /** A cubic from inside a to inside b, trimmed to the two outlines. */
     private static Scene.Path trimmed(Vec[] curve, Model.Node a, Model.Node b) {
-        double t0 = exit(curve, a, true), t1 = exit(curve, b, false);
-        Vec[] sub = subCurve(curve, t0, t1);
+        double t0 = Curves.exit(curve, a, true), t1 = Curves.exit(curve, b, false);
+        Vec[] sub = Curves.subCurve(curve, t0, t1);
         return new Scene.Path(List.of(Scene.Seg.move(sub[0]), Scene.Seg.curve(sub[1], sub[2], sub[3])), "line", LINE, new LinkedHashMap<>());
     }
 
@@ -529,65 +529,11 @@ final class Router {
         // A large glyph (a sum's box, thousands of pixels wide) is bent from just inside its outline, not from its
         // centre: from there the bend would be spent inside it and parallel legs would leave it on top of each other.
         double ang = p3.minus(p0).angle();
-        p0 = bendFrom(a, ang);
-        p3 = bendFrom(b, ang + Math.PI);
+        p0 = Curves.bendFrom(a, ang);
+        p3 = Curves.bendFrom(b, ang + Math.PI);
         Vec n = p3.minus(p0).unit().normal().times(bow * 4.0 / 3.0);
         Vec c1 = Vec.lerp(p0, p3, 1.0 / 3).plus(n), c2 = Vec.lerp(p0, p3, 2.0 / 3).plus(n);
         return trimmed(new Vec[] {p0, c1, c2, p3}, a, b);
-    }
-
-    /** How far inside its outline a bent line starts at most. */
-    static final double BEND_DEPTH = 24;
-
-    /** Where a bent line towards {@code angle} starts: the centre of a small glyph, else BEND_DEPTH inside the outline. */
-    private static Vec bendFrom(Model.Node n, double angle) {
-        Vec edge = Glyphs.boundary(n, angle);
-        double r = edge.distance(n.at());
-        return r <= BEND_DEPTH ? n.at() : n.at().plus(Vec.polar(angle, r - BEND_DEPTH));
-    }
-
-    /** Where the curve leaves node n's outline (from the start, or from the end). */
-    private static double exit(Vec[] c, Model.Node n, boolean fromStart) {
-        double lo = fromStart ? 0 : 1, hi = 0.5;
-        if (n.hw < 1) return lo;
-        if (Glyphs.inside(n, bezier(c, hi))) {
-            // a large glyph (a sum's box) holds the curve's middle too: it leaves the glyph further on
-            lo = hi;
-            hi = fromStart ? 1 : 0;
-            for (int k = 1; k <= 32; k++) {
-                double t = 0.5 + (fromStart ? k : -k) / 64.0;
-                if (!Glyphs.inside(n, bezier(c, t))) {
-                    hi = t;
-                    break;
-                }
-                lo = t;
-            }
-        }
-        for (int k = 0; k < 40; k++) {
-            double mid = (lo + hi) / 2;
-            if (Glyphs.inside(n, bezier(c, mid))) lo = mid;
-            else hi = mid;
-        }
-        return hi;
-    }
-
-    static Vec bezier(Vec[] c, double t) {
-        double u = 1 - t;
-        return c[0].times(u * u * u).plus(c[1].times(3 * u * u * t)).plus(c[2].times(3 * u * t * t)).plus(c[3].times(t * t * t));
-    }
-
-    /** The part of a cubic between t0 and t1, as a cubic. */
-    static Vec[] subCurve(Vec[] c, double t0, double t1) {
-        Vec[] right = split(c, t0)[1];
-        double t = t0 >= 1 ? 1 : (t1 - t0) / (1 - t0);
-        return split(right, t)[0];
-    }
-
-    private static Vec[][] split(Vec[] c, double t) {
-        Vec p01 = Vec.lerp(c[0], c[1], t), p12 = Vec.lerp(c[1], c[2], t), p23 = Vec.lerp(c[2], c[3], t);
-        Vec p012 = Vec.lerp(p01, p12, t), p123 = Vec.lerp(p12, p23, t);
-        Vec p = Vec.lerp(p012, p123, t);
-        return new Vec[][] {{c[0], p01, p012, p}, {p, p123, p23, c[3]}};
     }
 
     private void routeLoops() {
@@ -599,11 +545,11 @@ final class Router {
             Vec c = n.at();
             Vec c1 = c.plus(Vec.polar(a - 0.72, r + 62)), c2 = c.plus(Vec.polar(a + 0.72, r + 62));
             Vec[] curve = {c, c1, c2, c};
-            double t0 = exit(curve, n, true), t1 = exit(curve, n, false);
-            Vec[] sub = subCurve(curve, t0, t1);
+            double t0 = Curves.exit(curve, n, true), t1 = Curves.exit(curve, n, false);
+            Vec[] sub = Curves.subCurve(curve, t0, t1);
             e.path = new Scene.Path(List.of(Scene.Seg.move(sub[0]), Scene.Seg.curve(sub[1], sub[2], sub[3])), "line", LINE,
                     new LinkedHashMap<>());
-            polylines.add(sample(e.path));
+            polylines.add(Curves.sample(e.path));
         }
     }
 
@@ -672,13 +618,13 @@ final class Router {
 
     /** A label beside a line: the middle first, then further out, on the freer side. */
     private Scene.Text labelAlong(Model.Edge e, String s) {
-        List<Vec> pts = sample(e.path);
+        List<Vec> pts = Curves.sample(e.path);
         double w = TextMetrics.width(s, Glyphs.LABEL_SIZE), h = TextMetrics.height(Glyphs.LABEL_SIZE);
         double half = Glyphs.lineWidth(e.size) / 2;
         Scene.Text fallback = null;
         for (double extra : new double[] {0, 6, 14}) {
             for (double t : new double[] {0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78}) {
-                Vec p = pointAt(pts, t), tan = tangentAt(pts, t);
+                Vec p = Curves.pointAt(pts, t), tan = Curves.tangentAt(pts, t);
                 Vec nrm = tan.normal();
                 // prefer above a horizontal line, right of a vertical one
                 if (nrm.y() > 0.1 || (Math.abs(nrm.y()) <= 0.1 && nrm.x() < 0)) nrm = nrm.times(-1);
@@ -745,7 +691,7 @@ final class Router {
 
     private static boolean hitsLine(Box b, List<Vec> pts) {
         Box g = b.grow(1);
-        for (int i = 0; i + 1 < pts.size(); i++) if (segmentHitsBox(pts.get(i), pts.get(i + 1), g)) return true;
+        for (int i = 0; i + 1 < pts.size(); i++) if (Curves.segmentHitsBox(pts.get(i), pts.get(i + 1), g)) return true;
         return false;
     }
 
@@ -877,7 +823,7 @@ final class Router {
             Scene.Path arc = new Scene.Path(List.of(Scene.Seg.move(s0), Scene.Seg.curve(s0.plus(back), s1.plus(back), s1)), "line",
                     Scene.Style.stroke(Glyphs.INK, Glyphs.lineWidth(ends.get(0).size)), new LinkedHashMap<>());
             wireLabels.get(ends.get(0).wire).add(arc);
-            polylines.add(sample(arc));
+            polylines.add(Curves.sample(arc));
         }
         return out;
     }
@@ -1063,59 +1009,5 @@ final class Router {
     private String endId(Model.Node n) {
         if (n.id != null) return n.id;
         return dotIds.getOrDefault(n, "");
-    }
-
-    // ---- geometry helpers ------------------------------------------------------------------------
-
-    static List<Vec> sample(Scene.Path p) {
-        List<Vec> out = new ArrayList<>();
-        Vec cur = null;
-        for (Scene.Seg s : p.segments()) {
-            if (s.op() == 'C') {
-                Vec[] c = {cur, s.p1(), s.p2(), s.p3()};
-                for (int k = 1; k <= 16; k++) out.add(bezier(c, k / 16.0));
-            } else {
-                out.add(s.p3());
-            }
-            cur = s.p3();
-        }
-        return out;
-    }
-
-    private static Vec pointAt(List<Vec> pts, double t) {
-        double total = 0;
-        for (int i = 0; i + 1 < pts.size(); i++) total += pts.get(i).distance(pts.get(i + 1));
-        double target = total * t, acc = 0;
-        for (int i = 0; i + 1 < pts.size(); i++) {
-            double l = pts.get(i).distance(pts.get(i + 1));
-            if (acc + l >= target && l > 0) return Vec.lerp(pts.get(i), pts.get(i + 1), (target - acc) / l);
-            acc += l;
-        }
-        return pts.get(pts.size() - 1);
-    }
-
-    private static Vec tangentAt(List<Vec> pts, double t) {
-        double total = 0;
-        for (int i = 0; i + 1 < pts.size(); i++) total += pts.get(i).distance(pts.get(i + 1));
-        double target = total * t, acc = 0;
-        for (int i = 0; i + 1 < pts.size(); i++) {
-            double l = pts.get(i).distance(pts.get(i + 1));
-            if (acc + l >= target && l > 0) return pts.get(i + 1).minus(pts.get(i)).unit();
-            acc += l;
-        }
-        return pts.get(pts.size() - 1).minus(pts.get(0)).unit();
-    }
-
-    static boolean segmentHitsBox(Vec p, Vec q, Box b) {
-        if (b.contains(p) || b.contains(q)) return true;
-        Vec[] c = {new Vec(b.x0(), b.y0()), new Vec(b.x1(), b.y0()), new Vec(b.x1(), b.y1()), new Vec(b.x0(), b.y1())};
-        for (int i = 0; i < 4; i++) if (segmentsCross(p, q, c[i], c[(i + 1) % 4])) return true;
-        return false;
-    }
-
-    static boolean segmentsCross(Vec p, Vec q, Vec r, Vec s) {
-        double d1 = q.minus(p).cross(r.minus(p)), d2 = q.minus(p).cross(s.minus(p));
-        double d3 = s.minus(r).cross(p.minus(r)), d4 = s.minus(r).cross(q.minus(r));
-        return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0)) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0;
     }
 }

@@ -78,9 +78,9 @@ class LargeGlyphLinesTest {
         m.edges.add(e);
         new Router(m, DrawOptions.defaults(), new Ids(), Map.of()).route();
         Box inside = Glyphs.box(box).grow(-1);
-        List<Vec> pts = Router.sample(e.path);
+        List<Vec> pts = Curves.sample(e.path);
         for (int k = 0; k + 1 < pts.size(); k++) {
-            assertTrue(!Router.segmentHitsBox(pts.get(k), pts.get(k + 1), inside), "the line s-t passes through X at " + pts.get(k));
+            assertTrue(!Curves.segmentHitsBox(pts.get(k), pts.get(k + 1), inside), "the line s-t passes through X at " + pts.get(k));
         }
     }
 }
