@@ -136,6 +136,22 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void aReadOnlyInstallRunsWithoutRecording() throws Exception {
+        Path target = root.resolve("target");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(target), "running as a user who can write anywhere (root): not testable here");
+            Result r = bash("\"" + root.resolve("tn") + "\" run x.tn");
+            assertEquals(0, r.code, r.err);
+            assertEquals("", r.err);
+            assertEquals(List.of(), recordings(), "no recording where target/ cannot be written");
+            assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+        } finally {
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     /** The options the launcher gives the JVM before -jar (then C1 only for check and draw). */
     private String jvmOptions() {
         return "-XX:SharedArchiveFile=" + root.resolve("target/tn.jsa") + " -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+ExplicitGCInvokesConcurrent";
