@@ -11,7 +11,7 @@ import tn.kernel.KernelSpec;
 
 /** `tn kernel install` and `tn kernel -f FILE`: the options; the kernel itself is tn.kernel. */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
-        description = {"A Jupyter kernel for tn: notebooks run tn cells in one session, as the REPL does.",
+        description = {"A Jupyter kernel for tn: a notebook's cells run in one session, as in the REPL.",
             "",
             "  tn kernel install            registers the kernel with Jupyter (once)",
             "  jupyter lab                  then pick the \"tn\" kernel for a notebook",

@@ -195,14 +195,15 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Checks a script, then runs it: contractions are planned and computed on ND4J (native BLAS).",
-                "Output of print/show goes to standard output, errors to standard error as file:line:col: message.",
-                "Words NAME=VALUE after the script (after --, or without it) are the script's arguments,",
-                "read in it by arg(\"NAME\", default=...):",
+            description = {"Checks a script, then runs it: contractions are planned and computed on ND4J.",
+                "Output of print/show goes to standard output, errors to standard error as",
+                "file:line:col: message. Words NAME=VALUE after the script (after --, or",
+                "without it) are the script's arguments, read in it by arg(\"NAME\", default=...):",
                 "  tn run study.tn -- weights=gpt2.safetensors n=5 text=\"The cat\"",
-                "The text given is read as the default's kind of value (a number, a string, true or false,",
-                "numbers separated by commas for a tuple or a vector). An argument the script never reads",
-                "is an error, and a word without '=' a usage error (exit code 2)."})
+                "The text given is read as the default's kind of value (a number, a string,",
+                "true or false, numbers separated by commas for a tuple or a vector). An",
+                "argument the script never reads is an error, and a word without '=' a usage",
+                "error (exit code 2)."})
     static final class Run extends ScriptOptions implements Callable<Integer> {
         @Option(names = "--spark", paramLabel = "MASTER",
                 description = "run the slices of sliced contractions as Spark tasks on this master: local[*] (this machine), "
@@ -247,10 +248,10 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Checks a script without computing anything: syntax, names, legs, sizes and memory.",
-                "Reports every error of the script at once, including contractions whose intermediates",
-                "would not fit in memory. Does not start the numeric backend. Arguments after the script",
-                "are the script's, as for tn run."})
+            description = {"Checks a script without computing: syntax, names, legs, sizes and memory.",
+                "Reports every error of the script at once, including contractions whose",
+                "intermediates would not fit in memory. Does not start the numeric backend.",
+                "Arguments after the script are the script's, as for tn run."})
     static final class Check extends ScriptOptions implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -272,11 +273,12 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "repl", mixinStandardHelpOptions = true,
             description = {"Starts an interactive session (also what `tn` with no command does).",
-                "Every statement of the language works as in a script; an expression shows its value.",
-                "Commands: :help, :legs, :who, :plan, :time, :draw, :load, :save, :reset, :quit.",
-                "With piped input (tn repl < session.tn) it reads lines without prompts.",
-                ":draw shows the diagram in terminals that display images (kitty, Ghostty, iTerm2,",
-                "WezTerm); TN_IMAGES=kitty, iterm or none overrides the guess (inside tmux, over ssh)."})
+                "Every statement of the language works as in a script; an expression shows",
+                "its value. Commands: :help, :legs, :who, :plan, :time, :draw, :load, :save,",
+                ":reset, :quit. With piped input (tn repl < session.tn) it reads lines",
+                "without prompts. :draw shows the diagram in terminals that display images",
+                "(kitty, Ghostty, iTerm2, WezTerm); TN_IMAGES=kitty, iterm or none overrides",
+                "the guess (inside tmux, over ssh)."})
     static final class ReplCommand implements Callable<Integer> {
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
                 description = "element type of new tensors: float32 (default), float64, complex64 or complex128")

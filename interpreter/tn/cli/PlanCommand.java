@@ -25,7 +25,8 @@ import tn.plan.PlanReport;
             "the cost (multiply-adds: for each pairwise step, the product of the sizes of",
             "all legs on its two operands), the naive cost (one loop over all legs), the",
             "speed-up, the largest intermediate and the steps.",
-            "With --network, plans a network given in the JSON format of opt_einsum/cotengra benchmarks:",
+            "With --network, plans a network given in the JSON format of opt_einsum and",
+            "cotengra benchmarks:",
             "  {\"inputs\": [[legs...], ...], \"output\": [legs...], \"size_dict\": {leg: size}}"})
 final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the .tn script")

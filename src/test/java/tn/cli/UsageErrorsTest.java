@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -86,6 +88,22 @@ class UsageErrorsTest {
             }
         }
         return summaries;
+    }
+
+    @Test
+    void noLineOfAnyCommandsDescriptionIsWrappedByTheHelp() {
+        // picocli breaks a description line longer than the help's width where it must, which left
+        // "arguments," or "value." alone on a line of `tn run --help`.
+        CommandLine top = Main.commandLine(new String[] {"--help"});
+        List<CommandLine> all = new ArrayList<>(List.of(top));
+        all.addAll(top.getSubcommands().values());
+        for (CommandLine c : all) {
+            int width = c.getCommandSpec().usageMessage().width();
+            for (String line : c.getCommandSpec().usageMessage().description()) {
+                assertTrue(line.length() <= width, c.getCommandName() + ": a description line longer than the help's " + width
+                        + " columns, which picocli wraps: '" + line + "'");
+            }
+        }
     }
 
     @Test
