@@ -84,28 +84,36 @@ final class Curves {
         return out;
     }
 
+    /** The point at fraction t of the polyline's length. */
     static Vec pointAt(List<Vec> pts, double t) {
-        double total = 0;
-        for (int i = 0; i + 1 < pts.size(); i++) total += pts.get(i).distance(pts.get(i + 1));
-        double target = total * t, acc = 0;
-        for (int i = 0; i + 1 < pts.size(); i++) {
-            double l = pts.get(i).distance(pts.get(i + 1));
-            if (acc + l >= target && l > 0) return Vec.lerp(pts.get(i), pts.get(i + 1), (target - acc) / l);
-            acc += l;
-        }
-        return pts.get(pts.size() - 1);
+        double[] at = locate(pts, t);
+        if (at == null) return pts.get(pts.size() - 1);
+        int i = (int) at[0];
+        return Vec.lerp(pts.get(i), pts.get(i + 1), at[1]);
     }
 
+    /** The direction of the polyline at fraction t of its length. */
     static Vec tangentAt(List<Vec> pts, double t) {
+        double[] at = locate(pts, t);
+        if (at == null) return pts.get(pts.size() - 1).minus(pts.get(0)).unit();
+        int i = (int) at[0];
+        return pts.get(i + 1).minus(pts.get(i)).unit();
+    }
+
+    /**
+     * Where fraction t of the polyline's length falls: {segment i, fraction along it}, the first
+     * segment of non-zero length that reaches it; null when none does.
+     */
+    private static double[] locate(List<Vec> pts, double t) {
         double total = 0;
         for (int i = 0; i + 1 < pts.size(); i++) total += pts.get(i).distance(pts.get(i + 1));
         double target = total * t, acc = 0;
         for (int i = 0; i + 1 < pts.size(); i++) {
             double l = pts.get(i).distance(pts.get(i + 1));
-            if (acc + l >= target && l > 0) return pts.get(i + 1).minus(pts.get(i)).unit();
+            if (acc + l >= target && l > 0) return new double[] {i, (target - acc) / l};
             acc += l;
         }
-        return pts.get(pts.size() - 1).minus(pts.get(0)).unit();
+        return null;
     }
 
     static boolean segmentHitsBox(Vec p, Vec q, Box b) {
