@@ -872,4 +872,9 @@ public final class Interpreter {
     public static List<String> stdlibModules() {
         return Stdlib.modules();
     }
+
+    /** A standard library module's text, or null when there is no such module. */
+    public static String stdlibText(String module) {
+        return Stdlib.read(module);
+    }
 }

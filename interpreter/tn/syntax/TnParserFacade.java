@@ -33,15 +33,18 @@ public final class TnParserFacade {
     private static final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * Parses {@code text} once on a background (daemon) thread, at most once per process, and
-     * throws the result away: the parser's classes and ANTLR's prediction tables are loaded and
+     * Parses the text {@code text} gives (read there too, null for nothing) once on a background
+     * (daemon) thread, at most once per process, and throws the result away: the parser's classes and ANTLR's prediction tables are loaded and
      * built on a grammar's first parse (about 0.18 s on a 2-core machine), and shared by every
      * later parse. Interactive sessions call this while they wait for the first line, so the first
      * statement does not pay for it.
      */
-    public static void warmUpInBackground(String text) {
+    public static void warmUpInBackground(java.util.function.Supplier<String> text) {
         if (!warming.compareAndSet(false, true)) return;
-        Thread t = new Thread(null, () -> parseOnThisThread(new Source("<warm-up>", text), new Diagnostics()), "tn-parser-warm-up", STACK_BYTES);
+        Thread t = new Thread(null, () -> {
+            String s = text.get();
+            if (s != null) parseOnThisThread(new Source("<warm-up>", s), new Diagnostics());
+        }, "tn-parser-warm-up", STACK_BYTES);
         t.setDaemon(true);
         t.start();
     }
