@@ -10,7 +10,8 @@ import tn.exec.Backend;
  * (check, plan, draw) never load ND4J's classes or native libraries.
  */
 final class Backends {
-    private static Backend nd4j;
+    /** Set once, when the backend exists; volatile so that the loaded proxy's calls read it without the lock. */
+    private static volatile Backend nd4j;
     private static CompletableFuture<Backend> loading;
 
     private Backends() {}
@@ -51,7 +52,8 @@ final class Backends {
         }
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
             try {
-                return method.invoke(nd4j(), args);
+                Backend b = nd4j;
+                return method.invoke(b != null ? b : nd4j(), args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
