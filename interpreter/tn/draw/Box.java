@@ -46,4 +46,14 @@ record Box(double x0, double y0, double x1, double y1) {
     boolean contains(Box o) {
         return o.x0 >= x0 && o.x1 <= x1 && o.y0 >= y0 && o.y1 <= y1;
     }
+
+    /** How far from p along d until the ray leaves this box (0 when p is already past the side it meets). */
+    double exitDistance(Vec p, Vec d) {
+        double t = Double.POSITIVE_INFINITY;
+        if (d.x() > 1e-9) t = Math.min(t, (x1 - p.x()) / d.x());
+        if (d.x() < -1e-9) t = Math.min(t, (x0 - p.x()) / d.x());
+        if (d.y() > 1e-9) t = Math.min(t, (y1 - p.y()) / d.y());
+        if (d.y() < -1e-9) t = Math.min(t, (y0 - p.y()) / d.y());
+        return Double.isInfinite(t) ? 0 : Math.max(0, t);
+    }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a laid-out {@link Model} into drawing elements: triangles turned towards their tip leg,
- * free legs pointing out of the drawing, parallel legs as separate curves, lines bent around
+ * Turns a laid-out {@link Model} into drawing elements: free legs, caps and loops in the directions
+ * {@link LegDirections} chose for them, parallel legs as separate curves, lines bent around
  * tensors in their way, every line trimmed to start on its tensor's outline, labels where they
  * overlap no shape and no other label, and bubble outlines around exactly their contents.
  */
@@ -23,17 +23,14 @@ final class Router {
     private final Model m;
     private final DrawOptions options;
     private final Ids ids;
-    private final Map<Model.Node, List<Double>> used = new LinkedHashMap<>();
-    private final Map<Model.Edge, Double> freeAngle = new LinkedHashMap<>();
-    private final Map<Model.Edge, Double> loopAngle = new LinkedHashMap<>();
+    /** Which way each free leg and cap, and each self-loop, leaves its tensor (set by {@link LegDirections}). */
+    private Map<Model.Edge, Double> freeAngle = new LinkedHashMap<>();
+    private Map<Model.Edge, Double> loopAngle = new LinkedHashMap<>();
     private final List<Box> labelBoxes = new ArrayList<>();
     private final List<List<Vec>> polylines = new ArrayList<>();
     private final Map<Model.Wire, List<Scene.Element>> wireLabels = new LinkedHashMap<>();
     private final Map<Model.Edge, Scene.Element[]> caps = new LinkedHashMap<>();
     private final Map<Model.Node, String> dotIds = new LinkedHashMap<>();
-    /** The centre of each node's connected part (free legs point away from it). */
-    private final Map<Model.Node, Vec> centres = new LinkedHashMap<>();
-    private boolean uniformDown;
 
     /** Directions free legs should take when they can, by label (a sum's terms agree on them). */
     private final Map<String, Double> preferred;
@@ -75,12 +72,9 @@ final class Router {
     /** Everything drawn, in paint order: bubbles, legs, tensors, scale factors. */
     List<Scene.Element> route() {
         assignIds();
-        centres();
-        uniformDown = uniformFreeLegs();
-        orientTriangles();
-        collectUsedDirections();
-        chooseLoops();
-        chooseFreeDirections();
+        LegDirections directions = LegDirections.choose(m, preferred);
+        freeAngle = directions.freeAngles();
+        loopAngle = directions.loopAngles();
         routeContracted();
         routeLoops();
         routeCaps();
@@ -115,331 +109,6 @@ final class Router {
         }
     }
 
-    private void centres() {
-        int[] part = new int[m.nodes.size()];
-        for (int k = 0; k < part.length; k++) part[k] = k;
-        for (Model.Edge e : m.edges) {
-            Model.Node b = e.other();
-            if (b != null) union(part, e.a.node().index, b.index);
-        }
-        Map<Integer, double[]> sums = new LinkedHashMap<>();
-        for (Model.Node n : m.nodes) {
-            double[] acc = sums.computeIfAbsent(find(part, n.index), k -> new double[3]);
-            acc[0] += n.x;
-            acc[1] += n.y;
-            acc[2]++;
-        }
-        for (Model.Node n : m.nodes) {
-            double[] acc = sums.get(find(part, n.index));
-            centres.put(n, new Vec(acc[0] / acc[2], acc[1] / acc[2]));
-        }
-    }
-
-    private static int find(int[] p, int x) {
-        while (p[x] != x) x = p[x] = p[p[x]];
-        return x;
-    }
-
-    private static void union(int[] p, int a, int b) {
-        int ra = find(p, a), rb = find(p, b);
-        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
-
-    /**
-     * An MPS-like row (three or more tensors on one line, most with one free leg): all free legs
-     * go down, the way such chains are drawn in papers.
-     */
-    private boolean uniformFreeLegs() {
-        List<Model.Node> tensors = m.nodes.stream().filter(n -> n.kind == Model.Kind.TENSOR).toList();
-        if (tensors.size() < 3) return false;
-        int withOne = 0;
-        for (Model.Node n : tensors) {
-            if (Math.abs(n.y - tensors.get(0).y) > 1) return false;
-            if (freeEnds(n).size() == 1) withOne++;
-        }
-        return withOne >= Math.ceil(tensors.size() * 2 / 3.0);
-    }
-
-    private List<Model.Edge> freeEnds(Model.Node n) {
-        List<Model.Edge> out = new ArrayList<>();
-        for (Model.Edge e : m.edges) {
-            if (e.a.node() == n && (e.b instanceof Model.Free || e.b instanceof Model.Cap)) out.add(e);
-        }
-        return out;
-    }
-
-    // ---- directions ------------------------------------------------------------------------------
-
-    private void orientTriangles() {
-        for (Model.Node n : m.nodes) {
-            if (n.shape != Shape.TRIANGLE) continue;
-            long[] sizes = n.sizes.stream().mapToLong(Long::longValue).toArray();
-            int tip = sizes.length == 0 ? -1 : ShapeRule.tipLeg(n.kindText, sizes);
-            Double angle = null;
-            Vec away = Vec.ZERO;
-            for (Model.Edge e : m.edges) {
-                if (e.isLoop()) continue;
-                Model.Node other = null;
-                int axis = -1;
-                if (e.a.node() == n && e.b instanceof Model.OnNode o) {
-                    other = o.node();
-                    axis = e.a.axis();
-                } else if (e.b instanceof Model.OnNode o && o.node() == n) {
-                    other = e.a.node();
-                    axis = o.axis();
-                }
-                if (other == null) continue;
-                Vec d = other.at().minus(n.at()).unit();
-                if (axis == tip) angle = d.angle();
-                else away = away.minus(d);
-            }
-            if (angle == null) {
-                if (away.length() > 1e-6) angle = away.angle();
-                else angle = n.at().minus(centres.get(n)).length() > 1 ? n.at().minus(centres.get(n)).angle() : 0.0;
-            }
-            double snapped = Math.round(angle / (Math.PI / 2)) * (Math.PI / 2);
-            n.tipAngle = Math.abs(snapped - angle) < 0.35 ? snapped : angle;
-        }
-    }
-
-    private List<Double> usedOf(Model.Node n) {
-        return used.computeIfAbsent(n, k -> new ArrayList<>());
-    }
-
-    private void collectUsedDirections() {
-        for (Model.Edge e : m.edges) {
-            Model.Node b = e.other();
-            if (b == null || b == e.a.node()) continue;
-            usedOf(e.a.node()).add(b.at().minus(e.a.node().at()).angle());
-            usedOf(b).add(e.a.node().at().minus(b.at()).angle());
-        }
-    }
-
-    private void chooseLoops() {
-        for (Model.Edge e : m.edges) {
-            if (!e.isLoop()) continue;
-            Model.Node n = e.a.node();
-            double best = -Math.PI / 2, bestScore = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < 24; k++) {
-                double a = -Math.PI / 2 + k * Math.PI / 12;
-                double score = Math.min(gap(a, usedOf(n)), Math.PI * 0.75) + 0.2 * Math.cos(a + Math.PI / 2)
-                        + 0.5 * outward(n, a);
-                if (score > bestScore + 1e-9) {
-                    bestScore = score;
-                    best = a;
-                }
-            }
-            loopAngle.put(e, best);
-            usedOf(n).add(best - 0.45);
-            usedOf(n).add(best + 0.45);
-        }
-    }
-
-    private static double gap(double a, List<Double> dirs) {
-        double g = Math.PI;
-        for (double d : dirs) g = Math.min(g, angleBetween(a, d));
-        return g;
-    }
-
-    static double angleBetween(double a, double b) {
-        double d = Math.abs(a - b) % (2 * Math.PI);
-        return d > Math.PI ? 2 * Math.PI - d : d;
-    }
-
-    private double outward(Model.Node n, double a) {
-        Vec r = n.at().minus(centres.get(n));
-        if (r.length() < 1) return 0;
-        return Math.cos(a - r.angle());
-    }
-
-    /** Free legs and caps of every node, in output order, pointing where there is room. */
-    private void chooseFreeDirections() {
-        for (Model.Node n : m.nodes) {
-            List<Model.Edge> ends = freeEnds(n);
-            if (ends.isEmpty()) continue;
-            ends.sort((x, y) -> Integer.compare(order(x), order(y)));
-            List<Double> dirs = usedOf(n);
-            boolean allPreferred = ends.stream().allMatch(e -> e.b instanceof Model.Free f && preferred.containsKey(f.label()));
-            if (dirs.isEmpty() && n.shape != Shape.TRIANGLE && !allPreferred) {
-                double[] canonical = preferredFirst(ends, canonical(ends.size()));
-                for (int k = 0; k < ends.size(); k++) {
-                    freeAngle.put(ends.get(k), canonical[k]);
-                    dirs.add(canonical[k]);
-                }
-                continue;
-            }
-            int tipAxis = n.shape == Shape.TRIANGLE ? ShapeRule.tipLeg(n.kindText, n.sizes.stream().mapToLong(Long::longValue).toArray()) : -1;
-            if (ends.size() <= 2) {
-                double[] best = null;
-                double bestScore = Double.NEGATIVE_INFINITY;
-                int cands = 24;
-                if (ends.size() == 1) {
-                    for (int k = 0; k < cands; k++) {
-                        double[] a = {angleOf(k)};
-                        double s = score(n, ends, a, dirs, tipAxis);
-                        if (s > bestScore + 1e-9) {
-                            bestScore = s;
-                            best = a;
-                        }
-                    }
-                } else {
-                    for (int k = 0; k < cands; k++) {
-                        for (int j = 0; j < cands; j++) {
-                            if (j == k) continue;
-                            double[] a = {angleOf(k), angleOf(j)};
-                            double s = score(n, ends, a, dirs, tipAxis);
-                            if (s > bestScore + 1e-9) {
-                                bestScore = s;
-                                best = a;
-                            }
-                        }
-                    }
-                }
-                for (int k = 0; k < ends.size(); k++) {
-                    freeAngle.put(ends.get(k), best[k]);
-                    dirs.add(best[k]);
-                }
-            } else {
-                for (Model.Edge e : ends) {
-                    double best = 0, bestScore = Double.NEGATIVE_INFINITY;
-                    for (int k = 0; k < 24; k++) {
-                        double[] a = {angleOf(k)};
-                        double s = score(n, List.of(e), a, dirs, tipAxis);
-                        if (s > bestScore + 1e-9) {
-                            bestScore = s;
-                            best = a[0];
-                        }
-                    }
-                    freeAngle.put(e, best);
-                    dirs.add(best);
-                }
-            }
-        }
-    }
-
-    /** Candidate k of 24: right, then around; axis directions come first so they win ties. */
-    private static double angleOf(int k) {
-        double[] axes = {Math.PI, 0, Math.PI / 2, -Math.PI / 2};
-        if (k < 4) return axes[k];
-        int j = k - 4; // the 20 others, 15 degrees apart
-        int[] steps = {1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20, 22, 23, 3, 9, 15, 21};
-        return normalize(steps[j] * Math.PI / 12);
-    }
-
-    private static double normalize(double a) {
-        while (a > Math.PI) a -= 2 * Math.PI;
-        while (a <= -Math.PI) a += 2 * Math.PI;
-        return a;
-    }
-
-    /**
-     * The directions {@code canonical} given to {@code ends}: each free leg with a preferred
-     * direction (a sum's earlier term drew the same leg) takes the nearest one still free, in
-     * order, the others the rest in order. (A tensor with a free leg and a cap in a bubble, as in
-     * `R - ones(user) mean(R, user)`, pointed its movie leg left against the first term's right.)
-     */
-    private double[] preferredFirst(List<Model.Edge> ends, double[] canonical) {
-        double[] out = new double[ends.size()];
-        boolean[] taken = new boolean[canonical.length], set = new boolean[ends.size()];
-        for (int k = 0; k < ends.size(); k++) {
-            if (!(ends.get(k).b instanceof Model.Free f) || !preferred.containsKey(f.label())) continue;
-            int best = -1;
-            for (int j = 0; j < canonical.length; j++) {
-                if (!taken[j] && (best < 0 || angleBetween(canonical[j], preferred.get(f.label())) < angleBetween(canonical[best], preferred.get(f.label())))) best = j;
-            }
-            taken[best] = true;
-            set[k] = true;
-            out[k] = canonical[best];
-        }
-        for (int k = 0, j = 0; k < ends.size(); k++) {
-            if (set[k]) continue;
-            while (taken[j]) j++;
-            taken[j] = true;
-            out[k] = canonical[j];
-        }
-        return out;
-    }
-
-    private static double[] canonical(int n) {
-        return switch (n) {
-            case 1 -> new double[] {0};
-            case 2 -> new double[] {Math.PI, 0};
-            case 3 -> new double[] {Math.PI, 0, Math.PI / 2};
-            case 4 -> new double[] {Math.PI, 0, Math.PI / 2, -Math.PI / 2};
-            default -> {
-                double[] a = new double[n];
-                for (int k = 0; k < n; k++) a[k] = normalize(Math.PI + k * 2 * Math.PI / n);
-                yield a;
-            }
-        };
-    }
-
-    private static int order(Model.Edge e) {
-        if (e.b instanceof Model.Free f) return f.order();
-        return 1000;
-    }
-
-    private double score(Model.Node n, List<Model.Edge> ends, double[] angles, List<Double> dirs, int tipAxis) {
-        double s = 0;
-        List<Double> all = new ArrayList<>(dirs);
-        for (int k = 0; k < angles.length; k++) {
-            double a = angles[k];
-            Model.Edge e = ends.get(k);
-            double g = gap(a, all);
-            s += 2.0 * Math.min(g, Math.PI / 2) / (Math.PI / 2);
-            if (g < Math.PI / 4) s -= 3;
-            s += 1.0 * outward(n, a);
-            boolean axis = Math.abs(Math.sin(2 * a)) < 1e-9;
-            if (axis) s += 0.4;
-            if (uniformDown) s += 3.0 * Math.cos(a - Math.PI / 2);
-            else s += 0.15 * Math.cos(a - Math.PI / 2);
-            if (n.shape == Shape.TRIANGLE) {
-                boolean isTip = e.a.axis() == tipAxis;
-                if (isTip) s += 3 * Math.cos(a - n.tipAngle);
-                else s -= 1.2 * Math.cos(a - n.tipAngle);
-            }
-            if (e.b instanceof Model.Free f && preferred.containsKey(f.label())) s += angleBetween(a, preferred.get(f.label())) < Math.PI / 4 ? 2.5 : 0;
-            if (e.b instanceof Model.Free) {
-                // leave the bubbles around the node by a short way
-                Model.Scope outer = null;
-                for (Model.Scope sc = n.scope; sc != null && sc.isBubble(); sc = sc.parent) outer = sc;
-                if (outer != null) s -= 0.012 * exitDistance(n.at(), Vec.polar(a, 1), outer.area);
-            }
-            double len = e.b instanceof Model.Cap ? CAP_LENGTH : FREE_LENGTH;
-            Vec p0 = Glyphs.boundary(n, a), p1 = p0.plus(Vec.polar(a, len + 14));
-            for (Model.Node o : m.nodes) {
-                if (o == n || o.kind == Model.Kind.JOINT) continue;
-                if (Curves.segmentHitsBox(p0, p1, Glyphs.box(o).grow(6))) s -= 8;
-            }
-            for (Map.Entry<Model.Edge, Double> f : freeAngle.entrySet()) {
-                Model.Node o = f.getKey().a.node();
-                if (o == n) continue;
-                Vec q0 = Glyphs.boundary(o, f.getValue()), q1 = q0.plus(Vec.polar(f.getValue(), FREE_LENGTH + 14));
-                if (Curves.segmentsCross(p0, p1, q0, q1)) s -= 6;
-            }
-            all.add(a);
-        }
-        if (!dirs.isEmpty() && symmetric(dirs.get(0), dirs, angles)) s += 1.2;
-        if (angles.length == 2) {
-            // output order reads left to right (then top to bottom)
-            Vec d0 = Vec.polar(angles[0], 1), d1 = Vec.polar(angles[1], 1);
-            if (d0.x() < d1.x() - 1e-6 || (Math.abs(d0.x() - d1.x()) < 1e-6 && d0.y() < d1.y())) s += 0.3;
-        }
-        return s;
-    }
-
-    /** Whether the lines of a node, with these free legs added, are mirror images about the line at {@code axis}. */
-    private static boolean symmetric(double axis, List<Double> dirs, double[] angles) {
-        List<Double> all = new ArrayList<>(dirs);
-        for (double a : angles) all.add(a);
-        for (double a : all) {
-            double mirror = 2 * axis - a;
-            boolean found = false;
-            for (double b : all) if (angleBetween(mirror, b) < 1e-6) found = true;
-            if (!found) return false;
-        }
-        return true;
-    }
 
     // ---- lines between nodes ---------------------------------------------------------------------
 
@@ -657,7 +326,7 @@ final class Router {
         List<double[]> cands = new ArrayList<>();
         for (int k = 0; k < 16; k++) {
             double a = -Math.PI / 2 + k * Math.PI / 8;
-            cands.add(new double[] {a, gap(a, dirs)});
+            cands.add(new double[] {a, LegDirections.gap(a, dirs)});
         }
         cands.sort((x, y) -> Double.compare(y[1], x[1]));
         for (double extra : new double[] {0, 8}) {
@@ -764,7 +433,7 @@ final class Router {
             Vec s = capped.containsKey(e) ? capped.get(e) : Glyphs.boundary(n, a);
             double reach = capped.containsKey(e) ? FREE_LENGTH : s.distance(n.at()) + FREE_LENGTH;
             for (Model.Scope sc = n.scope; sc != null && sc.isBubble(); sc = sc.parent) {
-                reach = Math.max(reach, exitDistance(n.at(), d, sc.outline) + 16);
+                reach = Math.max(reach, sc.outline.exitDistance(n.at(), d) + 16);
             }
             // not ending inside another glyph or bubble
             for (int k = 0; k < 20; k++) {
@@ -809,7 +478,7 @@ final class Router {
             }
             if (!alone || ends.size() != 2 || ends.get(0).wire != ends.get(1).wire) continue;
             double a0 = freeAngle.get(ends.get(0)), a1 = freeAngle.get(ends.get(1));
-            if (angleBetween(a0, a1) >= Math.PI / 2) continue;
+            if (LegDirections.angleBetween(a0, a1) >= Math.PI / 2) continue;
             Vec u = Vec.polar(a0, 1).plus(Vec.polar(a1, 1)).unit(), side = u.normal();
             double mean = u.angle();
             // each leg keeps its side of the other
@@ -826,16 +495,6 @@ final class Router {
             polylines.add(Curves.sample(arc));
         }
         return out;
-    }
-
-    /** How far from p along d until the ray leaves box b. */
-    private static double exitDistance(Vec p, Vec d, Box b) {
-        double t = Double.POSITIVE_INFINITY;
-        if (d.x() > 1e-9) t = Math.min(t, (b.x1() - p.x()) / d.x());
-        if (d.x() < -1e-9) t = Math.min(t, (b.x0() - p.x()) / d.x());
-        if (d.y() > 1e-9) t = Math.min(t, (b.y1() - p.y()) / d.y());
-        if (d.y() < -1e-9) t = Math.min(t, (b.y0() - p.y()) / d.y());
-        return Double.isInfinite(t) ? 0 : Math.max(0, t);
     }
 
     // ---- assembly --------------------------------------------------------------------------------
