@@ -101,7 +101,8 @@ public final class Diagrams {
         int reference = 0, most = -1;
         for (int k = 0; k < terms.size(); k++) {
             Model m = model(terms.get(k), options, true);
-            Router r = new Router(m, options, new Ids(), preferred);
+            // free to point its legs as its layout suggests: mirrorParts turns the term by them
+            Router r = new Router(m, options, new Ids(), preferred, false);
             r.route();
             angles.add(r.freeAngles());
             first.add(m);
@@ -190,28 +191,41 @@ public final class Diagrams {
     /**
      * Mirrors each connected part of {@code m} (left-right and/or up-down, about the part's centre)
      * so that its open legs point most nearly the {@code wanted} ways, judged by where they pointed
-     * in {@code drawn} (the same term laid out and routed once already, {@code got} its angles).
+     * in {@code drawn} (the same term laid out and routed once already, {@code got} its angles) and
+     * by where their tensors are in the part: a leg wanted down from a tensor at the part's top
+     * runs back across its term (the scores of examples/draw_attention_head.tn, pos and key both
+     * right at first, were wanted down and up: only the tensors' places tell which flip serves).
      * A part a bubble shares with another part is left as it is.
      */
     static void mirrorParts(Model m, Model drawn, Map<Model.Edge, Double> got, Map<String, Double> wanted) {
         int[] part = parts(m);
         Map<Integer, int[]> flips = new LinkedHashMap<>();
         Map<Integer, List<double[]>> legs = new LinkedHashMap<>();
+        Map<Integer, Box> extents = new LinkedHashMap<>();
+        for (Model.Node n : drawn.nodes) extents.merge(part[n.index], Box.around(n.at(), 0, 0), Box::union);
         for (Map.Entry<Model.Edge, Double> e : got.entrySet()) {
             if (!(e.getKey().b instanceof Model.Free free)) continue;
             Double w = wanted.get(free.label());
             if (w == null) continue;
-            legs.computeIfAbsent(part[e.getKey().a.node().index], k -> new ArrayList<>()).add(new double[] {e.getValue(), w});
+            Model.Node n = e.getKey().a.node();
+            int p = part[n.index];
+            // where the leg's tensor is in its part, from -1 (left, top) to 1 (right, bottom)
+            Box b = extents.get(p);
+            double sx = b.width() < 1 ? 0 : (n.x - b.centre().x()) / (b.width() / 2);
+            double sy = b.height() < 1 ? 0 : (n.y - b.centre().y()) / (b.height() / 2);
+            legs.computeIfAbsent(p, k -> new ArrayList<>()).add(new double[] {e.getValue(), w, sx, sy});
         }
         for (Map.Entry<Integer, List<double[]>> p : legs.entrySet()) {
             int best = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int flip = 0; flip < 4; flip++) {
-                double score = 0;
+                double sx = (flip & 1) != 0 ? -1 : 1, sy = (flip & 2) != 0 ? -1 : 1;
+                double score = 0, side = 0;
                 for (double[] a : p.getValue()) {
-                    double x = Math.cos(a[0]) * ((flip & 1) != 0 ? -1 : 1), y = Math.sin(a[0]) * ((flip & 2) != 0 ? -1 : 1);
-                    score += x * Math.cos(a[1]) + y * Math.sin(a[1]);
+                    score += Math.cos(a[0]) * sx * Math.cos(a[1]) + Math.sin(a[0]) * sy * Math.sin(a[1]);
+                    side += a[2] * sx * Math.cos(a[1]) + a[3] * sy * Math.sin(a[1]);
                 }
+                score += side;
                 if (score > bestScore + 1e-6) {
                     bestScore = score;
                     best = flip;

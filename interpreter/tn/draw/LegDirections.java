@@ -24,14 +24,22 @@ final class LegDirections {
     /** Directions free legs should take when they can, by label (a sum's terms agree on them). */
     private final Map<String, Double> preferred;
 
-    private LegDirections(Model m, Map<String, Double> preferred) {
+    /** Whether a free leg keeps within {@link #ALIGNED} of its preferred direction wherever it can, not only leans towards it. */
+    private final boolean aligning;
+
+    private LegDirections(Model m, Map<String, Double> preferred, boolean aligning) {
         this.m = m;
         this.preferred = preferred;
+        this.aligning = aligning;
     }
 
-    /** The directions of {@code m}: triangles turned (their {@code tipAngle} set), loops and free legs and caps chosen. */
-    static LegDirections choose(Model m, Map<String, Double> preferred) {
-        LegDirections d = new LegDirections(m, preferred);
+    /**
+     * The directions of {@code m}: triangles turned (their {@code tipAngle} set), loops and free
+     * legs and caps chosen; with {@code aligning}, every free leg that can points within
+     * {@link #ALIGNED} of its {@code preferred} direction.
+     */
+    static LegDirections choose(Model m, Map<String, Double> preferred, boolean aligning) {
+        LegDirections d = new LegDirections(m, preferred, aligning);
         d.centres();
         d.uniformDown = d.uniformFreeLegs();
         d.orientTriangles();
@@ -206,51 +214,108 @@ final class LegDirections {
             }
             int tipAxis = n.shape == Shape.TRIANGLE ? ShapeRule.tipLeg(n.kindText, n.sizes.stream().mapToLong(Long::longValue).toArray()) : -1;
             if (ends.size() <= 2) {
-                double[] best = null;
-                double bestScore = Double.NEGATIVE_INFINITY;
-                int cands = 24;
-                if (ends.size() == 1) {
-                    for (int k = 0; k < cands; k++) {
-                        double[] a = {angleOf(k)};
-                        double s = score(n, ends, a, dirs, tipAxis);
-                        if (s > bestScore + 1e-9) {
-                            bestScore = s;
-                            best = a;
-                        }
-                    }
-                } else {
-                    for (int k = 0; k < cands; k++) {
-                        for (int j = 0; j < cands; j++) {
-                            if (j == k) continue;
-                            double[] a = {angleOf(k), angleOf(j)};
-                            double s = score(n, ends, a, dirs, tipAxis);
-                            if (s > bestScore + 1e-9) {
-                                bestScore = s;
-                                best = a;
-                            }
-                        }
-                    }
+                List<double[]> cands = new ArrayList<>();
+                for (int k = 0; k < 24; k++) {
+                    if (ends.size() == 1) cands.add(new double[] {angleOf(k)});
+                    else for (int j = 0; j < 24; j++) if (j != k) cands.add(new double[] {angleOf(k), angleOf(j)});
                 }
+                double[] best = pick(n, ends, cands, dirs, tipAxis);
                 for (int k = 0; k < ends.size(); k++) {
                     freeAngle.put(ends.get(k), best[k]);
                     dirs.add(best[k]);
                 }
             } else {
+                List<double[]> cands = new ArrayList<>();
+                for (int k = 0; k < 24; k++) cands.add(new double[] {angleOf(k)});
                 for (Model.Edge e : ends) {
-                    double best = 0, bestScore = Double.NEGATIVE_INFINITY;
-                    for (int k = 0; k < 24; k++) {
-                        double[] a = {angleOf(k)};
-                        double s = score(n, List.of(e), a, dirs, tipAxis);
-                        if (s > bestScore + 1e-9) {
-                            bestScore = s;
-                            best = a[0];
-                        }
-                    }
+                    double best = pick(n, List.of(e), cands, dirs, tipAxis)[0];
                     freeAngle.put(e, best);
                     dirs.add(best);
                 }
             }
         }
+    }
+
+    /** How far a free leg may turn from the direction a sum's other terms gave it and still be drawn the same way. */
+    static final double ALIGNED = Math.PI / 4;
+
+    /**
+     * The best-scored candidate directions for {@code ends}; but, when aligning, if those turn a
+     * leg further than {@link #ALIGNED} from the direction a sum's other terms gave it, the
+     * best-scored candidates that turn none so far and leave each leg {@link #room}, if there are
+     * any. The score only leans towards that direction, and room between lines outweighs it: a
+     * mask whose pos and key legs both pointed right in the first term turned key down (its right
+     * taken by pos), and a dot with a line going right sent its free d_model leg up against the
+     * first term's right.
+     */
+    private double[] pick(Model.Node n, List<Model.Edge> ends, List<double[]> cands, List<Double> dirs, int tipAxis) {
+        double[] best = null, bestAligned = null;
+        double bestScore = Double.NEGATIVE_INFINITY, bestAlignedScore = Double.NEGATIVE_INFINITY;
+        for (double[] a : cands) {
+            double s = score(n, ends, a, dirs, tipAxis);
+            if (s > bestScore + 1e-9) {
+                bestScore = s;
+                best = a;
+            }
+            if (aligning && s > bestAlignedScore + 1e-9 && aligned(ends, a) && room(n, ends, a, dirs)) {
+                bestAlignedScore = s;
+                bestAligned = a;
+            }
+        }
+        return !aligning || aligned(ends, best) || bestAligned == null ? best : bestAligned;
+    }
+
+    /** Whether each of these legs with a preferred direction points within {@link #ALIGNED} of it. */
+    private boolean aligned(List<Model.Edge> ends, double[] angles) {
+        for (int k = 0; k < angles.length; k++) {
+            if (ends.get(k).b instanceof Model.Free f && preferred.containsKey(f.label())
+                    && angleBetween(angles[k], preferred.get(f.label())) > ALIGNED + 1e-9) return false;
+        }
+        return true;
+    }
+
+    /** How close a free leg kept near its preferred direction may come to another line at its tensor. */
+    static final double MIN_GAP = Math.PI / 6;
+
+    /**
+     * Whether legs in these directions are each at least {@link #MIN_GAP} from the tensor's other
+     * lines and from each other, point away from the middle of the drawing, and neither they nor
+     * their labels run into another glyph.
+     */
+    private boolean room(Model.Node n, List<Model.Edge> ends, double[] angles, List<Double> dirs) {
+        List<Double> all = new ArrayList<>(dirs);
+        for (int k = 0; k < angles.length; k++) {
+            double a = angles[k];
+            Model.Edge e = ends.get(k);
+            if (gap(a, all) < MIN_GAP - 1e-9 || glyphsInTheWay(n, e, a) > 0) return false;
+            // not back into the drawing (a chain's first tensor, its leg wanted the way the chain runs)
+            Vec c = centres.get(n), p0 = Glyphs.boundary(n, a), p1 = p0.plus(Vec.polar(a, Router.FREE_LENGTH));
+            if (p1.distance(c) <= p0.distance(c) + 0.5) return false;
+            // the label just beyond the leg's end, as Router.endLabel puts it
+            String text = e.b instanceof Model.Free f ? f.label() : e.name;
+            double w = TextMetrics.width(text, Glyphs.LABEL_SIZE), h = TextMetrics.height(Glyphs.LABEL_SIZE);
+            Vec d = Vec.polar(a, 1);
+            double len = e.b instanceof Model.Cap ? Router.CAP_LENGTH : Router.FREE_LENGTH;
+            Vec at = Glyphs.boundary(n, a).plus(d.times(len + Math.abs(d.x()) * w / 2 + Math.abs(d.y()) * h / 2 + 3));
+            Box label = Box.around(at, w / 2, h / 2);
+            for (Model.Node o : m.nodes) {
+                if (o != n && o.kind != Model.Kind.JOINT && Glyphs.box(o).grow(2).intersects(label)) return false;
+            }
+            all.add(a);
+        }
+        return true;
+    }
+
+    /** How many other glyphs the leg from n towards {@code a} (and 14 px beyond its end) runs into. */
+    private int glyphsInTheWay(Model.Node n, Model.Edge e, double a) {
+        double len = e.b instanceof Model.Cap ? Router.CAP_LENGTH : Router.FREE_LENGTH;
+        Vec p0 = Glyphs.boundary(n, a), p1 = p0.plus(Vec.polar(a, len + 14));
+        int hits = 0;
+        for (Model.Node o : m.nodes) {
+            if (o == n || o.kind == Model.Kind.JOINT) continue;
+            if (Curves.segmentHitsBox(p0, p1, Glyphs.box(o).grow(6))) hits++;
+        }
+        return hits;
     }
 
     /** Candidate k of 24: right, then around; axis directions come first so they win ties. */
@@ -341,12 +406,9 @@ final class LegDirections {
                 for (Model.Scope sc = n.scope; sc != null && sc.isBubble(); sc = sc.parent) outer = sc;
                 if (outer != null) s -= 0.012 * outer.area.exitDistance(n.at(), Vec.polar(a, 1));
             }
+            s -= 8 * glyphsInTheWay(n, e, a);
             double len = e.b instanceof Model.Cap ? Router.CAP_LENGTH : Router.FREE_LENGTH;
             Vec p0 = Glyphs.boundary(n, a), p1 = p0.plus(Vec.polar(a, len + 14));
-            for (Model.Node o : m.nodes) {
-                if (o == n || o.kind == Model.Kind.JOINT) continue;
-                if (Curves.segmentHitsBox(p0, p1, Glyphs.box(o).grow(6))) s -= 8;
-            }
             for (Map.Entry<Model.Edge, Double> f : freeAngle.entrySet()) {
                 Model.Node o = f.getKey().a.node();
                 if (o == n) continue;

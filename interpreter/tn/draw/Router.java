@@ -34,12 +34,23 @@ final class Router {
 
     /** Directions free legs should take when they can, by label (a sum's terms agree on them). */
     private final Map<String, Double> preferred;
+    /** Whether free legs keep near their preferred directions wherever they can (see {@link LegDirections}). */
+    private final boolean aligning;
 
     Router(Model m, DrawOptions options, Ids ids, Map<String, Double> preferred) {
+        this(m, options, ids, preferred, true);
+    }
+
+    /**
+     * {@code aligning} false: the preferred directions only weigh in the choice of each free leg's
+     * direction, as in a trial routing of a sum's term whose directions show which way to mirror it.
+     */
+    Router(Model m, DrawOptions options, Ids ids, Map<String, Double> preferred, boolean aligning) {
         this.m = m;
         this.options = options;
         this.ids = ids;
         this.preferred = preferred;
+        this.aligning = aligning;
     }
 
     /** The height of a drawing's free legs where they start (their mean), or NaN without free legs. */
@@ -72,7 +83,7 @@ final class Router {
     /** Everything drawn, in paint order: bubbles, legs, tensors, scale factors. */
     List<Scene.Element> route() {
         assignIds();
-        LegDirections directions = LegDirections.choose(m, preferred);
+        LegDirections directions = LegDirections.choose(m, preferred, aligning);
         freeAngle = directions.freeAngles();
         loopAngle = directions.loopAngles();
         routeContracted();
