@@ -130,32 +130,68 @@ public final class BufferContractor {
      * rounding it once gives the float32 product, as the general loop does.
      */
     private static void outer(int batch, int m, int n, Buffer a, Buffer b, Buffer c) {
-        // Rows copied in bulk: a get and a put per entry are virtual calls (tn's buffers come in
-        // several classes), and backward passes make many outer products.
+        // Read and written in bulk, many entries of C per call: a get or put per entry is a
+        // virtual call (tn's buffers come in several classes), and a direct buffer copies fewer
+        // than 7 entries one by one. Small products (m x n of 1 x 1 when the product is
+        // elementwise along the batch leg) are done several batches at a time; large ones a few
+        // rows of C at a time.
+        int per = m * n;
+        int batches = per == 0 ? batch : Math.max(1, Math.min(batch, CHUNK / per));
+        int rows = batches > 1 || n == 0 ? m : Math.max(1, Math.min(m, CHUNK / n));
         if (c instanceof DoubleBuffer dc) {
             DoubleBuffer da = (DoubleBuffer) a, db = (DoubleBuffer) b;
-            double[] row = new double[n], out = new double[n];
-            for (int p = 0, ci = 0; p < batch; p++) {
-                db.get(p * n, row, 0, n);
-                for (int i = 0; i < m; i++, ci += n) {
-                    double av = da.get(p * m + i);
-                    for (int j = 0; j < n; j++) out[j] = av * row[j];
-                    dc.put(ci, out, 0, n);
+            double[] col = new double[batches * m], row = new double[batches * n], out = new double[batches * rows * n];
+            for (int p0 = 0, ci = 0; p0 < batch; p0 += batches) {
+                int pb = Math.min(batches, batch - p0);
+                da.get(p0 * m, col, 0, pb * m);
+                db.get(p0 * n, row, 0, pb * n);
+                for (int i0 = 0; i0 < m; i0 += rows) {
+                    int r = Math.min(rows, m - i0), o = 0;
+                    for (int q = 0; q < pb; q++) {
+                        if (n == 1) {
+                            double bv = row[q]; // a column scaled: the loop over j would be one step
+                            for (int i = i0, ai = q * m; i < i0 + r; i++) out[o++] = col[ai + i] * bv;
+                        } else {
+                            for (int i = i0; i < i0 + r; i++) {
+                                double av = col[q * m + i];
+                                for (int j = 0, bj = q * n; j < n; j++) out[o++] = av * row[bj + j];
+                            }
+                        }
+                    }
+                    dc.put(ci, out, 0, o);
+                    ci += o;
                 }
             }
         } else {
             FloatBuffer fa = (FloatBuffer) a, fb = (FloatBuffer) b, fc = (FloatBuffer) c;
-            float[] row = new float[n], out = new float[n];
-            for (int p = 0, ci = 0; p < batch; p++) {
-                fb.get(p * n, row, 0, n);
-                for (int i = 0; i < m; i++, ci += n) {
-                    double av = fa.get(p * m + i);
-                    for (int j = 0; j < n; j++) out[j] = (float) (av * row[j]);
-                    fc.put(ci, out, 0, n);
+            float[] col = new float[batches * m], row = new float[batches * n], out = new float[batches * rows * n];
+            for (int p0 = 0, ci = 0; p0 < batch; p0 += batches) {
+                int pb = Math.min(batches, batch - p0);
+                fa.get(p0 * m, col, 0, pb * m);
+                fb.get(p0 * n, row, 0, pb * n);
+                for (int i0 = 0; i0 < m; i0 += rows) {
+                    int r = Math.min(rows, m - i0), o = 0;
+                    for (int q = 0; q < pb; q++) {
+                        // In float32: the float32 product is the exact one rounded once, as in float64 then cast.
+                        if (n == 1) {
+                            float bv = row[q];
+                            for (int i = i0, ai = q * m; i < i0 + r; i++) out[o++] = col[ai + i] * bv;
+                        } else {
+                            for (int i = i0; i < i0 + r; i++) {
+                                float av = col[q * m + i];
+                                for (int j = 0, bj = q * n; j < n; j++) out[o++] = av * row[bj + j];
+                            }
+                        }
+                    }
+                    fc.put(ci, out, 0, o);
+                    ci += o;
                 }
             }
         }
     }
+
+    /** Entries of C {@link #outer} writes per bulk call. */
+    private static final int CHUNK = 1 << 14;
 
     private final Gemm gemm;
     private final Memory memory;

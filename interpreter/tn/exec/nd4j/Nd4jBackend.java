@@ -421,7 +421,27 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Dense reduce(Dense x, int[] axes, Reduction op) {
+        long n = x.length();
+        if (reducesEveryAxis(axes, x.rank()) && n > 0 && n <= Reductions.MAX_ENTRIES) {
+            // To a scalar (a loss, a norm, a softmax's total): read where it lies, into tn's own
+            // memory; an ND4J scalar costs more to make than a small reduction.
+            DataType type = type(x.dtype());
+            NdDense.Read read = nd(x).read(type);
+            NdDense out = NdDense.allocate(new long[0], 1, x.dtype());
+            try {
+                Reductions.reduce(read.buffer(), 1, (int) n, 1, op, out.ownBuffer(type));
+            } finally {
+                Reference.reachabilityFence(read.holder());
+            }
+            return out;
+        }
         return new NdDense(reduceAxes(arr(x), axes, op), x.dtype());
+    }
+
+    private static boolean reducesEveryAxis(int[] axes, int rank) {
+        if (rank == 0) return false;
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) return false;
+        return true;
     }
 
     /**
@@ -434,7 +454,10 @@ public final class Nd4jBackend implements Backend {
         if (a.length() > Reductions.MAX_ENTRIES) return hugeReduce(a, axes, op);
         int rank = a.rank();
         long[] shape = a.shape();
-        long[] kept = java.util.stream.IntStream.range(0, rank).filter(k -> Nd4jContractor.indexOf(axes, k) < 0).mapToLong(k -> shape[k]).toArray();
+        long[] kept = new long[rank];
+        int keptCount = 0;
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) kept[keptCount++] = shape[k];
+        kept = Arrays.copyOf(kept, keptCount);
         long[] block = together(shape, axes);
         INDArray src;
         if (block != null) {
