@@ -143,8 +143,9 @@ final class Ellipsis {
             return checked(m, adj, at, "its tensors are not joined one after the other in a row");
         }
         if (corners.size() != 4 || ends != 0) {
-            throw notAChain("its tensors form no rows of sites (a row has two ends, a grid of rows four corners; here "
-                    + ends + " tensor" + (ends == 1 ? " has" : "s have") + " one neighbour and " + (corners.size() - ends) + " two)");
+            throw notAChain("its tensors form no rows of sites: one row has two ends (tensors joined to one other), several rows"
+                    + " a grid with four corners (joined to two others), and here " + count(ends, "end") + " and "
+                    + count(corners.size() - ends, "corner") + " are found");
         }
         int c0 = corners.get(0);
         Map<Integer, Integer> d0 = distances(adj, c0);
@@ -186,6 +187,10 @@ final class Ellipsis {
             for (int v : adj.get(u)) if (d.putIfAbsent(v, d.get(u) + 1) == null) q.add(v);
         }
         return d;
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     static IllegalArgumentException notAChain(String why) {

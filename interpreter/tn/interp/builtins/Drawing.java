@@ -37,7 +37,9 @@ public final class Drawing {
         return List.of(
             Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\", inline=true, boxes=\"\", ellipsis=false, top=4)",
                 "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
-                    + " the file optional); computes nothing, except for the terms of a path expansion (expand(x)): their norms, to draw the top= largest side by side",
+                    + " the file optional); computes nothing, except for the terms of a path expansion (expand(x)): their norms, to draw the top= largest side by side;"
+                    + " ellipsis=3 draws a long chain (an MPS or MPO, <psi|psi>, <psi|H|psi>) with its first and last 3 sites and an ellipsis"
+                    + " for the sites between (true: 3)",
                 Drawing::draw));
     }
 
@@ -121,15 +123,15 @@ public final class Drawing {
         return new Value.None();
     }
 
-    /** ellipsis=k (sites kept at each end of a long chain), true for the default k, false or absent for 0: every site drawn. */
+    /** ellipsis=k (sites kept at each end of a long chain), true for the default k; false, 0 or absent: every site drawn. */
     private static int ellipsis(Args a) {
         Value v = a.keyword("ellipsis");
         if (v == null) return 0;
         if (v instanceof Value.Bool b) return b.value() ? DrawOptions.DEFAULT_ELLIPSIS : 0;
         long k = a.integer("ellipsis", 0);
-        if (k < 1 || k > 1000) {
-            throw new tn.diag.TnError(a.keywordSpan("ellipsis"), "ellipsis= is how many sites of a long chain to keep at each end, from 1"
-                    + " (ellipsis=3, or true for " + DrawOptions.DEFAULT_ELLIPSIS + "; false draws every site), not " + k);
+        if (k < 0 || k > Integer.MAX_VALUE) {
+            throw new tn.diag.TnError(a.keywordSpan("ellipsis"), "ellipsis= is how many sites of a long chain to keep at each end"
+                    + " (ellipsis=3, or true for " + DrawOptions.DEFAULT_ELLIPSIS + "; 0 or false draws every site), not " + k);
         }
         return (int) k;
     }
