@@ -147,6 +147,12 @@ class EllipsisTest {
         r = Golden.run("draw", Path.of("examples", "draw_transformer.tn").toString(), "-d", tmp.toString(), "--ellipsis", "2");
         assertEquals(1, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("ellipsis= leaves out the middle sites of a chain") && r.err().contains("residual stream"), r.err());
+        // a ring: every site joined to two others, no ends
+        Path ring = tmp.resolve("ring.tn");
+        Files.writeString(ring, "import mps\nleg l = 2, q = 2, r = 2\nA = random(l, q, r, seed=1)\nring = norm_network(mps_ring(A, 12, 2, 2))\n");
+        r = Golden.run("draw", ring.toString(), "-d", tmp.toString(), "--ellipsis", "2");
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().startsWith("error: ring: ellipsis= leaves out the middle sites of a chain"), r.err());
         // a count that is no count
         r = Golden.run("draw", SCRIPT.toString(), "-d", tmp.toString(), "--ellipsis", "-1");
         assertEquals(2, r.exitCode(), r.err());
