@@ -114,10 +114,10 @@ final class Ellipsis {
         if (!m.root.children.isEmpty()) throw notAChain("it has bubbles");
         for (Model.Node n : m.nodes) {
             if (n.kind == Model.Kind.HUB) throw notAChain("a leg joins three or more tensors (a dot)");
-            if (n.kind != Model.Kind.TENSOR) throw notAChain("it holds a " + n.kindText + ", not only tensors");
+            if (n.kind != Model.Kind.TENSOR) throw notAChain("it holds a part that is no tensor (" + n.kindText + ")");
         }
         int n = m.nodes.size();
-        if (n < 2) throw notAChain("it has " + n + " tensor" + (n == 1 ? "" : "s"));
+        if (n < 2) return n == 0 ? new int[0][] : new int[][] {{0, 0}}; // one site: nothing to leave out
         List<List<Integer>> adj = new ArrayList<>();
         for (int k = 0; k < n; k++) adj.add(new ArrayList<>());
         for (Model.Edge e : m.edges) {
