@@ -253,7 +253,7 @@ public final class BufferContractor {
     /** The output buffer holding {@code op} summed down to the output legs, in the output's order. */
     private Buffer finish(Op op, int[] output, long[] sizes) {
         if (op.owner == Owner.OUTPUT) return op.data;
-        int[] kept = Arrays.stream(op.legs).filter(l -> indexOf(output, l) >= 0).toArray();
+        int[] kept = select(op.legs, l -> indexOf(output, l) >= 0);
         if (kept.length < op.legs.length) {
             Op summed = reduce(op, kept, sizes, Arrays.equals(kept, output));
             release(op);
@@ -269,7 +269,7 @@ public final class BufferContractor {
     /** Diagonals of repeated legs, then the legs {@code prepared} drops summed out. */
     private Op prepare(Op op, int[] prepared, long[] sizes) {
         int[] legs = op.legs;
-        int[] unique = Arrays.stream(legs).distinct().toArray();
+        int[] unique = distinct(legs);
         if (unique.length < legs.length) {
             // Generalised diagonal: one axis per distinct leg, read at the summed strides.
             long[] strides = strides(legs, sizes);
@@ -280,7 +280,7 @@ public final class BufferContractor {
             release(op);
             op = new Op(d, unique, Owner.TEMPORARY);
         }
-        int[] kept = Arrays.stream(op.legs).filter(l -> indexOf(prepared, l) >= 0).toArray();
+        int[] kept = select(op.legs, l -> indexOf(prepared, l) >= 0);
         if (kept.length == op.legs.length) return op;
         Op summed = reduce(op, kept, sizes, false);
         release(op);
@@ -289,7 +289,7 @@ public final class BufferContractor {
 
     /** {@code op} with every leg not in {@code kept} summed out (kept in op's order); into the output if asked. */
     private Op reduce(Op op, int[] kept, long[] sizes, boolean intoOutput) {
-        int[] summed = Arrays.stream(op.legs).filter(l -> indexOf(kept, l) < 0).toArray();
+        int[] summed = select(op.legs, l -> indexOf(kept, l) < 0);
         Op grouped = arranged(op, concat(kept, summed), sizes);
         int count = (int) product(kept, sizes);
         Buffer out = intoOutput ? memory.output(count) : memory.allocate(count);
@@ -335,8 +335,8 @@ public final class BufferContractor {
         Op lead = aInPlace == bInPlace ? big : aInPlace ? a : b;
         int[] batch = inOrderOf(lead.legs, s.batch());
         int[] con = inOrderOf(lead.legs, s.contracted());
-        int[] freeA = Arrays.stream(a.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
-        int[] freeB = Arrays.stream(b.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
+        int[] freeA = select(a.legs, l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0);
+        int[] freeB = select(b.legs, l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0);
         int nb = (int) product(batch, sizes), nc = (int) product(con, sizes);
         int m = (int) product(freeA, sizes), n = (int) product(freeB, sizes);
         // A as [nb, m, nc] or [nb, nc, m] (transposed): as it lies if it is either, else
@@ -377,7 +377,7 @@ public final class BufferContractor {
     private Op picked(Op oneHot, Op other, Plan.Step s, long[] sizes, int[] output) {
         if (oneHot.picks == null || s.batch().length != 0 || s.contracted().length != 1 || s.contracted()[0] != oneHot.legs[1]) return null;
         int rows = oneHot.legs[0], cols = oneHot.legs[1];
-        int[] free = Arrays.stream(other.legs).filter(l -> l != cols).toArray();
+        int[] free = select(other.legs, l -> l != cols);
         long[] from = strides(other.legs, sizes);
         long colStride = from[indexOf(other.legs, cols)];
         long[] shape = shape(free, sizes), step = new long[free.length];
@@ -421,12 +421,38 @@ public final class BufferContractor {
     }
 
     /** The legs of {@code subset} in the order they appear in {@code legs}. */
+    /**
+     * The legs {@code keep} accepts, in their order: a loop rather than a stream, since this runs
+     * several times for every step of every contraction, where setting up a stream cost more than
+     * the filtering (8% of a small model's gradient).
+     */
+    private static int[] select(int[] legs, java.util.function.IntPredicate keep) {
+        int[] out = new int[legs.length];
+        int n = 0;
+        for (int l : legs) if (keep.test(l)) out[n++] = l;
+        return n == legs.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** Each leg once, at its first place (legs are few: a scan beats a hash set). */
+    private static int[] distinct(int[] legs) {
+        int[] out = new int[legs.length];
+        int n = 0;
+        for (int l : legs) {
+            boolean seen = false;
+            for (int k = 0; k < n && !seen; k++) seen = out[k] == l;
+            if (!seen) out[n++] = l;
+        }
+        return n == legs.length ? out : Arrays.copyOf(out, n);
+    }
+
     private static int[] inOrderOf(int[] legs, int[] subset) {
-        return Arrays.stream(legs).filter(l -> indexOf(subset, l) >= 0).toArray();
+        return select(legs, l -> indexOf(subset, l) >= 0);
     }
 
     private static long[] shape(int[] legs, long[] sizes) {
-        return Arrays.stream(legs).mapToLong(l -> sizes[l]).toArray();
+        long[] shape = new long[legs.length];
+        for (int k = 0; k < legs.length; k++) shape[k] = sizes[legs[k]];
+        return shape;
     }
 
     private static long[] strides(int[] legs, long[] sizes) {
