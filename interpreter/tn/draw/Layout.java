@@ -140,7 +140,9 @@ final class Layout {
                 if (a >= 0 && b >= 0) local.add(new int[] {a, b});
             }
             boolean done = false;
-            if (mode != Mode.FORCE) done = sandwich(group, local) || circuit(group, m.edges) || layered(group, local);
+            // an abbreviated chain goes on its grid whatever the mode: its columns must line up
+            if (m.grid != null && s == m.root) done = placed(group, Ellipsis.place(group.stream().map(it -> it.node).toList(), m.grid));
+            if (!done && mode != Mode.FORCE) done = sandwich(group, local) || circuit(group, m.edges) || layered(group, local);
             if (!done) force(group, local);
             Box b = bounds(group);
             // room for free legs and their labels on both sides, should they point into the gap
