@@ -159,6 +159,28 @@ class EllipsisTest {
         assertTrue(r.err().startsWith("error: --ellipsis: ellipsis= is how many sites of a long chain to keep at each end"), r.err());
     }
 
+    /** Without the option a long sandwich still draws as its rows (the layered layout gives up at this length). */
+    @Test
+    void aHundredSiteSandwichWithoutTheEllipsisIsDrawnAsThreeRows() throws Exception {
+        Path script = Files.writeString(tmp.resolve("energy.tn"), "import mps\nset dtype = float64\n"
+                + "psi = random_mps(100, chi=2, d=2, seed=1)\nenergy = expectation_network(psi, tfim_mpo(100, J=1, h=1))\n");
+        Golden.Result r = Golden.run("draw", script.toString(), "-o", tmp.resolve("energy.svg").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Svg svg = new Svg(Files.readString(tmp.resolve("energy.svg")));
+        Map<String, Rectangle2D> tensors = tensorBoxes(svg);
+        assertEquals(300, tensors.size());
+        TreeMap<Double, Integer> rows = new TreeMap<>();
+        TreeMap<Double, Integer> columns = new TreeMap<>();
+        for (Rectangle2D t : tensors.values()) {
+            rows.merge(Math.rint(t.getCenterY() * 10) / 10, 1, Integer::sum); // glyph outlines are drawn to 0.01
+            columns.merge(Math.rint(t.getCenterX() * 10) / 10, 1, Integer::sum);
+        }
+        assertEquals(List.of(100, 100, 100), List.copyOf(rows.values()), "ket, operator and bra in three rows");
+        assertEquals(100, columns.size(), "one column per site: " + columns);
+        assertTrue(columns.values().stream().allMatch(c -> c == 3), "each site's three tensors in its column");
+        assertClean(svg);
+    }
+
     private static void assertClean(Svg svg) {
         assertTrue(Quality.problems(svg).isEmpty(), String.join("\n", Quality.problems(svg)));
         Counts c = Counts.of(svg);
