@@ -65,6 +65,10 @@ final class DrawCommandLine implements Callable<Integer> {
             description = "open these blocks of a residual stream (a transformer's attention0, mlp3, start, head; or a depth: 1 opens every block); by default each is a labelled box")
     java.util.List<String> expand = new java.util.ArrayList<>();
 
+    @Option(names = "--ellipsis", paramLabel = "K", defaultValue = "0",
+            description = "draw a long chain (an MPS or MPO, <psi|psi>, <psi|H|psi>) with its first and last K sites and an ellipsis between; 0 (default) draws every site")
+    int ellipsis;
+
     @Override
     public Integer call() {
         tn.interp.ScriptArguments scriptArguments;
@@ -80,6 +84,12 @@ final class DrawCommandLine implements Callable<Integer> {
                     .withMarks(java.util.Set.copyOf(isometries), java.util.Set.copyOf(unitaries)).withExpand(expand);
         } catch (IllegalArgumentException e) {
             Main.Streams.err.println("error: --layout: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
+        try {
+            options = options.withEllipsis(ellipsis);
+        } catch (IllegalArgumentException e) {
+            Main.Streams.err.println("error: --ellipsis: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
         return tn.draw.DrawCommand.run(new tn.draw.DrawCommand.Request(file, output, directory, names, all, png, options, scriptArguments),

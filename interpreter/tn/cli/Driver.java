@@ -77,7 +77,7 @@ public final class Driver {
     /** Reads a script; null (and a message) when it cannot be read or is not UTF-8. */
     public Source read(Path file) {
         try {
-            return Source.read(file, file.toString());
+            return tn.syntax.ParseAhead.read(file, file.toString());
         } catch (NoSuchFileException e) {
             err.println("error: " + file + ": no such file");
         } catch (IOException e) {

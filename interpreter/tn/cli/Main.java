@@ -35,6 +35,7 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        WarmUp.script(args);
         System.exit(execute(args, System.out, System.err));
     }
 

@@ -43,7 +43,11 @@ public final class Source {
      *     column and byte offset), showing that line with the byte as U+FFFD
      */
     public static Source read(Path file, String name) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return decode(Files.readAllBytes(file), name);
+    }
+
+    /** A script from the bytes of its file, as {@link #read} makes it. */
+    public static Source decode(byte[] bytes, String name) {
         CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);

@@ -84,7 +84,10 @@ public final class Diagrams {
     static List<Scene.Element> elements(Net net, DrawOptions options, Ids ids, Map<String, Double> preferred) {
         List<Scene.Element> out = new ArrayList<>();
         Stream stream = Stream.find(net);
-        if (stream != null) return new StreamDrawing(stream, options, ids).draw();
+        if (stream != null) {
+            if (options.ellipsis() > 0) throw Ellipsis.notAChain("it is a residual stream (a transformer), drawn as its blocks");
+            return new StreamDrawing(stream, options, ids).draw();
+        }
         if (!(net instanceof Net.Sum)) {
             out.addAll(new Router(model(net, options, false), options, ids, preferred).route());
             return out;
@@ -274,6 +277,7 @@ public final class Diagrams {
     /** The laid-out model of {@code net}; {@code term}: it is a term of the sum being drawn, so boxes= may box it whole. */
     private static Model model(Net net, DrawOptions options, boolean term) {
         Model m = new ModelBuilder(options).build(net, term);
+        if (options.ellipsis() > 0) Ellipsis.abbreviate(m, options.ellipsis());
         for (Model.Node n : m.nodes) {
             if (n.sum != null) n.inner = sumBox(n.sum, options, Map.of());
         }

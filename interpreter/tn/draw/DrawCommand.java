@@ -33,7 +33,7 @@ public final class DrawCommand {
         }
         Source source;
         try {
-            source = Source.read(r.file(), r.file().toString());
+            source = tn.syntax.ParseAhead.read(r.file(), r.file().toString());
         } catch (tn.diag.TnError e) {
             err.print(e.diagnostic().format() + "\n");
             return 1;

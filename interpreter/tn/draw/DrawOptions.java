@@ -11,10 +11,12 @@ import java.util.Set;
  * head leg is drawn ({@code heads}: {@code leg}, a line like any other, or {@code stacked}, each
  * tensor that carries it drawn as stacked copies of itself, the notation's picture of many heads),
  * and which named intermediates stay labelled boxes instead of being drawn as their networks
- * ({@code boxed}: names, or {@link #ALL_NAMED}; empty, the default, draws every network inline).
+ * ({@code boxed}: names, or {@link #ALL_NAMED}; empty, the default, draws every network inline),
+ * and how many sites a long chain keeps at each end ({@code ellipsis}: k, the middle sites drawn as
+ * one ellipsis per row, see {@link Ellipsis}; 0, the default, draws every site).
  */
 public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> unitaries, String layout, long seed,
-        java.util.List<String> expand, String heads, Set<String> boxed) {
+        java.util.List<String> expand, String heads, Set<String> boxed, int ellipsis) {
     /** The leg {@code heads="stacked"} draws as stacked copies of the glyphs that carry it. */
     static final String HEAD_LEG = "head";
 
@@ -30,30 +32,37 @@ public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> uni
             throw new IllegalArgumentException("heads must be leg (the head leg drawn as a line) or stacked (each tensor with a head leg"
                     + " drawn as stacked copies), not '" + heads + "'");
         }
+        if (ellipsis < 0) {
+            throw new IllegalArgumentException("ellipsis= is how many sites of a long chain to keep at each end (ellipsis=3, or true for "
+                    + DEFAULT_ELLIPSIS + "; 0 or false draws every site), not " + ellipsis);
+        }
     }
 
+    /** The sites kept at each end with {@code ellipsis=true}. */
+    public static final int DEFAULT_ELLIPSIS = 3;
+
     public static DrawOptions defaults() {
-        return new DrawOptions(false, Set.of(), Set.of(), "auto", 1, java.util.List.of(), "leg", Set.of());
+        return new DrawOptions(false, Set.of(), Set.of(), "auto", 1, java.util.List.of(), "leg", Set.of(), 0);
     }
 
     public DrawOptions withSizes(boolean on) {
-        return new DrawOptions(on, isometries, unitaries, layout, seed, expand, heads, boxed);
+        return new DrawOptions(on, isometries, unitaries, layout, seed, expand, heads, boxed, ellipsis);
     }
 
     public DrawOptions withMarks(Set<String> isometries, Set<String> unitaries) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed, ellipsis);
     }
 
     public DrawOptions withLayout(String layout) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed, ellipsis);
     }
 
     public DrawOptions withExpand(java.util.List<String> blocks) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, blocks, heads, boxed);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, blocks, heads, boxed, ellipsis);
     }
 
     public DrawOptions withHeads(String heads) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed, ellipsis);
     }
 
     /**
@@ -61,7 +70,12 @@ public record DrawOptions(boolean sizes, Set<String> isometries, Set<String> uni
      * {@link #ALL_NAMED} for every one (inline=false).
      */
     public DrawOptions withBoxed(Set<String> names) {
-        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, names);
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, names, ellipsis);
+    }
+
+    /** Long chains keep {@code k} sites at each end, the rest drawn as an ellipsis; 0 draws every site. */
+    public DrawOptions withEllipsis(int k) {
+        return new DrawOptions(sizes, isometries, unitaries, layout, seed, expand, heads, boxed, k);
     }
 
     /** In {@code boxed}: every named intermediate is a box. */

@@ -76,8 +76,25 @@ final class Glyphs {
                 n.hw = 3;
                 n.hh = 13;
             }
+            case ELLIPSIS -> {
+                // the dots, and under them (in the same box, so nothing is drawn over it) how many sites they
+                // stand for; as wide when another row says that, so the lines of every row stop alike
+                double label = TextMetrics.width(ellipsisText(n), LABEL_SIZE);
+                n.hw = Math.max(ELLIPSIS_DOT_GAP + ELLIPSIS_DOT_RADIUS + 6, label / 2 + 2);
+                n.hh = n.countShown ? ELLIPSIS_LABEL_DROP + 4 : ELLIPSIS_DOT_RADIUS + 6;
+            }
             case NONE -> n.hw = n.hh = 0.5;
         }
+    }
+
+    /** An ellipsis's dots: their radius and the distance between neighbouring dots. */
+    static final double ELLIPSIS_DOT_RADIUS = 2.4, ELLIPSIS_DOT_GAP = 8;
+    /** How far below the dots the baseline of an ellipsis's count sits. */
+    static final double ELLIPSIS_LABEL_DROP = 18;
+
+    /** What an ellipsis says under its dots: "94 sites". */
+    static String ellipsisText(Model.Node n) {
+        return n.sites + (n.sites == 1 ? " site" : " sites");
     }
 
     private static double triangleHalfBase(Model.Node n) {
@@ -102,7 +119,7 @@ final class Glyphs {
         List<Vec> pts = new ArrayList<>();
         switch (n.shape) {
             case TRIANGLE -> pts.addAll(triangle(n));
-            case SQUARE, BAR -> {
+            case SQUARE, BAR, ELLIPSIS -> {
                 pts.add(new Vec(n.x - n.hw, n.y - n.hh));
                 pts.add(new Vec(n.x + n.hw, n.y - n.hh));
                 pts.add(new Vec(n.x + n.hw, n.y + n.hh));
@@ -221,6 +238,16 @@ final class Glyphs {
             case BAR -> out.add(new Scene.Rect(box(n), 1, "shape", Scene.Style.fill(INK)));
             case DOT -> out.add(new Scene.Circle(n.at(), n.hw, "dot", Scene.Style.fill(INK)));
             case RING -> out.add(new Scene.Circle(n.at(), n.hw, "shape", Scene.Style.stroke(INK, 1.6)));
+            case ELLIPSIS -> {
+                // the box itself is not drawn: it is the area kept clear for the dots and their count
+                out.add(new Scene.Rect(box(n), 0, "shape", new Scene.Style(null, null, 0)));
+                for (int k = -1; k <= 1; k++) {
+                    out.add(new Scene.Circle(n.at().plus(new Vec(k * ELLIPSIS_DOT_GAP, 0)), ELLIPSIS_DOT_RADIUS, "dot", Scene.Style.fill(INK)));
+                }
+                if (n.countShown) {
+                    out.add(new Scene.Text(new Vec(n.x, n.y + ELLIPSIS_LABEL_DROP), ellipsisText(n), LABEL_SIZE, "middle", false, LABEL_INK, "count"));
+                }
+            }
             case NONE -> { }
         }
         return out;

@@ -140,7 +140,12 @@ final class Layout {
                 if (a >= 0 && b >= 0) local.add(new int[] {a, b});
             }
             boolean done = false;
-            if (mode != Mode.FORCE) done = sandwich(group, local) || circuit(group, m.edges) || layered(group, local);
+            // an abbreviated chain goes on its grid whatever the mode: its columns must line up
+            if (m.grid != null && s == m.root) done = placed(group, Ellipsis.place(group.stream().map(it -> it.node).toList(), m.grid));
+            if (!done && mode != Mode.FORCE) {
+                done = sandwich(group, local) || circuit(group, m.edges) || layered(group, local)
+                        || s == m.root && parts.size() == 1 && chain(m, group);
+            }
             if (!done) force(group, local);
             Box b = bounds(group);
             // room for free legs and their labels on both sides, should they point into the gap
@@ -234,6 +239,24 @@ final class Layout {
     /** A doubled grid (a PEPS norm) placed by {@link Sandwich}: true when it was one. */
     private static boolean sandwich(List<Item> items, List<int[]> edges) {
         return placed(items, Sandwich.place(items.stream().map(it -> it.node).toList(), edges));
+    }
+
+    /**
+     * A long chain (a 100-site {@code <psi|H|psi>}: rows of tensors joined site to site) that the
+     * layered layout gave up on, on its grid as {@link Ellipsis} places it, rather than forced into
+     * a tangle: true when the whole model was one.
+     */
+    private static boolean chain(Model m, List<Item> items) {
+        if (items.size() != m.nodes.size() || items.stream().anyMatch(it -> it.node == null)) return false;
+        int[][] at;
+        try {
+            at = Ellipsis.grid(m);
+        } catch (IllegalArgumentException notAChain) {
+            return false;
+        }
+        Map<Model.Node, int[]> grid = new java.util.IdentityHashMap<>();
+        for (Model.Node n : m.nodes) grid.put(n, at[n.index]);
+        return placed(items, Ellipsis.place(items.stream().map(it -> it.node).toList(), grid));
     }
 
     /** A circuit placed by {@link Circuit}: true when it was one. */

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * The glyph marks a script gives in its {@code draw()} calls ({@code isometry="U V"},
- * {@code unitary="Q"}), the blocks they open ({@code expand=}) how they draw heads ({@code heads=}) and the intermediates they keep as boxes ({@code inline=false}, {@code boxes=}), collected while {@code tn draw} checks the script, so that drawing the
+ * {@code unitary="Q"}), the blocks they open ({@code expand=}) how they draw heads ({@code heads=}), the intermediates they keep as boxes ({@code inline=false}, {@code boxes=}) and the sites of long chains they keep ({@code ellipsis=}), collected while {@code tn draw} checks the script, so that drawing the
  * script's networks uses them too. Outside such a collection, recording does nothing.
  */
 public final class Marks {
@@ -22,6 +22,9 @@ public final class Marks {
 
     /** The named intermediates a draw() call keeps as boxes (inline=false, boxes=), by network name. */
     final java.util.Map<String, Set<String>> boxes = new java.util.LinkedHashMap<>();
+
+    /** The sites a draw() call keeps at each end of a long chain (ellipsis=), by network name. */
+    final java.util.Map<String, Integer> ellipsis = new java.util.LinkedHashMap<>();
 
     private Marks() {}
 
@@ -52,6 +55,13 @@ public final class Marks {
         Marks m = ACTIVE.get();
         if (m == null || boxed.isEmpty()) return;
         m.boxes.put(name, Set.copyOf(boxed));
+    }
+
+    /** Called by {@code draw(x, ..., ellipsis=k)}: the sites kept at each end when the network named {@code name} is drawn. */
+    public static void ellipsis(String name, int keep) {
+        Marks m = ACTIVE.get();
+        if (m == null || keep == 0) return;
+        m.ellipsis.put(name, keep);
     }
 
     /** Runs {@code body}, collecting the marks recorded meanwhile into {@code into}. */

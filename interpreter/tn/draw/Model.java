@@ -21,11 +21,14 @@ final class Model {
         /** A sum used as a factor. */
         SUM,
         /** Legs grouped or split. */
-        FUSE
+        FUSE,
+        /** The middle sites of a long chain, left out (draw(..., ellipsis=k)): three dots. */
+        ELLIPSIS
     }
 
     static final class Node {
-        final int index;
+        /** The node's place in {@link Model#nodes} (renumbered when an ellipsis leaves sites out). */
+        int index;
         final Kind kind;
         final String name;
         final String kindText;
@@ -49,6 +52,9 @@ final class Model {
         tn.net.Net.Sum sum;
         /** The box its terms need (centred on the origin), when drawn inside. */
         Box inner;
+        /** An ellipsis: how many sites it stands for, and whether it writes that under its dots (one row of a chain does). */
+        int sites;
+        boolean countShown;
 
         Node(int index, Kind kind, String name, String kindText, Shape shape, Scope scope) {
             this.index = index;
@@ -169,6 +175,11 @@ final class Model {
     final List<Node> nodes = new ArrayList<>();
     final List<Wire> wires = new ArrayList<>();
     final List<Edge> edges = new ArrayList<>();
+    /**
+     * Where an abbreviated chain's nodes go, {row, column} per node ({@link Ellipsis}); null: the
+     * layout chooses as usual.
+     */
+    java.util.Map<Node, int[]> grid;
 
     Model() {
         root = new Scope(null, null, null);

@@ -108,6 +108,7 @@ final class Router {
                 case SUM -> n.id = n.sum != null && n.sum.label() != null ? ids.of("tensor", n.sum.label()) : ids.numbered("sum");
                 case FUSE -> n.id = ids.numbered("reshape");
                 case LOOP -> n.id = ids.numbered("loop");
+                case ELLIPSIS -> n.id = ids.numbered("ellipsis");
                 default -> { }
             }
         }
@@ -586,7 +587,8 @@ final class Router {
         }
         for (Model.Node n : m.nodes) {
             if (n.id == null) continue;
-            String kind = n.kind == Model.Kind.SUM ? "sum" : n.kind == Model.Kind.FUSE ? "reshape" : n.kind == Model.Kind.LOOP ? "loop" : "tensor";
+            String kind = n.kind == Model.Kind.SUM ? "sum" : n.kind == Model.Kind.FUSE ? "reshape" : n.kind == Model.Kind.LOOP ? "loop"
+                    : n.kind == Model.Kind.ELLIPSIS ? "ellipsis" : "tensor";
             Scene.Group g = new Scene.Group(n.id, kind);
             if (n.name != null) g.data("name", n.name);
             g.data("kind", n.kindText).data("shape", n.shape.name().toLowerCase(java.util.Locale.ROOT));

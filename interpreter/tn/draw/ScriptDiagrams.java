@@ -32,10 +32,11 @@ public final class ScriptDiagrams {
 
     /** The script's tensors and the marks of its draw() calls (isometries, unitaries). */
     public record Result(List<Named> tensors, Set<String> isometries, Set<String> unitaries,
-            java.util.Map<String, List<String>> expand, java.util.Map<String, String> heads, java.util.Map<String, Set<String>> boxes) {
+            java.util.Map<String, List<String>> expand, java.util.Map<String, String> heads, java.util.Map<String, Set<String>> boxes,
+            java.util.Map<String, Integer> ellipsis) {
         /**
          * The options to draw the network {@code name} with: {@code base} (the command line's),
-         * with the blocks, the heads and the boxes the script's draw(name, ...) gives where {@code base} leaves
+         * with the blocks, the heads, the boxes and the ellipsis the script's draw(name, ...) gives where {@code base} leaves
          * them at their defaults.
          */
         public DrawOptions options(String name, DrawOptions base) {
@@ -43,6 +44,7 @@ public final class ScriptDiagrams {
             if (o.expand().isEmpty() && expand.containsKey(name)) o = o.withExpand(expand.get(name));
             if (o.heads().equals(DrawOptions.defaults().heads()) && heads.containsKey(name)) o = o.withHeads(heads.get(name));
             if (o.boxed().isEmpty() && boxes.containsKey(name)) o = o.withBoxed(boxes.get(name));
+            if (o.ellipsis() == 0 && ellipsis.containsKey(name)) o = o.withEllipsis(ellipsis.get(name));
             return o;
         }
     }
@@ -56,7 +58,7 @@ public final class ScriptDiagrams {
     public static Result check(Source source, Path directory, Diagnostics diagnostics, ScriptArguments arguments) {
         Marks marks = Marks.empty();
         List<Named> tensors = Marks.collect(marks, () -> tensors(source, directory, diagnostics, arguments));
-        return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries, marks.expand, marks.heads, marks.boxes);
+        return tensors == null ? null : new Result(tensors, marks.isometries, marks.unitaries, marks.expand, marks.heads, marks.boxes, marks.ellipsis);
     }
 
     /**

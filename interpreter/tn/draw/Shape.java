@@ -16,6 +16,8 @@ public enum Shape {
     BAR,
     /** The closed loop of a traced identity. */
     RING,
+    /** The sites an abbreviated chain leaves out: three dots, with how many sites they stand for. */
+    ELLIPSIS,
     /** Nothing drawn: the point where an identity's two free ends meet (a plain line). */
     NONE
 }

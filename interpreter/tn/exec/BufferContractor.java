@@ -130,32 +130,68 @@ public final class BufferContractor {
      * rounding it once gives the float32 product, as the general loop does.
      */
     private static void outer(int batch, int m, int n, Buffer a, Buffer b, Buffer c) {
-        // Rows copied in bulk: a get and a put per entry are virtual calls (tn's buffers come in
-        // several classes), and backward passes make many outer products.
+        // Read and written in bulk, many entries of C per call: a get or put per entry is a
+        // virtual call (tn's buffers come in several classes), and a direct buffer copies fewer
+        // than 7 entries one by one. Small products (m x n of 1 x 1 when the product is
+        // elementwise along the batch leg) are done several batches at a time; large ones a few
+        // rows of C at a time.
+        int per = m * n;
+        int batches = per == 0 ? batch : Math.max(1, Math.min(batch, CHUNK / per));
+        int rows = batches > 1 || n == 0 ? m : Math.max(1, Math.min(m, CHUNK / n));
         if (c instanceof DoubleBuffer dc) {
             DoubleBuffer da = (DoubleBuffer) a, db = (DoubleBuffer) b;
-            double[] row = new double[n], out = new double[n];
-            for (int p = 0, ci = 0; p < batch; p++) {
-                db.get(p * n, row, 0, n);
-                for (int i = 0; i < m; i++, ci += n) {
-                    double av = da.get(p * m + i);
-                    for (int j = 0; j < n; j++) out[j] = av * row[j];
-                    dc.put(ci, out, 0, n);
+            double[] col = new double[batches * m], row = new double[batches * n], out = new double[batches * rows * n];
+            for (int p0 = 0, ci = 0; p0 < batch; p0 += batches) {
+                int pb = Math.min(batches, batch - p0);
+                da.get(p0 * m, col, 0, pb * m);
+                db.get(p0 * n, row, 0, pb * n);
+                for (int i0 = 0; i0 < m; i0 += rows) {
+                    int r = Math.min(rows, m - i0), o = 0;
+                    for (int q = 0; q < pb; q++) {
+                        if (n == 1) {
+                            double bv = row[q]; // a column scaled: the loop over j would be one step
+                            for (int i = i0, ai = q * m; i < i0 + r; i++) out[o++] = col[ai + i] * bv;
+                        } else {
+                            for (int i = i0; i < i0 + r; i++) {
+                                double av = col[q * m + i];
+                                for (int j = 0, bj = q * n; j < n; j++) out[o++] = av * row[bj + j];
+                            }
+                        }
+                    }
+                    dc.put(ci, out, 0, o);
+                    ci += o;
                 }
             }
         } else {
             FloatBuffer fa = (FloatBuffer) a, fb = (FloatBuffer) b, fc = (FloatBuffer) c;
-            float[] row = new float[n], out = new float[n];
-            for (int p = 0, ci = 0; p < batch; p++) {
-                fb.get(p * n, row, 0, n);
-                for (int i = 0; i < m; i++, ci += n) {
-                    double av = fa.get(p * m + i);
-                    for (int j = 0; j < n; j++) out[j] = (float) (av * row[j]);
-                    fc.put(ci, out, 0, n);
+            float[] col = new float[batches * m], row = new float[batches * n], out = new float[batches * rows * n];
+            for (int p0 = 0, ci = 0; p0 < batch; p0 += batches) {
+                int pb = Math.min(batches, batch - p0);
+                fa.get(p0 * m, col, 0, pb * m);
+                fb.get(p0 * n, row, 0, pb * n);
+                for (int i0 = 0; i0 < m; i0 += rows) {
+                    int r = Math.min(rows, m - i0), o = 0;
+                    for (int q = 0; q < pb; q++) {
+                        // In float32: the float32 product is the exact one rounded once, as in float64 then cast.
+                        if (n == 1) {
+                            float bv = row[q];
+                            for (int i = i0, ai = q * m; i < i0 + r; i++) out[o++] = col[ai + i] * bv;
+                        } else {
+                            for (int i = i0; i < i0 + r; i++) {
+                                float av = col[q * m + i];
+                                for (int j = 0, bj = q * n; j < n; j++) out[o++] = av * row[bj + j];
+                            }
+                        }
+                    }
+                    fc.put(ci, out, 0, o);
+                    ci += o;
                 }
             }
         }
     }
+
+    /** Entries of C {@link #outer} writes per bulk call. */
+    private static final int CHUNK = 1 << 14;
 
     private final Gemm gemm;
     private final Memory memory;
@@ -253,7 +289,7 @@ public final class BufferContractor {
     /** The output buffer holding {@code op} summed down to the output legs, in the output's order. */
     private Buffer finish(Op op, int[] output, long[] sizes) {
         if (op.owner == Owner.OUTPUT) return op.data;
-        int[] kept = Arrays.stream(op.legs).filter(l -> indexOf(output, l) >= 0).toArray();
+        int[] kept = select(op.legs, l -> indexOf(output, l) >= 0);
         if (kept.length < op.legs.length) {
             Op summed = reduce(op, kept, sizes, Arrays.equals(kept, output));
             release(op);
@@ -269,7 +305,7 @@ public final class BufferContractor {
     /** Diagonals of repeated legs, then the legs {@code prepared} drops summed out. */
     private Op prepare(Op op, int[] prepared, long[] sizes) {
         int[] legs = op.legs;
-        int[] unique = Arrays.stream(legs).distinct().toArray();
+        int[] unique = distinct(legs);
         if (unique.length < legs.length) {
             // Generalised diagonal: one axis per distinct leg, read at the summed strides.
             long[] strides = strides(legs, sizes);
@@ -280,7 +316,7 @@ public final class BufferContractor {
             release(op);
             op = new Op(d, unique, Owner.TEMPORARY);
         }
-        int[] kept = Arrays.stream(op.legs).filter(l -> indexOf(prepared, l) >= 0).toArray();
+        int[] kept = select(op.legs, l -> indexOf(prepared, l) >= 0);
         if (kept.length == op.legs.length) return op;
         Op summed = reduce(op, kept, sizes, false);
         release(op);
@@ -289,7 +325,7 @@ public final class BufferContractor {
 
     /** {@code op} with every leg not in {@code kept} summed out (kept in op's order); into the output if asked. */
     private Op reduce(Op op, int[] kept, long[] sizes, boolean intoOutput) {
-        int[] summed = Arrays.stream(op.legs).filter(l -> indexOf(kept, l) < 0).toArray();
+        int[] summed = select(op.legs, l -> indexOf(kept, l) < 0);
         Op grouped = arranged(op, concat(kept, summed), sizes);
         int count = (int) product(kept, sizes);
         Buffer out = intoOutput ? memory.output(count) : memory.allocate(count);
@@ -335,8 +371,8 @@ public final class BufferContractor {
         Op lead = aInPlace == bInPlace ? big : aInPlace ? a : b;
         int[] batch = inOrderOf(lead.legs, s.batch());
         int[] con = inOrderOf(lead.legs, s.contracted());
-        int[] freeA = Arrays.stream(a.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
-        int[] freeB = Arrays.stream(b.legs).filter(l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0).toArray();
+        int[] freeA = select(a.legs, l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0);
+        int[] freeB = select(b.legs, l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0);
         int nb = (int) product(batch, sizes), nc = (int) product(con, sizes);
         int m = (int) product(freeA, sizes), n = (int) product(freeB, sizes);
         // A as [nb, m, nc] or [nb, nc, m] (transposed): as it lies if it is either, else
@@ -377,7 +413,7 @@ public final class BufferContractor {
     private Op picked(Op oneHot, Op other, Plan.Step s, long[] sizes, int[] output) {
         if (oneHot.picks == null || s.batch().length != 0 || s.contracted().length != 1 || s.contracted()[0] != oneHot.legs[1]) return null;
         int rows = oneHot.legs[0], cols = oneHot.legs[1];
-        int[] free = Arrays.stream(other.legs).filter(l -> l != cols).toArray();
+        int[] free = select(other.legs, l -> l != cols);
         long[] from = strides(other.legs, sizes);
         long colStride = from[indexOf(other.legs, cols)];
         long[] shape = shape(free, sizes), step = new long[free.length];
@@ -421,12 +457,38 @@ public final class BufferContractor {
     }
 
     /** The legs of {@code subset} in the order they appear in {@code legs}. */
+    /**
+     * The legs {@code keep} accepts, in their order: a loop rather than a stream, since this runs
+     * several times for every step of every contraction, where setting up a stream cost more than
+     * the filtering (8% of a small model's gradient).
+     */
+    private static int[] select(int[] legs, java.util.function.IntPredicate keep) {
+        int[] out = new int[legs.length];
+        int n = 0;
+        for (int l : legs) if (keep.test(l)) out[n++] = l;
+        return n == legs.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** Each leg once, at its first place (legs are few: a scan beats a hash set). */
+    private static int[] distinct(int[] legs) {
+        int[] out = new int[legs.length];
+        int n = 0;
+        for (int l : legs) {
+            boolean seen = false;
+            for (int k = 0; k < n && !seen; k++) seen = out[k] == l;
+            if (!seen) out[n++] = l;
+        }
+        return n == legs.length ? out : Arrays.copyOf(out, n);
+    }
+
     private static int[] inOrderOf(int[] legs, int[] subset) {
-        return Arrays.stream(legs).filter(l -> indexOf(subset, l) >= 0).toArray();
+        return select(legs, l -> indexOf(subset, l) >= 0);
     }
 
     private static long[] shape(int[] legs, long[] sizes) {
-        return Arrays.stream(legs).mapToLong(l -> sizes[l]).toArray();
+        long[] shape = new long[legs.length];
+        for (int k = 0; k < legs.length; k++) shape[k] = sizes[legs[k]];
+        return shape;
     }
 
     private static long[] strides(int[] legs, long[] sizes) {

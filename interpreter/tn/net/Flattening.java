@@ -136,7 +136,9 @@ final class Flattening {
             int n = used.merge(base, 1, Integer::sum);
             classNames[e.getValue()] = n == 1 ? base : base + "'".repeat(n - 1);
         }
-        Network network = new Network(inputs, output.stream().mapToInt(Integer::intValue).toArray(), classSizes, classNames);
+        int[] outputClasses = new int[output.size()];
+        for (int k = 0; k < outputClasses.length; k++) outputClasses[k] = output.get(k);
+        Network network = new Network(inputs, outputClasses, classSizes, classNames);
         return new Result(network, operands, coefficient, rootToOutput);
     }
 

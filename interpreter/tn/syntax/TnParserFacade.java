@@ -51,6 +51,11 @@ public final class TnParserFacade {
 
     /** The program's statements, or null when there were syntax errors (added to diagnostics). */
     public static List<Stmt> parse(Source source, Diagnostics diagnostics) {
+        ParseAhead.Parsed ahead = ParseAhead.take(source);
+        if (ahead != null) {
+            for (Diagnostic d : ahead.diagnostics().all()) diagnostics.add(d);
+            return ahead.program();
+        }
         FutureTask<List<Stmt>> task = new FutureTask<>(() -> parseOnThisThread(source, diagnostics));
         Thread parser = new Thread(null, task, "tn-parser", STACK_BYTES);
         parser.start();

@@ -114,6 +114,22 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public double[] toDoubles(Dense x) {
+        long n = x.length();
+        if (x.rank() > 0 && n > 0 && n <= Integer.MAX_VALUE - 8) {
+            // Straight from the array's memory in bulk: no ND4J copy (dup) of the array, which for
+            // the small vectors the evaluator inspects cost more than the reading.
+            double[] out = new double[(int) n];
+            NdDense.Read read = nd(x).read(type(x.dtype()));
+            if (read.buffer() instanceof java.nio.DoubleBuffer db) {
+                db.get(0, out);
+            } else {
+                float[] f = new float[(int) n];
+                ((java.nio.FloatBuffer) read.buffer()).get(0, f);
+                for (int k = 0; k < f.length; k++) out[k] = f[k];
+            }
+            java.lang.ref.Reference.reachabilityFence(read.holder());
+            return out;
+        }
         INDArray a = arr(x);
         if (a.rank() == 0) return new double[] {a.getDouble(0)};
         if (a.length() == 0) return new double[0]; // an empty array has no buffer at all
@@ -139,7 +155,9 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Dense full(long[] shape, double value, DType dtype) {
         if (shape.length == 0) return new NdDense(Nd4j.scalar(type(dtype), value), dtype);
-        return new NdDense(Nd4j.valueArrayOf(shape, value, type(dtype)), dtype);
+        // Filled in Java ({@link NativeFill}), like generate: ND4J's valueArrayOf (allocate, then
+        // an assign op) cost more for the small ones vectors a sum over a leg contracts with.
+        return generate(shape, dtype, (from, out, count) -> java.util.Arrays.fill(out, 0, count, value));
     }
 
     /** Straight into native memory, in parallel chunks ({@link NativeFill}); scalars and empty arrays are ND4J arrays. */
@@ -321,7 +339,7 @@ public final class Nd4jBackend implements Backend {
         for (Dense t : terms) d = DType.promote(d, t.dtype());
         long[] shape = terms.get(0).shape();
         long n = terms.get(0).length();
-        if (shape.length == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return linearCombinationNd4j(terms, coefficients, d);
+        if (n == 0 || n > Integer.MAX_VALUE - 8) return linearCombinationNd4j(terms, coefficients, d);
         DataType type = type(d);
         List<Object> holders = new java.util.ArrayList<>();
         List<Buffer> in = new java.util.ArrayList<>();
@@ -403,7 +421,27 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Dense reduce(Dense x, int[] axes, Reduction op) {
+        long n = x.length();
+        if (reducesEveryAxis(axes, x.rank()) && n > 0 && n <= Reductions.MAX_ENTRIES) {
+            // To a scalar (a loss, a norm, a softmax's total): read where it lies, into tn's own
+            // memory; an ND4J scalar costs more to make than a small reduction.
+            DataType type = type(x.dtype());
+            NdDense.Read read = nd(x).read(type);
+            NdDense out = NdDense.allocate(new long[0], 1, x.dtype());
+            try {
+                Reductions.reduce(read.buffer(), 1, (int) n, 1, op, out.ownBuffer(type));
+            } finally {
+                Reference.reachabilityFence(read.holder());
+            }
+            return out;
+        }
         return new NdDense(reduceAxes(arr(x), axes, op), x.dtype());
+    }
+
+    private static boolean reducesEveryAxis(int[] axes, int rank) {
+        if (rank == 0) return false;
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) return false;
+        return true;
     }
 
     /**
@@ -416,7 +454,10 @@ public final class Nd4jBackend implements Backend {
         if (a.length() > Reductions.MAX_ENTRIES) return hugeReduce(a, axes, op);
         int rank = a.rank();
         long[] shape = a.shape();
-        long[] kept = java.util.stream.IntStream.range(0, rank).filter(k -> Nd4jContractor.indexOf(axes, k) < 0).mapToLong(k -> shape[k]).toArray();
+        long[] kept = new long[rank];
+        int keptCount = 0;
+        for (int k = 0; k < rank; k++) if (Nd4jContractor.indexOf(axes, k) < 0) kept[keptCount++] = shape[k];
+        kept = Arrays.copyOf(kept, keptCount);
         long[] block = together(shape, axes);
         INDArray src;
         if (block != null) {

@@ -23,7 +23,8 @@ import tn.net.Net;
  * those blocks of a residual stream (a transformer), for this drawing and for `tn draw` of x's name;
  * `heads="stacked"` draws each tensor with a `head` leg as stacked copies instead of the leg's line;
  * `inline=false` keeps every named intermediate (`X = A B`, then `X C`) as a labelled box instead of
- * its network, `boxes="X scores"` those named. `draw(E, "paths.svg", top=4)` of the terms of a path
+ * its network, `boxes="X scores"` those named. `ellipsis=3` draws a long chain (an MPS, an MPO, <psi|psi>,
+ * <psi|H|psi>) with its first and last 3 sites and an ellipsis for the rest, `ellipsis=true` with 3. `draw(E, "paths.svg", top=4)` of the terms of a path
  * expansion draws the top terms by the norm of their contribution side by side, each the
  * components it passes through, with its name and weight. While checking, the arguments are checked and
  * nothing is written (the marks are noted, so `tn draw` of the script draws U and V as triangles
@@ -34,9 +35,11 @@ public final class Drawing {
 
     public static List<Builtin> all() {
         return List.of(
-            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\", inline=true, boxes=\"\", top=4)",
+            Builtin.of("draw", "draw(x, path, sizes=false, isometry=\"\", unitary=\"\", layout=\"auto\", expand=\"\", heads=\"leg\", inline=true, boxes=\"\", ellipsis=false, top=4)",
                 "writes the tensor network diagram of x to an .svg (or .png, or .tex for TikZ) file (in a notebook: shows it,"
-                    + " the file optional); computes nothing, except for the terms of a path expansion (expand(x)): their norms, to draw the top= largest side by side",
+                    + " the file optional); computes nothing, except for the terms of a path expansion (expand(x)): their norms, to draw the top= largest side by side;"
+                    + " ellipsis=3 draws a long chain (an MPS or MPO, <psi|psi>, <psi|H|psi>) with its first and last 3 sites and an ellipsis"
+                    + " for the sites between (true: 3)",
                 Drawing::draw));
     }
 
@@ -56,6 +59,7 @@ public final class Drawing {
         String heads = a.string("heads", "leg");
         Set<String> boxed = new LinkedHashSet<>(names(a.string("boxes", "")));
         if (!a.bool("inline", true)) boxed.add(DrawOptions.ALL_NAMED);
+        int ellipsis = ellipsis(a);
         DrawOptions marked;
         try {
             marked = DrawOptions.defaults().withSizes(sizes).withLayout(layout).withMarks(isometries, unitaries).withExpand(expand);
@@ -64,7 +68,7 @@ public final class Drawing {
         }
         DrawOptions options;
         try {
-            options = marked.withHeads(heads).withBoxed(boxed);
+            options = marked.withHeads(heads).withBoxed(boxed).withEllipsis(ellipsis);
         } catch (IllegalArgumentException e) {
             throw new tn.diag.TnError(a.keywordSpan("heads"), e.getMessage());
         }
@@ -74,6 +78,7 @@ public final class Drawing {
         tn.draw.Marks.expand(title, expand);
         tn.draw.Marks.heads(title, heads);
         tn.draw.Marks.boxes(title, boxed);
+        tn.draw.Marks.ellipsis(title, ellipsis);
         Interpreter in = a.interpreter();
         if (!in.concrete()) return new Value.None();
         try {
@@ -83,7 +88,8 @@ public final class Drawing {
             OutputFile.emit(a, name, title, true,
                     png -> png ? Diagrams.png(x, title, options) : Diagrams.svg(x, title, options).getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException wrong) {
-            throw new tn.diag.TnError(a.keywordSpan(wrong.getMessage().startsWith("boxes=") ? "boxes" : "expand"), wrong.getMessage());
+            String keyword = wrong.getMessage().startsWith("boxes=") ? "boxes" : wrong.getMessage().startsWith("ellipsis=") ? "ellipsis" : "expand";
+            throw new tn.diag.TnError(a.keywordSpan(keyword), wrong.getMessage());
         }
         return new Value.None();
     }
@@ -115,6 +121,19 @@ public final class Drawing {
         OutputFile.emit(a, name, title, true,
                 png -> png ? tn.draw.PathTerms.png(terms, title) : tn.draw.PathTerms.svg(terms, title).getBytes(StandardCharsets.UTF_8));
         return new Value.None();
+    }
+
+    /** ellipsis=k (sites kept at each end of a long chain), true for the default k; false, 0 or absent: every site drawn. */
+    private static int ellipsis(Args a) {
+        Value v = a.keyword("ellipsis");
+        if (v == null) return 0;
+        if (v instanceof Value.Bool b) return b.value() ? DrawOptions.DEFAULT_ELLIPSIS : 0;
+        long k = a.integer("ellipsis", 0);
+        if (k < 0 || k > Integer.MAX_VALUE) {
+            throw new tn.diag.TnError(a.keywordSpan("ellipsis"), "ellipsis= is how many sites of a long chain to keep at each end"
+                    + " (ellipsis=3, or true for " + DrawOptions.DEFAULT_ELLIPSIS + "; 0 or false draws every site), not " + k);
+        }
+        return (int) k;
     }
 
     /** Names separated by spaces or commas. */

@@ -49,13 +49,20 @@ class LauncherTest {
         for (String dir : List.of("interpreter", "grammar", "stdlib")) age(root.resolve(dir), 3600);
         elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         fakes = Files.createDirectories(tmp.resolve("fakes"));
-        // The stand-in java records a class archive (a line in the log, the file written) when
-        // asked to, and fails to when FAIL_RECORDING is set.
+        // The stand-in java lists the classes a training run loads (a line in the log, naming the
+        // command and the first byte of its input), and fails to when FAIL_RECORDING is set; asked
+        // to dump an archive, it logs that and writes the file.
         script(fakes.resolve("java"), "#!/usr/bin/env bash\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)\n"
-                + "  echo \"recording, input: $(head -c 1)\" >> \"" + fakes.resolve("recordings") + "\"\n"
+                + "for a in \"$@\"; do case \"$a\" in\n"
+                + "-XX:DumpLoadedClassList=*)\n"
+                + "  command=\"\"; after=\"\"; for b in \"$@\"; do [ \"$after\" = jar ] && { command=\"$b\"; break; }; [ \"$after\" = -jar ] && after=jar; [ \"$b\" = -jar ] && after=-jar; done\n"
+                + "  echo \"listing classes: $command, input: $(head -c 1)\" >> \"" + fakes.resolve("recordings") + "\"\n"
                 + "  [ -n \"${FAIL_RECORDING:-}\" ] && exit 1\n"
-                + "  echo archive > \"${a#*=}\"; exit 0 ;; esac; done\n"
+                + "  echo java/lang/Object > \"${a#*=}\"; exit 0 ;;\n"
+                + "-Xshare:dump)\n"
+                + "  echo \"dumping $(cat classes | tr '\\n' ' ')\" >> \"" + fakes.resolve("recordings") + "\"\n"
+                + "  for b in \"$@\"; do case \"$b\" in -XX:SharedArchiveFile=*) echo archive > \"${b#*=}\" ;; esac; done; exit 0 ;;\n"
+                + "esac; done\n"
                 + "echo \"java in $PWD: $*\"\n");
         script(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho \"mvn in $PWD\" >&2\ntouch target/tn.jar\n");
     }
@@ -104,14 +111,15 @@ class LauncherTest {
     void recordsTheClassArchiveOnceAfterEachBuild() throws Exception {
         Path archive = root.resolve("target/tn.jsa");
         assertEquals(0, bash("\"" + root.resolve("tn") + "\" check x.tn").code);
-        assertEquals(List.of("recording, input: #"), recordings(), "one recording, fed the training session");
+        assertEquals(List.of("listing classes: repl, input: #", "listing classes: draw, input: ", "dumping java/lang/Object "), recordings(),
+                "the classes of the training session, fed to the REPL and drawn (with no input), listed once each and dumped once");
         assertEquals("archive\n", Files.readString(archive));
         assertEquals(0, bash("\"" + root.resolve("tn") + "\" check x.tn").code);
-        assertEquals(1, recordings().size(), "an archive newer than the jar is used as it is");
+        assertEquals(3, recordings().size(), "an archive newer than the jar is used as it is");
         age(archive, 120);
         age(root.resolve("target/tn.jar"), 60);
         assertEquals(0, bash("\"" + root.resolve("tn") + "\" check x.tn").code);
-        assertEquals(2, recordings().size(), "a jar newer than the archive (a new build) is recorded again");
+        assertEquals(6, recordings().size(), "a jar newer than the archive (a new build) is recorded again");
     }
 
     @Test
@@ -154,7 +162,7 @@ class LauncherTest {
 
     /** The options the launcher gives the JVM before -jar (then C1 only for check and draw). */
     private String jvmOptions() {
-        return "-XX:SharedArchiveFile=" + root.resolve("target/tn.jsa") + " -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+ExplicitGCInvokesConcurrent";
+        return "-XX:SharedArchiveFile=" + root.resolve("target/tn.jsa") + " -Xlog:cds=off -XX:+ExplicitGCInvokesConcurrent";
     }
 
     private List<String> recordings() throws IOException {

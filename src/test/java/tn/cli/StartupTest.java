@@ -39,4 +39,30 @@ class StartupTest {
         // What the backend throws reaches the caller as it is, not wrapped by the indirection.
         assertThrows(NullPointerException.class, () -> b.cast(null, DType.FLOAT32));
     }
+
+    @Test
+    void aScriptParsedAheadIsCheckedAndDrawnAsWithout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.tn"), "leg i = 2, j = 3\nA = random(i, j, seed=1)\nx = A A\n");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.tn"), "leg i = 2\nA = random(i, seed=1\nB = A C\n");
+        for (String command : List.of("check", "draw")) {
+            for (java.nio.file.Path file : List.of(good, bad)) {
+                String[] args = command.equals("draw")
+                        ? new String[] {command, file.toString(), "-o", dir.resolve(command + ".svg").toString()}
+                        : new String[] {command, file.toString()};
+                String[] without = run(args);
+                WarmUp.script(args);
+                String[] with = run(args);
+                assertEquals(List.of(without), List.of(with), command + " " + file.getFileName());
+            }
+        }
+    }
+
+    /** The exit code, standard output and standard error of one command line. */
+    private static String[] run(String[] args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.execute(args, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    }
 }

@@ -89,9 +89,11 @@ class DrawExamplesTest {
     Stream<DynamicTest> everyDiagramKeepsTheDrawingRules() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path script : Golden.files(EXAMPLES, ".tn")) {
-            for (ScriptDiagrams.Named t : tensorsOf(script)) {
+            ScriptDiagrams.Result checked = checked(script);
+            for (ScriptDiagrams.Named t : checked.tensors()) {
                 tests.add(DynamicTest.dynamicTest(script.getFileName() + " " + t.name(), () -> {
-                    String svg = Diagrams.svg(t.net(), t.name(), DrawOptions.defaults());
+                    // as tn draw draws it: with the options the script's draw(NAME, ...) gives (ellipsis= for a long chain)
+                    String svg = Diagrams.svg(t.net(), t.name(), checked.options(t.name(), DrawOptions.defaults()));
                     List<String> problems = Quality.problems(new Svg(svg));
                     assertTrue(problems.isEmpty(), t.name() + " in " + script + ":\n" + String.join("\n", problems));
                 }));
@@ -101,11 +103,16 @@ class DrawExamplesTest {
     }
 
     static List<ScriptDiagrams.Named> tensorsOf(Path script) throws IOException {
+        return checked(script).tensors();
+    }
+
+    /** The script's tensors and the options its draw() calls give them. */
+    static ScriptDiagrams.Result checked(Path script) throws IOException {
         Source source = new Source(script.toString(), Files.readString(script, StandardCharsets.UTF_8));
         Diagnostics d = new Diagnostics();
         ScriptDiagrams.Result r = ScriptDiagrams.check(source, script.toAbsolutePath().getParent(), d);
         assertNotNull(r, d.format());
-        return r.tensors();
+        return r;
     }
 
     @TestFactory
@@ -115,9 +122,11 @@ class DrawExamplesTest {
             Map<String, String> second = drawWithCli(script, tmp.resolve("second"));
             assertEquals(first.keySet(), second.keySet());
             for (String name : first.keySet()) assertEquals(first.get(name), second.get(name), name + " drawn twice");
-            for (ScriptDiagrams.Named t : tensorsOf(script)) {
-                assertArrayEquals(Diagrams.svg(t.net(), t.name(), DrawOptions.defaults()).getBytes(StandardCharsets.UTF_8),
-                        Diagrams.svg(t.net(), t.name(), DrawOptions.defaults()).getBytes(StandardCharsets.UTF_8), t.name());
+            ScriptDiagrams.Result checked = checked(script);
+            for (ScriptDiagrams.Named t : checked.tensors()) {
+                DrawOptions options = checked.options(t.name(), DrawOptions.defaults());
+                assertArrayEquals(Diagrams.svg(t.net(), t.name(), options).getBytes(StandardCharsets.UTF_8),
+                        Diagrams.svg(t.net(), t.name(), options).getBytes(StandardCharsets.UTF_8), t.name());
             }
         }));
     }

@@ -47,7 +47,7 @@ class DrawQualityTest {
         Map<String, int[]> bounds = bounds();
         List<DynamicTest> tests = new ArrayList<>();
         for (Path script : Golden.files(DrawExamplesTest.EXAMPLES, ".tn")) {
-            ScriptDiagrams.Result checked = checked(script);
+            ScriptDiagrams.Result checked = DrawExamplesTest.checked(script);
             for (ScriptDiagrams.Named t : checked.tensors()) {
                 String key = script.getFileName() + " " + t.name();
                 // as tn draw draws it: with the blocks the script's draw(NAME, ..., expand=) opens, heads= likewise
@@ -70,14 +70,6 @@ class DrawQualityTest {
             }
         }
         return tests.stream();
-    }
-
-    static ScriptDiagrams.Result checked(Path script) throws IOException {
-        tn.diag.Source source = new tn.diag.Source(script.toString(), Files.readString(script, StandardCharsets.UTF_8));
-        tn.diag.Diagnostics d = new tn.diag.Diagnostics();
-        ScriptDiagrams.Result r = ScriptDiagrams.check(source, script.toAbsolutePath().getParent(), d);
-        assertTrue(r != null, d.format());
-        return r;
     }
 
     /** Update mode: the bounds file from the counts just measured (all four, the last one the bound). */

@@ -60,7 +60,7 @@ final class Svg {
     }
 
     private static boolean tensorLike(String cls) {
-        return cls.equals("tensor") || cls.equals("sum") || cls.equals("reshape") || cls.equals("loop") || cls.equals("block") || cls.equals("residual");
+        return cls.equals("tensor") || cls.equals("ellipsis") || cls.equals("sum") || cls.equals("reshape") || cls.equals("loop") || cls.equals("block") || cls.equals("residual");
     }
 
     private void walk(Element e, Element term, List<String> outer) {

@@ -64,10 +64,12 @@ class BufferContractorTest {
     @Test
     void theJavaProductAgreesWithANaiveLoop() {
         java.util.Random rnd = new java.util.Random(7);
+        // Small, long rows, long columns, and many small products: the outer product writes them in pieces.
+        for (int[] shape : new int[][] {{4, 5, 3}, {2, 7, 5000}, {2, 20000, 1}, {40000, 1, 1}, {50, 3, 200}})
         for (int k : new int[] {1, 3}) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    int batch = 4, m = 5, n = 3;
+                    int batch = shape[0], m = shape[1], n = shape[2];
                     double[] a = new double[batch * m * k], b = new double[batch * k * n];
                     for (int x = 0; x < a.length; x++) a[x] = rnd.nextGaussian();
                     for (int x = 0; x < b.length; x++) b[x] = rnd.nextGaussian();

@@ -1,6 +1,7 @@
 package tn.exec.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
@@ -49,6 +50,18 @@ class SumAndTakeTest {
         Dense d = backend.fromDoubles(new double[] {0.1, 0.2}, new long[] {2}, DType.FLOAT64);
         assertArrayEquals(new double[] {(double) 0.1f + 0.1, (double) 0.2f + 0.2},
                 backend.toDoubles(backend.linearCombination(List.of(f, d), new double[] {1, 1})), 0);
+        // Scalars (a loss, a norm summed in a loop) round the same way, and stay scalars.
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            List<Dense> scalars = List.of(backend.fromDoubles(new double[] {0.7}, new long[0], dtype),
+                    backend.fromDoubles(new double[] {-2.9}, new long[0], dtype), backend.fromDoubles(new double[] {1e-3}, new long[0], dtype));
+            double expected = dtype == DType.FLOAT32
+                    ? (double) ((0.7f * (float) c[0] + -2.9f * (float) c[1]) + 1e-3f * (float) c[2])
+                    : 0.7 * c[0] + -2.9 * c[1] + 1e-3 * c[2];
+            Dense sum = backend.linearCombination(scalars, c);
+            assertEquals(0, sum.rank(), dtype.toString());
+            assertEquals(dtype, sum.dtype());
+            assertArrayEquals(new double[] {expected}, backend.toDoubles(sum), 0, dtype.toString());
+        }
     }
 
     @Test
