@@ -140,7 +140,7 @@ public final class BufferContractor {
         int rows = batches > 1 || n == 0 ? m : Math.max(1, Math.min(m, CHUNK / n));
         if (c instanceof DoubleBuffer dc) {
             DoubleBuffer da = (DoubleBuffer) a, db = (DoubleBuffer) b;
-            double[] col = new double[batches * m], row = new double[batches * n], out = new double[batches * rows * n];
+            double[] col = SCRATCH_D.get().take(0, batches * m), row = SCRATCH_D.get().take(1, batches * n), out = SCRATCH_D.get().take(2, batches * rows * n);
             for (int p0 = 0, ci = 0; p0 < batch; p0 += batches) {
                 int pb = Math.min(batches, batch - p0);
                 da.get(p0 * m, col, 0, pb * m);
@@ -164,7 +164,7 @@ public final class BufferContractor {
             }
         } else {
             FloatBuffer fa = (FloatBuffer) a, fb = (FloatBuffer) b, fc = (FloatBuffer) c;
-            float[] col = new float[batches * m], row = new float[batches * n], out = new float[batches * rows * n];
+            float[] col = SCRATCH_F.get().take(0, batches * m), row = SCRATCH_F.get().take(1, batches * n), out = SCRATCH_F.get().take(2, batches * rows * n);
             for (int p0 = 0, ci = 0; p0 < batch; p0 += batches) {
                 int pb = Math.min(batches, batch - p0);
                 fa.get(p0 * m, col, 0, pb * m);
@@ -189,6 +189,32 @@ public final class BufferContractor {
             }
         }
     }
+
+    /**
+     * Per-thread arrays {@link #outer} reads and writes through, grown as needed (to at most a few
+     * times {@link #CHUNK} entries): a backward pass makes thousands of small outer products, and
+     * new arrays for each cost more than the products.
+     */
+    private static final class FloatScratch {
+        private final float[][] arrays = new float[3][];
+
+        float[] take(int k, int n) {
+            if (arrays[k] == null || arrays[k].length < n) arrays[k] = new float[Math.max(n, 64)];
+            return arrays[k];
+        }
+    }
+
+    private static final class DoubleScratch {
+        private final double[][] arrays = new double[3][];
+
+        double[] take(int k, int n) {
+            if (arrays[k] == null || arrays[k].length < n) arrays[k] = new double[Math.max(n, 64)];
+            return arrays[k];
+        }
+    }
+
+    private static final ThreadLocal<FloatScratch> SCRATCH_F = ThreadLocal.withInitial(FloatScratch::new);
+    private static final ThreadLocal<DoubleScratch> SCRATCH_D = ThreadLocal.withInitial(DoubleScratch::new);
 
     /** Entries of C {@link #outer} writes per bulk call. */
     private static final int CHUNK = 1 << 14;
