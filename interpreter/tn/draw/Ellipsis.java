@@ -1,6 +1,5 @@
 package tn.draw;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -129,7 +128,7 @@ final class Ellipsis {
                 adj.get(y).add(x);
             }
         }
-        Map<Integer, Integer> from0 = distances(adj, 0);
+        Map<Integer, Integer> from0 = Graphs.distances(adj::get, 0);
         if (from0.size() != n) throw notAChain("it is in several parts");
         List<Integer> corners = new ArrayList<>();
         for (int k = 0; k < n; k++) if (adj.get(k).size() <= 2) corners.add(k);
@@ -138,7 +137,7 @@ final class Ellipsis {
         if (ends == 2 && corners.size() == n) {
             // one row: a path from its end written first
             int c = corners.stream().filter(k -> adj.get(k).size() == 1).findFirst().get();
-            Map<Integer, Integer> d = distances(adj, c);
+            Map<Integer, Integer> d = Graphs.distances(adj::get, c);
             for (int k = 0; k < n; k++) at[k] = new int[] {0, d.get(k)};
             return checked(m, adj, at, "its tensors are not joined one after the other in a row");
         }
@@ -148,10 +147,10 @@ final class Ellipsis {
                     + count(corners.size() - ends, "corner") + " are found");
         }
         int c0 = corners.get(0);
-        Map<Integer, Integer> d0 = distances(adj, c0);
+        Map<Integer, Integer> d0 = Graphs.distances(adj::get, c0);
         int c1 = -1;
         for (int c : corners) if (c != c0 && (c1 < 0 || d0.get(c) < d0.get(c1))) c1 = c;
-        Map<Integer, Integer> d1 = distances(adj, c1);
+        Map<Integer, Integer> d1 = Graphs.distances(adj::get, c1);
         int w = d0.get(c1);
         for (int k = 0; k < n; k++) {
             int a = d0.get(k), b = d1.get(k);
@@ -175,18 +174,6 @@ final class Ellipsis {
             }
         }
         return at;
-    }
-
-    private static Map<Integer, Integer> distances(List<List<Integer>> adj, int from) {
-        Map<Integer, Integer> d = new HashMap<>();
-        ArrayDeque<Integer> q = new ArrayDeque<>();
-        d.put(from, 0);
-        q.add(from);
-        while (!q.isEmpty()) {
-            int u = q.poll();
-            for (int v : adj.get(u)) if (d.putIfAbsent(v, d.get(u) + 1) == null) q.add(v);
-        }
-        return d;
     }
 
     private static String count(int n, String what) {

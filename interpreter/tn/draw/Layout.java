@@ -127,9 +127,9 @@ final class Layout {
         // connected parts, in order of their first item
         int[] part = new int[items.size()];
         for (int k = 0; k < part.length; k++) part[k] = k;
-        for (int[] e : edges) union(part, e[0], e[1]);
+        for (int[] e : edges) Graphs.union(part, e[0], e[1]);
         Map<Integer, List<Integer>> parts = new java.util.TreeMap<>();
-        for (int k = 0; k < items.size(); k++) parts.computeIfAbsent(find(part, k), r -> new ArrayList<>()).add(k);
+        for (int k = 0; k < items.size(); k++) parts.computeIfAbsent(Graphs.find(part, k), r -> new ArrayList<>()).add(k);
         double cursor = 0, gap = 0;
         Box all = Box.EMPTY;
         for (List<Integer> members : parts.values()) {
@@ -222,16 +222,6 @@ final class Layout {
         Box b = Box.EMPTY;
         for (Item it : group) b = b.union(Box.around(new Vec(it.x, it.y), it.hw(), it.hh()));
         return b;
-    }
-
-    private static int find(int[] p, int x) {
-        while (p[x] != x) x = p[x] = p[p[x]];
-        return x;
-    }
-
-    private static void union(int[] p, int a, int b) {
-        int ra = find(p, a), rb = find(p, b);
-        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
     }
 
     // ---- layered ---------------------------------------------------------------------------------

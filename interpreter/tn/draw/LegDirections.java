@@ -64,29 +64,19 @@ final class LegDirections {
         for (int k = 0; k < part.length; k++) part[k] = k;
         for (Model.Edge e : m.edges) {
             Model.Node b = e.other();
-            if (b != null) union(part, e.a.node().index, b.index);
+            if (b != null) Graphs.union(part, e.a.node().index, b.index);
         }
         Map<Integer, double[]> sums = new LinkedHashMap<>();
         for (Model.Node n : m.nodes) {
-            double[] acc = sums.computeIfAbsent(find(part, n.index), k -> new double[3]);
+            double[] acc = sums.computeIfAbsent(Graphs.find(part, n.index), k -> new double[3]);
             acc[0] += n.x;
             acc[1] += n.y;
             acc[2]++;
         }
         for (Model.Node n : m.nodes) {
-            double[] acc = sums.get(find(part, n.index));
+            double[] acc = sums.get(Graphs.find(part, n.index));
             centres.put(n, new Vec(acc[0] / acc[2], acc[1] / acc[2]));
         }
-    }
-
-    private static int find(int[] p, int x) {
-        while (p[x] != x) x = p[x] = p[p[x]];
-        return x;
-    }
-
-    private static void union(int[] p, int a, int b) {
-        int ra = find(p, a), rb = find(p, b);
-        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
     }
 
     /**

@@ -291,11 +291,11 @@ final class ModelBuilder {
         int[] wireOf = new int[classReps.size()];
         for (int k = 0; k < wireOf.length; k++) wireOf[k] = k;
         for (List<Integer> pair : byPort.values()) {
-            if (pair.size() == 2) unionClass(wireOf, segments.get(pair.get(0)).cls(), segments.get(pair.get(1)).cls());
+            if (pair.size() == 2) Graphs.union(wireOf, segments.get(pair.get(0)).cls(), segments.get(pair.get(1)).cls());
         }
         Map<Integer, Model.Wire> wires = new TreeMap<>();
         for (int cls = 0; cls < classReps.size(); cls++) {
-            int w = rootClass(wireOf, cls);
+            int w = Graphs.find(wireOf, cls);
             int rep = classReps.get(cls);
             Model.Wire existing = wires.get(w);
             int depth = legScope.get(rep).depth;
@@ -324,7 +324,7 @@ final class ModelBuilder {
                 end = n.a().isPort() && n.a().port() == end.port() ? n.b() : n.a();
                 current = next;
             }
-            Model.Wire wire = wires.get(rootClass(wireOf, seg.cls()));
+            Model.Wire wire = wires.get(Graphs.find(wireOf, seg.cls()));
             if (!start.isNode() && !end.isNode()) {
                 // no tensor on this line (an identity through a bubble): its ends meet at a joint
                 Model.Node joint = node(Model.Kind.JOINT, null, "identity", Shape.NONE, innermost);
@@ -360,15 +360,5 @@ final class ModelBuilder {
 
     private static boolean isHub(Terminal t) {
         return t.node().kind == Model.Kind.HUB || t.node().kind == Model.Kind.JOINT;
-    }
-
-    private static int rootClass(int[] p, int x) {
-        while (p[x] != x) x = p[x] = p[p[x]];
-        return x;
-    }
-
-    private static void unionClass(int[] p, int a, int b) {
-        int ra = rootClass(p, a), rb = rootClass(p, b);
-        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
     }
 }

@@ -1,6 +1,5 @@
 package tn.draw;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,11 +63,11 @@ final class Sandwich {
         for (int k : kets) if (g.get(k).size() == 2) corners.add(k);
         if (corners.size() != 4) return null;
         int c0 = corners.get(0);
-        Map<Integer, Integer> d0 = distances(g, c0);
+        Map<Integer, Integer> d0 = Graphs.distances(g::get, c0);
         if (d0.size() != kets.size()) return null;
         int c1 = -1;
         for (int c : corners) if (c != c0 && (c1 < 0 || d0.get(c) < d0.get(c1))) c1 = c;
-        Map<Integer, Integer> d1 = distances(g, c1);
+        Map<Integer, Integer> d1 = Graphs.distances(g::get, c1);
         int w = d0.get(c1);
         double[][] out = new double[n][];
         Map<Long, Integer> taken = new HashMap<>();
@@ -86,18 +85,6 @@ final class Sandwich {
             }
         }
         return out;
-    }
-
-    private static Map<Integer, Integer> distances(Map<Integer, List<Integer>> g, int from) {
-        Map<Integer, Integer> d = new HashMap<>();
-        ArrayDeque<Integer> q = new ArrayDeque<>();
-        d.put(from, 0);
-        q.add(from);
-        while (!q.isEmpty()) {
-            int u = q.poll();
-            for (int v : g.get(u)) if (d.putIfAbsent(v, d.get(u) + 1) == null) q.add(v);
-        }
-        return d;
     }
 
     private static List<String> unprimed(Model.Node n) {
