@@ -71,7 +71,7 @@ class LauncherTest {
     void runsFromAnotherDirectory() throws Exception {
         Result r = bash("\"" + root.resolve("tn") + "\" run script.tn");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xms256m -jar " + root.resolve("target/tn.jar") + " run script.tn\n", r.out);
         assertEquals("", r.err, "nothing to build: the jar is newer than the sources");
     }
 
@@ -81,7 +81,7 @@ class LauncherTest {
         Files.createSymbolicLink(bin.resolve("tn"), root.resolve("tn"));
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn --help");
         assertEquals(0, r.code, r.err);
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xms256m -jar " + root.resolve("target/tn.jar") + " --help\n", r.out);
     }
 
     @Test
@@ -104,7 +104,7 @@ class LauncherTest {
         Result r = bash("PATH=\"" + bin + ":$PATH\" tn run x.tn");
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("mvn in " + root + "\n"), "Maven must build in the project, not where the link is:\n" + r.err);
-        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xms256m -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
     }
 
     @Test
@@ -139,9 +139,19 @@ class LauncherTest {
         for (String command : List.of("check", "draw", "run", "repl", "plan")) {
             Result r = bash("\"" + root.resolve("tn") + "\" " + command + " x.tn");
             assertEquals(0, r.code, r.err);
-            String jit = command.equals("check") || command.equals("draw") ? " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData" : "";
+            String jit = command.equals("check") || command.equals("draw") ? " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData" : " -Xms256m";
             assertEquals("java in " + elsewhere + ": " + jvmOptions() + jit + " -jar " + root.resolve("target/tn.jar") + " " + command + " x.tn\n", r.out, command);
         }
+    }
+
+    @Test
+    void theHeapFloorGivesWayToAHeapTheUserSizes() throws Exception {
+        Result r = bash("TN_JAVA_OPTS='-Xmx2g' \"" + root.resolve("tn") + "\" run x.tn");
+        assertEquals(0, r.code, r.err);
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xmx2g -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out,
+                "no -Xms256m beside the user's own heap size (a maximum under 256 MB would stop the JVM)");
+        r = bash("TN_JAVA_OPTS='-Dx=1' \"" + root.resolve("tn") + "\" repl");
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xms256m -Dx=1 -jar " + root.resolve("target/tn.jar") + " repl\n", r.out);
     }
 
     @Test
@@ -154,7 +164,7 @@ class LauncherTest {
             assertEquals(0, r.code, r.err);
             assertEquals("", r.err);
             assertEquals(List.of(), recordings(), "no recording where target/ cannot be written");
-            assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
+            assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xms256m -jar " + root.resolve("target/tn.jar") + " run x.tn\n", r.out);
         } finally {
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
