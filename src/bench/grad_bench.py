@@ -42,7 +42,8 @@ def tn_repl(lines, cwd):
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         sys.exit("tn failed:\n" + out.stdout + out.stderr)
-    times = [float(m) for m in re.findall(r"time: ([0-9.]+) ms", out.stdout)]
+    # :time prints milliseconds below a second and seconds above ("time: 3.21 s")
+    times = [float(v) * (1e3 if unit == "s" else 1) for v, unit in re.findall(r"time: ([0-9.]+) (ms|s)\b", out.stdout)]
     return out.stdout, times
 
 
