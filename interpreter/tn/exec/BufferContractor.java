@@ -482,7 +482,6 @@ public final class BufferContractor {
         return run;
     }
 
-    /** The legs of {@code subset} in the order they appear in {@code legs}. */
     /**
      * The legs {@code keep} accepts, in their order: a loop rather than a stream, since this runs
      * several times for every step of every contraction, where setting up a stream cost more than
@@ -507,6 +506,7 @@ public final class BufferContractor {
         return n == legs.length ? out : Arrays.copyOf(out, n);
     }
 
+    /** The legs of {@code subset} in the order they appear in {@code legs}. */
     private static int[] inOrderOf(int[] legs, int[] subset) {
         return select(legs, l -> indexOf(subset, l) >= 0);
     }

@@ -116,18 +116,10 @@ public final class Nd4jBackend implements Backend {
     public double[] toDoubles(Dense x) {
         long n = x.length();
         if (x.rank() > 0 && n > 0 && n <= Integer.MAX_VALUE - 8) {
-            // Straight from the array's memory in bulk: no ND4J copy (dup) of the array, which for
-            // the small vectors the evaluator inspects cost more than the reading.
+            // Straight from the array's memory: no ND4J copy (dup) of the array, which for the
+            // small vectors the evaluator inspects cost more than the reading.
             double[] out = new double[(int) n];
-            NdDense.Read read = nd(x).read(type(x.dtype()));
-            if (read.buffer() instanceof java.nio.DoubleBuffer db) {
-                db.get(0, out);
-            } else {
-                float[] f = new float[(int) n];
-                ((java.nio.FloatBuffer) read.buffer()).get(0, f);
-                for (int k = 0; k < f.length; k++) out[k] = f[k];
-            }
-            java.lang.ref.Reference.reachabilityFence(read.holder());
+            copyDoubles(x, 0, out, (int) n);
             return out;
         }
         INDArray a = arr(x);
@@ -141,8 +133,14 @@ public final class Nd4jBackend implements Backend {
         NdDense.Read read = nd(x).read(type(x.dtype()));
         java.nio.Buffer b = read.buffer();
         int start = Math.toIntExact(from);
-        if (b instanceof java.nio.DoubleBuffer db) for (int k = 0; k < count; k++) into[k] = db.get(start + k);
-        else for (int k = 0; k < count; k++) into[k] = ((java.nio.FloatBuffer) b).get(start + k);
+        // In bulk: a get per entry is a virtual call (tn's buffers come in several classes).
+        if (b instanceof java.nio.DoubleBuffer db) {
+            db.get(start, into, 0, count);
+        } else {
+            float[] f = new float[count];
+            ((java.nio.FloatBuffer) b).get(start, f, 0, count);
+            for (int k = 0; k < count; k++) into[k] = f[k];
+        }
         java.lang.ref.Reference.reachabilityFence(read.holder());
     }
 
