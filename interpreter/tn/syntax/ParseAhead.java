@@ -63,9 +63,11 @@ public final class ParseAhead {
     public static Source read(Path file, String name) throws IOException {
         FutureTask<Parsed> task = started.get(new Key(file, name));
         Parsed parsed = task == null ? null : await(task);
-        if (parsed != null && Arrays.equals(parsed.bytes(), Files.readAllBytes(file))) return parsed.source();
-        if (task != null) started.remove(new Key(file, name), task);
-        return Source.read(file, name);
+        if (task == null) return Source.read(file, name);
+        byte[] now = Files.readAllBytes(file);
+        if (parsed != null && Arrays.equals(parsed.bytes(), now)) return parsed.source();
+        started.remove(new Key(file, name), task);
+        return Source.decode(now, name); // changed since, or unreadable then: as Source.read makes it
     }
 
     /** The background parse of {@code source}, taken once; null when there was none. */
@@ -83,22 +85,11 @@ public final class ParseAhead {
 
     /** The task's result, or null when reading or decoding the file failed in the background. */
     private static Parsed await(FutureTask<Parsed> task) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // parsing is quick: finish waiting, then pass the interrupt on
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof IOException || e.getCause() instanceof tn.diag.TnError) return null;
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    if (e.getCause() instanceof Error r) throw r;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
+            return TnParserFacade.await(task);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException || e.getCause() instanceof tn.diag.TnError) return null;
+            throw TnParserFacade.unchecked(e);
         }
     }
 }

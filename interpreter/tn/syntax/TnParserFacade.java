@@ -57,27 +57,38 @@ public final class TnParserFacade {
             return ahead.program();
         }
         FutureTask<List<Stmt>> task = new FutureTask<>(() -> parseOnThisThread(source, diagnostics));
-        Thread parser = new Thread(null, task, "tn-parser", STACK_BYTES);
-        parser.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                parser.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // parsing is quick: finish it, then pass the interrupt on
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        new Thread(null, task, "tn-parser", STACK_BYTES).start();
         try {
-            return task.get();
+            return await(task);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            throw new IllegalStateException("the parser has finished", e);
+            throw unchecked(e);
         }
+    }
+
+    /**
+     * The result of a parse running on a thread of its own, waiting through interrupts (parsing is
+     * quick: the wait finishes, then the interrupt is passed on).
+     */
+    static <T> T await(FutureTask<T> task) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the parsing thread threw, rethrown as it was (a checked exception wrapped). */
+    static RuntimeException unchecked(ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) return r;
+        if (e.getCause() instanceof Error r) throw r;
+        return new IllegalStateException(e.getCause());
     }
 
     /** Parses on the calling thread (whose stack must be deep enough: see {@link #STACK_BYTES}). */
