@@ -63,6 +63,7 @@ class LauncherTest {
                 + "  echo \"dumping $(cat classes | tr '\\n' ' ')\" >> \"" + fakes.resolve("recordings") + "\"\n"
                 + "  for b in \"$@\"; do case \"$b\" in -XX:SharedArchiveFile=*) echo archive > \"${b#*=}\" ;; esac; done; exit 0 ;;\n"
                 + "esac; done\n"
+                + "[ -n \"${SHOW_MALLOC:-}\" ] && echo \"malloc: ${MALLOC_TOP_PAD_:-unset} ${MALLOC_MMAP_THRESHOLD_:-unset}\" >&2\n"
                 + "echo \"java in $PWD: $*\"\n");
         script(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho \"mvn in $PWD\" >&2\ntouch target/tn.jar\n");
     }
@@ -145,6 +146,18 @@ class LauncherTest {
     }
 
     @Test
+    void theCommandsThatComputeKeepTheirNativeMemoryMapped() throws Exception {
+        for (String command : List.of("run", "repl", "plan", "kernel", "check", "draw")) {
+            Result r = bash("SHOW_MALLOC=1 \"" + root.resolve("tn") + "\" " + command + " x.tn");
+            assertEquals(0, r.code, r.err);
+            boolean computes = !command.equals("check") && !command.equals("draw");
+            assertEquals(computes ? "malloc: 67108864 33554432\n" : "malloc: unset unset\n", r.err, command);
+        }
+        Result r = bash("SHOW_MALLOC=1 MALLOC_TOP_PAD_=4096 \"" + root.resolve("tn") + "\" run x.tn");
+        assertEquals("malloc: 4096 33554432\n", r.err, "the user's own setting is kept");
+    }
+
+    @Test
     void theHeapFloorGivesWayToAHeapTheUserSizes() throws Exception {
         Result r = bash("TN_JAVA_OPTS='-Xmx2g' \"" + root.resolve("tn") + "\" run x.tn");
         assertEquals(0, r.code, r.err);
@@ -187,6 +200,8 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(elsewhere.toFile());
         pb.environment().put("PATH", fakes + ":" + System.getenv("PATH"));
         pb.environment().remove("TN_JAVA_OPTS");
+        pb.environment().remove("MALLOC_TOP_PAD_");
+        pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
