@@ -158,6 +158,25 @@ class LauncherTest {
     }
 
     @Test
+    void theHeapIsOnHugePagesWhereTheKernelOffersThem() throws Exception {
+        Path thp = tmp.resolve("enabled");
+        String jar = " -jar " + root.resolve("target/tn.jar");
+        for (String mode : List.of("always [madvise] never", "[always] madvise never", "always madvise [never]")) {
+            Files.writeString(thp, mode + "\n");
+            boolean offered = !mode.contains("[never]");
+            for (String command : List.of("run", "repl", "kernel", "check", "draw")) {
+                Result r = bash("TN_THP_FILE='" + thp + "' \"" + root.resolve("tn") + "\" " + command);
+                boolean computes = !command.equals("check") && !command.equals("draw");
+                String opts = computes ? " -Xms256m" + (offered ? " -XX:+UseTransparentHugePages" : "") : " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData";
+                assertEquals("java in " + elsewhere + ": " + jvmOptions() + opts + jar + " " + command + "\n", r.out, mode + ": " + command);
+            }
+        }
+        Files.writeString(thp, "always [madvise] never\n");
+        Result r = bash("TN_THP_FILE='" + thp + "' TN_JAVA_OPTS='-XX:-UseTransparentHugePages' \"" + root.resolve("tn") + "\" run");
+        assertEquals("java in " + elsewhere + ": " + jvmOptions() + " -Xms256m -XX:-UseTransparentHugePages" + jar + " run\n", r.out, "the user's own choice");
+    }
+
+    @Test
     void theHeapFloorGivesWayToAHeapTheUserSizes() throws Exception {
         Result r = bash("TN_JAVA_OPTS='-Xmx2g' \"" + root.resolve("tn") + "\" run x.tn");
         assertEquals(0, r.code, r.err);
@@ -200,6 +219,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(elsewhere.toFile());
         pb.environment().put("PATH", fakes + ":" + System.getenv("PATH"));
         pb.environment().remove("TN_JAVA_OPTS");
+        pb.environment().put("TN_THP_FILE", tmp.resolve("no-such-file").toString());
         pb.environment().remove("MALLOC_TOP_PAD_");
         pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
         Process p = pb.start();
