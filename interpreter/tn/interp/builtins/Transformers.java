@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import tn.diag.TnError;
 import tn.exec.DType;
+import tn.exec.Dense;
 import tn.interp.Args;
 import tn.interp.Builtin;
 import tn.interp.Interpreter;
@@ -413,21 +414,21 @@ public final class Transformers {
         if (ka < 0) throw a.error(2, "causal_mask(): the scores have no leg " + k + " (their legs: " + s.legs() + ")");
         Interpreter in = a.interpreter();
         long[] shape = s.sizes();
-        long n = 1;
-        for (long x : shape) n *= x;
-        double[] d = null;
-        if (in.concrete()) {
-            d = new double[(int) n];
-            int[] idx = new int[shape.length];
-            for (int i = 0; i < n; i++) {
-                d[i] = idx[ka] > idx[qa] ? -1e30 : 0;
-                for (int ax = shape.length - 1; ax >= 0; ax--) {
-                    if (++idx[ax] < shape[ax]) break;
-                    idx[ax] = 0;
-                }
+        if (!in.concrete()) return new Value.TensorValue(Bipartition.leaf(in, s.legs(), shape, s.dtype(), null, "mask", a));
+        // Entry p (row-major) sits at query index (p / strideQ) % shape[qa] and key index
+        // (p / strideK) % shape[ka]; written in chunks straight into the array (a forward of GPT-2
+        // makes one [head, pos, key] mask per layer).
+        long strideQ = 1, strideK = 1;
+        for (int ax = shape.length - 1; ax > qa; ax--) strideQ *= shape[ax];
+        for (int ax = shape.length - 1; ax > ka; ax--) strideK *= shape[ax];
+        long sq = strideQ, sk = strideK, nq = shape[qa], nk = shape[ka];
+        Dense mask = in.evaluator().backend().generate(shape, s.dtype(), (from, out, count) -> {
+            for (int i = 0; i < count; i++) {
+                long p = from + i;
+                out[i] = (p / sk) % nk > (p / sq) % nq ? -1e30 : 0;
             }
-        }
-        return new Value.TensorValue(Bipartition.leaf(in, s.legs(), shape, s.dtype(), d, "mask", a));
+        });
+        return new Value.TensorValue(new Net.Leaf(Tensor.of(s.legs(), mask), "mask", a.span()));
     }
 
     private static Value composition(Args a) {
