@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A forward pass of a GPT-2-small-shaped model: tn's forward against Hugging Face's, side by side.
 
-    python3 src/bench/gpt2_forward.py [--tokens 64] [--threads 2] [--repeat 3] [--dir target/bench/gpt2_load]
+    python3 src/bench/gpt2_forward.py [--tokens 64] [--threads 2] [--repeat 3] [--warm N] [--dir target/bench/gpt2_load]
                                       [--before OTHER/tn] [--layers 12 --d-model 768 --heads 12 --vocab 50257 --context 1024]
 
 Writes DIR/model.safetensors and DIR/config.json with gpt2_load.py's writer (float32, fixed seed;
@@ -18,7 +18,8 @@ launcher and HF's script alike, in the first turn), so growth from one forward t
 (goal: peak within 1.5x the weights' size, no growth). Both sides get THREADS threads (torch.set_num_threads; OMP_NUM_THREADS and OPENBLAS_NUM_THREADS for
 tn's native libraries). Then the steady state inside one process per side, REPEAT times: tn's REPL
 `:time` of the forward (the median of its runs after the first) against the median of HF's forwards
-2 to 11. Prints every run, the medians and the ratios tn / HF (goal: <= 1.0). Timings
+2 to 11. With --warm N, also the median of forwards N + 3 to N + 22 on both sides (a
+long session, tn's JIT done compiling). Prints every run, the medians and the ratios tn / HF (goal: <= 1.0). Timings
 are only comparable within one run: the machine may be shared.
 """
 import argparse
@@ -65,6 +66,8 @@ def main():
     ap.add_argument("--tokens", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--warm", type=int, default=0,
+                    help="also time 20 forwards after WARM forwards in one process per side (tn's JIT compiled, as in a long REPL session)")
     add_model_arguments(ap)
     a = ap.parse_args()
 
@@ -154,6 +157,31 @@ def main():
         for who in launchers:
             ratio = statistics.median(steady[who]) / statistics.median(steady["hf"])
             print(f"steady-state ratio {who}/HF: {ratio:.2f}x (goal <= 1.0: {'met' if ratio <= 1.0 else 'missed'})")
+
+    # Warm: a long session. tn's first forwards run while its JIT compiles the interpreter's code on
+    # the second core; after WARM forwards that is done. Both sides: the median of forwards WARM + 3
+    # to WARM + 22 (tn: the second `:time`'s runs after its first).
+    if a.warm > 0:
+        warm = {who: [] for who in launchers}
+        warm["hf"] = []
+        for r in range(a.repeat):
+            for who, cmd in launchers.items():
+                lines = (f'import transformer\nm = load_gpt2("{weights}")\n:time -n {a.warm} y = detach(forward(m, range({a.tokens})))\n'
+                         f':time -n 20 y = detach(forward(m, range({a.tokens})))\n')
+                p = subprocess.run([cmd[0], "repl"], input=lines, capture_output=True, text=True, env=env)
+                times = re.findall(r"time: ([0-9.]+) (ms|s) median", p.stdout)
+                if len(times) != 2:
+                    sys.exit(f"{who}: no two :time lines in the REPL's output:\n{p.stdout}\n{p.stderr}")
+                warm[who].append(float(times[1][0]) / (1000 if times[1][1] == "ms" else 1))
+            if hf:
+                script = HF_SCRIPT.replace("sorted(times[1:])", f"sorted(times[{a.warm + 2}:])").replace("len(times[1:])", f"len(times[{a.warm + 2}:])")
+                _, _, out = run_measured([sys.executable, "-c", script, directory, str(a.tokens), str(a.threads), str(a.warm + 22)], env=env)
+                warm["hf"].append(json.loads(out.strip().splitlines()[-1])["median_after_first"])
+        print(f"warm (median of forwards {a.warm + 3} to {a.warm + 22} in one process, each of {a.repeat} processes): "
+              + " | ".join(f"{who} " + ", ".join(f"{t * 1000:.0f} ms" for t in v) for who, v in warm.items() if v))
+        if hf:
+            for who in launchers:
+                print(f"warm ratio {who}/HF: {statistics.median(warm[who]) / statistics.median(warm['hf']):.2f}x")
 
     med = {k: statistics.median(v) for k, v in rows.items() if v}
     for who in launchers:
