@@ -45,7 +45,8 @@ with torch.no_grad():
         start = time.perf_counter()
         logits = m(ids).logits
         times.append(time.perf_counter() - start)
-print(json.dumps({"first": times[0], "second": times[-1], "median_after_first": sorted(times[1:])[len(times[1:]) // 2] if len(times) > 1 else times[0],
+after = int(sys.argv[5]) if len(sys.argv) > 5 else 1  # the forwards before this index are not in the median
+print(json.dumps({"first": times[0], "second": times[-1], "median_after_first": sorted(times[after:])[len(times[after:]) // 2] if len(times) > after else times[0],
                   "logit": float(logits[0, -1, 0])}))
 """
 
@@ -58,6 +59,29 @@ def model_matches(directory, a):
         return False
     want = {"n_layer": a.layers, "n_embd": a.d_model, "n_head": a.heads, "vocab_size": a.vocab, "n_positions": a.context}
     return all(c.get(k) == v for k, v in want.items()) and os.path.exists(os.path.join(directory, "model.safetensors"))
+
+
+def in_process(a, launchers, hf, weights, directory, env, skip, count, hf_count):
+    """Per side, a.repeat in-process medians of forwards (seconds). tn: in one REPL, `:time -n SKIP`
+    (when SKIP > 0: its first run plus SKIP) and then `:time -n COUNT`, whose median of runs after its
+    first is taken; HF: the median of the HF_COUNT forwards after the first SKIP + 1 (or + 2 after a
+    skip, to match tn's two first runs)."""
+    forward = f"y = detach(forward(m, range({a.tokens})))"
+    lines = f'import transformer\nm = load_gpt2("{weights}")\n' + (f":time -n {skip} {forward}\n" if skip else "") + f":time -n {count} {forward}\n"
+    start = skip + 2 if skip else 1
+    medians = {who: [] for who in launchers}
+    medians["hf"] = []
+    for r in range(a.repeat):
+        for who, cmd in launchers.items():
+            p = subprocess.run([cmd[0], "repl"], input=lines, capture_output=True, text=True, env=env)
+            times = re.findall(r"time: ([0-9.]+) (ms|s) median", p.stdout)
+            if len(times) != (2 if skip else 1):
+                sys.exit(f"{who}: not the :time lines expected in the REPL's output:\n{p.stdout}\n{p.stderr}")
+            medians[who].append(float(times[-1][0]) / (1000 if times[-1][1] == "ms" else 1))
+        if hf:
+            _, _, out = run_measured([sys.executable, "-c", HF_SCRIPT, directory, str(a.tokens), str(a.threads), str(start + hf_count), str(start)], env=env)
+            medians["hf"].append(json.loads(out.strip().splitlines()[-1])["median_after_first"])
+    return medians
 
 
 def main():
@@ -138,19 +162,7 @@ def main():
     # Steady state, measured inside one process on each side: the differences of whole runs above
     # carry the noise of two process start-ups each. tn: the REPL's `:time` (median of its runs
     # after the first); HF: the median of forwards 2 to 11.
-    steady = {who: [] for who in launchers}
-    steady["hf"] = []
-    for r in range(a.repeat):
-        for who, cmd in launchers.items():
-            lines = f'import transformer\nm = load_gpt2("{weights}")\n:time -n 6 y = detach(forward(m, range({a.tokens})))\n'
-            p = subprocess.run([cmd[0], "repl"], input=lines, capture_output=True, text=True, env=env)
-            m = re.search(r"time: ([0-9.]+) (ms|s) median", p.stdout)
-            if not m:
-                sys.exit(f"{who}: no :time line in the REPL's output:\n{p.stdout}\n{p.stderr}")
-            steady[who].append(float(m.group(1)) / (1000 if m.group(2) == "ms" else 1))
-        if hf:
-            _, _, out = run_measured([sys.executable, "-c", HF_SCRIPT, directory, str(a.tokens), str(a.threads), "11"], env=env)
-            steady["hf"].append(json.loads(out.strip().splitlines()[-1])["median_after_first"])
+    steady = in_process(a, launchers, hf, weights, directory, env, skip=0, count=6, hf_count=10)
     print("steady state (in-process medians, each of " + str(a.repeat) + " processes): "
           + " | ".join(f"{who} " + ", ".join(f"{t * 1000:.0f} ms" for t in v) for who, v in steady.items() if v))
     if hf:
@@ -162,21 +174,7 @@ def main():
     # the second core; after WARM forwards that is done. Both sides: the median of forwards WARM + 3
     # to WARM + 22 (tn: the second `:time`'s runs after its first).
     if a.warm > 0:
-        warm = {who: [] for who in launchers}
-        warm["hf"] = []
-        for r in range(a.repeat):
-            for who, cmd in launchers.items():
-                lines = (f'import transformer\nm = load_gpt2("{weights}")\n:time -n {a.warm} y = detach(forward(m, range({a.tokens})))\n'
-                         f':time -n 20 y = detach(forward(m, range({a.tokens})))\n')
-                p = subprocess.run([cmd[0], "repl"], input=lines, capture_output=True, text=True, env=env)
-                times = re.findall(r"time: ([0-9.]+) (ms|s) median", p.stdout)
-                if len(times) != 2:
-                    sys.exit(f"{who}: no two :time lines in the REPL's output:\n{p.stdout}\n{p.stderr}")
-                warm[who].append(float(times[1][0]) / (1000 if times[1][1] == "ms" else 1))
-            if hf:
-                script = HF_SCRIPT.replace("sorted(times[1:])", f"sorted(times[{a.warm + 2}:])").replace("len(times[1:])", f"len(times[{a.warm + 2}:])")
-                _, _, out = run_measured([sys.executable, "-c", script, directory, str(a.tokens), str(a.threads), str(a.warm + 22)], env=env)
-                warm["hf"].append(json.loads(out.strip().splitlines()[-1])["median_after_first"])
+        warm = in_process(a, launchers, hf, weights, directory, env, skip=a.warm, count=20, hf_count=20)
         print(f"warm (median of forwards {a.warm + 3} to {a.warm + 22} in one process, each of {a.repeat} processes): "
               + " | ".join(f"{who} " + ", ".join(f"{t * 1000:.0f} ms" for t in v) for who, v in warm.items() if v))
         if hf:
