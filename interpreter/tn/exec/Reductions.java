@@ -4,7 +4,6 @@ import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 import tn.exec.Backend.Reduction;
 
 /**
@@ -19,7 +18,7 @@ import tn.exec.Backend.Reduction;
  * accumulator is a chain of dependent additions: 10^8 floats took 72 ms of CPU against 42 ms,
  * the speed of memory); softmax and layer norm widen a chunk into a per-thread float64 scratch
  * array, which they read several times. The partial results of a long row's pieces are
- * combined in order. Chunks run on the common fork-join pool
+ * combined in order. Chunks run on {@link Parallel}'s threads
  * when there is enough work. The cut depends only on the shape, never on the number of threads,
  * so the same data give the same bits on every machine and every run.
  */
@@ -442,12 +441,12 @@ public final class Reductions {
         else ((DoubleBuffer) dst).put(at, v);
     }
 
-    /** Runs tasks 0..count-1, on the common fork-join pool when there are several and enough work. */
+    /** Runs tasks 0..count-1, on {@link Parallel}'s threads when there are several and enough work. */
     static void run(int count, long work, IntConsumer task) {
         if (count <= 1 || work < PARALLEL) {
             for (int t = 0; t < count; t++) task.accept(t);
         } else {
-            IntStream.range(0, count).parallel().forEach(task);
+            Parallel.run(count, task);
         }
     }
 }

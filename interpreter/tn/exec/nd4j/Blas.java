@@ -1,11 +1,13 @@
 package tn.exec.nd4j;
 
+import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import tn.exec.BufferContractor;
+import tn.exec.Parallel;
 import tn.exec.Reductions;
 
 /**
@@ -33,32 +35,121 @@ final class Blas {
     private static final long FEW = 16;
     /** The float64 accumulator of {@link #blocked} holds at most this many entries (32 MB). */
     private static final long PANEL = 1 << 22;
+    /**
+     * A product with at least this many multiply-adds (about 25 us on one thread here) is split
+     * over {@link Parallel}; below it handing a part to a helper costs more than it saves.
+     */
+    static final long SPLIT = 1 << 20;
+    /**
+     * A batch of small products is shared out when the batch has at least this many
+     * multiply-adds in all: below it, moving the operands to the other core's cache costs more
+     * than it saves (GPT-2's 12 heads of 64 x 64 x 64 ran at 21-46 GFLOP/s shared, 55-65 not).
+     */
+    static final long BATCH_SPLIT = 1 << 23;
+    /** Blocks of a split product start on multiples of this many rows or columns (whole SIMD registers). */
+    private static final int ALIGN = 16;
+
+    /** ND4J's handle on OpenBLAS's thread count (ND4J sets it as it starts, so it is asked first). */
+    private static final org.nd4j.linalg.api.blas.Blas THREADS = org.nd4j.linalg.factory.Nd4j.factory().blas();
+
+    static {
+        // tn cuts the products over its own threads (Parallel); OpenBLAS's would compete with them.
+        if (Parallel.THREADS > 1) THREADS.setMaxThreads(1);
+    }
 
     private Blas() {}
+
+    /**
+     * {@code work} with OpenBLAS threaded over every processor, for what tn does not cut itself
+     * (LAPACK's factorizations, ND4J's own products), with {@link Parallel}'s helpers held so
+     * no product of tn's runs beside it; OpenBLAS is back on one thread afterwards.
+     */
+    static <T> T openBlasThreads(java.util.function.Supplier<T> work) {
+        if (Parallel.THREADS == 1) return work.get();
+        return Parallel.exclusive(() -> {
+            THREADS.setMaxThreads(Parallel.THREADS);
+            try {
+                return work.get();
+            } finally {
+                THREADS.setMaxThreads(1);
+            }
+        });
+    }
 
     static final BufferContractor.Gemm GEMM = (batch, m, n, k, a, ta, b, tb, c) -> {
         if ((long) m * n * k < MIN_WORK || !(a.isDirect() && b.isDirect() && c.isDirect())) {
             BufferContractor.JAVA.multiply(batch, m, n, k, a, ta, b, tb, c);
-        } else if (c instanceof DoubleBuffer dc) {
-            DoublePointer x = new DoublePointer((DoubleBuffer) a), y = new DoublePointer((DoubleBuffer) b), z = new DoublePointer(dc);
-            for (int p = 0; p < batch; p++) {
-                openblas.cblas_dgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1.0, x.position((long) p * m * k), ta ? m : k,
-                        y.position((long) p * k * n), tb ? k : n, 0.0, z.position((long) p * m * n), n);
-            }
-        } else if (k > K_BLOCK) {
+        } else if (c instanceof FloatBuffer fc && k > K_BLOCK) {
             for (int p = 0; p < batch; p++) {
                 long ao = (long) p * m * k, bo = (long) p * k * n, co = (long) p * m * n;
-                if ((long) m * n <= FEW) dots(m, n, k, (FloatBuffer) a, (int) ao, ta, (FloatBuffer) b, (int) bo, tb, (FloatBuffer) c, (int) co);
-                else blocked(m, n, k, (FloatBuffer) a, ao, ta, (FloatBuffer) b, bo, tb, (FloatBuffer) c, co, PANEL);
+                if ((long) m * n <= FEW) dots(m, n, k, (FloatBuffer) a, (int) ao, ta, (FloatBuffer) b, (int) bo, tb, fc, (int) co);
+                else blocked(m, n, k, (FloatBuffer) a, ao, ta, (FloatBuffer) b, bo, tb, fc, co, PANEL);
             }
         } else {
-            FloatPointer x = new FloatPointer((FloatBuffer) a), y = new FloatPointer((FloatBuffer) b), z = new FloatPointer((FloatBuffer) c);
-            for (int p = 0; p < batch; p++) {
-                openblas.cblas_sgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1f, x.position((long) p * m * k), ta ? m : k,
-                        y.position((long) p * k * n), tb ? k : n, 0f, z.position((long) p * m * n), n);
-            }
+            batched(batch, m, n, k, a, ta, b, tb, c);
         }
     };
+
+    /**
+     * {@code batch} products C_p = op(A_p) op(B_p) of contiguous row-major matrices, float32 or
+     * float64 as C is: each product split over {@link Parallel} when it is large, otherwise
+     * the products shared out among the threads when there are enough of them together.
+     */
+    private static void batched(int batch, int m, int n, int k, Buffer a, boolean ta, Buffer b, boolean tb, Buffer c) {
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        long each = (long) m * n * k;
+        if (batch > 1 && each < SPLIT && each * batch >= BATCH_SPLIT) {
+            Parallel.run(batch, p -> call(ta, tb, m, n, k, a, (long) p * m * k, lda, b, (long) p * k * n, ldb, c, (long) p * m * n, n));
+        } else {
+            for (int p = 0; p < batch; p++) product(ta, tb, m, n, k, a, (long) p * m * k, lda, b, (long) p * k * n, ldb, c, (long) p * m * n, n);
+        }
+    }
+
+    /**
+     * One product C = op(A) op(B) (row-major, leading dimensions given, offsets in entries): when
+     * it has at least {@link #SPLIT} multiply-adds, C's rows or columns (whichever there are more
+     * of) are cut into one block per {@link Parallel} thread, each block one BLAS call, taken by
+     * whichever thread comes first. The cut depends on the shape and the number of processors
+     * only, so a product gives the same bits on every run.
+     */
+    static void product(boolean ta, boolean tb, int m, int n, int k, Buffer a, long ao, int lda, Buffer b, long bo, int ldb, Buffer c, long co,
+            int ldc) {
+        if ((long) m * n * k < SPLIT || Parallel.THREADS == 1) {
+            call(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+            return;
+        }
+        boolean byRows = m > n;
+        int extent = byRows ? m : n;
+        int chunks = (int) Math.max(1, Math.min(Parallel.THREADS, extent / ALIGN));
+        Parallel.run(chunks, part -> {
+            int from = bound(extent, part, chunks), to = bound(extent, part + 1, chunks);
+            if (from >= to) return;
+            if (byRows) {
+                call(ta, tb, to - from, n, k, a, ao + (ta ? from : (long) from * lda), lda, b, bo, ldb, c, co + (long) from * ldc, ldc);
+            } else {
+                call(ta, tb, m, to - from, k, a, ao, lda, b, bo + (tb ? (long) from * ldb : from), ldb, c, co + from, ldc);
+            }
+        });
+    }
+
+    /** Where chunk {@code part} of [0, extent) starts when cut into {@code chunks} chunks on multiples of {@link #ALIGN}. */
+    static int bound(int extent, int part, int chunks) {
+        if (part >= chunks) return extent;
+        long at = (long) extent * part / chunks;
+        return (int) Math.min(extent, (at + ALIGN / 2) / ALIGN * ALIGN);
+    }
+
+    /** One BLAS call on the calling thread: sgemm or dgemm as C is float32 or float64. */
+    private static void call(boolean ta, boolean tb, int m, int n, int k, Buffer a, long ao, int lda, Buffer b, long bo, int ldb, Buffer c, long co,
+            int ldc) {
+        if (c instanceof DoubleBuffer dc) {
+            openblas.cblas_dgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1.0, new DoublePointer((DoubleBuffer) a).position(ao), lda,
+                    new DoublePointer((DoubleBuffer) b).position(bo), ldb, 0.0, new DoublePointer(dc).position(co), ldc);
+        } else {
+            openblas.cblas_sgemm(openblas.CblasRowMajor, trans(ta), trans(tb), m, n, k, 1f, new FloatPointer((FloatBuffer) a).position(ao), lda,
+                    new FloatPointer((FloatBuffer) b).position(bo), ldb, 0f, new FloatPointer((FloatBuffer) c).position(co), ldc);
+        }
+    }
 
     static void dots(int m, int n, int k, FloatBuffer a, int ao, boolean ta, FloatBuffer b, int bo, boolean tb, FloatBuffer c, int co) {
         for (int i = 0; i < m; i++) {
@@ -76,7 +167,6 @@ final class Blas {
      */
     static void blocked(int m, int n, int k, FloatBuffer a, long ao, boolean ta, FloatBuffer b, long bo, boolean tb, FloatBuffer c, long co,
             long panelEntries) {
-        FloatPointer x = new FloatPointer(a), y = new FloatPointer(b);
         int panel = (int) Math.max(1, Math.min(m, panelEntries / n));
         FloatPointer part = new FloatPointer((long) panel * n);
         try {
@@ -88,8 +178,7 @@ final class Blas {
                 for (int q0 = 0; q0 < k; q0 += K_BLOCK) {
                     int kb = Math.min(K_BLOCK, k - q0);
                     long aAt = ao + (ta ? (long) q0 * m + i0 : (long) i0 * k + q0), bAt = bo + (tb ? q0 : (long) q0 * n);
-                    openblas.cblas_sgemm(openblas.CblasRowMajor, trans(ta), trans(tb), rows, n, kb, 1f, x.position(aAt), ta ? m : k,
-                            y.position(bAt), tb ? k : n, 0f, part.position(0), n);
+                    product(ta, tb, rows, n, kb, a, aAt, ta ? m : k, b, bAt, tb ? k : n, partView, 0, n);
                     for (int e = 0; e < count; e++) acc[e] += partView.get(e);
                 }
                 for (int e = 0; e < count; e++) c.put((int) (co + (long) i0 * n + e), (float) acc[e]);

@@ -37,7 +37,7 @@ final class ComplexLapack {
         // Without vectors LAPACKE's row-major checks still want ldvt >= n (it says "parameter 11"
         // for ldvt = 1), so the leading dimensions stay those of the thin factors; nothing is written there.
         double[] s = new double[k], u = new double[vectors ? 2 * m * k : 2], vh = new double[vectors ? 2 * k * n : 2];
-        int info = LAPACKE_zgesdd(LAPACK_ROW_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, x, n, s, u, k, vh, n);
+        int info = Blas.openBlasThreads(() -> LAPACKE_zgesdd(LAPACK_ROW_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, x, n, s, u, k, vh, n));
         check("zgesdd", info, m, n, "the SVD did not converge");
         Dense sv = real(s, k);
         if (!vectors) return new Dense[] {sv};
@@ -55,7 +55,7 @@ final class ComplexLapack {
     static Dense[] qr(ComplexDense a) {
         int m = rows(a), n = cols(a), k = Math.min(m, n);
         double[] x = interleaved(a), tau = new double[2 * Math.max(1, k)];
-        check("zgeqrf", LAPACKE_zgeqrf(LAPACK_ROW_MAJOR, m, n, x, n, tau), m, n, "");
+        check("zgeqrf", Blas.openBlasThreads(() -> LAPACKE_zgeqrf(LAPACK_ROW_MAJOR, m, n, x, n, tau)), m, n, "");
         double[] r = new double[2 * k * n];
         for (int i = 0; i < k; i++) {
             for (int j = i; j < n; j++) {
@@ -64,7 +64,7 @@ final class ComplexLapack {
             }
         }
         // zungqr makes the first k columns of x (row stride n) into Q.
-        check("zungqr", LAPACKE_zungqr(LAPACK_ROW_MAJOR, m, k, k, x, n, tau), m, n, "");
+        check("zungqr", Blas.openBlasThreads(() -> LAPACKE_zungqr(LAPACK_ROW_MAJOR, m, k, k, x, n, tau)), m, n, "");
         double[] q = new double[2 * m * k];
         for (int i = 0; i < m; i++) System.arraycopy(x, 2 * i * n, q, 2 * i * k, 2 * k);
         return new Dense[] {planar(q, m, k), planar(r, k, n)};
@@ -74,7 +74,7 @@ final class ComplexLapack {
     static Dense[] eigh(ComplexDense a) {
         int n = rows(a);
         double[] x = interleaved(a), w = new double[n];
-        check("zheevd", LAPACKE_zheevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, x, n, w), n, n, "the eigensolver did not converge");
+        check("zheevd", Blas.openBlasThreads(() -> LAPACKE_zheevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, x, n, w)), n, n, "the eigensolver did not converge");
         return new Dense[] {real(w, n), planar(x, n, n)};
     }
 
@@ -86,7 +86,7 @@ final class ComplexLapack {
         int n = rows(a);
         // No left vectors; LAPACKE's row-major checks want ldvl >= n all the same (vl is never written).
         double[] x = interleaved(a), w = new double[2 * n], vl = new double[2], vr = new double[2 * n * n];
-        check("zgeev", LAPACKE_zgeev(LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'V', n, x, n, w, vl, n, vr, n), n, n,
+        check("zgeev", Blas.openBlasThreads(() -> LAPACKE_zgeev(LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'V', n, x, n, w, vl, n, vr, n)), n, n,
                 "the QR algorithm did not converge");
         double[] wre = new double[n], wim = new double[n], vre = new double[n * n], vim = new double[n * n];
         for (int j = 0; j < n; j++) {

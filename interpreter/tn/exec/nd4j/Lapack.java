@@ -47,7 +47,7 @@ final class Lapack {
         DoublePointer s = new DoublePointer(k);
         DoublePointer ux = new DoublePointer(vectors ? (long) p * k : 1), vxt = new DoublePointer(vectors ? (long) k * q : 1);
         try {
-            int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), q, p, x, q, s, vxt, vectors ? q : 1, ux, vectors ? k : 1);
+            int info = Blas.openBlasThreads(() -> LAPACKE_dgesdd(LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), q, p, x, q, s, vxt, vectors ? q : 1, ux, vectors ? k : 1));
             check("dgesdd", info, m, n, "the SVD did not converge");
         } catch (RuntimeException | Error e) {
             ux.close();
@@ -76,14 +76,14 @@ final class Lapack {
         DoublePointer x = copy(a, true);
         DoublePointer tau = new DoublePointer(Math.max(1, k));
         try {
-            check("dgeqrf", LAPACKE_dgeqrf(LAPACK_COL_MAJOR, m, n, x, m, tau), m, n, "");
+            check("dgeqrf", Blas.openBlasThreads(() -> LAPACKE_dgeqrf(LAPACK_COL_MAJOR, m, n, x, m, tau)), m, n, "");
             DoubleBuffer xb = x.asBuffer();
             DoublePointer r = new DoublePointer(Math.max(1, (long) k * n));
             DoubleBuffer rb = r.asBuffer();
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < n; j++) rb.put(i * n + j, j >= i ? xb.get(i + j * m) : 0.0);
             }
-            check("dorgqr", LAPACKE_dorgqr(LAPACK_COL_MAJOR, m, k, k, x, m, tau), m, n, "");
+            check("dorgqr", Blas.openBlasThreads(() -> LAPACKE_dorgqr(LAPACK_COL_MAJOR, m, k, k, x, m, tau)), m, n, "");
             DoublePointer q = new DoublePointer(Math.max(1, (long) m * k));
             DoubleBuffer qb = q.asBuffer();
             for (int i = 0; i < m; i++) {
@@ -102,7 +102,7 @@ final class Lapack {
         DoublePointer x = copy(a, false);
         DoublePointer w = new DoublePointer(n);
         try {
-            check("dsyevd", LAPACKE_dsyevd(LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, x, n, w), n, n, "the eigensolver did not converge");
+            check("dsyevd", Blas.openBlasThreads(() -> LAPACKE_dsyevd(LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, x, n, w)), n, n, "the eigensolver did not converge");
             // Column-major eigenvectors as columns: row-major, that is their transpose.
             DoublePointer v = transpose(x, n, n);
             return new Dense[] {dense(w, new long[] {n}), dense(v, new long[] {n, n})};
@@ -124,7 +124,7 @@ final class Lapack {
         DoublePointer x = copy(a, true);
         DoublePointer wr = new DoublePointer(n), wi = new DoublePointer(n), vr = new DoublePointer((long) n * n), vl = new DoublePointer(1);
         try {
-            check("dgeev", LAPACKE_dgeev(LAPACK_COL_MAJOR, (byte) 'N', (byte) 'V', n, x, n, wr, wi, vl, 1, vr, n), n, n,
+            check("dgeev", Blas.openBlasThreads(() -> LAPACKE_dgeev(LAPACK_COL_MAJOR, (byte) 'N', (byte) 'V', n, x, n, wr, wi, vl, 1, vr, n)), n, n,
                     "the QR algorithm did not converge");
             DoublePointer re = new DoublePointer((long) n * n), im = new DoublePointer((long) n * n);
             DoubleBuffer v = vr.asBuffer(), reb = re.asBuffer(), imb = im.asBuffer(), wib = wi.asBuffer();

@@ -41,10 +41,16 @@ public final class Nd4jContractor {
     private record Operand(INDArray array, int[] legs) {}
 
     public Dense contract(Plan plan, List<Dense> operands) {
-        Network n = plan.network();
         DType dtype = operands.get(0).dtype();
         for (Dense d : operands) dtype = DType.promote(dtype, d.dtype());
         if (buffers && BufferContractor.fits(plan)) return onBuffers(plan, operands, dtype);
+        DType promoted = dtype;
+        return Blas.openBlasThreads(() -> onNd4j(plan, operands, promoted));
+    }
+
+    /** The plan through ND4J's operations, whose products OpenBLAS threads itself. */
+    private static Dense onNd4j(Plan plan, List<Dense> operands, DType dtype) {
+        Network n = plan.network();
         DataType type = Nd4jBackend.type(dtype);
         List<Operand> ops = new ArrayList<>();
         for (int k = 0; k < operands.size(); k++) {
