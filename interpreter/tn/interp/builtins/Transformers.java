@@ -416,16 +416,24 @@ public final class Transformers {
         long[] shape = s.sizes();
         if (!in.concrete()) return new Value.TensorValue(Bipartition.leaf(in, s.legs(), shape, s.dtype(), null, "mask", a));
         // Entry p (row-major) sits at query index (p / strideQ) % shape[qa] and key index
-        // (p / strideK) % shape[ka]; written in chunks straight into the array (a forward of GPT-2
-        // makes one [head, pos, key] mask per layer).
+        // (p / strideK) % shape[ka]: found by division at the start of each chunk, then counted
+        // forward entry by entry (a forward of GPT-2 makes one [head, pos, key] mask per layer).
         long strideQ = 1, strideK = 1;
         for (int ax = shape.length - 1; ax > qa; ax--) strideQ *= shape[ax];
         for (int ax = shape.length - 1; ax > ka; ax--) strideK *= shape[ax];
         long sq = strideQ, sk = strideK, nq = shape[qa], nk = shape[ka];
         Dense mask = in.evaluator().backend().generate(shape, s.dtype(), (from, out, count) -> {
+            long iq = (from / sq) % nq, rq = from % sq, ik = (from / sk) % nk, rk = from % sk;
             for (int i = 0; i < count; i++) {
-                long p = from + i;
-                out[i] = (p / sk) % nk > (p / sq) % nq ? -1e30 : 0;
+                out[i] = ik > iq ? -1e30 : 0;
+                if (++rq == sq) {
+                    rq = 0;
+                    if (++iq == nq) iq = 0;
+                }
+                if (++rk == sk) {
+                    rk = 0;
+                    if (++ik == nk) ik = 0;
+                }
             }
         });
         return new Value.TensorValue(new Net.Leaf(Tensor.of(s.legs(), mask), "mask", a.span()));
@@ -444,7 +452,9 @@ public final class Transformers {
         long[] shape = {layers, heads, layers, heads};
         if (!in.concrete()) return new Value.TensorValue(Bipartition.leaf(in, legs, shape, DType.FLOAT64, null, "scores", a));
         int d = (int) ((Value.Num) m.fields().get("d_model")).value(), dh = (int) ((Value.Num) m.fields().get("d_head")).value();
-        double[] wq = weights(in, m, "W_Q"), wk = weights(in, m, "W_K"), wv = weights(in, m, "W_V"), wo = weights(in, m, "W_O");
+        List<String> headFirst = List.of("layer", "head", "d_model", "d_head");
+        double[] wq = weights(a, m, "W_Q", headFirst), wk = weights(a, m, "W_K", headFirst), wv = weights(a, m, "W_V", headFirst);
+        double[] wo = weights(a, m, "W_O", List.of("layer", "head", "d_head", "d_model"));
         tn.linalg.Composition.LowRank[] ov = new tn.linalg.Composition.LowRank[layers * heads], b = new tn.linalg.Composition.LowRank[layers * heads];
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
@@ -467,9 +477,22 @@ public final class Transformers {
         return new Value.TensorValue(Bipartition.leaf(in, legs, shape, m.fields().get("W_Q") instanceof Value.TensorValue t ? t.net().dtype() : DType.FLOAT64, data, "scores", a));
     }
 
-    private static double[] weights(Interpreter in, Value.Record m, String name) {
-        Net n = ((Value.TensorValue) m.fields().get(name)).net();
-        return in.evaluator().backend().toDoubles(in.evaluator().evaluate(n).data());
+    /**
+     * A weight's entries with its legs in the order {@code legs} (a record may hold a weight in
+     * any order of its legs: with(m, W_Q=...) takes whatever order the tensor has).
+     */
+    private static double[] weights(Args a, Value.Record m, String name, List<String> legs) {
+        Interpreter in = a.interpreter();
+        if (!(m.fields().get(name) instanceof Value.TensorValue v)) throw a.error(0, a.name() + "(): the model's " + name + " is not a tensor");
+        Net n = v.net();
+        Tensor t = in.evaluator().evaluate(n);
+        tn.exec.Backend backend = in.evaluator().backend();
+        if (t.legs().equals(legs)) return backend.toDoubles(t.data());
+        int[] perm = legs.stream().mapToInt(t.legs()::indexOf).toArray();
+        if (t.legs().size() != legs.size() || java.util.Arrays.stream(perm).anyMatch(k -> k < 0)) {
+            throw a.error(0, a.name() + "(): the model's " + name + " has the legs " + t.legs() + "; it needs " + legs + " (in any order)");
+        }
+        return backend.toDoubles(backend.permute(t.data(), perm));
     }
 
     /** Head {@code at}'s [d_model, d_head] block of a [layer, head, d_model, d_head] array. */
