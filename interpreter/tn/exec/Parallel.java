@@ -25,8 +25,12 @@ import java.util.function.IntConsumer;
  * result: callers cut work by its shape, never by the number of threads.
  */
 public final class Parallel {
-    /** Threads that take chunks: the caller and one helper per further processor (at most 16 in all). */
-    public static final int THREADS = Math.max(1, Math.min(16, Runtime.getRuntime().availableProcessors()));
+    /**
+     * Threads that take chunks: the caller and one helper per further processor, at most 16, and
+     * at most OMP_NUM_THREADS when that is set to a positive number (the count numpy's and
+     * torch's libraries and ND4J's own operations take from it).
+     */
+    public static final int THREADS = threads(System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
     /**
      * How long a helper spins for its next chunk before it parks: longer than the work between
      * two products of a forward (a layer norm, a softmax), short enough that an idle session gives
@@ -46,6 +50,18 @@ public final class Parallel {
     }
 
     private Parallel() {}
+
+    /** The number of threads for {@code processors} processors and the value of OMP_NUM_THREADS (null when unset). */
+    static int threads(String omp, int processors) {
+        int n = Math.max(1, Math.min(16, processors));
+        if (omp == null) return n;
+        try {
+            int limit = Integer.parseInt(omp.trim());
+            return limit > 0 ? Math.min(n, limit) : n;
+        } catch (NumberFormatException e) {
+            return n; // OpenMP's own lists ("4,2") and nonsense: the processors decide
+        }
+    }
 
     /**
      * Runs {@code chunk.accept(c)} for every c in [0, chunks) and returns when all are done, on the

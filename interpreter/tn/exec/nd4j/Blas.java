@@ -92,13 +92,15 @@ final class Blas {
 
     /**
      * {@code batch} products C_p = op(A_p) op(B_p) of contiguous row-major matrices, float32 or
-     * float64 as C is: each product split over {@link Parallel} when it is large, otherwise
-     * the products shared out among the threads when there are enough of them together.
+     * float64 as C is: shared out among the threads a product at a time when there are at least
+     * as many products as threads (or they are small) and {@link #BATCH_SPLIT} multiply-adds in
+     * all; otherwise one after another, each cut over the threads when it is large ({@link
+     * #product}).
      */
     private static void batched(int batch, int m, int n, int k, Buffer a, boolean ta, Buffer b, boolean tb, Buffer c) {
         int lda = ta ? m : k, ldb = tb ? k : n;
         long each = (long) m * n * k;
-        if (batch > 1 && each < SPLIT && each * batch >= BATCH_SPLIT) {
+        if (batch > 1 && each * batch >= BATCH_SPLIT && (each < SPLIT || batch >= Parallel.THREADS)) {
             Parallel.run(batch, p -> call(ta, tb, m, n, k, a, (long) p * m * k, lda, b, (long) p * k * n, ldb, c, (long) p * m * n, n));
         } else {
             for (int p = 0; p < batch; p++) product(ta, tb, m, n, k, a, (long) p * m * k, lda, b, (long) p * k * n, ldb, c, (long) p * m * n, n);

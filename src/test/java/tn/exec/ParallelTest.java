@@ -111,4 +111,16 @@ class ParallelTest {
         long end = System.nanoTime() + nanos;
         while (System.nanoTime() < end) Thread.onSpinWait();
     }
+
+    @Test
+    void ompNumThreadsCapsTheThreads() {
+        assertEquals(2, Parallel.threads(null, 2));
+        assertEquals(1, Parallel.threads("1", 2));
+        assertEquals(2, Parallel.threads("8", 2), "never more than the processors");
+        assertEquals(4, Parallel.threads(" 4 ", 8));
+        assertEquals(8, Parallel.threads("0", 8));
+        assertEquals(8, Parallel.threads("4,2", 8));
+        assertEquals(16, Parallel.threads(null, 64));
+        assertEquals(1, Parallel.threads(null, 0));
+    }
 }
