@@ -22,7 +22,8 @@ import java.util.function.IntConsumer;
  * leaves its chunks to the caller rather than making it wait. One caller at a time uses the
  * helpers: a caller that finds them in use (another thread's work, or a chunk that itself asks
  * for threads) runs its chunks itself, in order. Which thread runs a chunk never changes a
- * result: callers cut work by its shape, never by the number of threads.
+ * result: callers cut work by its shape (and a product by {@link #THREADS}), never by which
+ * thread is free, so the same work gives the same bits on every run.
  */
 public final class Parallel {
     /**

@@ -111,7 +111,7 @@ final class Blas {
      * One product C = op(A) op(B) (row-major, leading dimensions given, offsets in entries): when
      * it has at least {@link #SPLIT} multiply-adds, C's rows or columns (whichever there are more
      * of) are cut into one block per {@link Parallel} thread, each block one BLAS call, taken by
-     * whichever thread comes first. The cut depends on the shape and the number of processors
+     * whichever thread comes first. The cut depends on the shape and {@link Parallel#THREADS}
      * only, so a product gives the same bits on every run.
      */
     static void product(boolean ta, boolean tb, int m, int n, int k, Buffer a, long ao, int lda, Buffer b, long bo, int ldb, Buffer c, long co,
