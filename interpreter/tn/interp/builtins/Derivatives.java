@@ -74,14 +74,7 @@ public final class Derivatives {
         var backend = in.evaluator().backend();
         Net leaf = new Net.Leaf(tn.net.Tensor.of(x0.legs(), backend.fromDoubles(data, x0.shape(), tn.exec.DType.FLOAT64)), "perturbed", x.span());
         Net changed = Substitution.of(y, x, leaf);
-        tn.net.Tensor t = in.evaluator().evaluate(changed);
-        int[] perm = new int[y.rank()];
-        boolean identity = true;
-        for (int k = 0; k < perm.length; k++) {
-            perm[k] = t.legs().indexOf(y.legs().get(k));
-            identity &= perm[k] == k;
-        }
-        return backend.toDoubles(identity ? t.data() : backend.permute(t.data(), perm));
+        return new tn.linalg.Contraction(in.evaluator(), x.span()).data(in.evaluator().evaluate(changed), y.legs());
     }
 
     private static List<String> primed(Args a, Net y, Net x) {

@@ -452,9 +452,10 @@ public final class Transformers {
         long[] shape = {layers, heads, layers, heads};
         if (!in.concrete()) return new Value.TensorValue(Bipartition.leaf(in, legs, shape, DType.FLOAT64, null, "scores", a));
         int d = (int) ((Value.Num) m.fields().get("d_model")).value(), dh = (int) ((Value.Num) m.fields().get("d_head")).value();
+        tn.linalg.Contraction contraction = new tn.linalg.Contraction(in.evaluator(), a.span());
         List<String> headFirst = List.of("layer", "head", "d_model", "d_head");
-        double[] wq = weights(a, m, "W_Q", headFirst), wk = weights(a, m, "W_K", headFirst), wv = weights(a, m, "W_V", headFirst);
-        double[] wo = weights(a, m, "W_O", List.of("layer", "head", "d_head", "d_model"));
+        double[] wq = weights(a, m, "W_Q", headFirst, contraction), wk = weights(a, m, "W_K", headFirst, contraction);
+        double[] wv = weights(a, m, "W_V", headFirst, contraction), wo = weights(a, m, "W_O", List.of("layer", "head", "d_head", "d_model"), contraction);
         tn.linalg.Composition.LowRank[] ov = new tn.linalg.Composition.LowRank[layers * heads], b = new tn.linalg.Composition.LowRank[layers * heads];
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
@@ -469,7 +470,7 @@ public final class Transformers {
                 };
             }
         }
-        double[][] all = tn.linalg.Composition.scores(new tn.linalg.Contraction(in.evaluator(), a.span()), ov, b);
+        double[][] all = tn.linalg.Composition.scores(contraction, ov, b);
         double[] data = new double[layers * heads * layers * heads];
         for (int i = 0; i < layers * heads; i++) {
             for (int j = 0; j < layers * heads; j++) if (i / heads < j / heads) data[i * layers * heads + j] = all[i][j];
@@ -481,18 +482,13 @@ public final class Transformers {
      * A weight's entries with its legs in the order {@code legs} (a record may hold a weight in
      * any order of its legs: with(m, W_Q=...) takes whatever order the tensor has).
      */
-    private static double[] weights(Args a, Value.Record m, String name, List<String> legs) {
-        Interpreter in = a.interpreter();
+    private static double[] weights(Args a, Value.Record m, String name, List<String> legs, tn.linalg.Contraction c) {
         if (!(m.fields().get(name) instanceof Value.TensorValue v)) throw a.error(0, a.name() + "(): the model's " + name + " is not a tensor");
-        Net n = v.net();
-        Tensor t = in.evaluator().evaluate(n);
-        tn.exec.Backend backend = in.evaluator().backend();
-        if (t.legs().equals(legs)) return backend.toDoubles(t.data());
-        int[] perm = legs.stream().mapToInt(t.legs()::indexOf).toArray();
-        if (t.legs().size() != legs.size() || java.util.Arrays.stream(perm).anyMatch(k -> k < 0)) {
+        Tensor t = a.interpreter().evaluator().evaluate(v.net());
+        if (t.legs().size() != legs.size() || !t.legs().containsAll(legs)) {
             throw a.error(0, a.name() + "(): the model's " + name + " has the legs " + t.legs() + "; it needs " + legs + " (in any order)");
         }
-        return backend.toDoubles(backend.permute(t.data(), perm));
+        return c.data(t, legs);
     }
 
     /** Head {@code at}'s [d_model, d_head] block of a [layer, head, d_model, d_head] array. */
