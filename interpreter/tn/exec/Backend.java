@@ -148,6 +148,27 @@ public interface Backend {
         });
     }
 
+    /**
+     * The array of {@code shape} whose entry (i0, .., ik) is entry {@code offset + i0 * steps[0] +
+     * .. + ik * steps[k]} of {@code x}'s row-major entries (every such entry inside x): a view
+     * that contractions read in place where the backend keeps views (GPT-2's W_Q as columns of
+     * c_attn), else a copy, as this default makes.
+     */
+    default Dense strided(Dense x, long offset, long[] shape, long[] steps) {
+        double[] all = toDoubles(x);
+        long n = 1;
+        for (long d : shape) n *= d;
+        double[] out = new double[Math.toIntExact(n)];
+        long[] index = new long[shape.length];
+        for (int e = 0; e < out.length; e++) {
+            long at = offset;
+            for (int k = 0; k < shape.length; k++) at += index[k] * steps[k];
+            out[e] = all[Math.toIntExact(at)];
+            for (int k = shape.length - 1; k >= 0 && ++index[k] == shape[k]; k--) index[k] = 0;
+        }
+        return fromDoubles(out, shape, x.dtype());
+    }
+
     /** Fills {@code into} from the file at {@code position}; an early end of the file is an EOFException. */
     static void readFully(java.nio.channels.FileChannel file, long position, java.nio.ByteBuffer into) throws java.io.IOException {
         long at = position;

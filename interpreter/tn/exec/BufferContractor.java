@@ -48,6 +48,42 @@ public final class BufferContractor {
      */
     public interface Gemm {
         void multiply(int batch, int m, int n, int k, Buffer a, boolean transA, Buffer b, boolean transB, Buffer c);
+
+        /**
+         * As {@link #multiply(int, int, int, int, Buffer, boolean, Buffer, boolean, Buffer)}, with A
+         * and B read where they lie ({@link Matrix}: offsets, leading dimensions and batch strides);
+         * C is packed as there. By default A and B are first copied packed.
+         */
+        default void multiply(int batch, int m, int n, int k, Matrix a, boolean transA, Matrix b, boolean transB, Buffer c) {
+            multiply(batch, m, n, k, a.packed(batch, transA ? k : m, transA ? m : k), transA, b.packed(batch, transB ? n : k, transB ? k : n), transB, c);
+        }
+    }
+
+    /**
+     * A GEMM operand as it lies in a buffer: the stored matrix of batch p (op(A)'s transpose when
+     * the product transposes it) has its entry (i, j) at {@code offset + p * batchStride + i * ld + j}.
+     * An input read in place (a weight that is a strided view of a file's tensor) has a leading
+     * dimension larger than its row or a batch stride larger than its matrix.
+     */
+    public record Matrix(Buffer data, long offset, int ld, long batchStride) {
+        /** Row-major matrices [rows, cols], one after another from index 0. */
+        public static Matrix packed(Buffer data, int rows, int cols) {
+            return new Matrix(data, 0, Math.max(1, cols), (long) rows * cols);
+        }
+
+        /** Whether {@code batch} stored matrices [rows, cols] lie packed from index 0. */
+        public boolean isPacked(int batch, int rows, int cols) {
+            return offset == 0 && (rows <= 1 || ld == cols) && (batch <= 1 || batchStride == (long) rows * cols);
+        }
+
+        /** The entries of {@code batch} stored matrices [rows, cols], packed: {@link #data} itself when they already are, else a copy. */
+        Buffer packed(int batch, int rows, int cols) {
+            if (isPacked(batch, rows, cols)) return data;
+            int n = Math.multiplyExact(batch, Math.multiplyExact(rows, cols));
+            Buffer out = data instanceof DoubleBuffer ? DoubleBuffer.allocate(n) : FloatBuffer.allocate(n);
+            Strided.gather(data, offset, new long[] {batch, rows, cols}, new long[] {batchStride, ld, 1}, out);
+            return out;
+        }
     }
 
     /** Where a contraction's buffers come from (all of one type: float or double). */
@@ -242,12 +278,30 @@ public final class BufferContractor {
     private enum Owner { CALLER, TEMPORARY, OUTPUT }
 
     /**
-     * An operand: row-major data and the legs of its axes; {@code picks} the columns of the 1s
-     * when it is an input as given that is a one-hot matrix, else null.
+     * An input where it lies: entry (i0, .., ik) of the input (axes as the network lists its legs)
+     * is {@code data[offset + i0 * steps[0] + .. + ik * steps[k]]}; {@code steps} null: row-major
+     * from index 0. {@code oneHot}: as {@link #contract(Plan, List, List)}'s, for a row-major input.
      */
-    private record Op(Buffer data, int[] legs, Owner owner, int[] picks) {
+    public record Input(Buffer data, int[] oneHot, long offset, long[] steps) {
+        /** A row-major input. */
+        public Input(Buffer data, int[] oneHot) {
+            this(data, oneHot, 0, null);
+        }
+    }
+
+    /**
+     * An operand: its data and the legs of its axes; {@code picks} the columns of the 1s when it
+     * is an input as given that is a one-hot matrix, else null. Row-major from index 0 when
+     * {@code steps} is null, else an input read where it lies ({@link Input}), its axes in the order
+     * of their steps, largest first.
+     */
+    private record Op(Buffer data, int[] legs, Owner owner, int[] picks, long offset, long[] steps) {
         Op(Buffer data, int[] legs, Owner owner) {
-            this(data, legs, owner, null);
+            this(data, legs, owner, null, 0, null);
+        }
+
+        boolean strided() {
+            return steps != null;
         }
     }
 
@@ -267,13 +321,32 @@ public final class BufferContractor {
      * multiplying ({@link Dense#oneHotColumns}).
      */
     public Buffer contract(Plan plan, List<? extends Buffer> inputs, List<int[]> oneHots) {
+        List<Input> in = new ArrayList<>();
+        for (int k = 0; k < inputs.size(); k++) in.add(new Input(inputs.get(k), oneHots.get(k)));
+        return contractInputs(plan, in);
+    }
+
+    /**
+     * Contracts as {@link #contract(Plan, List, List)}, each input read where it lies ({@link
+     * Input}): a strided input is multiplied in place when each group of its axes a product needs
+     * (batch, rows, columns) lies at one step with unit steps along the columns (a leading
+     * dimension larger than the row), else gathered first, as a permuted one is.
+     */
+    public Buffer contractInputs(Plan plan, List<Input> inputs) {
         Network n = plan.network();
         long[] sizes = n.sizes();
         List<Op> ops = new ArrayList<>();
         for (int k = 0; k < inputs.size(); k++) {
-            int[] legs = n.inputs().get(k), picks = oneHots.get(k);
-            boolean oneHot = picks != null && legs.length == 2 && legs[0] != legs[1] && sizes[legs[0]] == picks.length;
-            ops.add(prepare(new Op(inputs.get(k), legs, Owner.CALLER, oneHot ? picks : null), plan.prepared().get(k), sizes));
+            Input in = inputs.get(k);
+            int[] legs = n.inputs().get(k), picks = in.oneHot();
+            Op op;
+            if (in.steps() != null) {
+                op = laidOut(in, legs, sizes);
+            } else {
+                boolean oneHot = picks != null && legs.length == 2 && legs[0] != legs[1] && sizes[legs[0]] == picks.length;
+                op = new Op(in.data(), legs, Owner.CALLER, oneHot ? picks : null, 0, null);
+            }
+            ops.add(prepare(op, plan.prepared().get(k), sizes));
         }
         List<Plan.Step> steps = plan.steps();
         int[] consumer = consumers(inputs.size(), steps);
@@ -328,17 +401,43 @@ public final class BufferContractor {
         return out;
     }
 
+    /**
+     * A strided input as an operand whose axes are in the order of their steps, largest first (a
+     * stable sort: an operand's axes may be in any order, its legs say which is which); row-major
+     * when the steps are then a row-major array's from index 0.
+     */
+    private static Op laidOut(Input in, int[] legs, long[] sizes) {
+        long[] steps = in.steps();
+        if (steps.length != legs.length) throw new IllegalArgumentException("an input of " + legs.length + " axes with " + steps.length + " steps");
+        Integer[] order = new Integer[legs.length];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        Arrays.sort(order, (x, y) -> Long.compare(steps[y], steps[x]));
+        int[] sorted = new int[legs.length];
+        long[] sortedSteps = new long[legs.length];
+        for (int k = 0; k < order.length; k++) {
+            sorted[k] = legs[order[k]];
+            sortedSteps[k] = steps[order[k]];
+        }
+        if (in.offset() == 0 && Arrays.equals(sortedSteps, strides(sorted, sizes))) return new Op(in.data(), sorted, Owner.CALLER);
+        return new Op(in.data(), sorted, Owner.CALLER, null, in.offset(), sortedSteps);
+    }
+
+    /** Where the entries of op's axes lie: its steps, or a row-major array's strides. */
+    private static long[] stepsOf(Op op, long[] sizes) {
+        return op.strided() ? op.steps : strides(op.legs, sizes);
+    }
+
     /** Diagonals of repeated legs, then the legs {@code prepared} drops summed out. */
     private Op prepare(Op op, int[] prepared, long[] sizes) {
         int[] legs = op.legs;
         int[] unique = distinct(legs);
         if (unique.length < legs.length) {
             // Generalised diagonal: one axis per distinct leg, read at the summed strides.
-            long[] strides = strides(legs, sizes);
+            long[] strides = stepsOf(op, sizes);
             long[] step = new long[unique.length];
             for (int u = 0; u < unique.length; u++) for (int k = 0; k < legs.length; k++) if (legs[k] == unique[u]) step[u] += strides[k];
             Buffer d = memory.allocate((int) product(unique, sizes));
-            Strided.gather(op.data, 0, shape(unique, sizes), step, d);
+            Strided.gather(op.data, op.offset, shape(unique, sizes), step, d);
             release(op);
             op = new Op(d, unique, Owner.TEMPORARY);
         }
@@ -360,19 +459,62 @@ public final class BufferContractor {
         return new Op(out, kept, intoOutput ? Owner.OUTPUT : Owner.TEMPORARY);
     }
 
-    /** {@code op} with its axes in the order {@code to} (the same legs): itself if already so, else a temporary copy. */
+    /** {@code op} with its axes in the order {@code to} (the same legs), row-major: itself if already so, else a temporary copy. */
     private Op arranged(Op op, int[] to, long[] sizes) {
-        if (Arrays.equals(op.legs, to)) return op;
+        if (Arrays.equals(op.legs, to) && !op.strided()) return op;
         Buffer d = memory.allocate((int) product(to, sizes));
         gatherInto(op, to, sizes, d);
         return new Op(d, to, Owner.TEMPORARY);
     }
 
     private static void gatherInto(Op op, int[] to, long[] sizes, Buffer dst) {
-        long[] from = strides(op.legs, sizes);
+        long[] from = stepsOf(op, sizes);
         long[] step = new long[to.length];
         for (int k = 0; k < to.length; k++) step[k] = from[indexOf(op.legs, to[k])];
-        Strided.gather(op.data, 0, shape(to, sizes), step, dst);
+        Strided.gather(op.data, op.offset, shape(to, sizes), step, dst);
+    }
+
+    /**
+     * {@code op} as a GEMM's stored matrices with axes {@code to}: (batch, rows, columns), of
+     * {@code nb} and {@code nr} legs then the rest. Itself when it lies so (row-major in that order,
+     * or strided with each group's axes at one step and the columns' step 1), else a row-major copy.
+     */
+    private Op arranged(Op op, int[] to, int nb, int nr, long[] sizes) {
+        if (op.strided() && Arrays.equals(op.legs, to) && matrix(op, nb, nr, sizes) != null) return op;
+        return arranged(op, to, sizes);
+    }
+
+    /**
+     * Where the stored matrices of {@code op} lie, its axes (batch, rows, columns) of {@code nb} and
+     * {@code nr} legs then the rest; null when a group's axes do not lie at one step, the columns'
+     * step is not 1, or the rows overlap.
+     */
+    private static Matrix matrix(Op op, int nb, int nr, long[] sizes) {
+        int[] legs = op.legs;
+        long rows = product(Arrays.copyOfRange(legs, nb, nb + nr), sizes), cols = product(Arrays.copyOfRange(legs, nb + nr, legs.length), sizes);
+        if (!op.strided()) return Matrix.packed(op.data, (int) rows, (int) cols);
+        long batchStep = groupStep(op, 0, nb, sizes), rowStep = groupStep(op, nb, nb + nr, sizes), colStep = groupStep(op, nb + nr, legs.length, sizes);
+        if (batchStep < 0 || rowStep < 0 || colStep < 0 || (cols > 1 && colStep != 1)) return null;
+        long ld = rows > 1 ? rowStep : Math.max(1, cols);
+        if (ld < cols || ld > Integer.MAX_VALUE) return null;
+        return new Matrix(op.data, op.offset, (int) ld, batchStep);
+    }
+
+    /**
+     * The step of axes [from, to) of a strided operand taken as one axis: the innermost step when
+     * each axis steps over all of the next (axes of size 1 aside); 0 for a group of one entry; -1
+     * when they do not lie so.
+     */
+    private static long groupStep(Op op, int from, int to, long[] sizes) {
+        long step = 0, next = -1;
+        for (int k = to - 1; k >= from; k--) {
+            long size = sizes[op.legs[k]];
+            if (size == 1) continue;
+            if (next < 0) step = op.steps[k];
+            else if (op.steps[k] != next) return -1;
+            next = op.steps[k] * size;
+        }
+        return step;
     }
 
     private void release(Op op) {
@@ -406,12 +548,12 @@ public final class BufferContractor {
         int[] aNormal = concat(batch, freeA, con), aTrans = concat(batch, con, freeA);
         boolean ta = Arrays.equals(a.legs, aNormal) ? false
                 : Arrays.equals(a.legs, aTrans) || run(a.legs, aTrans, sizes) > run(a.legs, aNormal, sizes);
-        Op x = arranged(a, ta ? aTrans : aNormal, sizes);
+        Op x = arranged(a, ta ? aTrans : aNormal, batch.length, ta ? con.length : freeA.length, sizes);
         // B as [nb, nc, n] or [nb, n, nc] (transposed), chosen the same way.
         int[] bNormal = concat(batch, con, freeB), bTrans = concat(batch, freeB, con);
         boolean tb = Arrays.equals(b.legs, bNormal) ? false
                 : Arrays.equals(b.legs, bTrans) || run(b.legs, bTrans, sizes) > run(b.legs, bNormal, sizes);
-        Op y = arranged(b, tb ? bTrans : bNormal, sizes);
+        Op y = arranged(b, tb ? bTrans : bNormal, batch.length, tb ? freeB.length : con.length, sizes);
         int[] legs = concat(batch, freeA, freeB), swapped = concat(batch, freeB, freeA);
         boolean swap = output != null
                 ? !Arrays.equals(legs, output) && Arrays.equals(swapped, output)
@@ -420,7 +562,11 @@ public final class BufferContractor {
         boolean toOutput = output != null && Arrays.equals(legs, output);
         int count = Math.multiplyExact(nb, Math.multiplyExact(m, n));
         Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
-        if (swap) {
+        if (x.strided() || y.strided()) {
+            Matrix mx = matrix(x, batch.length, ta ? con.length : freeA.length, sizes), my = matrix(y, batch.length, tb ? freeB.length : con.length, sizes);
+            if (swap) gemm.multiply(nb, n, m, nc, my, !tb, mx, !ta, z);
+            else gemm.multiply(nb, m, n, nc, mx, ta, my, tb, z);
+        } else if (swap) {
             gemm.multiply(nb, n, m, nc, y.data, !tb, x.data, !ta, z);
         } else {
             gemm.multiply(nb, m, n, nc, x.data, ta, y.data, tb, z);
@@ -440,7 +586,7 @@ public final class BufferContractor {
         if (oneHot.picks == null || s.batch().length != 0 || s.contracted().length != 1 || s.contracted()[0] != oneHot.legs[1]) return null;
         int rows = oneHot.legs[0], cols = oneHot.legs[1];
         int[] free = select(other.legs, l -> l != cols);
-        long[] from = strides(other.legs, sizes);
+        long[] from = stepsOf(other, sizes);
         long colStride = from[indexOf(other.legs, cols)];
         long[] shape = shape(free, sizes), step = new long[free.length];
         for (int k = 0; k < free.length; k++) step[k] = from[indexOf(other.legs, free[k])];
@@ -451,7 +597,7 @@ public final class BufferContractor {
         for (int r = 0; r < oneHot.picks.length; r++) {
             int c = oneHot.picks[r];
             if (c < 0) Strided.fill(z, r * width, width, 0);
-            else Strided.gather(other.data, c * colStride, shape, step, z, r * width);
+            else Strided.gather(other.data, other.offset + c * colStride, shape, step, z, r * width);
         }
         return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
     }

@@ -155,6 +155,12 @@ public final class ComplexBackend implements Backend {
     }
 
     @Override
+    public Dense strided(Dense x, long offset, long[] shape, long[] steps) {
+        if (x instanceof ComplexDense c) return new ComplexDense(real.strided(c.re(), offset, shape, steps), real.strided(c.im(), offset, shape, steps), c.dtype());
+        return real.strided(x, offset, shape, steps);
+    }
+
+    @Override
     public void release(Dense x) {
         if (x instanceof ComplexDense c) {
             real.release(c.re());

@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import tn.exec.BufferContractor;
+import tn.exec.BufferContractor.Matrix;
 import tn.exec.Parallel;
 import tn.exec.Reductions;
 
@@ -76,34 +77,47 @@ final class Blas {
         });
     }
 
-    static final BufferContractor.Gemm GEMM = (batch, m, n, k, a, ta, b, tb, c) -> {
-        if ((long) m * n * k < MIN_WORK || !(a.isDirect() && b.isDirect() && c.isDirect())) {
-            BufferContractor.JAVA.multiply(batch, m, n, k, a, ta, b, tb, c);
-        } else if (c instanceof FloatBuffer fc && k > K_BLOCK) {
-            for (int p = 0; p < batch; p++) {
-                long ao = (long) p * m * k, bo = (long) p * k * n, co = (long) p * m * n;
-                if ((long) m * n <= FEW) dots(m, n, k, (FloatBuffer) a, (int) ao, ta, (FloatBuffer) b, (int) bo, tb, fc, (int) co);
-                else blocked(m, n, k, (FloatBuffer) a, ao, ta, (FloatBuffer) b, bo, tb, fc, co, PANEL);
+    static final BufferContractor.Gemm GEMM = new BufferContractor.Gemm() {
+        @Override
+        public void multiply(int batch, int m, int n, int k, Buffer a, boolean ta, Buffer b, boolean tb, Buffer c) {
+            multiply(batch, m, n, k, Matrix.packed(a, ta ? k : m, ta ? m : k), ta, Matrix.packed(b, tb ? n : k, tb ? k : n), tb, c);
+        }
+
+        @Override
+        public void multiply(int batch, int m, int n, int k, Matrix a, boolean ta, Matrix b, boolean tb, Buffer c) {
+            if ((long) m * n * k < MIN_WORK || !(a.data().isDirect() && b.data().isDirect() && c.isDirect())) {
+                BufferContractor.JAVA.multiply(batch, m, n, k, a, ta, b, tb, c);
+            } else if (c instanceof FloatBuffer fc && k > K_BLOCK) {
+                for (int p = 0; p < batch; p++) {
+                    long ao = a.offset() + p * a.batchStride(), bo = b.offset() + p * b.batchStride(), co = (long) p * m * n;
+                    FloatBuffer fa = (FloatBuffer) a.data(), fb = (FloatBuffer) b.data();
+                    if ((long) m * n <= FEW) dots(m, n, k, fa, ao, a.ld(), ta, fb, bo, b.ld(), tb, fc, co);
+                    else blocked(m, n, k, fa, ao, a.ld(), ta, fb, bo, b.ld(), tb, fc, co, PANEL);
+                }
+            } else {
+                batched(batch, m, n, k, a, ta, b, tb, c);
             }
-        } else {
-            batched(batch, m, n, k, a, ta, b, tb, c);
         }
     };
 
     /**
-     * {@code batch} products C_p = op(A_p) op(B_p) of contiguous row-major matrices, float32 or
+     * {@code batch} products C_p = op(A_p) op(B_p) (A and B where they lie, C packed), float32 or
      * float64 as C is: shared out among the threads a product at a time when there are at least
      * as many products as threads (or they are small) and {@link #BATCH_SPLIT} multiply-adds in
      * all; otherwise one after another, each cut over the threads when it is large ({@link
      * #product}).
      */
-    private static void batched(int batch, int m, int n, int k, Buffer a, boolean ta, Buffer b, boolean tb, Buffer c) {
-        int lda = ta ? m : k, ldb = tb ? k : n;
+    private static void batched(int batch, int m, int n, int k, Matrix a, boolean ta, Matrix b, boolean tb, Buffer c) {
         long each = (long) m * n * k;
+        Buffer ad = a.data(), bd = b.data();
+        int lda = a.ld(), ldb = b.ld();
         if (batch > 1 && each * batch >= BATCH_SPLIT && (each < SPLIT || batch >= Parallel.THREADS)) {
-            Parallel.run(batch, p -> call(ta, tb, m, n, k, a, (long) p * m * k, lda, b, (long) p * k * n, ldb, c, (long) p * m * n, n));
+            Parallel.run(batch, p -> call(ta, tb, m, n, k, ad, a.offset() + p * a.batchStride(), lda, bd, b.offset() + p * b.batchStride(), ldb, c,
+                    (long) p * m * n, n));
         } else {
-            for (int p = 0; p < batch; p++) product(ta, tb, m, n, k, a, (long) p * m * k, lda, b, (long) p * k * n, ldb, c, (long) p * m * n, n);
+            for (int p = 0; p < batch; p++) {
+                product(ta, tb, m, n, k, ad, a.offset() + p * a.batchStride(), lda, bd, b.offset() + p * b.batchStride(), ldb, c, (long) p * m * n, n);
+            }
         }
     }
 
@@ -153,11 +167,12 @@ final class Blas {
         }
     }
 
-    static void dots(int m, int n, int k, FloatBuffer a, int ao, boolean ta, FloatBuffer b, int bo, boolean tb, FloatBuffer c, int co) {
+    /** A float32 product with few entries and many terms each, as dot products summed in float64; A and B at leading dimensions lda and ldb. */
+    static void dots(int m, int n, int k, FloatBuffer a, long ao, int lda, boolean ta, FloatBuffer b, long bo, int ldb, boolean tb, FloatBuffer c, long co) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                double d = Reductions.dot(a, ao + (ta ? i : i * k), ta ? m : 1, b, bo + (tb ? j * k : j), tb ? 1 : n, k);
-                c.put(co + i * n + j, (float) d);
+                double d = Reductions.dot(a, (int) (ao + (ta ? i : (long) i * lda)), ta ? lda : 1, b, (int) (bo + (tb ? (long) j * ldb : j)), tb ? 1 : ldb, k);
+                c.put((int) (co + (long) i * n + j), (float) d);
             }
         }
     }
@@ -169,6 +184,12 @@ final class Blas {
      */
     static void blocked(int m, int n, int k, FloatBuffer a, long ao, boolean ta, FloatBuffer b, long bo, boolean tb, FloatBuffer c, long co,
             long panelEntries) {
+        blocked(m, n, k, a, ao, ta ? m : k, ta, b, bo, tb ? k : n, tb, c, co, panelEntries);
+    }
+
+    /** As {@link #blocked(int, int, int, FloatBuffer, long, boolean, FloatBuffer, long, boolean, FloatBuffer, long, long)}, A and B at leading dimensions lda and ldb. */
+    static void blocked(int m, int n, int k, FloatBuffer a, long ao, int lda, boolean ta, FloatBuffer b, long bo, int ldb, boolean tb, FloatBuffer c,
+            long co, long panelEntries) {
         int panel = (int) Math.max(1, Math.min(m, panelEntries / n));
         FloatPointer part = new FloatPointer((long) panel * n);
         try {
@@ -179,8 +200,8 @@ final class Blas {
                 java.util.Arrays.fill(acc, 0, count, 0);
                 for (int q0 = 0; q0 < k; q0 += K_BLOCK) {
                     int kb = Math.min(K_BLOCK, k - q0);
-                    long aAt = ao + (ta ? (long) q0 * m + i0 : (long) i0 * k + q0), bAt = bo + (tb ? q0 : (long) q0 * n);
-                    product(ta, tb, rows, n, kb, a, aAt, ta ? m : k, b, bAt, tb ? k : n, partView, 0, n);
+                    long aAt = ao + (ta ? (long) q0 * lda + i0 : (long) i0 * lda + q0), bAt = bo + (tb ? q0 : (long) q0 * ldb);
+                    product(ta, tb, rows, n, kb, a, aAt, lda, b, bAt, ldb, partView, 0, n);
                     for (int e = 0; e < count; e++) acc[e] += partView.get(e);
                 }
                 for (int e = 0; e < count; e++) c.put((int) (co + (long) i0 * n + e), (float) acc[e]);

@@ -42,9 +42,21 @@ public final class Nd4jBackend implements Backend {
 
     private static INDArray arr(Dense d) { return nd(d).array(); }
 
-    /** The value as an {@link NdDense}: a lazy stack ({@link NdStack}) is made whole first. */
+    /**
+     * The value as an {@link NdDense}: a lazy stack ({@link NdStack}) is made whole first, a
+     * strided view ({@link NdView}) copied row-major.
+     */
     static NdDense nd(Dense d) {
-        return d instanceof NdStack s ? s.whole() : (NdDense) d;
+        if (d instanceof NdStack s) return s.whole();
+        if (d instanceof NdView v) return v.copy();
+        return (NdDense) d;
+    }
+
+    /** A view where x is tn's own native memory ({@link NdView}), else a copy. */
+    @Override
+    public Dense strided(Dense x, long offset, long[] shape, long[] steps) {
+        NdView view = NdView.of(nd(x), offset, shape, steps);
+        return view != null ? view : nd(Backend.super.strided(x, offset, shape, steps));
     }
 
     private static Dense wrap(INDArray a, DType d) {
@@ -207,6 +219,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Dense take(Dense x, int axis, long index) {
         if (x instanceof NdStack s && axis == 0) return s.layer(Math.toIntExact(index));
+        if (x instanceof NdView v) return v.take(axis, index);
         NdDense nd = nd(x);
         long before = 1;
         for (int k = 0; k < axis; k++) before *= x.shape()[k];
@@ -262,6 +275,7 @@ public final class Nd4jBackend implements Backend {
     /** A strided copy in Java into memory tn owns (ND4J's permute + dup allocates through its own, slower, allocator). */
     @Override
     public Dense permute(Dense x, int[] perm) {
+        if (x instanceof NdView v) return v.permute(perm);
         long n = x.length();
         if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
         DataType type = type(x.dtype());
@@ -286,6 +300,10 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Dense reshape(Dense x, long[] shape) {
+        if (x instanceof NdView v && shape.length > 0) {
+            NdView view = v.reshape(shape);
+            if (view != null) return view;
+        }
         if (shape.length > 0 && (!(x instanceof NdStack) || x.shape()[0] == 1)) { // tn's own memory is shared, not copied
             NdDense view = nd(x).share(0, shape);
             if (view != null) return view;

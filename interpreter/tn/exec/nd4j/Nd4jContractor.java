@@ -90,17 +90,21 @@ public final class Nd4jContractor {
     private static Dense onBuffers(Plan plan, List<Dense> operands, DType dtype) {
         DataType type = Nd4jBackend.type(dtype);
         List<Object> holders = new ArrayList<>();
-        List<Buffer> data = new ArrayList<>();
-        List<int[]> oneHots = new ArrayList<>();
+        List<BufferContractor.Input> inputs = new ArrayList<>();
         for (Dense d : operands) {
-            oneHots.add(d.oneHotColumns());
+            if (d instanceof NdView v && v.dtype() == dtype) { // read where it lies
+                NdDense.Read read = v.baseEntries();
+                holders.add(read.holder());
+                inputs.add(new BufferContractor.Input(read.buffer(), null, v.offset(), v.steps()));
+                continue;
+            }
             NdDense.Read read = Nd4jBackend.nd(d).read(type);
             holders.add(read.holder());
-            data.add(read.buffer());
+            inputs.add(new BufferContractor.Input(read.buffer(), d.oneHotColumns()));
         }
         long[] shape = Arrays.stream(plan.network().output()).mapToLong(l -> plan.network().sizes()[l]).toArray();
         try (NativeMemory memory = new NativeMemory(dtype, shape)) {
-            new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contract(plan, data, oneHots);
+            new BufferContractor(Blas.GEMM, memory, Nd4jContractor::checkInterrupted).contractInputs(plan, inputs);
             return memory.result();
         } finally {
             Reference.reachabilityFence(holders); // the buffers are views of these values' memory

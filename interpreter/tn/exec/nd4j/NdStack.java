@@ -16,8 +16,8 @@ final class NdStack implements Dense {
     private final long[] shape;
     private final DType dtype;
     private final IntFunction<Dense> layer;
-    /** The slices made so far, [1, rest...] each; dropped once {@link #whole} exists. */
-    private NdDense[] layers;
+    /** The slices made so far, [1, rest...] each (row-major, or a strided view: {@link NdView}); dropped once {@link #whole} exists. */
+    private Dense[] layers;
     private NdDense whole;
 
     NdStack(long[] shape, DType dtype, IntFunction<Dense> layer) {
@@ -25,11 +25,11 @@ final class NdStack implements Dense {
         this.shape = shape.clone();
         this.dtype = dtype;
         this.layer = layer;
-        this.layers = new NdDense[(int) shape[0]];
+        this.layers = new Dense[(int) shape[0]];
     }
 
     /** Slice {@code k} of the first axis, shape [1, rest...]: made (and kept) on first use. */
-    synchronized NdDense layer(int k) {
+    synchronized Dense layer(int k) {
         long[] one = shape.clone();
         one[0] = 1;
         long each = length() / shape[0];
@@ -37,16 +37,22 @@ final class NdStack implements Dense {
             NdDense s = whole.share(k * each, one);
             return s != null ? s : Nd4jBackend.copySlice(whole, 0, k);
         }
-        NdDense made = layers[k];
+        Dense made = layers[k];
         if (made == null) {
             Dense d = layer.apply(k);
             if (d.length() != each || d.dtype() != dtype) {
                 throw new IllegalStateException("layer " + k + " of a stack of " + java.util.Arrays.toString(shape) + " " + dtype + " came as "
                         + java.util.Arrays.toString(d.shape()) + " " + d.dtype());
             }
-            made = Nd4jBackend.nd(d);
-            NdDense shaped = made.share(0, one);
-            layers[k] = made = shaped != null ? shaped : new NdDense(made.array().reshape('c', one), dtype);
+            NdView view = d instanceof NdView v ? v.reshape(one) : null;
+            if (view != null) {
+                made = view;
+            } else {
+                NdDense nd = Nd4jBackend.nd(d);
+                NdDense shaped = nd.share(0, one);
+                made = shaped != null ? shaped : new NdDense(nd.array().reshape('c', one), dtype);
+            }
+            layers[k] = made;
         }
         return made;
     }
@@ -58,7 +64,7 @@ final class NdStack implements Dense {
         NdDense out = NdDense.allocate(shape, n, dtype);
         java.nio.Buffer dst = out.ownBuffer(Nd4jBackend.type(dtype));
         for (int k = 0; k < shape[0]; k++) {
-            NdDense s = layer(k);
+            NdDense s = Nd4jBackend.nd(layer(k));
             NdDense.Read read = s.read(Nd4jBackend.type(dtype));
             Object holder = read.holder();
             java.nio.Buffer src = read.buffer();

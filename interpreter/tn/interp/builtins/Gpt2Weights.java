@@ -221,23 +221,18 @@ record Gpt2Weights(Transformers.Config config, Map<String, Tensor> weights) {
         w.put("W_E", Tensor.of(List.of("vocab", "d_model"), wte));
         w.put("W_pos", Tensor.of(List.of("ctx", "d_model"), src.tensor(key(shapes, "wpe", "weight"), new long[] {c.ctx(), d})));
         // Conv1D: y = x W + b with W [d_in, d_out]; the columns of c_attn are q | k | v, heads
-        // contiguous. Per layer, [d_model, 3, head, d_head] moved to [3, head, d_model, d_head]
-        // (one copy, when the layer is first picked) holds W_Q, W_K and W_V one after another.
+        // contiguous. A layer's W_Q, W_K and W_V [head, d_model, d_head] are strided views of its
+        // c_attn [d_model, 3, head, d_head] (Backend.strided): no copy, and x W_Q is one product
+        // reading the columns in place at a leading dimension of 3 d_model.
         List<Dense> attn = perLayer(src, shapes, layers, "attn.c_attn", "weight", d, 3L * d);
         List<Dense> attnB = perLayer(src, shapes, layers, "attn.c_attn", "bias", 3L, heads, dh);
-        Dense[] moved = new Dense[layers];
-        java.util.function.IntFunction<Dense> qkv = l -> {
-            synchronized (moved) {
-                if (moved[l] == null) moved[l] = b.permute(b.reshape(attn.get(l), new long[] {d, 3, heads, dh}), new int[] {1, 2, 0, 3});
-                return moved[l];
-            }
-        };
         String[] names = {"Q", "K", "V"};
         DType dtype = wte.dtype();
         for (int k = 0; k < 3; k++) {
             int part = k;
             w.put("W_" + names[k], Tensor.of(List.of("layer", "head", "d_model", "d_head"),
-                    b.stack(new long[] {layers, heads, d, dh}, dtype, l -> b.take(qkv.apply(l), 0, part))));
+                    b.stack(new long[] {layers, heads, d, dh}, dtype,
+                            l -> b.strided(attn.get(l), (long) part * d, new long[] {1, heads, d, dh}, new long[] {0, dh, 3L * d, 1}))));
             w.put("b_" + names[k], Tensor.of(List.of("layer", "head", "d_head"),
                     b.stack(new long[] {layers, heads, dh}, dtype, l -> b.take(attnB.get(l), 0, part))));
         }

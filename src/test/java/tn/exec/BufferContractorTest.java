@@ -28,7 +28,7 @@ class BufferContractorTest {
     private final ReferenceBackend reference = new ReferenceBackend();
 
     /** Heap memory that records what is live. */
-    private static final class Counting implements BufferContractor.Memory {
+    static final class Counting implements BufferContractor.Memory {
         final BufferContractor.Memory heap;
         final Map<Buffer, Boolean> live = new IdentityHashMap<>();
         int outputs, allocations;
