@@ -120,7 +120,24 @@ public final class BufferContractor {
      * The plain-Java products (i-q-j loops over contiguous rows), summed in float64 in both
      * types: dot products of 4095 positive float32 terms summed in float32 were off by up to 1.6e-6.
      */
-    public static final Gemm JAVA = (batch, m, n, k, a, ta, b, tb, c) -> {
+    public static final Gemm JAVA = new Gemm() {
+        @Override
+        public void multiply(int batch, int m, int n, int k, Buffer a, boolean ta, Buffer b, boolean tb, Buffer c) {
+            javaProduct(batch, m, n, k, a, ta, b, tb, c);
+        }
+
+        /** Operands where they lie: the same loop, reading at their offsets, leading dimensions and batch strides. */
+        @Override
+        public void multiply(int batch, int m, int n, int k, Matrix a, boolean ta, Matrix b, boolean tb, Buffer c) {
+            if (a.isPacked(batch, ta ? k : m, ta ? m : k) && b.isPacked(batch, tb ? n : k, tb ? k : n)) {
+                javaProduct(batch, m, n, k, a.data(), ta, b.data(), tb, c);
+            } else {
+                stridedProduct(batch, m, n, k, a, ta, b, tb, c);
+            }
+        }
+    };
+
+    private static void javaProduct(int batch, int m, int n, int k, Buffer a, boolean ta, Buffer b, boolean tb, Buffer c) {
         if (k == 1) {
             outer(batch, m, n, a, b, c);
             return;
@@ -156,7 +173,30 @@ public final class BufferContractor {
                 }
             }
         }
-    };
+    }
+
+    /** {@link #JAVA}'s product for operands where they lie, summed in float64 in the same order (q ascending) as the packed loop. */
+    private static void stridedProduct(int batch, int m, int n, int k, Matrix a, boolean ta, Matrix b, boolean tb, Buffer c) {
+        double[] row = new double[n];
+        for (int p = 0; p < batch; p++) {
+            long ao = a.offset() + p * a.batchStride(), bo = b.offset() + p * b.batchStride();
+            int lda = a.ld(), ldb = b.ld();
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(row, 0);
+                for (int q = 0; q < k; q++) {
+                    double av = entry(a.data(), ao + (ta ? (long) q * lda + i : (long) i * lda + q));
+                    for (int j = 0; j < n; j++) row[j] += av * entry(b.data(), bo + (tb ? (long) j * ldb + q : (long) q * ldb + j));
+                }
+                int ci = (p * m + i) * n;
+                if (c instanceof DoubleBuffer dc) for (int j = 0; j < n; j++) dc.put(ci + j, row[j]);
+                else for (int j = 0; j < n; j++) ((FloatBuffer) c).put(ci + j, (float) row[j]);
+            }
+        }
+    }
+
+    private static double entry(Buffer b, long i) {
+        return b instanceof DoubleBuffer d ? d.get((int) i) : ((FloatBuffer) b).get((int) i);
+    }
 
     /**
      * C[p] = a[p] b[p]^T for one term per entry (k = 1: with one term, transposed and plain layouts
@@ -475,44 +515,37 @@ public final class BufferContractor {
     }
 
     /**
-     * {@code op} as a GEMM's stored matrices with axes {@code to}: (batch, rows, columns), of
-     * {@code nb} and {@code nr} legs then the rest. Itself when it lies so (row-major in that order,
-     * or strided with each group's axes at one step and the columns' step 1), else a row-major copy.
+     * Where {@code op}'s entries lie as a GEMM's stored matrices [batch][rows, cols], each of the
+     * three groups of legs taken in the order given as one axis; null when a group's legs do not
+     * lie at one step (each stepping over all of the next, legs of size 1 aside), the columns'
+     * step is not 1, or the rows overlap. The groups may lie in any order: a row-major [pos, head,
+     * d_head] is [head][pos, d_head] at a batch stride of d_head and a leading dimension of head *
+     * d_head.
      */
-    private Op arranged(Op op, int[] to, int nb, int nr, long[] sizes) {
-        if (op.strided() && Arrays.equals(op.legs, to) && matrix(op, nb, nr, sizes) != null) return op;
-        return arranged(op, to, sizes);
+    private static Matrix matrix(Op op, int[] batch, int[] rows, int[] cols, long[] sizes) {
+        long[] steps = stepsOf(op, sizes);
+        long batchStep = groupStep(op, steps, batch, sizes), rowStep = groupStep(op, steps, rows, sizes), colStep = groupStep(op, steps, cols, sizes);
+        long r = product(rows, sizes), c = product(cols, sizes);
+        if (batchStep < 0 || rowStep < 0 || colStep < 0 || (c > 1 && colStep != 1)) return null;
+        long ld = r > 1 ? rowStep : Math.max(1, c);
+        if (ld < c || ld > Integer.MAX_VALUE) return null;
+        return new Matrix(op.data, op.offset, (int) ld, product(batch, sizes) > 1 ? batchStep : r * c);
     }
 
     /**
-     * Where the stored matrices of {@code op} lie, its axes (batch, rows, columns) of {@code nb} and
-     * {@code nr} legs then the rest; null when a group's axes do not lie at one step, the columns'
-     * step is not 1, or the rows overlap.
+     * The step of legs {@code group} of an operand (steps {@code steps}, by its axes) taken as one
+     * axis in that order: the innermost leg's step when each steps over all of the next (legs of
+     * size 1 aside); 0 for a group of one entry; -1 when they do not lie so.
      */
-    private static Matrix matrix(Op op, int nb, int nr, long[] sizes) {
-        int[] legs = op.legs;
-        long rows = product(Arrays.copyOfRange(legs, nb, nb + nr), sizes), cols = product(Arrays.copyOfRange(legs, nb + nr, legs.length), sizes);
-        if (!op.strided()) return Matrix.packed(op.data, (int) rows, (int) cols);
-        long batchStep = groupStep(op, 0, nb, sizes), rowStep = groupStep(op, nb, nb + nr, sizes), colStep = groupStep(op, nb + nr, legs.length, sizes);
-        if (batchStep < 0 || rowStep < 0 || colStep < 0 || (cols > 1 && colStep != 1)) return null;
-        long ld = rows > 1 ? rowStep : Math.max(1, cols);
-        if (ld < cols || ld > Integer.MAX_VALUE) return null;
-        return new Matrix(op.data, op.offset, (int) ld, batchStep);
-    }
-
-    /**
-     * The step of axes [from, to) of a strided operand taken as one axis: the innermost step when
-     * each axis steps over all of the next (axes of size 1 aside); 0 for a group of one entry; -1
-     * when they do not lie so.
-     */
-    private static long groupStep(Op op, int from, int to, long[] sizes) {
+    private static long groupStep(Op op, long[] steps, int[] group, long[] sizes) {
         long step = 0, next = -1;
-        for (int k = to - 1; k >= from; k--) {
-            long size = sizes[op.legs[k]];
+        for (int k = group.length - 1; k >= 0; k--) {
+            long size = sizes[group[k]];
             if (size == 1) continue;
-            if (next < 0) step = op.steps[k];
-            else if (op.steps[k] != next) return -1;
-            next = op.steps[k] * size;
+            long at = steps[indexOf(op.legs, group[k])];
+            if (next < 0) step = at;
+            else if (at != next) return -1;
+            next = at * size;
         }
         return step;
     }
@@ -543,17 +576,29 @@ public final class BufferContractor {
         int[] freeB = select(b.legs, l -> indexOf(batch, l) < 0 && indexOf(con, l) < 0);
         int nb = (int) product(batch, sizes), nc = (int) product(con, sizes);
         int m = (int) product(freeA, sizes), n = (int) product(freeB, sizes);
-        // A as [nb, m, nc] or [nb, nc, m] (transposed): as it lies if it is either, else
-        // gathered into the one with the longer contiguous run to copy.
+        // A as [nb, m, nc] or [nb, nc, m] (transposed), read where it lies when its entries lie
+        // so ({@link #matrix}: a row-major operand in either order, or one whose batch legs lie
+        // between the others, or a strided input), else gathered into the one with the longer
+        // contiguous run to copy.
         int[] aNormal = concat(batch, freeA, con), aTrans = concat(batch, con, freeA);
-        boolean ta = Arrays.equals(a.legs, aNormal) ? false
-                : Arrays.equals(a.legs, aTrans) || run(a.legs, aTrans, sizes) > run(a.legs, aNormal, sizes);
-        Op x = arranged(a, ta ? aTrans : aNormal, batch.length, ta ? con.length : freeA.length, sizes);
+        Matrix ma = matrix(a, batch, freeA, con, sizes);
+        boolean ta = ma == null && (ma = matrix(a, batch, con, freeA, sizes)) != null;
+        Op x = a;
+        if (ma == null) {
+            ta = run(a.legs, aTrans, sizes) > run(a.legs, aNormal, sizes);
+            x = arranged(a, ta ? aTrans : aNormal, sizes);
+            ma = ta ? Matrix.packed(x.data, nc, m) : Matrix.packed(x.data, m, nc);
+        }
         // B as [nb, nc, n] or [nb, n, nc] (transposed), chosen the same way.
         int[] bNormal = concat(batch, con, freeB), bTrans = concat(batch, freeB, con);
-        boolean tb = Arrays.equals(b.legs, bNormal) ? false
-                : Arrays.equals(b.legs, bTrans) || run(b.legs, bTrans, sizes) > run(b.legs, bNormal, sizes);
-        Op y = arranged(b, tb ? bTrans : bNormal, batch.length, tb ? freeB.length : con.length, sizes);
+        Matrix mb = matrix(b, batch, con, freeB, sizes);
+        boolean tb = mb == null && (mb = matrix(b, batch, freeB, con, sizes)) != null;
+        Op y = b;
+        if (mb == null) {
+            tb = run(b.legs, bTrans, sizes) > run(b.legs, bNormal, sizes);
+            y = arranged(b, tb ? bTrans : bNormal, sizes);
+            mb = tb ? Matrix.packed(y.data, n, nc) : Matrix.packed(y.data, nc, n);
+        }
         int[] legs = concat(batch, freeA, freeB), swapped = concat(batch, freeB, freeA);
         boolean swap = output != null
                 ? !Arrays.equals(legs, output) && Arrays.equals(swapped, output)
@@ -562,10 +607,9 @@ public final class BufferContractor {
         boolean toOutput = output != null && Arrays.equals(legs, output);
         int count = Math.multiplyExact(nb, Math.multiplyExact(m, n));
         Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
-        if (x.strided() || y.strided()) {
-            Matrix mx = matrix(x, batch.length, ta ? con.length : freeA.length, sizes), my = matrix(y, batch.length, tb ? freeB.length : con.length, sizes);
-            if (swap) gemm.multiply(nb, n, m, nc, my, !tb, mx, !ta, z);
-            else gemm.multiply(nb, m, n, nc, mx, ta, my, tb, z);
+        if (!ma.isPacked(nb, ta ? nc : m, ta ? m : nc) || !mb.isPacked(nb, tb ? n : nc, tb ? nc : n)) {
+            if (swap) gemm.multiply(nb, n, m, nc, mb, !tb, ma, !ta, z);
+            else gemm.multiply(nb, m, n, nc, ma, ta, mb, tb, z);
         } else if (swap) {
             gemm.multiply(nb, n, m, nc, y.data, !tb, x.data, !ta, z);
         } else {

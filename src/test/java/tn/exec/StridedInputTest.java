@@ -169,4 +169,38 @@ class StridedInputTest {
         assertTrue(gemm.strided.isEmpty());
         for (int i = 0; i < expected.length; i++) assertEquals(expected[i], ((DoubleBuffer) out).get(i), 1e-12, "entry " + i);
     }
+
+    @Test
+    void aBatchLegBetweenTheOthersIsReadInPlace() {
+        // Attention scores q[pos, head, dh] k[key, head, dh] -> [head, pos, key], both row-major:
+        // head is a batch leg in the middle of each, at a batch stride of dh and a leading
+        // dimension of head * dh. One GEMM, nothing gathered.
+        int pos = 5, heads = 3, dh = 4;
+        Network n = Network.of(List.of(new int[] {0, 1, 2}, new int[] {3, 1, 2}), new int[] {1, 0, 3}, new long[] {pos, heads, dh, pos});
+        Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}), "one step", 0);
+        Random rnd = new Random(8);
+        double[] q = new double[pos * heads * dh], k = new double[pos * heads * dh];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = rnd.nextGaussian();
+            k[i] = rnd.nextGaussian();
+        }
+        double[] expected = new double[heads * pos * pos];
+        for (int h = 0; h < heads; h++) for (int p = 0; p < pos; p++) for (int key = 0; key < pos; key++) for (int e = 0; e < dh; e++) {
+            expected[(h * pos + p) * pos + key] += q[(p * heads + h) * dh + e] * k[(key * heads + h) * dh + e];
+        }
+        for (boolean f64 : new boolean[] {true, false}) {
+            Recording gemm = new Recording();
+            BufferContractorTest.Counting memory = new BufferContractorTest.Counting(f64);
+            Buffer out = new BufferContractor(gemm, memory, () -> {}).contract(plan, List.of(typed(q, f64), typed(k, f64)));
+            assertEquals(1, memory.allocations, "only the output is allocated");
+            assertEquals(2, gemm.strided.size(), "one product of operands read where they lie");
+            for (int i = 0; i < expected.length; i++) {
+                double got = f64 ? ((DoubleBuffer) out).get(i) : ((FloatBuffer) out).get(i);
+                assertEquals(expected[i], got, (f64 ? 1e-12 : 1e-5) * (1 + Math.abs(expected[i])), "entry " + i);
+            }
+            BufferContractor.Matrix a = gemm.strided.get(0);
+            assertEquals(heads * dh, a.ld());
+            assertEquals(dh, a.batchStride());
+        }
+    }
 }
