@@ -216,8 +216,42 @@ public interface Backend {
 
     // ---- arithmetic ------------------------------------------------------------------------
 
+    /** Refuses a term whose shape is not the trailing axes of {@code shape} ({@link #linearCombination(List, double[], long[])}). */
+    static void checkSuffixes(List<Dense> terms, long[] shape) {
+        for (Dense t : terms) {
+            long[] s = t.shape();
+            boolean suffix = s.length <= shape.length;
+            for (int k = 0; suffix && k < s.length; k++) suffix = s[k] == shape[shape.length - s.length + k];
+            if (!suffix) throw new IllegalArgumentException("a term of shape " + java.util.Arrays.toString(s) + " in a sum of shape " + java.util.Arrays.toString(shape));
+        }
+    }
+
     /** sum_k coefficients[k] * terms[k]; all terms have the same shape. */
     Dense linearCombination(List<Dense> terms, double[] coefficients);
+
+    /**
+     * sum_k coefficients[k] * terms[k] of {@code shape}, each term's shape a suffix of it (the
+     * trailing axes): a shorter term is repeated along the leading axes (a bias added to every
+     * position), the same numbers as if it were formed at the full size, in the terms' order.
+     * This default forms the repetitions; a backend may read them in place.
+     */
+    default Dense linearCombination(List<Dense> terms, double[] coefficients, long[] shape) {
+        checkSuffixes(terms, shape);
+        long n = 1;
+        for (long d : shape) n *= d;
+        List<Dense> full = new java.util.ArrayList<>();
+        for (Dense t : terms) {
+            if (t.length() == n) {
+                full.add(t.rank() == shape.length ? t : reshape(t, shape));
+                continue;
+            }
+            double[] entries = toDoubles(t);
+            full.add(generate(shape, t.dtype(), (from, out, count) -> {
+                for (int i = 0; i < count; i++) out[i] = entries[(int) ((from + i) % entries.length)];
+            }));
+        }
+        return linearCombination(full, coefficients);
+    }
 
     /** Elementwise function; {@code parameter} is the exponent for POW, unused otherwise. */
     Dense map(Dense x, Elementwise fn, double parameter);

@@ -271,6 +271,21 @@ public final class ComplexBackend implements Backend {
     // ---- arithmetic ------------------------------------------------------------------------
 
     @Override
+    public Dense linearCombination(List<Dense> terms, double[] coefficients, long[] shape) {
+        DType type = null;
+        for (Dense d : terms) if (d.dtype().isComplex()) type = type == null ? d.dtype() : DType.promote(type, d.dtype());
+        if (type == null) return real.linearCombination(terms, coefficients, shape);
+        for (Dense d : terms) type = DType.promote(type, d.dtype());
+        List<Dense> re = new ArrayList<>(), im = new ArrayList<>();
+        for (Dense d : terms) {
+            ComplexDense c = (ComplexDense) promote(d, type);
+            re.add(c.re());
+            im.add(c.im());
+        }
+        return new ComplexDense(real.linearCombination(re, coefficients, shape), real.linearCombination(im, coefficients, shape), type);
+    }
+
+    @Override
     public Dense linearCombination(List<Dense> terms, double[] coefficients) {
         DType type = null;
         for (Dense d : terms) if (d.dtype().isComplex()) type = type == null ? d.dtype() : DType.promote(type, d.dtype());

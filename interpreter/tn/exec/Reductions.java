@@ -155,18 +155,38 @@ public final class Reductions {
      * array library's scalar multiply and add do.
      */
     public static void combine(java.util.List<? extends Buffer> terms, double[] coefficients, int n, Buffer dst) {
+        int[] lengths = new int[terms.size()];
+        java.util.Arrays.fill(lengths, n);
+        combine(terms, lengths, coefficients, n, dst);
+    }
+
+    /**
+     * As {@link #combine(java.util.List, double[], int, Buffer)}, term k holding {@code lengths[k]}
+     * entries, a divisor of n, repeated: entry i of the sum takes entry i mod lengths[k] of it (a
+     * bias along the trailing axes, added without forming it at the full size). The same numbers,
+     * in the same order, as the repetitions formed and combined.
+     */
+    public static void combine(java.util.List<? extends Buffer> terms, int[] lengths, double[] coefficients, int n, Buffer dst) {
+        for (int len : lengths) if (len <= 0 || n % len != 0) throw new IllegalArgumentException("a term of " + len + " entries in a sum of " + n);
         // In pieces copied in bulk to arrays and back: a loop of FloatBuffer.get/put calls is a
         // virtual call per entry (tn's buffers come in several classes), about 40 ns an entry here.
         int pieces = (n + CHUNK - 1) / CHUNK;
-        run(pieces, (long) n * terms.size(), k -> combinePiece(terms, coefficients, k * CHUNK, Math.min(n, (k + 1) * CHUNK), dst));
+        run(pieces, (long) n * terms.size(), k -> combinePiece(terms, lengths, coefficients, k * CHUNK, Math.min(n, (k + 1) * CHUNK), dst));
     }
 
-    private static void combinePiece(java.util.List<? extends Buffer> terms, double[] coefficients, int from, int to, Buffer dst) {
+    private static void combinePiece(java.util.List<? extends Buffer> terms, int[] lengths, double[] coefficients, int from, int to, Buffer dst) {
         int w = to - from;
         if (dst instanceof DoubleBuffer out) {
             double[] acc = ACC.get(), t = SCRATCH.get();
             for (int k = 0; k < terms.size(); k++) {
-                ((DoubleBuffer) terms.get(k)).get(from, t, 0, w);
+                DoubleBuffer term = (DoubleBuffer) terms.get(k);
+                int len = lengths[k];
+                for (int i = 0, at = from % len; i < w; ) { // runs of the (repeated) term
+                    int run = Math.min(w - i, len - at);
+                    term.get(at, t, i, run);
+                    i += run;
+                    at = 0;
+                }
                 double c = coefficients[k];
                 if (k == 0) for (int i = 0; i < w; i++) acc[i] = t[i] * c;
                 else for (int i = 0; i < w; i++) acc[i] = acc[i] + t[i] * c;
@@ -176,7 +196,14 @@ public final class Reductions {
             FloatBuffer out = (FloatBuffer) dst;
             float[] acc = FLOAT_ACC.get(), t = FLOAT_SCRATCH.get();
             for (int k = 0; k < terms.size(); k++) {
-                ((FloatBuffer) terms.get(k)).get(from, t, 0, w);
+                FloatBuffer term = (FloatBuffer) terms.get(k);
+                int len = lengths[k];
+                for (int i = 0, at = from % len; i < w; ) {
+                    int run = Math.min(w - i, len - at);
+                    term.get(at, t, i, run);
+                    i += run;
+                    at = 0;
+                }
                 float c = (float) coefficients[k];
                 if (k == 0) for (int i = 0; i < w; i++) acc[i] = t[i] * c;
                 else for (int i = 0; i < w; i++) acc[i] = acc[i] + t[i] * c;

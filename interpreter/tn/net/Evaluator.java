@@ -273,12 +273,50 @@ public final class Evaluator {
         Tensor stacked = backend == null ? null : stackedSum(sum);
         if (stacked != null) return stacked;
         List<Dense> parts = new ArrayList<>();
-        for (Net term : sum.terms()) {
+        double[] coefficients = sum.coefficients().clone();
+        boolean repeated = false;
+        for (int k = 0; k < sum.terms().size(); k++) {
+            Net term = sum.terms().get(k);
+            Net bias = backend == null ? null : repeatedFactor(term, sum.legs());
+            if (bias != null) { // b times ones along the leading legs: b itself, repeated as the sum reads it
+                parts.add(align(evaluate(bias), sum.legs().subList(sum.rank() - bias.rank(), sum.rank())));
+                coefficients[k] *= ((Net.Product) term).coefficient();
+                repeated = true;
+                continue;
+            }
             Tensor t = evaluate(term);
             if (backend != null) parts.add(align(t, sum.legs()));
         }
         if (backend == null) return Tensor.signature(sum.legs(), sum.sizes(), sum.dtype());
-        return Tensor.of(sum.legs(), backend.linearCombination(parts, sum.coefficients()));
+        if (repeated) return Tensor.of(sum.legs(), backend.linearCombination(parts, coefficients, sum.sizes()));
+        return Tensor.of(sum.legs(), backend.linearCombination(parts, coefficients));
+    }
+
+    /**
+     * The factor b when {@code term} is b times vectors of ones (one-leg copy tensors) along legs
+     * b lacks, and b's legs are the trailing legs of {@code legs} (a bias broadcast over positions:
+     * broadcast(b, x)); the sum then adds b repeated instead of forming the product at the full size.
+     * Null for any other term.
+     */
+    private static Net repeatedFactor(Net term, List<String> legs) {
+        if (!(term instanceof Net.Product p) || p.factors().size() < 2) return null;
+        Net b = null;
+        for (Net f : p.factors()) {
+            if (f instanceof Net.Delta d && d.rank() == 1) continue;
+            if (b != null) return null;
+            b = f;
+        }
+        if (b == null || b.rank() >= legs.size()) return null;
+        if (new java.util.HashSet<>(b.legs()).size() != b.rank()) return null;
+        List<String> trailing = legs.subList(legs.size() - b.rank(), legs.size());
+        if (!new java.util.HashSet<>(b.legs()).equals(new java.util.HashSet<>(trailing))) return null;
+        // Every other leg of the sum comes from exactly one ones vector, none of b's.
+        List<String> ones = new ArrayList<>();
+        for (Net f : p.factors()) if (f != b) ones.add(f.legs().get(0));
+        if (ones.size() != legs.size() - b.rank() || new java.util.HashSet<>(ones).size() != ones.size()) return null;
+        for (String l : ones) if (b.legs().contains(l) || !legs.contains(l)) return null;
+        if (!new java.util.HashSet<>(p.legs()).equals(new java.util.HashSet<>(legs))) return null;
+        return b;
     }
 
     /**

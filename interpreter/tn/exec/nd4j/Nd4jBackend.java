@@ -373,6 +373,35 @@ public final class Nd4jBackend implements Backend {
         return out;
     }
 
+    /** Repeated terms read in place ({@link Reductions#combine(List, int[], double[], int, Buffer)}): one pass, one new array. */
+    @Override
+    public Dense linearCombination(List<Dense> terms, double[] coefficients, long[] shape) {
+        Backend.checkSuffixes(terms, shape);
+        long n = 1;
+        for (long s : shape) n *= s;
+        if (n == 0 || n > Integer.MAX_VALUE - 8) return Backend.super.linearCombination(terms, coefficients, shape);
+        DType d = terms.get(0).dtype();
+        for (Dense t : terms) d = DType.promote(d, t.dtype());
+        DataType type = type(d);
+        List<Object> holders = new java.util.ArrayList<>();
+        List<Buffer> in = new java.util.ArrayList<>();
+        int[] lengths = new int[terms.size()];
+        for (int k = 0; k < lengths.length; k++) {
+            Dense t = terms.get(k);
+            lengths[k] = (int) t.length();
+            NdDense.Read read = nd(t).read(type);
+            holders.add(read.holder());
+            in.add(read.buffer());
+        }
+        NdDense out = NdDense.allocate(shape, n, d);
+        try {
+            Reductions.combine(in, lengths, coefficients, (int) n, out.ownBuffer(type));
+        } finally {
+            Reference.reachabilityFence(holders);
+        }
+        return out;
+    }
+
     private Dense linearCombinationNd4j(List<Dense> terms, double[] coefficients, DType d) {
         INDArray acc = null;
         for (int k = 0; k < terms.size(); k++) {
