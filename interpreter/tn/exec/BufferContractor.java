@@ -564,6 +564,8 @@ public final class BufferContractor {
     private Op pair(Op a, Op b, Plan.Step s, long[] sizes, int[] output, Plan.Step next) {
         Op picked = picked(a, b, s, sizes, output);
         if (picked == null) picked = picked(b, a, s, sizes, output);
+        if (picked == null) picked = scaled(a, b, s, sizes, output);
+        if (picked == null) picked = scaled(b, a, s, sizes, output);
         if (picked != null) return picked;
         // The batch and contracted legs take their order from an operand that can be used in
         // place (the larger if both can), so that one is never copied.
@@ -644,6 +646,60 @@ public final class BufferContractor {
             else Strided.gather(other.data, other.offset + c * colStride, shape, step, z, r * width);
         }
         return new Op(z, legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
+    }
+
+    /**
+     * The step as one pass when it contracts nothing and {@code w}'s legs are the trailing legs of
+     * {@code x} in the same order (a layer norm's weight times its output): result x's legs,
+     * entry i being x[i] w[i mod |w|], the product a GEMM of one term gives, rounded once, in x's
+     * layout (a GEMM would put the shared legs first, and the output then needs a transpose). Null
+     * when the step is not of that form.
+     */
+    private Op scaled(Op x, Op w, Plan.Step s, long[] sizes, int[] output) {
+        if (s.contracted().length != 0 || x.strided() || w.strided() || w.legs.length == 0 || w.legs.length >= x.legs.length) return null;
+        int lead = x.legs.length - w.legs.length;
+        for (int k = 0; k < w.legs.length; k++) if (x.legs[lead + k] != w.legs[k]) return null;
+        for (int k = 0; k < lead; k++) if (indexOf(w.legs, x.legs[k]) >= 0) return null;
+        if (product(w.legs, sizes) > SCALE_MAX) return null;
+        int len = (int) product(w.legs, sizes), count = (int) product(x.legs, sizes);
+        boolean toOutput = output != null && Arrays.equals(x.legs, output);
+        Buffer z = toOutput ? memory.output(count) : memory.allocate(count);
+        scale(x.data, w.data, len, count, z);
+        return new Op(z, x.legs, toOutput ? Owner.OUTPUT : Owner.TEMPORARY);
+    }
+
+    /** The largest factor {@link #scaled} copies to an array (beyond it, the GEMM's path). */
+    private static final long SCALE_MAX = 1 << 24;
+
+    /** z[i] = x[i] * w[i mod len] for i < n, in the buffers' type (one rounding, as a GEMM of one term). */
+    private static void scale(Buffer x, Buffer w, int len, int n, Buffer z) {
+        if (z instanceof DoubleBuffer dz) {
+            DoubleBuffer dx = (DoubleBuffer) x, dw = (DoubleBuffer) w;
+            double[] wv = new double[len], t = new double[Math.min(n, CHUNK)];
+            dw.get(0, wv, 0, len);
+            for (int from = 0; from < n; from += t.length) {
+                int c = Math.min(t.length, n - from);
+                dx.get(from, t, 0, c);
+                for (int i = 0, at = from % len; i < c; i++) {
+                    t[i] *= wv[at];
+                    if (++at == len) at = 0;
+                }
+                dz.put(from, t, 0, c);
+            }
+        } else {
+            FloatBuffer fx = (FloatBuffer) x, fw = (FloatBuffer) w, fz = (FloatBuffer) z;
+            float[] wv = new float[len], t = new float[Math.min(n, CHUNK)];
+            fw.get(0, wv, 0, len);
+            for (int from = 0; from < n; from += t.length) {
+                int c = Math.min(t.length, n - from);
+                fx.get(from, t, 0, c);
+                for (int i = 0, at = from % len; i < c; i++) {
+                    t[i] *= wv[at];
+                    if (++at == len) at = 0;
+                }
+                fz.put(from, t, 0, c);
+            }
+        }
     }
 
     /**

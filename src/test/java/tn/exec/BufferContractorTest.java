@@ -220,4 +220,41 @@ class BufferContractorTest {
         assertEquals(2, calls[0]);
         assertEquals(1, memory.live.size(), "the first step's result is still held (the caller's memory frees it)");
     }
+
+    @Test
+    void aScalingAlongTrailingLegsIsOnePassInTheOperandsLayout() {
+        // y[pos, d] w[d] -> [pos, d] (a layer norm's weight): one pass into the output, each entry
+        // the float product y w rounded once, as the GEMM of one term gives it; and w[d] y[pos, d]
+        // (the factor first) the same. A factor along a leading leg (w[pos]) takes the GEMM's path.
+        int pos = 7, d = 5;
+        Random rnd = new Random(12);
+        float[] y = new float[pos * d], w = new float[d], v = new float[pos];
+        for (int i = 0; i < y.length; i++) y[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < d; i++) w[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < pos; i++) v[i] = (float) rnd.nextGaussian();
+        for (boolean factorFirst : new boolean[] {false, true}) {
+            Network n = factorFirst
+                    ? Network.of(List.of(new int[] {1}, new int[] {0, 1}), new int[] {0, 1}, new long[] {pos, d})
+                    : Network.of(List.of(new int[] {0, 1}, new int[] {1}), new int[] {0, 1}, new long[] {pos, d});
+            Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}), "one step", 0);
+            List<Buffer> inputs = factorFirst ? List.of(FloatBuffer.wrap(w.clone()), FloatBuffer.wrap(y.clone()))
+                    : List.of(FloatBuffer.wrap(y.clone()), FloatBuffer.wrap(w.clone()));
+            Counting memory = new Counting(false);
+            int[] gemms = {0};
+            BufferContractor.Gemm counting = (batch, m, k2, k, a, ta, b, tb, c) -> {
+                gemms[0]++;
+                BufferContractor.JAVA.multiply(batch, m, k2, k, a, ta, b, tb, c);
+            };
+            FloatBuffer out = (FloatBuffer) new BufferContractor(counting, memory, () -> {}).contract(plan, inputs);
+            assertEquals(1, memory.allocations, "only the output");
+            assertEquals(0, gemms[0], "no GEMM");
+            for (int p = 0; p < pos; p++) for (int j = 0; j < d; j++) assertEquals(y[p * d + j] * w[j], out.get(p * d + j), 0.0);
+        }
+        // v[pos] y[pos, d]: pos leads, so the GEMM's batched path (and the same numbers).
+        Network n = Network.of(List.of(new int[] {0, 1}, new int[] {0}), new int[] {0, 1}, new long[] {pos, d});
+        Plan plan = Plan.fromPath(n, List.of(new int[] {0, 1}), "one step", 0);
+        FloatBuffer out = (FloatBuffer) new BufferContractor(BufferContractor.JAVA, new Counting(false), () -> {})
+                .contract(plan, List.of(FloatBuffer.wrap(y.clone()), FloatBuffer.wrap(v.clone())));
+        for (int p = 0; p < pos; p++) for (int j = 0; j < d; j++) assertEquals(y[p * d + j] * v[p], out.get(p * d + j), 0.0);
+    }
 }
