@@ -272,24 +272,22 @@ public final class ComplexBackend implements Backend {
 
     @Override
     public Dense linearCombination(List<Dense> terms, double[] coefficients, long[] shape) {
-        DType type = null;
-        for (Dense d : terms) if (d.dtype().isComplex()) type = type == null ? d.dtype() : DType.promote(type, d.dtype());
-        if (type == null) return real.linearCombination(terms, coefficients, shape);
-        for (Dense d : terms) type = DType.promote(type, d.dtype());
-        List<Dense> re = new ArrayList<>(), im = new ArrayList<>();
-        for (Dense d : terms) {
-            ComplexDense c = (ComplexDense) promote(d, type);
-            re.add(c.re());
-            im.add(c.im());
-        }
-        return new ComplexDense(real.linearCombination(re, coefficients, shape), real.linearCombination(im, coefficients, shape), type);
+        return combined(terms, parts -> real.linearCombination(parts, coefficients, shape));
     }
 
     @Override
     public Dense linearCombination(List<Dense> terms, double[] coefficients) {
+        return combined(terms, parts -> real.linearCombination(parts, coefficients));
+    }
+
+    /**
+     * {@code combine} of the terms when all are real; else of their real parts and of their
+     * imaginary parts, each term promoted to the terms' complex type.
+     */
+    private Dense combined(List<Dense> terms, java.util.function.Function<List<Dense>, Dense> combine) {
         DType type = null;
         for (Dense d : terms) if (d.dtype().isComplex()) type = type == null ? d.dtype() : DType.promote(type, d.dtype());
-        if (type == null) return real.linearCombination(terms, coefficients);
+        if (type == null) return combine.apply(terms);
         for (Dense d : terms) type = DType.promote(type, d.dtype());
         List<Dense> re = new ArrayList<>(), im = new ArrayList<>();
         for (Dense d : terms) {
@@ -297,7 +295,7 @@ public final class ComplexBackend implements Backend {
             re.add(c.re());
             im.add(c.im());
         }
-        return new ComplexDense(real.linearCombination(re, coefficients), real.linearCombination(im, coefficients), type);
+        return new ComplexDense(combine.apply(re), combine.apply(im), type);
     }
 
     @Override

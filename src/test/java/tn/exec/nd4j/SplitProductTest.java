@@ -26,7 +26,8 @@ import tn.exec.Parallel;
  * on the alignment, and two threads multiplying at once (one finds the helpers busy).
  */
 class SplitProductTest {
-    private static Buffer random(int n, long seed, boolean f64) {
+    /** n random entries in [-1, 1) in native memory (a direct buffer), float64 or float32. */
+    static Buffer random(int n, long seed, boolean f64) {
         SplittableRandom rnd = new SplittableRandom(seed);
         ByteBuffer bytes = ByteBuffer.allocateDirect(n * (f64 ? 8 : 4)).order(ByteOrder.nativeOrder());
         if (f64) {
@@ -39,7 +40,7 @@ class SplitProductTest {
         return f;
     }
 
-    private static double get(Buffer b, int i) {
+    static double get(Buffer b, int i) {
         return b instanceof DoubleBuffer d ? d.get(i) : ((FloatBuffer) b).get(i);
     }
 

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -29,20 +25,11 @@ import tn.plan.Plan;
  */
 class StridedViewTest {
     private static Buffer random(int n, long seed, boolean f64) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        ByteBuffer bytes = ByteBuffer.allocateDirect(n * (f64 ? 8 : 4)).order(ByteOrder.nativeOrder());
-        if (f64) {
-            DoubleBuffer d = bytes.asDoubleBuffer();
-            for (int i = 0; i < n; i++) d.put(i, rnd.nextDouble(-1, 1));
-            return d;
-        }
-        FloatBuffer f = bytes.asFloatBuffer();
-        for (int i = 0; i < n; i++) f.put(i, (float) rnd.nextDouble(-1, 1));
-        return f;
+        return SplitProductTest.random(n, seed, f64);
     }
 
     private static double get(Buffer b, long i) {
-        return b instanceof DoubleBuffer d ? d.get((int) i) : ((FloatBuffer) b).get((int) i);
+        return SplitProductTest.get(b, (int) i);
     }
 
     @Test
