@@ -162,7 +162,7 @@ public final class Nd4jContractor {
 
     private static INDArray sum(INDArray a, int[] axes) {
         if (axes.length == 0) return a;
-        return Nd4jBackend.reduceAxes(a, axes, tn.exec.Backend.Reduction.SUM);
+        return NdArithmetic.reduceAxes(a, axes, tn.exec.Backend.Reduction.SUM);
     }
 
     /**
