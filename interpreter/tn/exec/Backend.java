@@ -159,13 +159,7 @@ public interface Backend {
         long n = 1;
         for (long d : shape) n *= d;
         double[] out = new double[Math.toIntExact(n)];
-        long[] index = new long[shape.length];
-        for (int e = 0; e < out.length; e++) {
-            long at = offset;
-            for (int k = 0; k < shape.length; k++) at += index[k] * steps[k];
-            out[e] = all[Math.toIntExact(at)];
-            for (int k = shape.length - 1; k >= 0 && ++index[k] == shape[k]; k--) index[k] = 0;
-        }
+        Strided.gather(java.nio.DoubleBuffer.wrap(all), offset, shape, steps, java.nio.DoubleBuffer.wrap(out));
         return fromDoubles(out, shape, x.dtype());
     }
 

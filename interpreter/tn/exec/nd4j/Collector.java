@@ -21,8 +21,6 @@ final class Collector {
     private static final AtomicLong since = new AtomicLong();
     /** Requests not yet taken by the collecting thread (at most one is kept). */
     private static final java.util.concurrent.Semaphore wanted = new java.util.concurrent.Semaphore(0);
-    /** Collections asked for so far (tests). */
-    private static final AtomicLong collections = new AtomicLong();
 
     static {
         Thread t = new Thread(Collector::collectWhenAsked, "tn-collector");
@@ -40,17 +38,11 @@ final class Collector {
         }
     }
 
-    /** Collections asked for and made since the process started. */
-    static long collections() {
-        return collections.get();
-    }
-
     private static void collectWhenAsked() {
         while (true) {
             wanted.acquireUninterruptibly();
             wanted.drainPermits();
             System.gc();
-            collections.incrementAndGet();
         }
     }
 }

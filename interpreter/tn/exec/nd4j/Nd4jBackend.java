@@ -238,22 +238,30 @@ public final class Nd4jBackend implements Backend {
         long n = 1;
         for (long s : shape) n *= s;
         if (n == 0 || x.length() > Integer.MAX_VALUE - 8) return takeNd4j(x, axis, index);
-        DataType type = type(x.dtype());
-        NdDense nd = x;
-        NdDense.Read read = nd.read(type);
-        Object holder = read.holder();
-        Buffer src = read.buffer();
         long[] strides = new long[shape.length];
         long[] full = x.shape();
         for (long k = shape.length - 1, m = 1; k >= 0; k--) {
             strides[(int) k] = m;
             m *= full[(int) k];
         }
-        NdDense out = NdDense.allocate(shape, n, x.dtype());
+        return gathered(x, index * strides[axis], shape, strides);
+    }
+
+    /**
+     * A new row-major array of {@code shape} in memory tn owns, entry (i0, .., ik) being entry
+     * {@code offset + i0 * steps[0] + .. + ik * steps[k]} of {@code src}'s row-major entries: a
+     * strided copy in Java ({@link tn.exec.Strided#gather}), for slices, permutations and views.
+     */
+    static NdDense gathered(NdDense src, long offset, long[] shape, long[] steps) {
+        DataType type = type(src.dtype());
+        long n = 1;
+        for (long d : shape) n *= d;
+        NdDense.Read read = src.read(type);
+        NdDense out = NdDense.allocate(shape, n, src.dtype());
         try {
-            tn.exec.Strided.gather(src, index * strides[axis], shape, strides, out.ownBuffer(type));
+            tn.exec.Strided.gather(read.buffer(), offset, shape, steps, out.ownBuffer(type));
         } finally {
-            Reference.reachabilityFence(holder);
+            Reference.reachabilityFence(read.holder());
         }
         return out;
     }
@@ -276,24 +284,13 @@ public final class Nd4jBackend implements Backend {
         if (x instanceof NdView v) return v.permute(perm);
         long n = x.length();
         if (x.rank() == 0 || n == 0 || n > Integer.MAX_VALUE - 8) return new NdDense(arr(x).permute(perm).dup('c'), x.dtype());
-        DataType type = type(x.dtype());
-        NdDense nd = nd(x);
-        NdDense.Read read = nd.read(type);
-        Object holder = read.holder();
-        Buffer src = read.buffer();
         long[] in = x.shape(), strides = new long[in.length], shape = new long[in.length], step = new long[in.length];
         for (int k = in.length - 1, m = 1; k >= 0; m *= (int) in[k], k--) strides[k] = m;
         for (int k = 0; k < perm.length; k++) {
             shape[k] = in[perm[k]];
             step[k] = strides[perm[k]];
         }
-        NdDense out = NdDense.allocate(shape, n, x.dtype());
-        try {
-            tn.exec.Strided.gather(src, 0, shape, step, out.ownBuffer(type));
-        } finally {
-            Reference.reachabilityFence(holder);
-        }
-        return out;
+        return gathered(nd(x), 0, shape, step);
     }
 
     @Override

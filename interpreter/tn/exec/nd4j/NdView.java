@@ -1,10 +1,8 @@
 package tn.exec.nd4j;
 
-import java.lang.ref.Reference;
 import java.util.Arrays;
 import tn.exec.DType;
 import tn.exec.Dense;
-import tn.exec.Strided;
 
 /**
  * A strided view of a value's native memory ({@link tn.exec.Backend#strided}): entry
@@ -60,14 +58,7 @@ final class NdView implements Dense {
 
     /** The entries as a new row-major array. */
     NdDense copy() {
-        NdDense out = NdDense.allocate(shape, Math.max(1, length()), dtype());
-        NdDense.Read read = baseEntries();
-        try {
-            Strided.gather(read.buffer(), offset, shape, steps, out.ownBuffer(Nd4jBackend.type(dtype())));
-        } finally {
-            Reference.reachabilityFence(read.holder());
-        }
-        return out;
+        return Nd4jBackend.gathered(base, offset, shape, steps);
     }
 
     /** Slice {@code index} of {@code axis}, kept with size 1. */
