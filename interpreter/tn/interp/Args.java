@@ -81,6 +81,11 @@ public final class Args {
         return v;
     }
 
+    /** The arguments evaluated so far (the interpreter keeps their values: see Interpreter.held). */
+    java.util.Collection<Value> valuesSoFar() {
+        return values.values();
+    }
+
     public Net tensor(int i) {
         return interpreter.asTensor(value(i), span(i), "argument " + (i + 1) + " of " + name() + "()");
     }

@@ -105,8 +105,16 @@ public final class Interpreter {
         return out;
     }
 
-    /** A function call's locals and legs. */
-    private record Frame(Module module, Map<String, Value> locals, Legs legs) {}
+    /**
+     * A function call's locals and legs, and the values its running statements have made but not
+     * stored anywhere yet (a call's result waiting for the rest of its expression): the evaluator
+     * must not give back what they need (see held()).
+     */
+    private record Frame(Module module, Map<String, Value> locals, Legs legs, List<Value> pending) {
+        Frame(Module module, Map<String, Value> locals, Legs legs) {
+            this(module, locals, legs, new ArrayList<>());
+        }
+    }
 
     private static final class ReturnSignal extends RuntimeException {
         final Value value;
@@ -138,6 +146,27 @@ public final class Interpreter {
         this.out = out;
         this.settings = settings;
         evaluator.setWarnings(this::warn);
+        evaluator.setHeld(this::held);
+    }
+
+    /** The arguments of the builtin calls running now, innermost first. */
+    private final Deque<Args> calling = new ArrayDeque<>();
+
+    /**
+     * The networks the script can still reach (every module's globals, the locals of the calls
+     * running and the values their statements are still using, the arguments of the builtins
+     * running): inside Evaluator.valuesOnly, their values and what they need are kept; any other
+     * intermediate goes once it has been used.
+     */
+    private Iterable<Net> held() {
+        List<Map<String, Value>> scopes = new ArrayList<>();
+        for (Frame f : frames) scopes.add(f.locals());
+        List<Value> values = new ArrayList<>();
+        for (Frame f : frames) values.addAll(f.pending());
+        for (Module m : imported.values()) scopes.add(m.globals);
+        for (Map<String, Value> scope : scopes) values.addAll(scope.values());
+        for (Args a : calling) values.addAll(a.valuesSoFar());
+        return HeldValues.nets(values);
     }
 
     public boolean concrete() { return evaluator.concrete(); }
@@ -354,6 +383,22 @@ public final class Interpreter {
     // ---- statements -------------------------------------------------------------------------
 
     private void execute(Stmt stmt) {
+        List<Value> pending = frame().pending();
+        int before = pending.size();
+        try {
+            executeStatement(stmt);
+        } finally {
+            pending.subList(before, pending.size()).clear(); // the statement's values are stored or dropped by now
+        }
+    }
+
+    /** A call's result, held until the statement that made it ends. */
+    private Value pending(Value v) {
+        if (v instanceof Value.TensorValue || v instanceof Value.Tuple || v instanceof Value.Record) frame().pending().add(v);
+        return v;
+    }
+
+    private void executeStatement(Stmt stmt) {
         if (stmt instanceof Stmt.LegDecl d) {
             for (Stmt.LegDecl.Binding b : d.legs()) {
                 double size = asNumber(eval(b.size()), b.size().span(), "a leg size");
@@ -404,7 +449,7 @@ public final class Interpreter {
             for (Stmt s : b.value() ? i.then() : i.otherwise()) execute(s);
         } else if (stmt instanceof Stmt.ExprStmt e) {
             Value v = eval(e.expr());
-            if (v instanceof Value.TensorValue t) evaluator.evaluate(t.net());
+            if (v instanceof Value.TensorValue t) evaluator.compute(t.net());
         }
     }
 
@@ -491,7 +536,7 @@ public final class Interpreter {
         if (isConstant(target.name())) throw new TnError(target.span(), target.name() + " is a constant; choose another name");
         if (v instanceof Value.TensorValue t) {
             t.net().nameIfAnonymous(target.name());
-            if (!isLargeFactoredNetwork(t.net())) evaluator.evaluate(t.net());
+            if (!isLargeFactoredNetwork(t.net())) evaluator.compute(t.net());
         }
         frame().locals().put(target.name(), v);
     }
@@ -743,7 +788,7 @@ public final class Interpreter {
     private Value call(Expr.Call c) {
         Value callee = lookupVariable(c.callee());
         if (callee instanceof Value.Poison) throw new Poisoned();
-        if (callee instanceof Value.Function f) return callUser(f, c);
+        if (callee instanceof Value.Function f) return pending(callUser(f, c));
         if (callee != null) {
             throw new TnError(c.calleeSpan(), c.callee() + " is " + callee.kind() + ", not a function"
                     + (Builtins.get(c.callee()) != null ? " (the variable hides the builtin " + c.callee() + "(); rename the variable to call it)" : ""));
@@ -758,9 +803,14 @@ public final class Interpreter {
             throw new TnError(c.calleeSpan(), "unknown function " + c.callee() + (hint != null ? " (did you mean " + hint + "?)" : ""));
         }
         Args args = new Args(this, c);
-        Value v = b.call(args);
-        args.finish();
-        return v;
+        calling.push(args);
+        try {
+            Value v = b.call(args);
+            args.finish();
+            return pending(v);
+        } finally {
+            calling.pop();
+        }
     }
 
     private Value callUser(Value.Function f, Expr.Call c) {

@@ -455,13 +455,15 @@ public final class Networks {
 
     /**
      * The sum of terms (checked with {@link #checkSummand}) with their coefficients. A first term
-     * that is itself an unnamed sum is spliced in, so `(a + b) + c` is one flat sum.
+     * that is itself an unnamed sum is spliced in, so `(a + b) + c` is one flat sum; not once it has
+     * been computed (an argument a function used): its value is then the term, which also keeps
+     * the new sum from reading the old one's terms after Evaluator.valuesOnly gave them back.
      */
     Net sum(List<Net> terms, double[] coefficients, Span span) {
         List<Net> all = new ArrayList<>(terms.size());
         List<Double> cs = new ArrayList<>(terms.size());
         Net first = terms.get(0);
-        if (first instanceof Net.Sum s && s.label() == null && coefficients[0] == 1.0) {
+        if (first instanceof Net.Sum s && s.label() == null && coefficients[0] == 1.0 && s.cached() == null) {
             all.addAll(s.terms());
             for (double c : s.coefficients()) cs.add(c);
         } else {

@@ -29,6 +29,12 @@ public final class Evaluator {
     private PlanListener listener = (net, plan) -> {};
     private java.util.function.Consumer<String> progress = message -> {};
     private java.util.function.BiConsumer<tn.diag.Span, String> warnings = (span, message) -> {};
+    private java.util.function.Supplier<Iterable<Net>> held = java.util.List::of;
+    /** What a {@link #valuesOnly} scope still needs (null outside one, and when checking). */
+    private Liveness liveness;
+    /** True while an evaluation runs (nested calls are its own steps). */
+    private boolean evaluating;
+    private long recomputed;
 
     /**
      * Thrown when the thread was interrupted (Ctrl-C in the REPL): the evaluator stops at its next
@@ -85,11 +91,70 @@ public final class Evaluator {
     /** Where progress of long sliced contractions is reported (e.g. standard error). */
     public void setProgress(java.util.function.Consumer<String> progress) { this.progress = progress; }
 
-    /** The network's value: a concrete tensor, or a signature when checking. Memoised. */
+    /**
+     * The nodes the script can still reach (the interpreter's variables and the arguments of the
+     * calls running), asked at each evaluation inside {@link #valuesOnly}: their values stay.
+     */
+    public void setHeld(java.util.function.Supplier<Iterable<Net>> held) { this.held = held; }
+
+    /**
+     * Runs {@code body}, which asks for values only: nothing it computes is differentiated or
+     * expanded afterwards (`detach(forward(m, ids))`). Inside, each intermediate's memory goes back
+     * once no node that may still be evaluated reads it, instead of when the garbage collector
+     * finds the network unreachable ({@link Liveness}); every number is the same either way.
+     * Nested scopes are one scope.
+     */
+    public <T> T valuesOnly(java.util.function.Supplier<T> body) {
+        if (backend == null || liveness != null) return body.get();
+        liveness = new Liveness(backend::release);
+        try {
+            return body.get();
+        } finally {
+            Liveness l = liveness;
+            liveness = null;
+            l.close(held.get());
+        }
+    }
+
+    /**
+     * How many times a node was computed again after {@link #valuesOnly} had dropped its value:
+     * only a derivative or an expansion built later of what the scope computed reads such a node
+     * (the tests check the stdlib's workflows keep it at 0).
+     */
+    public long recomputations() { return recomputed; }
+
+    /**
+     * The network's value: a concrete tensor, or a signature when checking. Memoised. The caller
+     * may keep the tensor as long as it likes (a detached tensor holds its data).
+     */
     public Tensor evaluate(Net net) {
+        Tensor t = compute(net);
+        if (liveness != null && !evaluating) liveness.escape(t.data());
+        return t;
+    }
+
+    /**
+     * Computes the network's value and memoises it, for a caller that reads it through the network
+     * only (a variable's value): inside {@link #valuesOnly} it goes once the network is unreachable
+     * from the script's variables.
+     */
+    public Tensor compute(Net net) {
+        if (liveness == null || evaluating || memo(net) != null) return evaluateNode(net);
+        evaluating = true;
+        try {
+            liveness.begin(net, held.get());
+            return evaluateNode(net);
+        } finally {
+            evaluating = false;
+            liveness.end();
+        }
+    }
+
+    private Tensor evaluateNode(Net net) {
         Tensor memo = memo(net);
         if (memo != null) return memo;
         if (Thread.interrupted()) throw new Interrupted(net.span());
+        if (backend != null && net.computed && !(net instanceof Net.Leaf)) recomputed++;
         Tensor t;
         if (net instanceof Net.Leaf leaf) {
             t = leaf.tensor();
@@ -102,7 +167,11 @@ public final class Evaluator {
         } else {
             t = contract(net);
         }
-        if (backend != null) net.concrete = t;
+        if (backend != null) {
+            net.concrete = t;
+            net.computed = true;
+        }
+        if (liveness != null) liveness.computed(net, t);
         // Computed values also have their signature, so shape-only passes (`:plan` in the REPL)
         // can treat them as tensors too.
         net.signature = Tensor.signature(t.legs(), t.shape(), t.dtype());
@@ -116,7 +185,7 @@ public final class Evaluator {
     // ---- contraction ------------------------------------------------------------------------
 
     private Tensor contract(Net root) {
-        Flattening.Result flat = new Flattening(this::evaluate).flatten(root, this::memo);
+        Flattening.Result flat = new Flattening(this::evaluateNode).flatten(root, this::memo);
         DType dtype = root.dtype();
         for (Tensor t : flat.operands()) if (t != null) dtype = DType.promote(dtype, t.dtype());
         Plan plan;
@@ -155,10 +224,22 @@ public final class Evaluator {
         } catch (SliceExecutor.Failed e) {
             throw new TnError(root.span(), e.getMessage());
         }
-        if (result.dtype() != dtype) result = backend.cast(result, dtype);
-        if (flat.coefficient() != 1.0) result = backend.linearCombination(List.of(result), new double[] {flat.coefficient()});
-        result = spreadDiagonals(result, flat.rootToOutput());
+        if (result.dtype() != dtype) result = replaced(result, backend.cast(result, dtype), operands);
+        if (flat.coefficient() != 1.0) result = replaced(result, backend.linearCombination(List.of(result), new double[] {flat.coefficient()}), operands);
+        result = replaced(result, spreadDiagonals(result, flat.rootToOutput()), operands);
         return Tensor.of(root.legs(), result);
+    }
+
+    /**
+     * {@code now}, made from {@code before}: inside {@link #valuesOnly}, {@code before} (the
+     * contraction's own result, unseen by anyone else) is given back at once when it is not an
+     * operand and not complex (whose parts may be shared).
+     */
+    private Dense replaced(Dense before, Dense now, List<Dense> operands) {
+        if (liveness == null || now == before || before.dtype().isComplex()) return now;
+        for (Dense d : operands) if (d == before) return now;
+        backend.release(before);
+        return now;
     }
 
     /**

@@ -23,6 +23,8 @@ public abstract sealed class Net permits Net.Leaf, Net.Delta, Net.Relabel, Net.P
     private boolean slot;
     Tensor concrete;
     Tensor signature;
+    /** Set once a value has been computed (it may have been dropped since: Evaluator#valuesOnly). */
+    boolean computed;
 
     Net(List<String> legs, long[] sizes, DType dtype, Span span) {
         this.legs = List.copyOf(legs);

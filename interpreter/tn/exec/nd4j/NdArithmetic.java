@@ -261,27 +261,34 @@ final class NdArithmetic {
      * in place there, and moved back.
      */
     private static Dense byRows(Dense x, int[] axes, RowOp op) {
-        INDArray a = arr(x);
-        if (a.length() > Reductions.MAX_ENTRIES) {
-            throw new UnsupportedOperationException("softmax and layernorm are limited to " + Reductions.MAX_ENTRIES + " entries; this tensor has " + a.length());
+        long length = x.length();
+        if (length > Reductions.MAX_ENTRIES) {
+            throw new UnsupportedOperationException("softmax and layernorm are limited to " + Reductions.MAX_ENTRIES + " entries; this tensor has " + length);
         }
-        int rank = a.rank();
-        long[] shape = a.shape();
+        int rank = x.rank();
+        long[] shape = x.shape();
         long group = 1;
         for (int k : axes) group *= shape[k];
-        int rows = (int) (a.length() / Math.max(1, group));
+        int rows = (int) (length / Math.max(1, group));
         long[] block = together(shape, axes);
-        if (block != null && block[2] == 1) {
-            INDArray src = NdDense.contiguous(a, a.dataType());
-            if (rank == 0) {
-                INDArray out = Nd4j.scalar(a.dataType(), 0.0);
-                op.apply(NdDense.buffer(src), rows, (int) group, NdDense.buffer(out));
-                return new NdDense(out, x.dtype());
+        if (block != null && block[2] == 1 && rank > 0) {
+            // Read where it lies (a row-major copy only of a view): not wrapped as an ND4J array,
+            // so the evaluator may give x's memory back once it is used (NdDense#release).
+            DataType type = type(x.dtype());
+            NdDense.Read src = nd(x).read(type);
+            NdDense out = NdDense.allocate(shape, length, x.dtype()); // tn's memory: ND4J's allocator is slower
+            try {
+                op.apply(src.buffer(), rows, (int) group, out.ownBuffer(type));
+            } finally {
+                Reference.reachabilityFence(src.holder());
             }
-            NdDense out = NdDense.allocate(shape, a.length(), x.dtype()); // tn's memory: ND4J's allocator is slower
-            op.apply(NdDense.buffer(src), rows, (int) group, out.ownBuffer(a.dataType()));
-            Reference.reachabilityFence(src);
             return out;
+        }
+        INDArray a = arr(x);
+        if (rank == 0) {
+            INDArray out = Nd4j.scalar(a.dataType(), 0.0);
+            op.apply(NdDense.buffer(NdDense.contiguous(a, a.dataType())), rows, (int) group, NdDense.buffer(out));
+            return new NdDense(out, x.dtype());
         }
         int[] perm = lastPermutation(rank, axes);
         INDArray moved = a.permute(perm).dup('c'); // a copy of our own: worked on in place

@@ -38,6 +38,16 @@ public final class NdDense implements Dense {
     private volatile INDArray array;
     /** The columns of the 1s when this is a one-hot matrix ({@link Dense#oneHotColumns}), else null. */
     private final int[] oneHot;
+    /**
+     * Set when this value does not hold its memory alone: it reads another's (a file's mapping, a
+     * view made by {@link #share}), or another value may read this one's without holding this
+     * object (a view was made of it: {@link #share}, {@link #asOneHot}, an {@link NdView}; or it
+     * was wrapped as an ND4J array, whose views tn cannot see). {@link #release} then frees
+     * nothing: the memory goes when every holder is unreachable.
+     */
+    private volatile boolean shared;
+    /** Set when {@link #release} gave the memory back: any later read is refused rather than answered from reused memory. */
+    private volatile boolean released;
 
     public NdDense(INDArray array, DType dtype) {
         this.array = array;
@@ -54,12 +64,18 @@ public final class NdDense implements Dense {
      * {@link DoublePointer}, by type); {@code free} frees it or gives it back, at most once.
      */
     NdDense(Pointer data, Runnable free, long[] shape, DType dtype) {
+        this(data, free, true, shape, dtype);
+    }
+
+    /** {@code owns}: false for memory this value only reads (a file's mapping, another value's entries): {@link #release} leaves it. */
+    private NdDense(Pointer data, Runnable free, boolean owns, long[] shape, DType dtype) {
         this.dtype = dtype;
         this.shape = shape.clone();
         this.data = data;
         this.free = free;
         this.view = view(data);
         this.oneHot = null;
+        this.shared = !owns;
     }
 
     /** The same entries (the same memory), known to be the one-hot matrix with the 1s at {@code columns}. */
@@ -71,6 +87,8 @@ public final class NdDense implements Dense {
         this.view = x.view;
         this.array = x.array;
         this.oneHot = columns.clone();
+        this.shared = true;
+        x.shared = true;
     }
 
     /** This value marked as the one-hot matrix with the 1s at {@code columns} (the caller made it so). */
@@ -112,6 +130,8 @@ public final class NdDense implements Dense {
         for (long d : shape) n *= d;
         int width = data instanceof DoublePointer ? Double.BYTES : Float.BYTES;
         if (n == 0 || offset < 0 || offset + n > data.limit() || (offset + n) * width > Integer.MAX_VALUE) return null;
+        checkLive();
+        shared = true;
         java.nio.ByteBuffer bytes = data.asByteBuffer().slice((int) (offset * width), (int) (n * width));
         return wrapBytes(bytes, this, shape, dtype);
     }
@@ -127,26 +147,59 @@ public final class NdDense implements Dense {
         BytePointer at = new BytePointer(bytes);
         Pointer p = f64 ? new DoublePointer(at).capacity(n).limit(n) : new FloatPointer(at).capacity(n).limit(n);
         Object[] keep = {owner, bytes, at};
-        return new NdDense(p, () -> Reference.reachabilityFence(keep), shape, dtype);
+        return new NdDense(p, () -> Reference.reachabilityFence(keep), false, shape, dtype);
     }
 
     /** The native memory tn allocated ({@link FloatPointer} or {@link DoublePointer}), or null when ND4J owns it. */
     Pointer data() {
+        checkLive();
         return data;
     }
 
+    /** Notes that a view of this value's memory was made elsewhere ({@link NdView}): {@link #release} will not free it. */
+    void markShared() {
+        shared = true;
+    }
+
     /**
-     * Frees the native memory now rather than when the garbage collector finds the value
-     * unreachable (benchmarks use this to free each result as numpy's reference counting does);
-     * the value must not be used afterwards.
+     * Gives the memory back now rather than when the garbage collector finds the value unreachable
+     * (the evaluator does so for an intermediate once its last consumer has run; benchmarks free
+     * each result as numpy's reference counting does). The caller must not use the value
+     * afterwards. Memory that a view or an ND4J array may also read ({@link #shared}) is not freed:
+     * it goes when all its holders are unreachable, as without this call. A value whose reads
+     * came after the release would be refused ({@link #checkLive}).
+     *
+     * <p>With the system property {@code tn.poison} set (the test suite sets it), freed memory is
+     * first filled with NaNs (its first 64 MB), so a read through a buffer taken before the release
+     * shows in every number it reaches instead of reading whatever the memory holds next.
      */
     public void release() {
-        if (free != null) free.run();
-        else if (array.closeable()) array.close();
+        if (shared || released) return;
+        if (free != null) {
+            released = true;
+            long n = length();
+            if (POISON) Pointer.memset(data, 0xFF, Math.min(POISON_BYTES, n * (data instanceof DoublePointer ? Double.BYTES : Float.BYTES)));
+            free.run();
+            Collector.freed(n * (data instanceof DoublePointer ? Double.BYTES : Float.BYTES));
+        } else if (array != null && !array.isView() && array.closeable()) {
+            released = true;
+            array.close();
+        }
+    }
+
+    static final boolean POISON = Boolean.getBoolean("tn.poison");
+    /** At most this much of a freed value is poisoned (the start of it): a huge fill given back when interrupted must not take seconds. */
+    private static final long POISON_BYTES = 64L << 20;
+
+    /** Refuses to read a value whose memory {@link #release} gave back (a bug in tn, never a user's error). */
+    private void checkLive() {
+        if (released) throw new IllegalStateException("a value was read after its memory was given back: " + this);
     }
 
     /** The value as an ND4J array (wrapping tn's memory, without a copy, on first use). */
     public INDArray array() {
+        checkLive();
+        shared = true;
         INDArray a = array;
         if (a == null) {
             synchronized (this) {
@@ -172,6 +225,7 @@ public final class NdDense implements Dense {
      * of the given type, else null. The value must stay reachable while the view is in use.
      */
     Buffer ownBuffer(DataType type) {
+        checkLive();
         if (view == null) return null;
         return (type == DataType.DOUBLE) == (data instanceof DoublePointer) ? view : null;
     }

@@ -40,6 +40,7 @@ final class NdView implements Dense {
             last += (shape[k] - 1) * steps[k];
         }
         if (last >= base.length()) return null;
+        base.markShared(); // the view reads the base's memory: releasing the base must not free it
         return new NdView(base, offset, shape.clone(), steps.clone());
     }
 

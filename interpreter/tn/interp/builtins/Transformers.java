@@ -62,7 +62,8 @@ public final class Transformers {
                     + " [layer, head, layer', head'], 0 unless layer < layer'",
                 Transformers::composition),
             Builtin.of("detach", "detach(x)",
-                "x computed now and kept as a constant tensor (its network is forgotten): a frozen attention pattern",
+                "x computed now and kept as a constant tensor (its network is forgotten): a frozen attention pattern;"
+                        + " only its value is asked for, so x's intermediates are given back as soon as they are used",
                 Transformers::detach));
     }
 
@@ -498,8 +499,8 @@ public final class Transformers {
 
     private static Value detach(Args a) {
         a.expect(1, 1, "a tensor");
-        Net x = a.tensor(0);
-        Tensor t = a.interpreter().evaluator().evaluate(x);
+        // Only x's value is asked for: its intermediates go as soon as they are used.
+        Tensor t = a.interpreter().evaluator().valuesOnly(() -> a.interpreter().evaluator().evaluate(a.tensor(0)));
         return new Value.TensorValue(new Net.Leaf(t, "constant", a.span()));
     }
 
