@@ -150,7 +150,8 @@ public final class BufferContractor {
     /**
      * An input where it lies: entry (i0, .., ik) of the input (axes as the network lists its legs)
      * is {@code data[offset + i0 * steps[0] + .. + ik * steps[k]]}; {@code steps} null: row-major
-     * from index 0. {@code oneHot}: as {@link #contract(Plan, List, List)}'s, for a row-major input.
+     * from index 0. {@code oneHot}: as {@link #contract(Plan, List, List)}'s, for a row-major input;
+     * {@code data} may then be null when {@link #readsColumnsOnly} holds (no entries are read).
      */
     public record Input(Buffer data, int[] oneHot, long offset, long[] steps) {
         /** A row-major input. */
@@ -194,6 +195,37 @@ public final class BufferContractor {
         List<Input> in = new ArrayList<>();
         for (int k = 0; k < inputs.size(); k++) in.add(new Input(inputs.get(k), oneHots.get(k)));
         return contractInputs(plan, in);
+    }
+
+    /**
+     * True when input {@code k}, a one-hot matrix [rows, cols] ({@code oneHots.get(k)}: the column of
+     * each row's 1; null for an input that is not one), is used by the plan only through those
+     * columns: nothing is prepared of it, and its first step contracts it over cols alone with no
+     * batch leg against an operand that is not a one-hot, so the step picks rows ({@link #picked})
+     * and its entries are never read. Such an input may come with no data ({@link Input}).
+     */
+    public static boolean readsColumnsOnly(Plan plan, int k, List<int[]> oneHots) {
+        Network n = plan.network();
+        long[] sizes = n.sizes();
+        int[] legs = n.inputs().get(k), columns = oneHots.get(k), prepared = plan.prepared().get(k);
+        if (columns == null || legs.length != 2 || legs[0] == legs[1] || sizes[legs[0]] != columns.length) return false;
+        if (indexOf(prepared, legs[0]) < 0 || indexOf(prepared, legs[1]) < 0) return false;
+        int count = oneHots.size();
+        List<Integer> ids = new ArrayList<>();
+        for (int j = 0; j < count; j++) ids.add(j);
+        for (int s = 0; s < plan.steps().size(); s++) {
+            Plan.Step step = plan.steps().get(s);
+            int left = ids.get(step.left()), right = ids.get(step.right());
+            if (left == k || right == k) {
+                int other = left == k ? right : left;
+                if (other < count && oneHots.get(other) != null) return false; // which of two one-hots picks is not worth predicting
+                return step.batch().length == 0 && step.contracted().length == 1 && step.contracted()[0] == legs[1];
+            }
+            ids.remove(step.right());
+            ids.remove(step.left());
+            ids.add(count + s);
+        }
+        return false; // no step: the input is the result
     }
 
     /**

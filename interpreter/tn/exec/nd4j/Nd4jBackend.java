@@ -42,11 +42,12 @@ public final class Nd4jBackend implements Backend {
 
     /**
      * The value as an {@link NdDense}: a lazy stack ({@link NdStack}) is made whole first, a
-     * strided view ({@link NdView}) copied row-major.
+     * strided view ({@link NdView}) copied row-major, a one-hot ({@link NdOneHot}) written out.
      */
     static NdDense nd(Dense d) {
         if (d instanceof NdStack s) return s.whole();
         if (d instanceof NdView v) return v.copy();
+        if (d instanceof NdOneHot h) return h.entries();
         return (NdDense) d;
     }
 
@@ -184,24 +185,14 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * Zeros with a 1 per row, marked so that contractions pick its rows ({@link Dense#oneHotColumns}).
-     * Written by a memset and one store per row: generated entry by entry (a division each), the
-     * [64, 50257] embedding one-hot of a GPT-2 forward took ~10% of the interpreter's own time.
+     * Zeros with a 1 per row, marked so that contractions pick its rows ({@link Dense#oneHotColumns}):
+     * kept as its columns until an operation needs the entries ({@link NdOneHot}).
      */
     @Override
     public Dense oneHot(int[] columns, long width, DType dtype) {
         long n = Math.multiplyExact((long) columns.length, width);
-        if (n == 0) return Backend.super.oneHot(columns, width, dtype);
-        NdDense out = NdDense.allocate(new long[] {columns.length, width}, n, dtype);
-        Pointer p = out.data();
-        Pointer.memset(p, 0, n * dtype.bytes());
-        for (int r = 0; r < columns.length; r++) {
-            if (columns[r] < 0) continue;
-            long at = r * width + columns[r];
-            if (p instanceof FloatPointer f) f.put(at, 1f);
-            else ((DoublePointer) p).put(at, 1.0);
-        }
-        return out.asOneHot(columns);
+        if (n == 0 || dtype.isComplex()) return Backend.super.oneHot(columns, width, dtype);
+        return new NdOneHot(columns, width, dtype);
     }
 
     @Override

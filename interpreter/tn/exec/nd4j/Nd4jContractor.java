@@ -91,7 +91,13 @@ public final class Nd4jContractor {
         DataType type = Nd4jBackend.type(dtype);
         List<Object> holders = new ArrayList<>();
         List<BufferContractor.Input> inputs = new ArrayList<>();
-        for (Dense d : operands) {
+        List<int[]> oneHots = operands.stream().map(Dense::oneHotColumns).toList();
+        for (int k = 0; k < operands.size(); k++) {
+            Dense d = operands.get(k);
+            if (d instanceof NdOneHot h && h.dtype() == dtype && BufferContractor.readsColumnsOnly(plan, k, oneHots)) {
+                inputs.add(new BufferContractor.Input(null, oneHots.get(k))); // rows picked: the entries are never read
+                continue;
+            }
             if (d instanceof NdView v && v.dtype() == dtype) { // read where it lies
                 NdDense.Read read = v.baseEntries();
                 holders.add(read.holder());

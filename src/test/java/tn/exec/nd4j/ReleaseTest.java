@@ -61,7 +61,7 @@ class ReleaseTest {
         Dense slice = backend.take(backend.reshape(x, new long[] {4, 4}), 0, 2);
         backend.release(slice); // the memory is x's
         assertEquals(64.0, sum(backend.toDoubles(x)));
-        NdDense hot = (NdDense) backend.oneHot(new int[] {1, 0}, 3, DType.FLOAT32);
+        NdDense hot = ((NdOneHot) backend.oneHot(new int[] {1, 0}, 3, DType.FLOAT32)).entries(); // written out: marked one-hot
         backend.release(hot);
         assertArrayEquals(new double[] {0, 1, 0, 1, 0, 0}, backend.toDoubles(hot));
     }
