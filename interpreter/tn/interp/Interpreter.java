@@ -1,8 +1,6 @@
 package tn.interp;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -545,47 +543,10 @@ public final class Interpreter {
 
     private void importModule(Stmt.Import imp) {
         // The module's key first: an import already done (in a loop, say) reads nothing again.
-        Path file = null;
-        Path key;
-        if (imp.isPath()) {
-            Path base = module().directory != null ? module().directory : Path.of(".");
-            try {
-                file = base.resolve(imp.target()).normalize();
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new TnError(imp.span(), "cannot import this: not a valid path (" + e.getReason() + ")");
-            }
-            if (!Files.isRegularFile(file)) throw new TnError(imp.span(), "cannot import " + imp.target() + ": no such file " + file);
-            // Anything else (weights, data) would be parsed as a script and fail inside that file.
-            if (!file.getFileName().toString().endsWith(".tn")) {
-                throw new TnError(imp.span(), "cannot import " + imp.target() + ": import reads tn scripts (.tn files); read weights with"
-                        + " load_gpt2(\"...\") and arrays with load(\"...\", legs...)");
-            }
-            key = file.toAbsolutePath();
-        } else {
-            key = Path.of("stdlib", imp.target() + ".tn");
-        }
-        Source source = null;
-        Path dir = null;
-        if (!imported.containsKey(key) && imp.isPath()) {
-            try {
-                source = Source.read(file, displayName(imp.target()));
-            } catch (IOException e) {
-                throw new TnError(imp.span(), "cannot read " + file + ": " + e.getMessage());
-            } catch (TnError e) {
-                Diagnostics notUtf8 = new Diagnostics();
-                notUtf8.add(e);
-                throw new ImportError(imp.span(), notUtf8);
-            }
-            dir = file.toAbsolutePath().getParent();
-        } else if (!imported.containsKey(key)) {
-            String text = Stdlib.read(imp.target());
-            if (text == null) {
-                throw new TnError(imp.span(), "no module " + imp.target() + " in the standard library (it has: "
-                        + String.join(", ", Stdlib.modules()) + ")"
-                        + (NumpyHints.isModule(imp.target()) ? "; tn is not Python: its numerical functions are builtins" : ""));
-            }
-            source = new Source("stdlib/" + imp.target() + ".tn", text);
-        }
+        Imports.Located where = Imports.locate(imp, module().directory);
+        Path key = where.key();
+        Source source = imported.containsKey(key) ? null : Imports.source(imp, where, module().source.name());
+        Path dir = where.file() == null ? null : where.file().toAbsolutePath().getParent();
         Module m = imported.get(key);
         if (m == null) {
             if (importing.contains(key.toString())) {
@@ -606,12 +567,6 @@ public final class Interpreter {
         }
         for (Map.Entry<String, Value> e : m.globals.entrySet()) frame().locals().put(e.getKey(), e.getValue());
         legs().importAll(m.legs, imp.span());
-    }
-
-    /** How an imported file is named in messages: relative to the importing script's own name. */
-    private String displayName(String target) {
-        Path importer = Path.of(module().source.name()).getParent();
-        return (importer == null ? Path.of(target) : importer.resolve(target)).normalize().toString();
     }
 
     // ---- expressions ------------------------------------------------------------------------
