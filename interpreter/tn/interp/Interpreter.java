@@ -134,6 +134,8 @@ public final class Interpreter {
     private final Map<Path, Module> imported = new HashMap<>();
     private final Deque<String> importing = new ArrayDeque<>();
     private final Deque<Frame> frames = new ArrayDeque<>();
+    /** The arguments of the builtin calls running now, innermost first. */
+    private final Deque<Args> calling = new ArrayDeque<>();
     /** While checking: files the script will have written by then (path -> array name -> signature). */
     private final Map<Path, Map<String, Tensor>> plannedWrites = new HashMap<>();
 
@@ -147,9 +149,6 @@ public final class Interpreter {
         evaluator.setHeld(this::held);
     }
 
-    /** The arguments of the builtin calls running now, innermost first. */
-    private final Deque<Args> calling = new ArrayDeque<>();
-
     /**
      * The networks the script can still reach (every module's globals, the locals of the calls
      * running and the values their statements are still using, the arguments of the builtins
@@ -157,12 +156,12 @@ public final class Interpreter {
      * intermediate goes once it has been used.
      */
     private Iterable<Net> held() {
-        List<Map<String, Value>> scopes = new ArrayList<>();
-        for (Frame f : frames) scopes.add(f.locals());
         List<Value> values = new ArrayList<>();
-        for (Frame f : frames) values.addAll(f.pending());
-        for (Module m : imported.values()) scopes.add(m.globals);
-        for (Map<String, Value> scope : scopes) values.addAll(scope.values());
+        for (Frame f : frames) {
+            values.addAll(f.locals().values());
+            values.addAll(f.pending());
+        }
+        for (Module m : imported.values()) values.addAll(m.globals.values());
         for (Args a : calling) values.addAll(a.valuesSoFar());
         return HeldValues.nets(values);
     }

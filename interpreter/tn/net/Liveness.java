@@ -45,7 +45,7 @@ final class Liveness {
     private final Consumer<Dense> release;
     /** Values this scope made, and how many nodes hold each as their memo. */
     private final Map<Dense, int[]> holders = new IdentityHashMap<>();
-    /** Values handed to a caller: never released. */
+    /** Values this scope made that were handed to a caller: never released (dropped from here with their last holder). */
     private final Set<Dense> escaped = identitySet();
     /** Nodes the scope computed that outlived their evaluation, with their value's memo. */
     private final Map<Net, Tensor> register = new IdentityHashMap<>();
@@ -124,7 +124,7 @@ final class Liveness {
 
     /** The caller receives {@code d}: it is never released. */
     void escape(Dense d) {
-        if (d != null) escaped.add(d);
+        if (d != null && holders.containsKey(d)) escaped.add(d); // a value the scope did not make is never released anyway
     }
 
     /** The scope ends: whatever is not live goes; the rest stays memoised, left to the garbage collector. */
@@ -156,7 +156,7 @@ final class Liveness {
         int[] count = d == null ? null : holders.get(d);
         if (count != null && --count[0] == 0) {
             holders.remove(d);
-            if (!escaped.contains(d)) release.accept(d);
+            if (!escaped.remove(d)) release.accept(d);
         }
     }
 

@@ -26,9 +26,9 @@ class ValuesOnlyTest {
 
     /**
      * A random program of vectors over leg i: functions of one or two arguments whose bodies mix
-     * locals (computed when assigned) and expressions, reuse their arguments (a network read by
-     * several parents, never assigned), call earlier functions, and end in a result R built by
-     * main.
+     * locals (computed when assigned), expressions and numbers read from values (assert), reuse
+     * their arguments (a network read by several parents, never assigned), call earlier
+     * functions, and end in a result R built by main.
      */
     static String randomProgram(Random rnd) {
         StringBuilder sb = new StringBuilder("set dtype = float64\nleg i = 5, i2 = 5\n");
@@ -42,7 +42,9 @@ class ValuesOnlyTest {
             int lines = 1 + rnd.nextInt(4);
             for (int l = 0; l < lines; l++) {
                 String e = expression(rnd, names, f, 2);
-                if (rnd.nextBoolean()) {
+                if (rnd.nextInt(6) == 0) { // a number read from a value (handed to the caller, so never released)
+                    sb.append("    assert sum(").append(e).append(", i) > -1e9\n");
+                } else if (rnd.nextBoolean()) {
                     String local = "t" + l;
                     sb.append("    ").append(local).append(" = ").append(e).append('\n');
                     names.add(local);
