@@ -142,7 +142,7 @@ public final class Evaluator {
         if (liveness == null || evaluating || memo(net) != null) return evaluateNode(net);
         evaluating = true;
         try {
-            liveness.begin(net, held.get());
+            liveness.begin(net, held);
             return evaluateNode(net);
         } finally {
             evaluating = false;

@@ -65,10 +65,11 @@ final class Liveness {
     }
 
     /**
-     * Before evaluating {@code root} (not computed): drops what is no longer live, then counts the
-     * graph the root reaches uncomputed. {@code held}: the nodes the script can still reach.
+     * Before evaluating {@code root} (not computed): counts the graph the root reaches uncomputed,
+     * then drops what is no longer live. {@code held}: the nodes the script can still reach, asked
+     * only when there is something to keep or drop.
      */
-    void begin(Net root, Iterable<Net> held) {
+    void begin(Net root, java.util.function.Supplier<Iterable<Net>> held) {
         waiting = new IdentityHashMap<>();
         done = identitySet();
         kept = identitySet();
@@ -94,12 +95,18 @@ final class Liveness {
                 parents[0]++;
             }
         }
-        Set<Net> live = live(held, root);
         kept.add(root);
+        // Nothing to keep or drop in a graph of the root alone: the register waits for the next
+        // evaluation (what it holds goes a little later, never wrongly), unless it has grown.
+        if (waiting.size() == 1 && register.size() < SWEEP_AT) return;
+        Set<Net> live = live(held.get(), root);
         for (Net n : waiting.keySet()) if (live.contains(n)) kept.add(n);
         live.addAll(read);
         sweep(live);
     }
+
+    /** Registered nodes past which an evaluation of a root alone still sweeps. */
+    private static final int SWEEP_AT = 32;
 
     /** {@code n} has been computed, its value {@code t}: it no longer needs its children. */
     void computed(Net n, Tensor t) {
