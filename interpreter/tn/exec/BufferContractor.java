@@ -211,21 +211,13 @@ public final class BufferContractor {
         if (columns == null || legs.length != 2 || legs[0] == legs[1] || sizes[legs[0]] != columns.length) return false;
         if (indexOf(prepared, legs[0]) < 0 || indexOf(prepared, legs[1]) < 0) return false;
         int count = oneHots.size();
-        List<Integer> ids = new ArrayList<>();
-        for (int j = 0; j < count; j++) ids.add(j);
-        for (int s = 0; s < plan.steps().size(); s++) {
-            Plan.Step step = plan.steps().get(s);
-            int left = ids.get(step.left()), right = ids.get(step.right());
-            if (left == k || right == k) {
-                int other = left == k ? right : left;
-                if (other < count && oneHots.get(other) != null) return false; // which of two one-hots picks is not worth predicting
-                return step.batch().length == 0 && step.contracted().length == 1 && step.contracted()[0] == legs[1];
-            }
-            ids.remove(step.right());
-            ids.remove(step.left());
-            ids.add(count + s);
-        }
-        return false; // no step: the input is the result
+        int[] consumer = consumers(count, plan.steps());
+        int at = consumer[k];
+        if (at < 0) return false; // no step: the input is the result
+        // Which of two one-hots in one step picks is not worth predicting.
+        for (int j = 0; j < count; j++) if (j != k && consumer[j] == at && oneHots.get(j) != null) return false;
+        Plan.Step step = plan.steps().get(at);
+        return step.batch().length == 0 && step.contracted().length == 1 && step.contracted()[0] == legs[1];
     }
 
     /**

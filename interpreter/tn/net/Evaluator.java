@@ -360,12 +360,12 @@ public final class Evaluator {
             Net term = sum.terms().get(k);
             Net bias = backend == null ? null : repeatedFactor(term, sum.legs());
             if (bias != null) { // b times ones along the leading legs: b itself, repeated as the sum reads it
-                parts.add(align(evaluate(bias), sum.legs().subList(sum.rank() - bias.rank(), sum.rank())));
+                parts.add(align(evaluateNode(bias), sum.legs().subList(sum.rank() - bias.rank(), sum.rank())));
                 coefficients[k] *= ((Net.Product) term).coefficient();
                 repeated = true;
                 continue;
             }
-            Tensor t = evaluate(term);
+            Tensor t = evaluateNode(term);
             if (backend != null) parts.add(align(t, sum.legs()));
         }
         if (backend == null) return Tensor.signature(sum.legs(), sum.sizes(), sum.dtype());
@@ -461,7 +461,7 @@ public final class Evaluator {
             List<Dense> parts = new ArrayList<>();
             double[] ones = new double[at.get(k).size()];
             for (int t = 0; t < ones.length; t++) {
-                parts.add(align(evaluate(at.get(k).get(t)), rest));
+                parts.add(align(evaluateNode(at.get(k).get(t)), rest));
                 ones[t] = 1;
             }
             Dense layer = parts.size() == 1 ? parts.get(0) : backend.linearCombination(parts, ones);
@@ -502,11 +502,11 @@ public final class Evaluator {
             // small middle (a QK circuit over the vocabulary) or a tensor train is never formed.
             Net n = b.inner();
             Net squared = new Net.Product(List.of(n, n), List.of(), new long[0], n.dtype(), 1.0, b.span());
-            Tensor s = evaluate(squared);
+            Tensor s = evaluateNode(squared);
             if (backend == null) return Tensor.signature(b.legs(), b.sizes(), b.dtype());
             return Tensor.of(b.legs(), backend.map(s.data(), Backend.Elementwise.SQRT, 0));
         }
-        Tensor in = evaluate(b.inner());
+        Tensor in = evaluateNode(b.inner());
         if (b.function().kind == BubbleFunction.Kind.NORMALISE && product(in.shape()) > tn.exec.Reductions.MAX_ENTRIES) {
             // Checked in the checking pass too: the row operations index their buffers by int.
             throw new TnError(b.span(), b.function().name().toLowerCase(java.util.Locale.ROOT) + " of a tensor of "
@@ -532,7 +532,7 @@ public final class Evaluator {
     }
 
     private Tensor reshape(Net.Reshape r) {
-        Tensor in = evaluate(r.inner());
+        Tensor in = evaluateNode(r.inner());
         if (backend == null) return Tensor.signature(r.legs(), r.sizes(), r.dtype());
         Dense x = isIdentity(r.permutation()) ? in.data() : backend.permute(in.data(), r.permutation());
         return Tensor.of(r.legs(), backend.reshape(x, r.sizes()));

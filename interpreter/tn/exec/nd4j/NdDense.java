@@ -177,10 +177,10 @@ public final class NdDense implements Dense {
         if (shared || released) return;
         if (free != null) {
             released = true;
-            long n = length();
-            if (POISON) Pointer.memset(data, 0xFF, Math.min(POISON_BYTES, n * (data instanceof DoublePointer ? Double.BYTES : Float.BYTES)));
+            long bytes = length() * (data instanceof DoublePointer ? Double.BYTES : Float.BYTES);
+            if (POISON) Pointer.memset(data, 0xFF, Math.min(POISON_BYTES, bytes));
             free.run();
-            Collector.freed(n * (data instanceof DoublePointer ? Double.BYTES : Float.BYTES));
+            Collector.freed(bytes);
         } else if (array != null && !array.isView() && array.closeable()) {
             released = true;
             array.close();
